@@ -1,0 +1,114 @@
+"""`python -m assistant`: search the knowledge base, ask questions, inspect the setup."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.doctor import diagnose
+from knowledge.embedders import EmbedderUnavailable
+from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+from knowledge.models import DocumentType, Hit
+from knowledge.settings import make_settings
+
+app = typer.Typer(help="Jugendhilfe-Assistent: suchen, fragen, prüfen.", no_args_is_help=True)
+console = Console(stderr=True)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+EXIT_CONFIG = 3
+
+
+def _open_index() -> KnowledgeIndex:
+    try:
+        return KnowledgeIndex.open(make_settings())
+    except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
+        console.print(f"[red]Fehler:[/red] {exc}")
+        raise typer.Exit(EXIT_CONFIG) from exc
+
+
+def _hits_json(hits: list[Hit]) -> list[dict[str, Any]]:
+    return [hit.as_json() for hit in hits]
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="Suchanfrage.")] = None,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="Anzahl Treffer.")] = 5,
+    doc_type: Annotated[DocumentType | None, typer.Option("--type", help="Nur diesen Dokumenttyp.")] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option("--batch", help='JSON-Zeilen {"id": ..., "query": ...}; eine Ausgabezeile je Anfrage.'),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe.")] = False,
+) -> None:
+    """Hybride Suche (Vektor + lexikalisch) in der Wissensbasis."""
+    if (query is None) == (batch is None):
+        console.print("[red]Bitte genau eines angeben: eine Suchanfrage oder --batch DATEI.[/red]")
+        raise typer.Exit(2)
+    index = _open_index()
+    types = [doc_type] if doc_type else None
+    if batch is not None:
+        for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                hits = index.search(str(item["query"]), k=k, types=types)
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                console.print(f"[red]Zeile {number} von {batch} ist kein gültiges Anfrageobjekt: {exc}[/red]")
+                raise typer.Exit(2) from exc
+            sys.stdout.write(
+                json.dumps({"id": item.get("id"), "hits": _hits_json(hits)}, ensure_ascii=False) + "\n"
+            )
+        return
+    assert query is not None
+    hits = index.search(query, k=k, types=types)
+    if as_json:
+        sys.stdout.write(json.dumps({"hits": _hits_json(hits)}, ensure_ascii=False) + "\n")
+        return
+    if not hits:
+        out.print("Keine Treffer.")
+        return
+    table = Table(title=f"Treffer für „{query}“")
+    for column in ("#", "Score", "Dokument", "Abschnitt", "Auszug"):
+        table.add_column(column, overflow="fold")
+    for hit in hits:
+        superseded = " [yellow](ersetzt)[/yellow]" if hit.document.superseded_by else ""
+        table.add_row(
+            str(hit.rank),
+            f"{hit.score:.2f}",
+            f"{hit.document.title}{superseded}\n[dim]{hit.document.source}[/dim]",
+            hit.chunk.section or "–",
+            hit.chunk.text[:240] + ("…" if len(hit.chunk.text) > 240 else ""),
+        )
+    out.print(table)
+
+
+@app.command()
+def doctor(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Konfiguration, Embedder, Indexgröße und mögliche Netzwerkverbindungen anzeigen."""
+    report = diagnose(make_settings())
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return
+    for key, value in report.items():
+        if isinstance(value, dict):
+            out.print(f"[bold]{key}[/bold]")
+            for sub_key, sub_value in value.items():
+                out.print(f"  {sub_key}: {sub_value}")
+        else:
+            out.print(f"[bold]{key}[/bold]: {value}")
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    app()

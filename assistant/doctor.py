@@ -1,0 +1,68 @@
+"""`doctor`: the configuration in effect and whether anything could reach the network."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from knowledge.embedders import describe_embedder_choice, make_embedder
+from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+from knowledge.settings import Settings
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def diagnose(settings: Settings) -> dict[str, Any]:
+    """A JSON-able report; nothing here opens a network connection."""
+    embedder = make_embedder(settings)
+    report: dict[str, Any] = {
+        "data_dir": str(settings.data_dir.resolve()),
+        "database": _redact_url(settings.effective_database_url),
+        "embedder": {"id": embedder.id, "description": describe_embedder_choice(settings, embedder)},
+        "answering": "llm:" + settings.llm_model
+        if settings.llm_base_url and settings.llm_model
+        else "builtin",
+        "gate_action": settings.gate_action.value,
+        "log_retention_days": settings.log_retention_days,
+    }
+    try:
+        index = KnowledgeIndex(settings, embedder)
+        stats = index.stats()
+        report["index"] = {
+            "documents": stats.documents,
+            "chunks": stats.chunks,
+            "vectors": stats.vector_count,
+            "lexical_entries": stats.lexical_count,
+            "built_with": stats.embedder,
+            "version": stats.index_version,
+        }
+        index.close()
+    except IndexEmbedderMismatch as exc:
+        report["index"] = {"error": str(exc)}
+    report["network"] = network_exposure(settings)
+    return report
+
+
+def network_exposure(settings: Settings) -> dict[str, Any]:
+    """Every place the running system could connect to; by default none leaves this machine."""
+    destinations: list[str] = []
+    if settings.llm_base_url:
+        host = urlparse(settings.llm_base_url).hostname or ""
+        where = "lokal" if host in _LOOPBACK else "EXTERN"
+        destinations.append(f"LLM-Endpunkt {settings.llm_base_url} ({where}, vom Administrator konfiguriert)")
+    if settings.database_url and not settings.database_url.startswith("sqlite"):
+        destinations.append(f"Datenbank {_redact_url(settings.database_url)}")
+    if settings.allow_model_downloads:
+        destinations.append("Modell-Downloads erlaubt (JHA_ALLOW_MODEL_DOWNLOADS=true)")
+    return {
+        "telemetry": "aus (Chroma anonymized_telemetry=False, keine eigene Telemetrie)",
+        "outbound": destinations,
+        "summary": "Keine Verbindung verlässt den Server." if not destinations else "Siehe Ziele oben.",
+    }
+
+
+def _redact_url(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.password:
+        return url.replace(f":{parsed.password}@", ":***@")
+    return url

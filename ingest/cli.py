@@ -1,0 +1,283 @@
+"""`python -m ingest`: add, update, list and remove documents of the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.pipeline import IngestPipeline, IngestReport, discover
+from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+from knowledge.models import DocumentType
+from knowledge.settings import make_settings
+
+app = typer.Typer(
+    help="Wissensbasis pflegen: Dokumente hinzufügen, aktualisieren, entfernen.", no_args_is_help=True
+)
+models_app = typer.Typer(help="Sprachmodelle für Embeddings verwalten.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+console = Console(stderr=True)
+# Scripts read this output: a fixed width when it is not a terminal keeps tables readable in logs.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+EXIT_FAILED_FILES = 1
+EXIT_NOT_FOUND = 4
+EXIT_CONFIG = 3
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe (JSON).")]
+
+
+def _open_index(*, check_embedder: bool = True) -> KnowledgeIndex:
+    from knowledge.embedders import EmbedderUnavailable, make_embedder
+
+    settings = make_settings()
+    try:
+        return KnowledgeIndex(settings, make_embedder(settings), check_embedder=check_embedder)
+    except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
+        console.print(f"[red]Fehler:[/red] {exc}")
+        raise typer.Exit(EXIT_CONFIG) from exc
+
+
+@app.command()
+def add(
+    paths: Annotated[list[Path], typer.Argument(help="Dateien oder Verzeichnisse (rekursiv).")],
+    doc_type: Annotated[
+        DocumentType | None, typer.Option("--type", help="Dokumenttyp erzwingen statt erraten.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur anzeigen, was passieren würde.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Dokumente hinzufügen oder aktualisieren; unveränderte werden übersprungen."""
+    index = _open_index()
+    pipeline = IngestPipeline(index)
+    files = list(discover([p for p in paths if p.exists()]))
+    with Progress(
+        TextColumn("[bold]Indexiere[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        disable=as_json or not console.is_terminal,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        report = pipeline.add(
+            paths,
+            type_override=doc_type,
+            dry_run=dry_run,
+            on_file=lambda f: progress.update(task, advance=1, description=f.source),
+        )
+    if as_json:
+        out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        _print_report(report, dry_run)
+    raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
+
+
+def _print_report(report: IngestReport, dry_run: bool) -> None:
+    table = Table(
+        title="Ergebnis (Probelauf, nichts geschrieben)" if dry_run else "Ergebnis", show_lines=False
+    )
+    table.add_column("Status")
+    table.add_column("Datei")
+    table.add_column("Details")
+    labels = [
+        ("neu", "green", report.added),
+        ("aktualisiert", "cyan", report.updated),
+        ("unverändert", "dim", report.unchanged),
+        ("Duplikat", "yellow", report.duplicates),
+        ("fehlgeschlagen", "red", report.failed),
+    ]
+    for label, style, entries in labels:
+        for entry in entries:
+            detail = entry.get("error") or (
+                f"Duplikat von {entry['duplicate_of']}" if "duplicate_of" in entry else _detail(entry)
+            )
+            table.add_row(f"[{style}]{label}[/{style}]", entry["path"], detail)
+    out.print(table)
+    counts = ", ".join(f"{len(entries)} {label}" for label, _, entries in labels)
+    out.print(f"Zusammenfassung: {counts}")
+
+
+def _detail(entry: dict[str, Any]) -> str:
+    if "chunks" in entry:
+        return f"{entry['id']} · {entry['type']} · {entry['chunks']} Abschnitte"
+    return str(entry.get("id", ""))
+
+
+@app.command()
+def bootstrap(
+    directory: Annotated[Path, typer.Argument(help="Standard-Wissensbasis.")] = Path("knowledge/documents"),
+) -> None:
+    """Die Standard-Wissensbasis indexieren, wenn der Index leer ist (für `make run`)."""
+    index = _open_index()
+    if index.catalog.counts()["documents"] > 0:
+        out.print(f"Index enthält bereits {index.catalog.counts()['documents']} Dokumente; nichts zu tun.")
+        return
+    if not directory.is_dir():
+        console.print(f"[yellow]Verzeichnis {directory} fehlt; der Index bleibt leer.[/yellow]")
+        return
+    report = IngestPipeline(index).add([directory])
+    out.print(
+        f"Standard-Wissensbasis indexiert: {len(report.added)} Dokumente, "
+        f"{sum(e['chunks'] for e in report.added)} Abschnitte aus {directory}."
+    )
+    for entry in report.failed:
+        console.print(f"[red]Fehlgeschlagen:[/red] {entry['path']}: {entry['error']}")
+    raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
+
+
+@app.command("list")
+def list_documents(as_json: JsonOption = False) -> None:
+    """Alle Dokumente mit Typ, Datum, Abschnitten und Versionsstand."""
+    index = _open_index(check_embedder=False)
+    counts = index.catalog.chunk_counts()
+    documents = index.catalog.documents()
+    superseding = {d.superseded_by: d.id for d in documents if d.superseded_by}
+    rows = [
+        {
+            "id": d.id,
+            "source": d.source,
+            "title": d.title,
+            "type": d.type.value,
+            "date": d.date.isoformat() if d.date else None,
+            "law": d.law,
+            "version_state": d.version_state.isoformat() if d.version_state else None,
+            "chunks": counts.get(d.id, 0),
+            "superseded_by": d.superseded_by,
+            "supersedes": superseding.get(d.id),
+        }
+        for d in documents
+    ]
+    if as_json:
+        out.print_json(json.dumps({"documents": rows}, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} Dokumente")
+    for column in ("ID", "Typ", "Datum", "Abschn.", "Version", "Titel"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        version = ""
+        if row["superseded_by"]:
+            version = f"[yellow]ersetzt durch {row['superseded_by']}[/yellow]"
+        elif row["supersedes"]:
+            version = f"[green]aktuell, ersetzt {row['supersedes']}[/green]"
+        elif row["law"]:
+            version = "aktuell"
+        table.add_row(
+            row["id"],
+            DocumentType(row["type"]).label,
+            row["date"] or "–",
+            str(row["chunks"]),
+            version,
+            row["title"],
+        )
+    out.print(table)
+
+
+@app.command()
+def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `list`).")]) -> None:
+    """Metadaten und Abschnitte eines Dokuments."""
+    index = _open_index(check_embedder=False)
+    document = index.catalog.get_document(document_id) or index.catalog.find_by_source(document_id)
+    if document is None:
+        console.print(
+            f"[red]Kein Dokument mit der ID {document_id!r}.[/red] `python -m ingest list` zeigt alle."
+        )
+        raise typer.Exit(EXIT_NOT_FOUND)
+    out.print(f"[bold]{document.title}[/bold]")
+    for label, value in (
+        ("ID", document.id),
+        ("Quelle", document.source),
+        ("Typ", document.type.label),
+        ("Datum", document.date),
+        ("Herausgeber", document.publisher),
+        ("Region", document.region),
+        ("Gesetz", document.law),
+        ("Stand", document.version_state),
+        ("Ersetzt durch", document.superseded_by),
+        ("Inhalts-Hash", document.content_hash[:16]),
+        ("Indexiert", document.ingested_at),
+    ):
+        if value:
+            out.print(f"  {label}: {value}")
+    chunks = index.catalog.chunks_of(document.id)
+    out.print(f"  Abschnitte: {len(chunks)}")
+    for chunk in chunks:
+        absatz = f" Abs. {', '.join(chunk.absaetze)}" if chunk.absaetze else ""
+        out.print(f"   {chunk.ordinal:>4}  {chunk.section or '–'}{absatz}  ({len(chunk.text)} Zeichen)")
+
+
+@app.command()
+def remove(target: Annotated[str, typer.Argument(help="Dokument-ID oder Pfad.")]) -> None:
+    """Ein Dokument aus allen Indizes entfernen."""
+    index = _open_index()
+    document = IngestPipeline(index).remove(target)
+    if document is None:
+        console.print(f"[red]Kein Dokument zu {target!r} gefunden.[/red] `python -m ingest list` zeigt alle.")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    out.print(f"Entfernt: {document.id} ({document.title})")
+
+
+@app.command()
+def reindex() -> None:
+    """Alle Abschnitte mit dem konfigurierten Embedder neu einbetten (z. B. nach Modellwechsel)."""
+    index = _open_index(check_embedder=False)
+    total = index.catalog.counts()["chunks"]
+    with Progress(
+        TextColumn("[bold]Neuaufbau[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("", total=total)
+        count = index.reindex(lambda done, _total: progress.update(task, completed=done))
+    out.print(f"Neu eingebettet: {count} Abschnitte mit {index.embedder.id}.")
+
+
+@app.command()
+def stats(as_json: JsonOption = False) -> None:
+    """Größe des Index, Embedder und Dokumente je Typ."""
+    index = _open_index(check_embedder=False)
+    numbers = index.stats()
+    data = {
+        "documents": numbers.documents,
+        "chunks": numbers.chunks,
+        "vectors": numbers.vector_count,
+        "lexical_entries": numbers.lexical_count,
+        "embedder": numbers.embedder,
+        "index_version": numbers.index_version,
+        "by_type": numbers.by_type,
+    }
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    for key, value in data.items():
+        out.print(f"{key}: {value}")
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str, typer.Argument(help="Modellname, z. B. intfloat/multilingual-e5-small")],
+) -> None:
+    """Ein sentence-transformers-Modell einmalig herunterladen (der einzige Befehl mit Modell-Download)."""
+    from knowledge.embedders.sentence_transformer import pull_model
+
+    settings = make_settings()
+    destination = pull_model(name, settings.models_dir)
+    out.print(f"Gespeichert unter {destination}. Setzen Sie JHA_EMBEDDING_MODEL={destination}")
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    app()

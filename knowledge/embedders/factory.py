@@ -1,0 +1,63 @@
+"""Pick the embedder the settings ask for; heavy libraries are imported only in their branch."""
+
+from __future__ import annotations
+
+import logging
+
+from knowledge.embedders.base import Embedder, EmbedderUnavailable
+from knowledge.settings import EmbedderMode, Settings
+
+log = logging.getLogger(__name__)
+
+WEIGHT_FREE_NOTICE = (
+    "Kein Sprachmodell konfiguriert oder gefunden: es wird der gewichtsfreie Zeichen-n-Gramm-Embedder "
+    "verwendet (JHA_EMBEDDING_MODEL setzt ein sentence-transformers-Modell)."
+)
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """Return the configured embedder; `auto` falls back to hashing with a clear log line."""
+    match settings.embedder:
+        case EmbedderMode.HASHING:
+            return _hashing()
+        case EmbedderMode.SENTENCE_TRANSFORMERS:
+            if not settings.embedding_model:
+                raise EmbedderUnavailable(
+                    "JHA_EMBEDDER=sentence-transformers verlangt JHA_EMBEDDING_MODEL (Name oder Pfad)."
+                )
+            return _sentence_transformer(settings)
+        case EmbedderMode.AUTO:
+            if settings.embedding_model:
+                try:
+                    return _sentence_transformer(settings)
+                except EmbedderUnavailable as exc:
+                    log.warning("%s", exc)
+            log.info(WEIGHT_FREE_NOTICE)
+            return _hashing()
+    raise AssertionError(settings.embedder)  # pragma: no cover - exhaustive match
+
+
+def describe_embedder_choice(settings: Settings, embedder: Embedder) -> str:
+    """One line for `doctor` and the limits page."""
+    if embedder.id.startswith("hashing"):
+        return f"{embedder.description}. {WEIGHT_FREE_NOTICE}"
+    return embedder.description
+
+
+def _hashing() -> Embedder:
+    from knowledge.embedders.hashing import HashingEmbedder
+
+    return HashingEmbedder()
+
+
+def _sentence_transformer(settings: Settings) -> Embedder:
+    from knowledge.embedders.sentence_transformer import SentenceTransformerEmbedder
+
+    assert settings.embedding_model
+    return SentenceTransformerEmbedder(
+        settings.embedding_model,
+        cache_dir=settings.models_dir,
+        allow_downloads=settings.allow_model_downloads,
+        query_prefix=settings.embedding_query_prefix,
+        document_prefix=settings.embedding_document_prefix,
+    )

@@ -1,0 +1,207 @@
+"""`KnowledgeIndex`: the catalog, the Chroma vectors and the lexical index kept in step."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from knowledge.catalog import Catalog
+from knowledge.embedders import Embedder, make_embedder
+from knowledge.lexical import LexicalIndex
+from knowledge.models import Chunk, Document, DocumentType, Hit
+from knowledge.search import HybridSearcher, SearchFilter
+from knowledge.settings import Settings
+from knowledge.vector_store import ChromaVectorStore
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+class IndexEmbedderMismatch(RuntimeError):
+    """The index was built with another embedder than the one configured now."""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    documents: int
+    chunks: int
+    vector_count: int
+    lexical_count: int
+    embedder: str
+    index_version: int
+    by_type: dict[str, int]
+
+
+class KnowledgeIndex:
+    """The index as one thing: add, replace and remove whole documents; search them.
+
+    >>> index = KnowledgeIndex.open(make_settings())  # doctest: +SKIP
+    >>> index.search("Schutzauftrag bei Kindeswohlgefährdung", k=5)[0].chunk.section  # doctest: +SKIP
+    '§ 8a Schutzauftrag bei Kindeswohlgefährdung'
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder, *, check_embedder: bool = True) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.catalog = Catalog(settings.index_dir / "catalog.sqlite3")
+        self.vectors = ChromaVectorStore(settings.chroma_dir)
+        self.lexical = LexicalIndex(settings.index_dir / "lexical")
+        recorded = self.catalog.get_meta("embedder_id")
+        if recorded is None or self.catalog.counts()["chunks"] == 0:
+            self.catalog.set_meta("embedder_id", embedder.id)
+        elif check_embedder and recorded != embedder.id:
+            raise IndexEmbedderMismatch(
+                f"Der Index wurde mit dem Embedder {recorded!r} erstellt, konfiguriert ist {embedder.id!r}. "
+                "Bitte `python -m ingest reindex` ausführen, um den Index neu aufzubauen."
+            )
+        if self.lexical_is_stale():
+            log.info("Lexikalischer Index ist nicht aktuell; er wird neu aufgebaut.")
+            self.rebuild_lexical()
+        self._searcher = HybridSearcher(self)
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
+        return cls(settings, embedder or make_embedder(settings))
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    # -- writing ----------------------------------------------------------------------------------
+    def put(
+        self,
+        document: Document,
+        text: str,
+        chunks: list[Chunk],
+        fingerprint: bytes | None = None,
+        *,
+        rebuild_lexical: bool = True,
+    ) -> None:
+        """Add or replace a document as a whole.
+
+        New chunk ids carry the content hash, so the new vectors are written beside the old ones and
+        the catalog commit is the moment the document changes; the old vectors are removed after.
+        """
+        vectors = self.embedder.embed_documents([chunk.context_text(document.title) for chunk in chunks])
+        previous = self.catalog.chunk_ids(document.id)
+        existing = self.catalog.find_by_source(document.source)
+        if existing and existing.id != document.id:
+            previous += self.catalog.chunk_ids(existing.id)
+        self.vectors.upsert([c.id for c in chunks], vectors, [_vector_metadata(document, c) for c in chunks])
+        with self.catalog.transaction():
+            self.catalog.put_document(document, text, chunks, fingerprint)
+            if document.law:
+                self._resolve_versions(document.law)
+            self.catalog.bump_version()
+        stale = sorted(set(previous) - {c.id for c in chunks})
+        if stale:
+            self.vectors.delete(stale)
+        if rebuild_lexical:
+            self.rebuild_lexical()
+
+    def remove(self, document_id: str, *, rebuild_lexical: bool = True) -> bool:
+        document = self.catalog.get_document(document_id)
+        if document is None:
+            return False
+        with self.catalog.transaction():
+            chunk_ids = self.catalog.delete_document(document_id)
+            if document.law:
+                self._resolve_versions(document.law)
+            self.catalog.bump_version()
+        self.vectors.delete(chunk_ids)
+        if rebuild_lexical:
+            self.rebuild_lexical()
+        return True
+
+    def _resolve_versions(self, law: str) -> None:
+        """The version with the latest state is current; every older one is superseded by it."""
+        versions = self.catalog.versions_of(law)
+        dated = [v for v in versions if v.version_state]
+        if not dated:
+            return
+        current = max(dated, key=lambda v: (v.version_state, v.id))
+        for version in versions:
+            newer = current.id if version.id != current.id and version in dated else None
+            if version.superseded_by != newer:
+                self.catalog.set_superseded(version.id, newer)
+                self._mark_vectors(version.id, superseded=newer is not None)
+
+    def _mark_vectors(self, document_id: str, *, superseded: bool) -> None:
+        document = self.catalog.get_document(document_id)
+        if document is None:
+            return
+        chunks = self.catalog.chunks_of(document_id)
+        metadata = [{**_vector_metadata(document, c), "superseded": superseded} for c in chunks]
+        self.vectors.update_metadata([c.id for c in chunks], metadata)
+
+    def rebuild_lexical(self) -> None:
+        titles = {d.id: d.title for d in self.catalog.documents()}
+        entries = (
+            (chunk.id, chunk.context_text(titles.get(chunk.document_id, "")))
+            for chunk in self.catalog.all_chunks()
+        )
+        self.lexical.rebuild(entries, self.catalog.version)
+
+    def lexical_is_stale(self) -> bool:
+        return self.catalog.version > 0 and self.lexical.on_disk_version() != self.catalog.version
+
+    def reindex(self, progress: Progress | None = None) -> int:
+        """Re-embed every chunk with the configured embedder; clears leftovers of interrupted writes."""
+        self.vectors.reset()
+        documents = {d.id: d for d in self.catalog.documents()}
+        chunks = self.catalog.all_chunks()
+        batch = 256
+        for start in range(0, len(chunks), batch):
+            part = chunks[start : start + batch]
+            texts = [c.context_text(documents[c.document_id].title) for c in part]
+            metadata = [_vector_metadata(documents[c.document_id], c) for c in part]
+            self.vectors.upsert([c.id for c in part], self.embedder.embed_documents(texts), metadata)
+            if progress:
+                progress(min(start + batch, len(chunks)), len(chunks))
+        with self.catalog.transaction():
+            self.catalog.set_meta("embedder_id", self.embedder.id)
+            self.catalog.bump_version()
+        self.rebuild_lexical()
+        return len(chunks)
+
+    # -- reading ----------------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        types: list[DocumentType] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        include_superseded: bool = True,
+    ) -> list[Hit]:
+        search_filter = SearchFilter(tuple(types or ()), date_from, date_to, include_superseded)
+        return self._searcher.search(query, k, search_filter)
+
+    def stats(self) -> IndexStats:
+        counts = self.catalog.counts()
+        by_type: dict[str, int] = {}
+        for document in self.catalog.documents():
+            by_type[document.type.value] = by_type.get(document.type.value, 0) + 1
+        return IndexStats(
+            documents=counts["documents"],
+            chunks=counts["chunks"],
+            vector_count=self.vectors.count(),
+            lexical_count=self.lexical.size,
+            embedder=self.catalog.get_meta("embedder_id") or self.embedder.id,
+            index_version=self.catalog.version,
+            by_type=by_type,
+        )
+
+
+def _vector_metadata(document: Document, chunk: Chunk) -> dict[str, Any]:
+    return {
+        "document_id": document.id,
+        "type": document.type.value,
+        "date": int(document.date.strftime("%Y%m%d")) if document.date else 0,
+        "superseded": document.superseded_by is not None,
+        "paragraph": chunk.paragraph or "",
+    }

@@ -1,0 +1,81 @@
+"""The one configuration object of the product, read from `JHA_*` environment variables.
+
+It lives in `knowledge` because every other package depends on this one; it is built once by each entry
+point (`make_settings()`) and passed down, never read from the environment on import.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EmbedderMode(StrEnum):
+    HASHING = "hashing"
+    SENTENCE_TRANSFORMERS = "sentence-transformers"
+    AUTO = "auto"
+
+
+class GateAction(StrEnum):
+    REFUSE = "refuse"
+    REDACT = "redact"
+
+
+class Settings(BaseSettings):
+    """Everything an administrator can configure; see README "Konfiguration"."""
+
+    model_config = SettingsConfigDict(env_prefix="JHA_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Alles, was das System schreibt, liegt hier.")
+
+    # Embeddings: "auto" uses the sentence-transformers model when one is configured and found locally,
+    # and the weight-free hashing embedder otherwise.
+    embedder: EmbedderMode = EmbedderMode.AUTO
+    embedding_model: str | None = Field(
+        default=None, description="Name or local path of a sentence-transformers model."
+    )
+    embedding_query_prefix: str = ""
+    embedding_document_prefix: str = ""
+    allow_model_downloads: bool = False
+
+    # Search
+    search_candidates: int = Field(default=50, ge=5, le=1000)
+    superseded_weight: float = Field(default=0.35, ge=0.0, le=1.0)
+
+    # Answer log and accounts
+    database_url: str | None = None
+    log_retention_days: int = Field(default=180, ge=1)
+    secret_key: SecretStr | None = None
+
+    # Policy
+    gate_action: GateAction = GateAction.REFUSE
+
+    # Optional LLM (OpenAI-compatible). Nothing leaves the server unless base_url is set.
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(default=60.0, gt=0)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.index_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'assistant.sqlite3').resolve()}"
+
+
+def make_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides (tests, CLI options) on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""German text processing shared by indexing and querying."""
