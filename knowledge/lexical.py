@@ -26,6 +26,8 @@ class LexicalIndex:
     """
 
     def __init__(self, directory: Path) -> None:
+        # bm25s sets its own logger to DEBUG on import, which would print every index build.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         self.directory = directory
         self._retriever: bm25s.BM25 | None = None
         self._chunk_ids: list[str] = []
@@ -58,7 +60,9 @@ class LexicalIndex:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         if ids:
-            retriever = bm25s.BM25()
+            # b=0.5 (less length normalisation than the usual 0.75): long legal paragraphs are not
+            # less relevant for being long; measured neutral on the corpus, better on knowledge/.
+            retriever = bm25s.BM25(b=0.5)
             retriever.index(corpus_tokens, show_progress=False)
             retriever.save(str(staging / "bm25"), show_progress=False)
         (staging / "chunk_ids.json").write_text(json.dumps(ids), encoding="utf-8")
@@ -89,6 +93,24 @@ class LexicalIndex:
             for index, score in zip(documents[0], scores[0], strict=True)
             if score > 0
         ]
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """BM25 idf per token; tokens the corpus never uses get the highest idf (they are the most
+        telling sign that a question is about something the knowledge base does not cover)."""
+        if self._retriever is None:
+            return dict.fromkeys(tokens, 0.0)
+        total = float(self._retriever.scores["num_docs"])
+        indptr = self._retriever.scores["indptr"]
+        vocab = self._retriever.vocab_dict
+        result: dict[str, float] = {}
+        for token in tokens:
+            token_id = vocab.get(token)
+            frequency = 0.0 if token_id is None else float(indptr[token_id + 1] - indptr[token_id])
+            result[token] = float(np.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5)))
+        return result
+
+    def knows(self, token: str) -> bool:
+        return self._retriever is not None and token in self._retriever.vocab_dict
 
     def query_tokens(self, query: str) -> list[str]:
         return self._stems_with_parts(words(query))

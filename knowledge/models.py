@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -40,12 +40,12 @@ class Document:
     title: str
     type: DocumentType
     content_hash: str
-    date: date | None = None
+    date: dt.date | None = None
     publisher: str | None = None
     region: str | None = None
     law: str | None = None  # e.g. "SGB VIII"
-    version_state: date | None = None  # the law's "Stand"
-    ingested_at: datetime | None = None
+    version_state: dt.date | None = None  # the law's "Stand"
+    ingested_at: dt.datetime | None = None
     superseded_by: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -23,7 +23,38 @@ _EXTRA_STOPWORDS = {
     "sowie",
     "bzw",
 }
-STOPWORDS = frozenset(STOPWORDS_GERMAN) | _EXTRA_STOPWORDS
+# Questions are full of modal verbs, question words and fillers that match every legal text equally
+# ("darf", "müssen", "wer", "genau"); out, they leave the topic words to decide. Measured on the odd
+# question ids: MRR 0.787 -> 0.798 (evals/datasets/corpus_questions.jsonl).
+_QUESTION_STOPWORDS = {
+    "darf",
+    "dürfen",
+    "darfst",
+    "müssen",
+    "musst",
+    "könnte",
+    "sollen",
+    "soll",
+    "sollte",
+    "wer",
+    "wem",
+    "wen",
+    "wessen",
+    "wann",
+    "wo",
+    "warum",
+    "wieso",
+    "weshalb",
+    "woran",
+    "wozu",
+    "womit",
+    "wofür",
+    "genau",
+    "eigentlich",
+    "überhaupt",
+    "bitte",
+}
+STOPWORDS = frozenset(STOPWORDS_GERMAN) | _EXTRA_STOPWORDS | _QUESTION_STOPWORDS
 _WORD = re.compile(r"[0-9]+[a-z]?\b|[^\W\d_]+", re.UNICODE)
 
 # Linking elements between compound parts: Kind-es-wohl, Hilfe-n-planung, Schutz-konzept.
