@@ -5,20 +5,30 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from assistant.doctor import diagnose
+from assistant.log import AnswerLog, LogFilter
+from assistant.models import Answer
 from knowledge.embedders import EmbedderUnavailable
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.models import DocumentType, Hit
 from knowledge.settings import make_settings
 
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
 app = typer.Typer(help="Jugendhilfe-Assistent: suchen, fragen, prüfen.", no_args_is_help=True)
+logs_app = typer.Typer(
+    help="Antwortprotokoll: exportieren, Aufbewahrungsfrist durchsetzen.", no_args_is_help=True
+)
+app.add_typer(logs_app, name="logs")
 console = Console(stderr=True)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -89,6 +99,112 @@ def search(
             hit.chunk.text[:240] + ("…" if len(hit.chunk.text) > 240 else ""),
         )
     out.print(table)
+
+
+def _open_assistant() -> Assistant:
+    from assistant.service import Assistant
+
+    try:
+        return Assistant.build(make_settings())
+    except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
+        console.print(f"[red]Fehler:[/red] {exc}")
+        raise typer.Exit(EXIT_CONFIG) from exc
+
+
+def _ask_json(answer: Answer) -> dict[str, Any]:
+    data = answer.as_json()
+    data["citations"] = [
+        {
+            k: c[k]
+            for k in (
+                "n",
+                "document_id",
+                "source",
+                "title",
+                "section",
+                "quote",
+                "label",
+                "absatz",
+                "superseded",
+            )
+        }
+        for c in data["citations"]
+    ]
+    return data
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="Die Frage.")] = None,
+    batch: Annotated[
+        Path | None,
+        typer.Option("--batch", help='JSON-Zeilen {"id": ..., "question": ...}; eine Ausgabezeile je Frage.'),
+    ] = None,
+    conversation: Annotated[
+        str | None, typer.Option("--conversation", help="Gesprächs-ID für Folgefragen.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe.")] = False,
+) -> None:
+    """Eine Frage beantworten lassen – mit Quellen, oder ehrlich ablehnen."""
+    if (question is None) == (batch is None):
+        console.print("[red]Bitte genau eines angeben: eine Frage oder --batch DATEI.[/red]")
+        raise typer.Exit(2)
+    assistant = _open_assistant()
+    if batch is not None:
+        for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text = str(item["question"])
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                console.print(f"[red]Zeile {number} von {batch} ist kein gültiges Frageobjekt: {exc}[/red]")
+                raise typer.Exit(2) from exc
+            answer = assistant.ask(text, conversation_id=item.get("conversation_id"))
+            sys.stdout.write(
+                json.dumps({"id": item.get("id"), **_ask_json(answer)}, ensure_ascii=False) + "\n"
+            )
+        return
+    assert question is not None
+    answer = assistant.ask(question, conversation_id=conversation)
+    if as_json:
+        sys.stdout.write(json.dumps(_ask_json(answer), ensure_ascii=False) + "\n")
+        return
+    for notice in answer.notices:
+        out.print(f"[bold yellow]Hinweis:[/bold yellow] {notice.text}")
+    out.print()
+    out.print(answer.text)
+    if answer.citations:
+        out.print("\n[bold]Quellen[/bold]")
+        for citation in answer.citations:
+            out.print(f"  [{citation.n}] {citation.label} – {citation.title} ({citation.source})")
+    for suggestion in answer.suggestions:
+        out.print(f"  Nächstliegend: {suggestion['title']} ({suggestion['section'] or '–'})")
+
+
+@logs_app.command("purge")
+def logs_purge() -> None:
+    """Protokolleinträge löschen, die älter als JHA_LOG_RETENTION_DAYS sind."""
+    settings = make_settings()
+    answer_log = AnswerLog(settings.effective_database_url)
+    removed = answer_log.purge(settings.log_retention_days)
+    out.print(f"{removed} Einträge gelöscht (älter als {settings.log_retention_days} Tage).")
+
+
+@logs_app.command("export")
+def logs_export(
+    since: Annotated[
+        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Ab Datum (JJJJ-MM-TT).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv oder json.")] = "json",
+) -> None:
+    """Das Antwortprotokoll exportieren (pseudonym, ohne Falldaten)."""
+    if fmt not in {"csv", "json"}:
+        console.print("[red]--format muss csv oder json sein.[/red]")
+        raise typer.Exit(2)
+    settings = make_settings()
+    answer_log = AnswerLog(settings.effective_database_url)
+    sys.stdout.write(answer_log.export(LogFilter(since=since.date() if since else None), fmt))  # type: ignore[arg-type]
 
 
 @app.command()

@@ -142,7 +142,7 @@ def list_documents(as_json: JsonOption = False) -> None:
     counts = index.catalog.chunk_counts()
     documents = index.catalog.documents()
     superseding = {d.superseded_by: d.id for d in documents if d.superseded_by}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": d.id,
             "source": d.source,

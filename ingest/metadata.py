@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from datetime import date as Date  # a field below is named `date`
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -55,11 +56,11 @@ _TYPE_HINTS_IN_PATH = [
 class Metadata:
     title: str
     type: DocumentType
-    date: date | None
+    date: Date | None
     publisher: str | None
     region: str | None
     law: str | None
-    version_state: date | None
+    version_state: Date | None
 
 
 def extract_metadata(

@@ -208,6 +208,17 @@ class Catalog:
     def all_chunks(self) -> list[Chunk]:
         return [_chunk(row) for row in self._execute("SELECT * FROM chunks ORDER BY document_id, ordinal")]
 
+    def paragraphs(self) -> dict[str, frozenset[str]]:
+        """law (or "" for documents without one) -> the "§ n" its chunks hold."""
+        rows = self._execute(
+            "SELECT DISTINCT COALESCE(d.law, '') AS law, c.paragraph FROM chunks c"
+            " JOIN documents d ON d.id = c.document_id WHERE c.paragraph IS NOT NULL"
+        )
+        result: dict[str, set[str]] = {}
+        for row in rows:
+            result.setdefault(str(row["law"]), set()).add(str(row["paragraph"]))
+        return {law: frozenset(paragraphs) for law, paragraphs in result.items()}
+
     def chunk_owners(self) -> dict[str, str]:
         """chunk id -> document id for every live chunk (search filters on it)."""
         rows = self._execute("SELECT id, document_id FROM chunks")

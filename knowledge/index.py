@@ -62,6 +62,7 @@ class KnowledgeIndex:
             log.info("Lexikalischer Index ist nicht aktuell; er wird neu aufgebaut.")
             self.rebuild_lexical()
         self._searcher = HybridSearcher(self)
+        self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
@@ -180,6 +181,13 @@ class KnowledgeIndex:
     ) -> list[Hit]:
         search_filter = SearchFilter(tuple(types or ()), date_from, date_to, include_superseded)
         return self._searcher.search(query, k, search_filter)
+
+    def known_paragraphs(self) -> dict[str, frozenset[str]]:
+        """law -> every "§ n" its indexed versions hold (cached per index version)."""
+        version = self.catalog.version
+        if self._paragraphs is None or self._paragraphs[0] != version:
+            self._paragraphs = (version, self.catalog.paragraphs())
+        return self._paragraphs[1]
 
     def stats(self) -> IndexStats:
         counts = self.catalog.counts()

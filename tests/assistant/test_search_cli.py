@@ -18,14 +18,22 @@ def _env(settings: Settings) -> dict[str, str]:
 def test_search_json_contract(corpus_settings: Settings) -> None:
     result = runner.invoke(
         app,
-        ["search", "Was tun bei gewichtigen Anhaltspunkten für eine Kindeswohlgefährdung?", "-k", "5", "--json"],
+        [
+            "search",
+            "Was tun bei gewichtigen Anhaltspunkten für eine Kindeswohlgefährdung?",
+            "-k",
+            "5",
+            "--json",
+        ],
         env=_env(corpus_settings),
     )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)["hits"]
     assert len(hits) == 5
     first = hits[0]
-    assert {"rank", "score", "document_id", "source", "title", "section", "type", "date", "text"} <= set(first)
+    assert {"rank", "score", "document_id", "source", "title", "section", "type", "date", "text"} <= set(
+        first
+    )
     assert first["rank"] == 1 and 0 < first["score"] <= 1
     assert first["source"] == "laws/2026/sgb8.md"
     assert first["section"] == "§ 8a Schutzauftrag bei Kindeswohlgefährdung"
@@ -34,7 +42,9 @@ def test_search_json_contract(corpus_settings: Settings) -> None:
 
 def test_search_type_filter_and_null_section(corpus_settings: Settings) -> None:
     result = runner.invoke(
-        app, ["search", "Fachtag im Kreis Unna", "--type", "press_release", "--json"], env=_env(corpus_settings)
+        app,
+        ["search", "Fachtag im Kreis Unna", "--type", "press_release", "--json"],
+        env=_env(corpus_settings),
     )
     hits = json.loads(result.stdout)["hits"]
     assert hits and all(h["type"] == "press_release" for h in hits)

@@ -80,7 +80,11 @@ def test_law_metadata_from_both_corpus_formats(corpus: Path) -> None:
     new = load_file(corpus / "laws" / "2026" / "sgb8.md")
     old_meta = extract_metadata("laws/2022/sgb8.md", old.text, old.front_matter)
     new_meta = extract_metadata("laws/2026/sgb8.md", new.text, new.front_matter)
-    assert (old_meta.type, old_meta.law, old_meta.version_state) == (DocumentType.LAW, "SGB VIII", date(2021, 10, 5))
+    assert (old_meta.type, old_meta.law, old_meta.version_state) == (
+        DocumentType.LAW,
+        "SGB VIII",
+        date(2021, 10, 5),
+    )
     assert (new_meta.law, new_meta.version_state) == ("SGB VIII", date(2026, 3, 29))
     assert normalise_law("SGB 10") == "SGB X"
     assert normalise_law("UhVorschG") == "UVG"
@@ -89,12 +93,18 @@ def test_law_metadata_from_both_corpus_formats(corpus: Path) -> None:
 def test_press_and_bylaw_metadata(corpus: Path) -> None:
     press = load_file(corpus / "press" / "000_aced6ad7e3399f69.txt")
     meta = extract_metadata("press/000.txt", press.text, press.front_matter)
-    assert (meta.type, meta.date, meta.region) == (DocumentType.PRESS_RELEASE, date(2026, 2, 13), "Kreis Unna")
+    assert (meta.type, meta.date, meta.region) == (
+        DocumentType.PRESS_RELEASE,
+        date(2026, 2, 13),
+        "Kreis Unna",
+    )
     bylaw = load_file(corpus / "bylaws" / "Lkr_GP_Satzung_Jugendamt.md")
     meta = extract_metadata("bylaws/x.md", bylaw.text, bylaw.front_matter)
     assert (meta.type, meta.region) == (DocumentType.BYLAW, "Landkreis Göppingen")
 
 
 def test_type_override_wins() -> None:
-    meta = extract_metadata("press/x.txt", "Meldungsdatum: 01.01.2026", {}, type_override=DocumentType.WORKSHOP)
+    meta = extract_metadata(
+        "press/x.txt", "Meldungsdatum: 01.01.2026", {}, type_override=DocumentType.WORKSHOP
+    )
     assert meta.type is DocumentType.WORKSHOP

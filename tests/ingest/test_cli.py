@@ -43,10 +43,15 @@ def test_changed_file_replaces_its_chunks_and_remove_deletes(settings: Settings,
     folder = tmp_path / "docs"
     folder.mkdir()
     note = folder / "notiz.md"
-    note.write_text("---\ntitle: Notiz\ntype: workshop\n---\n## Teil\nErste Fassung zur Hilfeplanung.", "utf-8")
+    note.write_text(
+        "---\ntitle: Notiz\ntype: workshop\n---\n## Teil\nErste Fassung zur Hilfeplanung.", "utf-8"
+    )
     _add(settings, str(folder))
-    note.write_text("---\ntitle: Notiz\ntype: workshop\n---\n## Teil\nZweite Fassung zur Hilfeplanung.", "utf-8")
+    note.write_text(
+        "---\ntitle: Notiz\ntype: workshop\n---\n## Teil\nZweite Fassung zur Hilfeplanung.", "utf-8"
+    )
     code, report = _add(settings, str(folder))
+    assert code == 0
     assert [u["id"] for u in report["updated"]] == ["docs-notiz-md"]
 
     show = runner.invoke(app, ["show", "docs-notiz-md"], env=_env(settings))
@@ -58,7 +63,9 @@ def test_changed_file_replaces_its_chunks_and_remove_deletes(settings: Settings,
     assert (stats["documents"], stats["chunks"], stats["vectors"], stats["lexical_entries"]) == (0, 0, 0, 0)
 
 
-def test_bad_file_fails_alone_and_leaves_index_unchanged(settings: Settings, corpus: Path, tmp_path: Path) -> None:
+def test_bad_file_fails_alone_and_leaves_index_unchanged(
+    settings: Settings, corpus: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
     shutil.copy(corpus / "press" / "001_170159435c02ff57.txt", folder / "gut.txt")

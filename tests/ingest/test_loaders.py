@@ -9,7 +9,9 @@ from ingest.loaders import LoadError, load_file
 
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path) -> None:
     path = tmp_path / "a.md"
-    path.write_text("---\ntitle: Verfahrenslotse\nstand: 2026-03-29\n---\n# Überschrift\nText", encoding="utf-8")
+    path.write_text(
+        "---\ntitle: Verfahrenslotse\nstand: 2026-03-29\n---\n# Überschrift\nText", encoding="utf-8"
+    )
     loaded = load_file(path)
     assert loaded.front_matter["title"] == "Verfahrenslotse"
     assert loaded.text.startswith("# Überschrift")

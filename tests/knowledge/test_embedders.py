@@ -22,7 +22,9 @@ def build_tiny_model(path: Path, corpus: Path) -> Path:
     tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
     tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=800, special_tokens=["[UNK]", "[PAD]"]))
+    tokenizer.train_from_iterator(
+        texts, trainers.WordPieceTrainer(vocab_size=800, special_tokens=["[UNK]", "[PAD]"])
+    )
     model = SentenceTransformer(modules=[StaticEmbedding(tokenizer, embedding_dim=32)], device="cpu")
     model.save(str(path))
     return path
@@ -44,7 +46,9 @@ def test_hashing_embedder_relates_compound_and_phrase() -> None:
 
 
 def test_auto_mode_falls_back_to_hashing_when_no_model(tmp_path: Path) -> None:
-    settings = make_settings(data_dir=tmp_path, embedder=EmbedderMode.AUTO, embedding_model=str(tmp_path / "fehlt"))
+    settings = make_settings(
+        data_dir=tmp_path, embedder=EmbedderMode.AUTO, embedding_model=str(tmp_path / "fehlt")
+    )
     assert make_embedder(settings).id.startswith("hashing")
 
 
@@ -93,8 +97,12 @@ def test_index_refuses_another_embedder_until_reindexed(tmp_path: Path, corpus: 
 
 
 def _put_sample(index: KnowledgeIndex) -> None:
-    document = Document(id="probe", source="probe.txt", title="Probe", type=DocumentType.OTHER, content_hash="h1")
-    chunk = Chunk(id="probe:h1:0", document_id="probe", ordinal=0, text="Das Jugendamt im Kreis Unna lädt ein.")
+    document = Document(
+        id="probe", source="probe.txt", title="Probe", type=DocumentType.OTHER, content_hash="h1"
+    )
+    chunk = Chunk(
+        id="probe:h1:0", document_id="probe", ordinal=0, text="Das Jugendamt im Kreis Unna lädt ein."
+    )
     index.put(document, chunk.text, [chunk])
 
 

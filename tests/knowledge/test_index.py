@@ -85,9 +85,13 @@ def test_newer_law_version_supersedes_older_and_is_preferred(settings: Settings)
 
 def test_filters_by_type_and_date(settings: Settings) -> None:
     index = KnowledgeIndex.open(settings)
-    index.put(*_doc("law", "Jugendhilfeausschuss Zusammensetzung", digest="l", law="X", state=date(2020, 1, 1)))
+    index.put(
+        *_doc("law", "Jugendhilfeausschuss Zusammensetzung", digest="l", law="X", state=date(2020, 1, 1))
+    )
     index.put(*_doc("note", "Jugendhilfeausschuss tagt im Mai", digest="n"))
-    assert {h.document.id for h in index.search("Jugendhilfeausschuss", k=5, types=[DocumentType.OTHER])} == {"note"}
+    assert {h.document.id for h in index.search("Jugendhilfeausschuss", k=5, types=[DocumentType.OTHER])} == {
+        "note"
+    }
     dated = index.search("Jugendhilfeausschuss", k=5, date_from=date(2019, 1, 1))
     assert {h.document.id for h in dated} == {"law"}
 
@@ -122,6 +126,8 @@ def test_corpus_search_finds_paragraph_8a(corpus_index: KnowledgeIndex) -> None:
         ("Was ist eine ISE?", "§ 35"),
     ],
 )
-def test_colleagues_words_find_the_paragraph(corpus_index: KnowledgeIndex, question: str, paragraph: str) -> None:
+def test_colleagues_words_find_the_paragraph(
+    corpus_index: KnowledgeIndex, question: str, paragraph: str
+) -> None:
     hits = corpus_index.search(question, k=5)
     assert paragraph in [h.chunk.paragraph for h in hits]

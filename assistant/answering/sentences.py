@@ -1,0 +1,131 @@
+"""German sentence splitting that survives "Abs.", "Nr.", "z. B.", "ggf.", "§§" and dates."""
+
+from __future__ import annotations
+
+import re
+
+# Lower-cased abbreviations that end with a period but do not end a sentence.
+ABBREVIATIONS = frozenset(
+    [
+        "abs",
+        "nr",
+        "nrn",
+        "z",
+        "b",
+        "d",
+        "h",
+        "u",
+        "a",
+        "s",
+        "o",
+        "i",
+        "v",
+        "m",
+        "vgl",
+        "ggf",
+        "bzw",
+        "ca",
+        "dr",
+        "prof",
+        "usw",
+        "etc",
+        "gem",
+        "mind",
+        "max",
+        "evtl",
+        "inkl",
+        "sog",
+        "ziff",
+        "lit",
+        "buchst",
+        "art",
+        "artt",
+        "anm",
+        "bspw",
+        "bzgl",
+        "einschl",
+        "entspr",
+        "insb",
+        "jh",
+        "zzgl",
+        "abschn",
+        "kap",
+        "tel",
+        "fax",
+        "str",
+        "hr",
+        "fr",
+        "st",
+        "e",
+        "v",
+        "g",
+        "mwv",
+        "gesch",
+        "az",
+        "bgbl",
+        "nf",
+        "af",
+        "aufl",
+        "rn",
+        "abl",
+        "ff",
+        "f",
+    ]
+)
+_MONTHS = ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "dezember")  # fmt: skip
+_CANDIDATE = re.compile(r"[.!?…]+[\"“”»«)]*\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`. A line that ends in a full stop ends a sentence; a line that does not (a
+    list's lead-in "Anspruch hat, wer" or an item "1. …, sowie") continues into the next line, so an
+    enumeration stays one sentence instead of becoming fragments."""
+    sentences: list[str] = []
+    pending = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        pending = f"{pending} {line}" if pending else line
+        if re.search(r"[.!?…][\"“”»«)]*$", line):
+            sentences.extend(_split_line(pending))
+            pending = ""
+    if pending:
+        sentences.extend(_split_line(pending))
+    return sentences
+
+
+def _split_line(line: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    for match in _CANDIDATE.finditer(line):
+        end = match.end()
+        if end >= len(line) or not _is_boundary(line, match.start(), end):
+            continue
+        parts.append(line[start:end].strip())
+        start = end
+    rest = line[start:].strip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def _is_boundary(line: str, period: int, next_start: int) -> bool:
+    if line[period] != ".":
+        return True  # "!" and "?" always end a sentence
+    before = re.search(r"(\S+)$", line[:period])
+    token = before.group(1).lower() if before else ""
+    word = token.lstrip("(„\"'").rstrip(".")
+    following = line[next_start : next_start + 20]
+    next_word = following.split(" ", 1)[0].lower().strip('„"(')
+    if word in ABBREVIATIONS or word.endswith(".") or re.fullmatch(r"[a-zäöü]", word):
+        return False  # "Abs.", "z. B.", "e.V."
+    if word.startswith("§"):
+        return False
+    if re.fullmatch(r"\d+[a-z]?", word):
+        # "1. Januar", "am 3. Mai" and "Nr. 2. der" continue; "… Absatz 3. Der" ends the sentence.
+        return not (next_word in _MONTHS or not following[:1].isupper())
+    if re.fullmatch(r"\d{1,2}\.\d{1,2}", word):
+        return False  # a date in progress: "13.02.2026" is matched whole elsewhere
+    return following[:1].isupper() or following[:1] in '„"(§0123456789'

@@ -1,0 +1,388 @@
+"""`AnswerLog`: SQLAlchemy 2 over SQLite (default) or PostgreSQL, migrated with Alembic on open."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Engine, String, create_engine, delete, event, func, insert, select, text
+from sqlalchemy.engine import Connection
+
+from assistant.log.schema import answers, audit, feedback, reviews
+from assistant.models import Answer, AnswerStatus
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Verdict(StrEnum):
+    KORREKT = "korrekt"
+    FEHLERHAFT = "fehlerhaft"
+    UNVOLLSTAENDIG = "unvollstaendig"
+    QUELLE_FEHLT = "quelle_fehlt"
+
+    @property
+    def label(self) -> str:
+        return {"korrekt": "korrekt", "fehlerhaft": "fehlerhaft", "unvollstaendig": "unvollständig"}.get(
+            self.value, "Quelle fehlt"
+        )
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    since: date | None = None
+    until: date | None = None
+    status: AnswerStatus | None = None
+    rule: str | None = None
+    negative_feedback: bool = False
+    unreviewed: bool = False
+
+
+@dataclass
+class LogEntry:
+    id: str
+    asked_at: datetime
+    question: str | None
+    status: AnswerStatus
+    answer: str
+    citations: list[dict[str, Any]]
+    retrieved: list[dict[str, Any]]
+    rules: list[str]
+    entities: list[str]
+    mode: str
+    latency_ms: int
+    policy_version: str
+    index_version: int
+    feedback: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["asked_at"] = self.asked_at.isoformat()
+        data["status"] = self.status.value
+        return json.loads(json.dumps(data, default=str))
+
+
+@dataclass(frozen=True)
+class Overview:
+    per_day: list[tuple[date, int, int, int, int]]  # day, total, answered, abstained, refused
+    total: int
+    abstention_rate: float
+    refusal_rate: float
+    negative_feedback_rate: float
+    top_documents: list[tuple[str, str, int]]  # document id, title, citations
+    unanswered: list[tuple[str, datetime]]  # redacted question, asked at
+    verdicts: dict[str, int]
+
+
+class AnswerLog:
+    """>>> log = AnswerLog("sqlite:///var/assistant.sqlite3")  # doctest: +SKIP
+    >>> log.record(answer, user_pseudonym="3f…", conversation_pseudonym=None,
+    ...            policy_version="1.0", index_version=7)
+    """
+
+    def __init__(self, database_url: str) -> None:
+        self.engine = _engine(database_url)
+        self.migrate()
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def health(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # the health endpoint reports any database failure as "down"
+            return False
+        return True
+
+    # -- writing ----------------------------------------------------------------------------------
+    def record(
+        self,
+        answer: Answer,
+        *,
+        user_pseudonym: str | None,
+        conversation_pseudonym: str | None,
+        policy_version: str,
+        index_version: int,
+        asked_at: datetime | None = None,
+    ) -> str:
+        log_id = uuid.uuid4().hex
+        row = {
+            "id": log_id,
+            "asked_at": asked_at or datetime.now(UTC),
+            "user_pseudonym": user_pseudonym,
+            "conversation_pseudonym": conversation_pseudonym,
+            "question": answer.question_for_log,
+            "search_query": answer.search_query,
+            "status": answer.status.value,
+            "answer": answer.text,
+            "citations": [
+                {
+                    "n": c.n,
+                    "document_id": c.document_id,
+                    "chunk_id": c.chunk_id,
+                    "title": c.title,
+                    "section": c.section,
+                    "paragraph": c.paragraph,
+                    "absatz": c.absatz,
+                    "label": c.label,
+                    "quote": c.quote,
+                    "superseded": c.superseded_by is not None,
+                }
+                for c in answer.citations
+            ],
+            "retrieved": [asdict(r) for r in answer.retrieved],
+            "rules": answer.rules,
+            "entities": answer.entities,
+            "mode": answer.mode,
+            "latency_ms": answer.latency_ms,
+            "policy_version": policy_version,
+            "index_version": index_version,
+        }
+        with self.engine.begin() as connection:
+            connection.execute(insert(answers).values(**row))
+        return log_id
+
+    def add_feedback(
+        self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
+    ) -> bool:
+        """Store feedback; `comment` must already have passed the case-data gate."""
+        with self.engine.begin() as connection:
+            if not _exists(connection, log_id):
+                return False
+            connection.execute(
+                insert(feedback).values(
+                    answer_id=log_id,
+                    created_at=datetime.now(UTC),
+                    helpful=helpful,
+                    source_mismatch=source_mismatch,
+                    comment=comment or None,
+                )
+            )
+        return True
+
+    def add_review(self, log_id: str, *, reviewer: str, verdict: Verdict, comment: str | None) -> bool:
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            if not _exists(connection, log_id):
+                return False
+            connection.execute(
+                insert(reviews).values(
+                    answer_id=log_id,
+                    created_at=now,
+                    reviewer=reviewer,
+                    verdict=verdict.value,
+                    comment=comment,
+                )
+            )
+            connection.execute(
+                insert(audit).values(
+                    at=now, actor=reviewer, action="review", target=log_id, detail=verdict.value
+                )
+            )
+        return True
+
+    def audit(self, *, actor: str, action: str, target: str | None = None, detail: str | None = None) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                insert(audit).values(
+                    at=datetime.now(UTC), actor=actor, action=action, target=target, detail=detail
+                )
+            )
+
+    def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(audit).order_by(audit.c.at.desc()).limit(limit)).mappings().all()
+        return [dict(row) for row in rows]
+
+    def purge(self, older_than_days: int, *, now: datetime | None = None) -> int:
+        """Delete answers (with their feedback and reviews) older than the retention period."""
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
+        with self.engine.begin() as connection:
+            old = select(answers.c.id).where(answers.c.asked_at < cutoff)
+            connection.execute(delete(feedback).where(feedback.c.answer_id.in_(old)))
+            connection.execute(delete(reviews).where(reviews.c.answer_id.in_(old)))
+            result = connection.execute(delete(answers).where(answers.c.asked_at < cutoff))
+            connection.execute(delete(audit).where(audit.c.at < cutoff))
+        return int(result.rowcount or 0)
+
+    # -- reading ----------------------------------------------------------------------------------
+    def conversation(self, conversation_pseudonym: str, limit: int = 4) -> list[LogEntry]:
+        """The latest answered turns of a conversation, oldest first (for follow-up questions)."""
+        query = (
+            select(answers)
+            .where(answers.c.conversation_pseudonym == conversation_pseudonym)
+            .where(answers.c.status != AnswerStatus.REFUSED.value)
+            .order_by(answers.c.asked_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        return [_entry(row) for row in reversed(rows)]
+
+    def list(self, filters: LogFilter, limit: int = 50, offset: int = 0) -> list[LogEntry]:
+        query = (
+            _filtered(select(answers), filters)
+            .order_by(answers.c.asked_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+            entries = [_entry(row) for row in rows]
+            _attach(connection, entries)
+        return entries
+
+    def count(self, filters: LogFilter) -> int:
+        query = _filtered(select(func.count()).select_from(answers), filters)
+        with self.engine.connect() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def get(self, log_id: str) -> LogEntry | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(answers).where(answers.c.id == log_id)).mappings().first()
+            if row is None:
+                return None
+            entry = _entry(row)
+            _attach(connection, [entry])
+        return entry
+
+    def overview(self, since: date, until: date) -> Overview:
+        from assistant.log.overview import build_overview
+
+        entries = self.list(LogFilter(since=since, until=until), limit=1_000_000)
+        return build_overview(entries, since, until)
+
+    def export(self, filters: LogFilter, fmt: Literal["csv", "json"]) -> str:
+        entries = self.list(filters, limit=1_000_000)
+        if fmt == "json":
+            return json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(
+            ["id", "zeit", "frage", "status", "antwort", "quellen", "regeln", "entitaeten", "modus",
+             "latenz_ms", "policy", "index", "feedback_negativ", "bewertungen"]
+        )  # fmt: skip
+        for e in entries:
+            writer.writerow(
+                [
+                    e.id,
+                    e.asked_at.isoformat(),
+                    e.question or "",
+                    e.status.value,
+                    e.answer,
+                    "; ".join(c.get("label") or c.get("title", "") for c in e.citations),
+                    " ".join(e.rules),
+                    " ".join(e.entities),
+                    e.mode,
+                    e.latency_ms,
+                    e.policy_version,
+                    e.index_version,
+                    sum(1 for f in e.feedback if f.get("helpful") is False or f.get("source_mismatch")),
+                    " ".join(r["verdict"] for r in e.reviews),
+                ]
+            )
+        return buffer.getvalue()
+
+
+def _engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # WAL lets readers proceed during writes; the busy timeout makes concurrent writers wait
+            # instead of failing, so no answer row is lost under load.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _exists(connection: Connection, log_id: str) -> bool:
+    return connection.execute(select(answers.c.id).where(answers.c.id == log_id)).first() is not None
+
+
+def _filtered(query: Any, filters: LogFilter) -> Any:
+    if filters.since:
+        query = query.where(answers.c.asked_at >= datetime.combine(filters.since, time.min, UTC))
+    if filters.until:
+        query = query.where(
+            answers.c.asked_at < datetime.combine(filters.until + timedelta(days=1), time.min, UTC)
+        )
+    if filters.status:
+        query = query.where(answers.c.status == filters.status.value)
+    if filters.rule:
+        # JSON arrays are stored as text on SQLite and json on PostgreSQL; a quoted substring match works
+        # on both without dialect-specific JSON operators.
+        query = query.where(answers.c.rules.cast(String).like(f'%"{filters.rule}"%'))
+    if filters.negative_feedback:
+        negative = select(feedback.c.answer_id).where(
+            (feedback.c.helpful.is_(False)) | (feedback.c.source_mismatch.is_(True))
+        )
+        query = query.where(answers.c.id.in_(negative))
+    if filters.unreviewed:
+        query = query.where(answers.c.id.not_in(select(reviews.c.answer_id)))
+    return query
+
+
+def _entry(row: Any) -> LogEntry:
+    asked_at = row["asked_at"]
+    if asked_at.tzinfo is None:  # SQLite returns naive datetimes
+        asked_at = asked_at.replace(tzinfo=UTC)
+    return LogEntry(
+        id=row["id"],
+        asked_at=asked_at,
+        question=row["question"],
+        status=AnswerStatus(row["status"]),
+        answer=row["answer"],
+        citations=list(row["citations"] or []),
+        retrieved=list(row["retrieved"] or []),
+        rules=list(row["rules"] or []),
+        entities=list(row["entities"] or []),
+        mode=row["mode"],
+        latency_ms=int(row["latency_ms"]),
+        policy_version=row["policy_version"],
+        index_version=int(row["index_version"]),
+    )
+
+
+def _attach(connection: Connection, entries: list[LogEntry]) -> None:
+    if not entries:
+        return
+    by_id = {e.id: e for e in entries}
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        for row in connection.execute(select(feedback).where(feedback.c.answer_id.in_(batch))).mappings():
+            by_id[row["answer_id"]].feedback.append(
+                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(row).items()}
+            )
+        for row in connection.execute(select(reviews).where(reviews.c.answer_id.in_(batch))).mappings():
+            by_id[row["answer_id"]].reviews.append(
+                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(row).items()}
+            )

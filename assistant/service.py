@@ -1,0 +1,251 @@
+"""`Assistant`: a question in, a sourced answer or an honest refusal out, and a log row written."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.answering.evidence import assess
+from assistant.answering.extractive import extract_answer
+from assistant.gate import CaseDataGate
+from assistant.log import AnswerLog
+from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
+from assistant.policy import AI_DISCLOSURE_TEXT, Rule, policy_version
+from assistant.policy.intent import asks_for_case_decision, describes_acute_danger
+from assistant.policy.texts import (
+    ABSTAIN_TEXT,
+    CASE_DECISION_TEXT,
+    EMERGENCY_TEXT,
+    LLM_FALLBACK_TEXT,
+    REDACTED_TEXT,
+    SUPERSEDED_TEXT,
+    UNSOURCED_REMOVED_TEXT,
+    refusal_text,
+)
+from assistant.secrets import pseudonym, server_secret
+from knowledge.index import KnowledgeIndex
+from knowledge.models import Hit
+from knowledge.settings import GateAction, Settings
+
+log = logging.getLogger(__name__)
+
+RETRIEVE_K = 8
+_FOLLOW_UP = re.compile(
+    r"^\s*(und|aber|auch|was ist mit|wie ist es|wie sieht es|gilt (das|dies)|trifft (das|dies)|"
+    r"und wenn|was wenn|dafür|davon|dazu|welche? (davon|dafür))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class AnswerEvent:
+    kind: str  # "notice" | "delta" | "done"
+    data: dict[str, Any] = field(default_factory=dict)  # JSON-ready; for "done": `Answer.as_json()`
+    answer: Answer | None = None  # set on "done"
+
+
+class Assistant:
+    """>>> assistant = Assistant.build(make_settings())  # doctest: +SKIP
+    >>> assistant.ask("Was regelt § 8a SGB VIII?").status  # doctest: +SKIP
+    <AnswerStatus.ANSWERED: 'answered'>
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        index: KnowledgeIndex,
+        answer_log: AnswerLog,
+        gate: CaseDataGate | None = None,
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self.answer_log = answer_log
+        self.gate = gate or CaseDataGate()
+        self._secret = server_secret(settings)
+        self._llm: Any = None
+        if settings.llm_base_url and settings.llm_model:
+            from assistant.answering.llm import LlmAnswerer
+
+            self._llm = LlmAnswerer(settings)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Assistant:
+        return cls(settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url))
+
+    def close(self) -> None:
+        self.index.close()
+        self.answer_log.close()
+
+    def secret(self) -> bytes:
+        return self._secret
+
+    @property
+    def mode(self) -> str:
+        return f"llm:{self.settings.llm_model}" if self._llm else "builtin"
+
+    # -- public API -------------------------------------------------------------------------------
+    def ask(self, question: str, *, conversation_id: str | None = None, user: str | None = None) -> Answer:
+        answer: Answer | None = None
+        for event in self.stream(question, conversation_id=conversation_id, user=user):
+            if event.answer is not None:
+                answer = event.answer
+        assert answer is not None
+        return answer
+
+    def stream(
+        self, question: str, *, conversation_id: str | None = None, user: str | None = None
+    ) -> Iterator[AnswerEvent]:
+        """Notices first, then the answer text in pieces, then `done` with the whole logged `Answer`."""
+        started = time.perf_counter()
+        answer = Answer(status=AnswerStatus.ANSWERED, text="", mode=self.mode)
+        answer.rules.append(Rule.AI_DISCLOSURE.value)
+        conversation = pseudonym(self._secret, "conversation", conversation_id)
+
+        # Rule 1 runs before anything else sees the question: retrieval, the log, an LLM.
+        gated = self.gate.check(question)
+        if gated.found:
+            answer.entities = gated.entity_types
+            answer.rules += [Rule.CASE_DATA.value, Rule.NO_IDENTIFIERS.value]
+            if self.settings.gate_action is GateAction.REFUSE:
+                answer.status = AnswerStatus.REFUSED
+                answer.text = refusal_text(gated.entity_types)
+                answer.notices.append(Notice(NoticeKind.CASE_DATA, answer.text))
+                yield from self._finish(answer, started, user, conversation)
+                return
+            question = gated.redacted
+            answer.notices.append(Notice(NoticeKind.REDACTED, REDACTED_TEXT))
+        answer.question_for_log = question
+
+        if describes_acute_danger(question):
+            answer.rules.append(Rule.EMERGENCY.value)
+            answer.notices.insert(0, Notice(NoticeKind.EMERGENCY, EMERGENCY_TEXT))
+        if asks_for_case_decision(question):
+            answer.rules.append(Rule.NO_CASE_DECISIONS.value)
+            answer.notices.append(Notice(NoticeKind.CASE_DECISION, CASE_DECISION_TEXT))
+        for notice in answer.notices:
+            yield AnswerEvent("notice", {"kind": notice.kind.value, "text": notice.text})
+
+        query = self._search_query(question, conversation)
+        answer.search_query = query
+        hits = self.index.search(query, k=RETRIEVE_K)
+        answer.retrieved = [
+            RetrievedPassage(h.chunk.id, h.document.id, h.chunk.section, round(h.score, 4)) for h in hits
+        ]
+        evidence = assess(self.index, query, hits)
+        if evidence.is_weak:
+            yield from self._abstain(answer, hits, started, user, conversation)
+            return
+        yield from self._answer(answer, query, hits)
+        if not answer.citations:
+            yield from self._abstain(answer, hits, started, user, conversation)
+            return
+        if any(c.superseded_by for c in answer.citations):
+            answer.notices.append(Notice(NoticeKind.SUPERSEDED, SUPERSEDED_TEXT))
+        yield from self._finish(answer, started, user, conversation)
+
+    def feedback(
+        self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
+    ) -> bool:
+        """Store feedback; a comment with case data is stored redacted (rule 2 applies to comments too)."""
+        if comment:
+            comment = self.gate.check(comment).redacted.strip()[:2000]
+        return self.answer_log.add_feedback(
+            log_id, helpful=helpful, source_mismatch=source_mismatch, comment=comment
+        )
+
+    def purge_log(self) -> int:
+        return self.answer_log.purge(self.settings.log_retention_days)
+
+    def on_server_start(self) -> None:
+        """Enforce retention (policy rule 8) and build the gate now, not on a colleague's first question."""
+        removed = self.purge_log()
+        if removed:
+            log.info("Aufbewahrungsfrist: %d Protokolleinträge gelöscht.", removed)
+        self.gate.check("Frau Test")
+
+    # -- steps ------------------------------------------------------------------------------------
+    def _search_query(self, question: str, conversation: str | None) -> str:
+        """A follow-up ("Und für junge Volljährige?") is searched together with the previous question."""
+        if not conversation or (not _FOLLOW_UP.search(question) and len(question.split()) > 6):
+            return question
+        previous = self.answer_log.conversation(conversation, limit=1)
+        if not previous or not previous[-1].question:
+            return question
+        # The new question is named twice so that its terms outweigh those carried over.
+        return f"{question} {previous[-1].question} {question}"
+
+    def _answer(self, answer: Answer, query: str, hits: list[Hit]) -> Iterator[AnswerEvent]:
+        if self._llm is not None:
+            from assistant.answering.llm import LlmFailure
+
+            streamed: list[str] = []
+            try:
+                result = self._llm.answer(query, hits, on_statement=streamed.append)
+            except LlmFailure as exc:
+                log.warning("Sprachmodell nicht verfügbar, eingebaute Antwort: %s", type(exc).__name__)
+                answer.mode = "builtin"
+                answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, LLM_FALLBACK_TEXT))
+                yield AnswerEvent(
+                    "notice", {"kind": NoticeKind.LLM_FALLBACK.value, "text": LLM_FALLBACK_TEXT}
+                )
+            else:
+                if result.removed_statements:
+                    answer.notices.append(Notice(NoticeKind.UNSOURCED_REMOVED, UNSOURCED_REMOVED_TEXT))
+                    answer.rules.append(Rule.SOURCES_ONLY.value)
+                if result.citations:
+                    for statement in streamed:
+                        yield AnswerEvent("delta", {"text": statement + "\n"})
+                    answer.text, answer.citations = result.text, result.citations
+                    return
+                if not result.no_source:
+                    answer.mode = "builtin"
+                    answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, LLM_FALLBACK_TEXT))
+                else:
+                    return  # the model found no source: abstain
+        extracted = extract_answer(self.index, query, hits)
+        if extracted is None:
+            return
+        if extracted.skipped_injections:
+            answer.rules.append(Rule.DOCUMENTS_ARE_DATA.value)
+        answer.text, answer.citations = extracted.text, extracted.citations
+        for line in extracted.text.splitlines(keepends=True):
+            yield AnswerEvent("delta", {"text": line})
+
+    def _abstain(
+        self, answer: Answer, hits: list[Hit], started: float, user: str | None, conversation: str | None
+    ) -> Iterator[AnswerEvent]:
+        answer.status = AnswerStatus.ABSTAINED
+        answer.text, answer.citations = ABSTAIN_TEXT, []
+        answer.rules.append(Rule.SOURCES_ONLY.value)
+        seen: set[str] = set()
+        for hit in hits:
+            if hit.document.id not in seen and len(seen) < 3:
+                seen.add(hit.document.id)
+                answer.suggestions.append(
+                    {
+                        "document_id": hit.document.id,
+                        "title": hit.document.title,
+                        "section": hit.chunk.section,
+                    }
+                )
+        yield AnswerEvent("delta", {"text": ABSTAIN_TEXT})
+        yield from self._finish(answer, started, user, conversation)
+
+    def _finish(
+        self, answer: Answer, started: float, user: str | None, conversation: str | None
+    ) -> Iterator[AnswerEvent]:
+        answer.notices.append(Notice(NoticeKind.AI_DISCLOSURE, AI_DISCLOSURE_TEXT))
+        answer.rules = list(dict.fromkeys(answer.rules))
+        answer.latency_ms = int((time.perf_counter() - started) * 1000)
+        answer.log_id = self.answer_log.record(
+            answer,
+            user_pseudonym=pseudonym(self._secret, "user", user),
+            conversation_pseudonym=conversation,
+            policy_version=policy_version(),
+            index_version=self.index.catalog.version,
+        )
+        yield AnswerEvent("done", answer.as_json(), answer)
