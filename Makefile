@@ -30,9 +30,9 @@ install: $(VENV)/.installed ## Installieren (CPU-torch, Laufzeitabhängigkeiten)
 
 install-dev: $(VENV)/.installed-dev ## Installieren mit Entwicklungswerkzeugen
 
-run: install ## Installieren, Standard-Wissensbasis indexieren (falls leer), starten
+run: install ## Installieren, Standard-Wissensbasis indexieren (falls leer), Weboberfläche starten
 	$(PY) -m ingest bootstrap
-	$(PY) -m ingest list
+	$(PY) -m web serve
 
 test: install-dev ## Alle Tests
 	$(PY) -m pytest

@@ -1,0 +1,185 @@
+"""Local accounts: username, argon2 hash, roles. Managed with `python -m web users ...`.
+
+>>> store = AccountStore(open_engine(settings.effective_database_url))  # doctest: +SKIP
+>>> store.add("m.muster", {Role.FACHKRAFT}, password="lang-und-geheim-genug")  # doctest: +SKIP
+>>> store.authenticate("m.muster", "lang-und-geheim-genug").roles  # doctest: +SKIP
+frozenset({<Role.FACHKRAFT: 'fachkraft'>})
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete, func, insert, select, update
+
+from web.db import users
+
+MIN_PASSWORD_LENGTH = 12
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+
+
+class Role(StrEnum):
+    FACHKRAFT = "fachkraft"
+    LEITUNG = "leitung"
+    MAINTAINER = "maintainer"
+
+    @property
+    def label(self) -> str:
+        return {"fachkraft": "Fachkraft", "leitung": "Leitung", "maintainer": "Pflege der Wissensbasis"}[
+            self.value
+        ]
+
+
+class AccountError(ValueError):
+    """A user-facing problem with an account operation; the message is German."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    roles: frozenset[Role]
+    created_at: datetime
+    session_version: int
+    has_password: bool
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+def parse_roles(values: Iterable[str]) -> frozenset[Role]:
+    roles: set[Role] = set()
+    for value in values:
+        for part in value.split(","):
+            name = part.strip().lower()
+            if not name:
+                continue
+            try:
+                roles.add(Role(name))
+            except ValueError as exc:
+                allowed = ", ".join(r.value for r in Role)
+                raise AccountError(f"Unbekannte Rolle {name!r} (erlaubt: {allowed}).") from exc
+    if not roles:
+        raise AccountError("Mindestens eine Rolle angeben (fachkraft, leitung, maintainer).")
+    return frozenset(roles)
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(15)
+
+
+class AccountStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._hasher = PasswordHasher()
+        # Verifying against this when the user does not exist keeps the response time the same, so the
+        # login form does not reveal which usernames exist.
+        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+    def get(self, username: str) -> User | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+        return None if row is None else _user(row)
+
+    def list(self) -> list[User]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(users).order_by(users.c.username)).mappings().all()
+        return [_user(row) for row in rows]
+
+    def add(self, username: str, roles: frozenset[Role], *, password: str | None) -> User:
+        """Create an account; password None makes an SSO-only account that cannot use the login form."""
+        if not _USERNAME.match(username):
+            raise AccountError(
+                "Benutzername: 1–64 Zeichen, Buchstaben, Ziffern und . _ @ - (nicht am Anfang)."
+            )
+        if self.get(username) is not None:
+            raise AccountError(f"Das Konto {username!r} existiert bereits.")
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(users).values(
+                    username=username,
+                    password_hash=None if password is None else self._hash(password),
+                    roles=",".join(sorted(r.value for r in roles)),
+                    created_at=datetime.now(UTC),
+                    session_version=1,
+                )
+            )
+        user = self.get(username)
+        assert user is not None
+        return user
+
+    def set_password(self, username: str, password: str) -> None:
+        hashed = self._hash(password)
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(users)
+                .where(users.c.username == username)
+                .values(password_hash=hashed, session_version=users.c.session_version + 1)
+            ).rowcount
+        if not changed:
+            raise AccountError(f"Kein Konto {username!r}.")
+
+    def set_roles(self, username: str, roles: frozenset[Role]) -> None:
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(users)
+                .where(users.c.username == username)
+                .values(roles=",".join(sorted(r.value for r in roles)))
+            ).rowcount
+        if not changed:
+            raise AccountError(f"Kein Konto {username!r}.")
+
+    def remove(self, username: str) -> None:
+        with self.engine.begin() as conn:
+            removed = conn.execute(delete(users).where(users.c.username == username)).rowcount
+        if not removed:
+            raise AccountError(f"Kein Konto {username!r}.")
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user when the password matches, else None (same work either way)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
+        stored = row["password_hash"] if row is not None else None
+        try:
+            self._hasher.verify(stored or self._dummy_hash, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None or stored is None:
+            return None
+        if self._hasher.check_needs_rehash(stored):
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(users)
+                    .where(users.c.username == username)
+                    .values(password_hash=self._hasher.hash(password))
+                )
+        return _user(row)
+
+    def _hash(self, password: str) -> str:
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise AccountError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        return self._hasher.hash(password)
+
+
+def _user(row: object) -> User:
+    data = dict(row)  # type: ignore[call-overload]
+    created = data["created_at"]
+    if created.tzinfo is None:  # SQLite hands back naive datetimes
+        created = created.replace(tzinfo=UTC)
+    return User(
+        username=data["username"],
+        roles=frozenset(Role(r) for r in data["roles"].split(",") if r),
+        created_at=created,
+        session_version=int(data["session_version"]),
+        has_password=data["password_hash"] is not None,
+    )

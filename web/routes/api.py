@@ -1,0 +1,128 @@
+"""JSON API: chat (streamed), feedback, documents, health. Answers and reviews are in api_review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
+from web.errors import WebError
+from web.routes.chat import conversation_of, validate_question
+from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
+from web.views import document_rows
+
+router = APIRouter(prefix="/api", tags=["API"])
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["forbidden"])
+    message: str = Field(examples=["Dafür fehlt Ihrem Konto die Berechtigung."])
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in (
+        (401, "Nicht angemeldet"),
+        (403, "Rolle fehlt oder CSRF-Token ungültig"),
+        (422, "Ungültige Eingabe"),
+    )
+}
+
+
+class ChatRequest(BaseModel):
+    question: str = Field(max_length=20_000, examples=["Was regelt § 8a SGB VIII?"])
+    conversation_id: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Für Folgefragen; ohne Angabe gilt das Gespräch der Sitzung.",
+    )
+
+
+class FeedbackRequest(BaseModel):
+    log_id: str = Field(max_length=64)
+    helpful: bool | None = None
+    source_mismatch: bool = False
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+_CHAT_DESCRIPTION = """
+Beantwortet eine Frage. Standardantwort ist ein Ereignisstrom (`text/event-stream`):
+`notice` `{"kind", "text"}`, dann `delta` `{"text"}` (Teile des Antworttexts), zuletzt `done` mit der
+vollständigen Antwort (`status`, `answer`, `citations`, `notices`, `policy`, `suggestions`, `log_id`,
+`conversation_id`); bei einem Fehler `error` `{"code", "message"}`. Mit `Accept: application/json`
+kommt nur die vollständige Antwort als JSON. Rolle: fachkraft.
+"""
+
+
+@router.post(
+    "/chat",
+    dependencies=[CsrfDep],
+    description=_CHAT_DESCRIPTION,
+    responses={**ERRORS, 200: {"content": {SSE_MEDIA_TYPE: {}, "application/json": {}}}},
+)
+def chat(
+    body: ChatRequest, request: Request, user: FachkraftDep, state: StateDep, session: SessionDep
+) -> Response:
+    question = validate_question(body.question, state.settings.max_question_chars)
+    conversation = body.conversation_id or conversation_of(session)
+    accept = request.headers.get("accept", "")
+    if "application/json" in accept and SSE_MEDIA_TYPE not in accept:
+        answer = state.assistant.ask(question, conversation_id=conversation, user=user.username)
+        if answer.log_id:
+            state.turns.append(conversation, answer.log_id)
+        return JSONResponse({**answer.as_json(), "conversation_id": conversation})
+    events = answer_events(state, question, conversation_id=conversation, username=user.username)
+    headers = {**SSE_HEADERS, "X-Conversation-Id": conversation}
+    return StreamingResponse(events, media_type=SSE_MEDIA_TYPE, headers=headers)
+
+
+@router.post("/feedback", dependencies=[CsrfDep], responses={**ERRORS, 404: {"model": ErrorResponse}})
+def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> dict[str, bool]:
+    """Rückmeldung zu einer Antwort: hilfreich / nicht hilfreich, „Quelle passt nicht“, Kommentar."""
+    stored = state.assistant.feedback(
+        body.log_id,
+        helpful=body.helpful,
+        source_mismatch=body.source_mismatch,
+        comment=(body.comment or "").strip() or None,
+    )
+    if not stored:
+        raise WebError(404, "answer_not_found", "Diese Antwort gibt es nicht (mehr).")
+    return {"stored": True}
+
+
+@router.get("/documents", responses=ERRORS)
+def documents(user: MaintainerDep, state: StateDep) -> dict[str, list[dict[str, Any]]]:
+    """Alle Dokumente der Wissensbasis mit Typ, Datum, Abschnitten und Versionsstand. Rolle: maintainer."""
+    return {"documents": document_rows(state.assistant.index)}
+
+
+@router.get("/health", responses={503: {"description": "Index oder Datenbank nicht verfügbar"}})
+async def health(request: Request) -> JSONResponse:
+    """Lebenszeichen mit Prüfung von Index und Datenbank. Ohne Anmeldung."""
+    state = getattr(request.app.state, "web", None)
+    if state is None:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    checks = await run_in_threadpool(_checks, state)
+    healthy = all(check["ok"] for check in checks.values())
+    return JSONResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503
+    )
+
+
+def _checks(state: Any) -> dict[str, dict[str, Any]]:
+    index: dict[str, Any]
+    try:
+        counts = state.assistant.index.catalog.counts()
+        index = {"ok": True, **counts, "version": state.assistant.index.catalog.version}
+    except Exception as exc:  # any failure to read the catalog means the index is down
+        index = {"ok": False, "error": type(exc).__name__}
+    return {"index": index, "database": {"ok": bool(state.assistant.answer_log.health())}}

@@ -1,0 +1,63 @@
+"""JSON API for the Leitung: the answer log and verdicts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from assistant.log import Verdict
+from web.deps import CsrfDep, LeitungDep, StateDep
+from web.errors import WebError
+from web.filters import LogFilterDep
+from web.routes.api import ERRORS, ErrorResponse
+
+router = APIRouter(prefix="/api", tags=["API"])
+
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "Kein Eintrag mit dieser ID"}
+}
+
+
+class ReviewRequest(BaseModel):
+    verdict: Verdict = Field(description="korrekt, fehlerhaft, unvollstaendig oder quelle_fehlt")
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+@router.get("/answers", responses=ERRORS)
+def answers(
+    user: LeitungDep,
+    state: StateDep,
+    filters: LogFilterDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Das Antwortprotokoll, neueste zuerst, gefiltert. Rolle: leitung."""
+    log = state.assistant.answer_log
+    return {
+        "total": log.count(filters),
+        "limit": limit,
+        "offset": offset,
+        "answers": [entry.as_json() for entry in log.list(filters, limit=limit, offset=offset)],
+    }
+
+
+@router.get("/answers/{log_id}", responses={**ERRORS, **_NOT_FOUND})
+def answer(log_id: str, user: LeitungDep, state: StateDep) -> dict[str, Any]:
+    """Ein Eintrag mit geschwärzter Frage, Antwort, Quellen, Suchtreffern, Rückmeldungen und Bewertungen."""
+    entry = state.assistant.answer_log.get(log_id)
+    if entry is None:
+        raise WebError(404, "answer_not_found", "Kein Eintrag mit dieser ID.")
+    return entry.as_json()
+
+
+@router.post("/answers/{log_id}/review", dependencies=[CsrfDep], responses={**ERRORS, **_NOT_FOUND})
+def review(log_id: str, body: ReviewRequest, user: LeitungDep, state: StateDep) -> dict[str, Any]:
+    """Eine Bewertung abgeben; wer wann was bewertet hat, wird protokolliert. Rolle: leitung."""
+    stored = state.assistant.answer_log.add_review(
+        log_id, reviewer=user.username, verdict=body.verdict, comment=(body.comment or "").strip() or None
+    )
+    if not stored:
+        raise WebError(404, "answer_not_found", "Kein Eintrag mit dieser ID.")
+    return {"stored": True, "verdict": body.verdict.value}

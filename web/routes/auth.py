@@ -1,0 +1,74 @@
+"""Login, logout and the start page that sends each role where its work is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from web.accounts import Role
+from web.deps import CsrfDep, OptionalUserDep, RendererDep, SessionDep, StateDep, UserDep
+from web.proxy import client_address
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: "//evil.example" or "https://..." would make the login an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/")
+def home(user: UserDep) -> RedirectResponse:
+    for role, path in ((Role.FACHKRAFT, "/chat"), (Role.LEITUNG, "/review"), (Role.MAINTAINER, "/documents")):
+        if user.has(role):
+            return RedirectResponse(path, status_code=303)
+    return RedirectResponse("/policy", status_code=303)
+
+
+@router.get("/login")
+def login_page(request: Request, renderer: RendererDep, user: OptionalUserDep, next: str = "/") -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return renderer.page(request, "login.html", {"title": "Anmelden", "next": _safe_next(next)})
+
+
+@router.post("/login", dependencies=[CsrfDep])
+async def login(
+    *,
+    request: Request,
+    state: StateDep,
+    session: SessionDep,
+    renderer: RendererDep,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    username = username.strip()
+    address = client_address(request.scope, state.settings.proxy_networks)
+    wait = await run_in_threadpool(state.throttle.blocked_for, username, address)
+    page = {"title": "Anmelden", "next": _safe_next(next), "username": username}
+    if wait:
+        minutes = max(1, -(-wait // 60))
+        message = (
+            f"Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {minutes} Minute(n) erneut."
+        )
+        return renderer.page(request, "login.html", {**page, "error": message}, status=429)
+    user = await run_in_threadpool(state.accounts.authenticate, username, password)
+    if user is None:
+        await run_in_threadpool(state.throttle.record_failure, username, address)
+        message = "Benutzername oder Passwort ist falsch."
+        return renderer.page(request, "login.html", {**page, "error": message}, status=401)
+    await run_in_threadpool(state.throttle.clear, username)
+    session.login(user.username, user.session_version)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[CsrfDep])
+def logout(session: SessionDep) -> RedirectResponse:
+    session.clear()
+    return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,187 @@
+"""Documents: the source view for everyone signed in, and the maintainer's list, upload, remove, re-index.
+
+Uploads go through the same `IngestPipeline` as `python -m ingest add`, so they are checked, parsed,
+de-duplicated and reported exactly like files added on the command line.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.pipeline import IngestPipeline, IngestReport
+from knowledge.models import DocumentType
+from web.deps import CsrfDep, MaintainerDep, RendererDep, SessionDep, StateDep, UserDep
+from web.errors import WebError
+from web.views import document_rows
+
+router = APIRouter(prefix="/documents", include_in_schema=False)
+
+UPLOAD_FOLDER = "uploads"  # uploaded files are indexed as "uploads/<name>", their copy kept there too
+
+
+def _safe_filename(name: str) -> str:
+    """The file's own name without any path, reduced to characters that are safe on every filesystem."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = re.sub(r"[^A-Za-z0-9ÄÖÜäöüß._ -]+", "_", base).strip(" .")
+    return cleaned[:120]
+
+
+@router.get("")
+def documents_page(
+    *,
+    request: Request,
+    user: MaintainerDep,
+    state: StateDep,
+    renderer: RendererDep,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=500)] = "",
+) -> Response:
+    index = state.assistant.index
+    hits = index.search(q, k=10) if q.strip() else []
+    context = {
+        "title": "Dokumente",
+        "rows": document_rows(index),
+        "stats": index.stats(),
+        "types": list(DocumentType),
+        "suffixes": ", ".join(SUPPORTED_SUFFIXES),
+        "max_upload_mb": state.settings.max_upload_bytes // (1024 * 1024),
+        "q": q,
+        "hits": hits,
+        "result": session.pop("ingest_result", None),
+        "flash": session.pop("flash", None),
+    }
+    return renderer.page(request, "documents/list.html", context)
+
+
+@router.post("/upload", dependencies=[CsrfDep])
+def upload(
+    user: MaintainerDep,
+    state: StateDep,
+    session: SessionDep,
+    file: Annotated[UploadFile, File()],
+    doc_type: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    name = _safe_filename(file.filename or "")
+    if not name or name.lower().startswith("."):
+        raise WebError(422, "invalid_filename", "Bitte eine Datei mit einem gültigen Namen auswählen.")
+    try:
+        type_override = DocumentType(doc_type) if doc_type else None
+    except ValueError as exc:
+        raise WebError(422, "invalid_type", "Unbekannter Dokumenttyp.") from exc
+    keep = state.settings.data_dir / UPLOAD_FOLDER / name
+    with tempfile.TemporaryDirectory(dir=state.settings.data_dir, prefix=".upload-") as staging:
+        # The pipeline names a document by the folder it was given plus the relative path: a folder
+        # called "uploads" holding just this file makes the source "uploads/<name>".
+        folder = Path(staging) / UPLOAD_FOLDER
+        folder.mkdir()
+        staged = folder / name
+        with staged.open("wb") as target:
+            shutil.copyfileobj(file.file, target)
+        with state.index_lock:
+            report = IngestPipeline(state.assistant.index).add([folder], type_override=type_override)
+        if report.added or report.updated:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(staged, keep)
+    summary = _summary(name, report)
+    state.assistant.answer_log.audit(
+        actor=user.username, action="document_upload", target=summary.get("id"), detail=summary["text"][:500]
+    )
+    session["ingest_result"] = summary
+    return RedirectResponse("/documents#ergebnis", status_code=303)
+
+
+def _summary(name: str, report: IngestReport) -> dict[str, str]:
+    """The report for one file in the words `python -m ingest add` uses."""
+    if report.failed:
+        return {"kind": "error", "text": f"{name}: fehlgeschlagen – {report.failed[0]['error']}"}
+    if report.duplicates:
+        original = report.duplicates[0]["duplicate_of"]
+        return {"kind": "warning", "text": f"{name}: Duplikat von {original}; nichts neu indexiert."}
+    if report.unchanged:
+        return {
+            "kind": "info",
+            "text": f"{name}: unverändert (bereits indexiert als {report.unchanged[0]['id']}).",
+        }
+    for label, entries in (("neu indexiert", report.added), ("aktualisiert", report.updated)):
+        if entries:
+            entry = entries[0]
+            return {
+                "kind": "success",
+                "text": f"{name}: {label} als {entry['id']} ({DocumentType(entry['type']).label}, "
+                f"{entry['chunks']} Abschnitte).",
+                "id": entry["id"],
+            }
+    return {
+        "kind": "error",
+        "text": f"{name}: nicht indexiert (Dateiname wird beim Indexieren übersprungen).",
+    }
+
+
+@router.post("/reindex", dependencies=[CsrfDep])
+def reindex(user: MaintainerDep, state: StateDep, session: SessionDep) -> RedirectResponse:
+    with state.index_lock:
+        count = state.assistant.index.reindex()
+    state.assistant.answer_log.audit(actor=user.username, action="reindex", detail=f"{count} Abschnitte")
+    session["flash"] = {
+        "text": f"Neu eingebettet: {count} Abschnitte mit {state.assistant.index.embedder.id}."
+    }
+    return RedirectResponse("/documents", status_code=303)
+
+
+@router.get("/{document_id}/remove")
+def confirm_remove(
+    document_id: str, request: Request, user: MaintainerDep, state: StateDep, renderer: RendererDep
+) -> Response:
+    document = state.assistant.index.catalog.get_document(document_id)
+    if document is None:
+        raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr).")
+    return renderer.page(
+        request, "documents/remove.html", {"title": "Dokument entfernen", "document": document}
+    )
+
+
+@router.post("/{document_id}/remove", dependencies=[CsrfDep])
+def remove(document_id: str, user: MaintainerDep, state: StateDep, session: SessionDep) -> RedirectResponse:
+    with state.index_lock:
+        document = IngestPipeline(state.assistant.index).remove(document_id)
+    if document is None:
+        raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr).")
+    if document.source.startswith(f"{UPLOAD_FOLDER}/"):
+        # The kept copy of an uploaded file goes with it; files added by the CLI are not ours to delete.
+        (state.settings.data_dir / UPLOAD_FOLDER / Path(document.source).name).unlink(missing_ok=True)
+    state.assistant.answer_log.audit(actor=user.username, action="document_remove", target=document.id)
+    session["flash"] = {"text": f"Entfernt: {document.title} ({document.id})."}
+    return RedirectResponse("/documents", status_code=303)
+
+
+@router.get("/{document_id}")
+def source_view(
+    *,
+    document_id: str,
+    request: Request,
+    user: UserDep,
+    state: StateDep,
+    renderer: RendererDep,
+    chunk: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    catalog = state.assistant.index.catalog
+    document = catalog.get_document(document_id)
+    if document is None:
+        raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr) in der Wissensbasis.")
+    successor = catalog.get_document(document.superseded_by) if document.superseded_by else None
+    context = {
+        "title": document.title,
+        "document": document,
+        "chunks": catalog.chunks_of(document.id),
+        "highlight": chunk,
+        "successor": successor,
+    }
+    return renderer.page(request, "documents/view.html", context)

@@ -1,0 +1,54 @@
+"""Settings only the web server needs, on top of the product's `Settings` (same `JHA_` prefix)."""
+
+from __future__ import annotations
+
+import ipaddress
+from enum import StrEnum
+
+from pydantic import Field
+
+from knowledge.settings import Settings
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class CookieSecure(StrEnum):
+    AUTO = "auto"  # Secure when the request came in over HTTPS (directly or from a trusted proxy)
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class WebSettings(Settings):
+    """Web-only settings, e.g. `JHA_SSO_ENABLED=true`, `JHA_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8`."""
+
+    session_cookie: str = "jha_session"
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
+    cookie_secure: CookieSecure = CookieSecure.AUTO
+
+    # Single sign-on through a reverse proxy (oauth2-proxy and the like). The header is only believed when
+    # sso_enabled is set *and* the connection comes from one of trusted_proxies; anyone else could send it.
+    sso_enabled: bool = False
+    sso_header: str = "X-Forwarded-User"
+    trusted_proxies: str = Field(default="", description="Comma-separated IPs or CIDR ranges.")
+
+    max_request_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_question_chars: int = Field(default=2000, ge=50)
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=10)
+
+    @property
+    def proxy_networks(self) -> list[Network]:
+        return [
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+            if part.strip()
+        ]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebSettings:
+        """Web settings with the given product settings taken over unchanged."""
+        if isinstance(settings, WebSettings):
+            return settings
+        return cls(**settings.model_dump())

@@ -1,0 +1,57 @@
+"""Everything the running web app holds, built once in the lifespan and closed on shutdown."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from assistant.service import Assistant
+from web.accounts import AccountStore
+from web.conversations import ConversationTurns
+from web.db import create_tables
+from web.settings import WebSettings
+from web.throttle import LoginThrottle
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    settings: WebSettings
+    assistant: Assistant
+    engine: Engine
+    accounts: AccountStore
+    throttle: LoginThrottle
+    turns: ConversationTurns
+    session_secret: bytes
+    # Maintainer actions (upload, remove, re-index) change the index; one at a time per process.
+    index_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def open(cls, settings: WebSettings) -> AppState:
+        assistant = Assistant.build(settings)
+        assistant.on_server_start()
+        # The web tables live in the answer log's database; sharing its engine keeps one connection pool.
+        engine = assistant.answer_log.engine
+        create_tables(engine)
+        return cls(
+            settings=settings,
+            assistant=assistant,
+            engine=engine,
+            accounts=AccountStore(engine),
+            throttle=LoginThrottle(
+                engine, max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
+            ),
+            turns=ConversationTurns(engine),
+            # A key of its own, derived from the server secret: the secret that keys the answer log's
+            # pseudonyms never signs a cookie directly.
+            session_secret=hmac.new(assistant.secret(), b"jha-web-session", hashlib.sha256).digest(),
+        )
+
+    def close(self) -> None:
+        self.assistant.close()  # disposes the shared engine too

@@ -1,0 +1,52 @@
+"""Server-sent events for an answer: `notice`, `delta` and `done` as the assistant yields them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from web.state import AppState
+
+log = logging.getLogger(__name__)
+
+SSE_MEDIA_TYPE = "text/event-stream"
+# Proxies such as nginx buffer responses unless told otherwise; a buffered stream arrives all at once.
+SSE_HEADERS = {"X-Accel-Buffering": "no", "Cache-Control": "no-store"}
+
+
+def sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def answer_events(
+    state: AppState,
+    question: str,
+    *,
+    conversation_id: str,
+    username: str,
+    render: Callable[[dict[str, Any]], str] | None = None,
+) -> Iterator[str]:
+    """The answer as SSE frames; `render` adds the answer's HTML to `done` (for the chat page)."""
+    try:
+        for event in state.assistant.stream(question, conversation_id=conversation_id, user=username):
+            data = dict(event.data)
+            if event.kind == "done":
+                if data.get("log_id"):
+                    state.turns.append(conversation_id, data["log_id"])
+                data["conversation_id"] = conversation_id
+                if render is not None:
+                    data["html"] = render(data)
+            yield sse(event.kind, data)
+    except Exception as exc:
+        # The headers are already sent, so the error travels as an event. The log line names the
+        # exception type only: its message could quote the question.
+        log.error("Antwort abgebrochen: %s", type(exc).__name__)
+        yield sse(
+            "error",
+            {
+                "code": "answer_failed",
+                "message": "Die Antwort konnte nicht erstellt werden. Bitte versuchen Sie es erneut.",
+            },
+        )
