@@ -89,6 +89,7 @@ class Answer:
     retrieved: list[RetrievedPassage] = field(default_factory=list)
     mode: str = "builtin"
     question_for_log: str | None = None  # redacted question; None when refused (types only are stored)
+    shown_question: str | None = None  # what may be shown back: the question with case data replaced
     search_query: str | None = None
     log_id: str | None = None
     latency_ms: int = 0
@@ -96,6 +97,7 @@ class Answer:
     def as_json(self) -> dict[str, Any]:
         return {
             "status": self.status.value,
+            "question": self.shown_question,
             "answer": self.text,
             "citations": [c.as_json() for c in self.citations],
             "notices": [{"kind": n.kind.value, "text": n.text} for n in self.notices],

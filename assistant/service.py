@@ -12,7 +12,7 @@ from typing import Any
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
 from assistant.gate import CaseDataGate
-from assistant.log import AnswerLog
+from assistant.log import AnswerLog, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
 from assistant.policy import AI_DISCLOSURE_TEXT, Rule, policy_version
 from assistant.policy.intent import asks_for_case_decision, describes_acute_danger
@@ -107,6 +107,8 @@ class Assistant:
 
         # Rule 1 runs before anything else sees the question: retrieval, the log, an LLM.
         gated = self.gate.check(question)
+        # Nothing identifying is echoed either (rule 2): a page shows the question back only redacted.
+        answer.shown_question = gated.redacted
         if gated.found:
             answer.entities = gated.entity_types
             answer.rules += [Rule.CASE_DATA.value, Rule.NO_IDENTIFIERS.value]
@@ -156,6 +158,12 @@ class Assistant:
         return self.answer_log.add_feedback(
             log_id, helpful=helpful, source_mismatch=source_mismatch, comment=comment
         )
+
+    def review(self, log_id: str, *, reviewer: str, verdict: Verdict, comment: str | None) -> bool:
+        """Record a verdict; a comment is redacted like a question (reviewers may quote a case too)."""
+        if comment:
+            comment = self.gate.check(comment).redacted.strip()[:4000] or None
+        return self.answer_log.add_review(log_id, reviewer=reviewer, verdict=verdict, comment=comment)
 
     def purge_log(self) -> int:
         return self.answer_log.purge(self.settings.log_retention_days)

@@ -177,5 +177,7 @@ def main() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    logging.getLogger("web").setLevel(logging.INFO)
+    # The operator should see which embedder runs (e.g. the weight-free fallback) and retention purges.
+    for name in ("web", "knowledge", "assistant"):
+        logging.getLogger(name).setLevel(logging.INFO)
     app()

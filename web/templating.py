@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
+from assistant.policy.texts import ENTITY_LABELS
 from knowledge.models import DocumentType
 from web.accounts import Role, User
 from web.sessions import Session
@@ -108,6 +109,7 @@ class Renderer:
             markdown=markdown_html,
             status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
             verdict_label=lambda v: VERDICT_LABELS.get(str(v), str(v)),
+            entity_label=lambda e: ENTITY_LABELS.get(str(e), str(e)),
         )
         env.globals.update(product_name=product_name, Role=Role)
 

@@ -64,7 +64,8 @@ def turn_from_answer(data: dict[str, Any], question: str | None, index: Knowledg
     return TurnView(
         log_id=data.get("log_id"),
         status=data["status"],
-        question=question,
+        # The assistant's copy of the question has any case data replaced by placeholders.
+        question=data.get("question") or question,
         text=data["answer"],
         citations=_citations(data.get("citations", []), index),
         notices=notices,

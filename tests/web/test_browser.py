@@ -220,6 +220,9 @@ def test_case_data_question_is_refused(session: Session, live_server: LiveServer
     expect(answer.locator(".badge")).to_have_text("abgelehnt")
     expect(answer.get_by_role("heading", name="Diese Frage wurde nicht bearbeitet")).to_be_visible()
     expect(answer.locator(".source")).to_have_count(0)
+    # Once answered, the question is shown back only as the server redacted it.
+    expect(answer.locator(".question-text")).to_contain_text("[PERSON]")
+    assert "Kevin" not in answer.inner_text()
     answer.scroll_into_view_if_needed()
     session.shot("08-chat-abgelehnt", full_page=False)
     page.reload()

@@ -69,6 +69,9 @@ def test_refused_question_is_shown_kindly_and_stores_no_identifiers(
     assert page.status_code == 200
     assert "Diese Frage wurde nicht bearbeitet" in page.text
     assert "personenbezogene Falldaten" in page.text and "insoweit erfahrenen Fachkraft" in page.text
+    for value in IDENTIFIERS:  # not echoed either: the page shows the question redacted
+        assert value not in page.text, f"{value!r} wurde angezeigt"
+    assert "[PERSON]" in page.text
     reloaded = web.get("/chat").text
     assert "Frage nicht gespeichert" in reloaded and "Kevin" not in reloaded
 

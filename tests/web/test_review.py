@@ -62,7 +62,7 @@ def test_detail_shows_everything_needed_to_judge(
     assert "§ 8a" in page and "ki-kennzeichnung" in page
     assert 'name="helpful"' not in page  # no feedback form in the review
     refused = web.get(f"/review/{answers['refused']}").text
-    assert "Nicht gespeichert" in refused and "PERSON" in refused and "Kevin" not in refused
+    assert "Nicht gespeichert" in refused and "Namen" in refused and "Kevin" not in refused
     assert web.get("/review/" + "a" * 32).status_code == 404
 
 

@@ -55,7 +55,7 @@ def answer(log_id: str, user: LeitungDep, state: StateDep) -> dict[str, Any]:
 @router.post("/answers/{log_id}/review", dependencies=[CsrfDep], responses={**ERRORS, **_NOT_FOUND})
 def review(log_id: str, body: ReviewRequest, user: LeitungDep, state: StateDep) -> dict[str, Any]:
     """Eine Bewertung abgeben; wer wann was bewertet hat, wird protokolliert. Rolle: leitung."""
-    stored = state.assistant.answer_log.add_review(
+    stored = state.assistant.review(
         log_id, reviewer=user.username, verdict=body.verdict, comment=(body.comment or "").strip() or None
     )
     if not stored:

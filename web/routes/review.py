@@ -159,7 +159,7 @@ def verdict(
     verdict: Annotated[Verdict, Form()],
     comment: Annotated[str, Form(max_length=4000)] = "",
 ) -> RedirectResponse:
-    stored = state.assistant.answer_log.add_review(
+    stored = state.assistant.review(
         log_id, reviewer=user.username, verdict=verdict, comment=comment.strip() or None
     )
     if not stored:

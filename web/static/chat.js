@@ -35,7 +35,8 @@
     var who = el("h2", "who", "Ihre Frage");
     who.id = id;
     bubble.appendChild(who);
-    bubble.appendChild(el("p", "question-text", question));
+    var questionText = el("p", "question-text", question);
+    bubble.appendChild(questionText);
     var card = el("div", "answer-card status-answered");
     card.setAttribute("aria-busy", "true");
     var head = el("div", "answer-head");
@@ -51,7 +52,7 @@
     card.appendChild(body);
     article.appendChild(bubble);
     article.appendChild(card);
-    return { article: article, card: card, notices: notices, text: text };
+    return { article: article, card: card, notices: notices, text: text, question: questionText };
   }
 
   function showError(turn, message) {
@@ -87,6 +88,8 @@
       turn.card.className = "answer-card status-" + data.status;
       turn.card.innerHTML = data.html;
       if (data.log_id) { turn.article.id = "a-" + data.log_id; }
+      // Show the question back only as the server redacted it: no case data stays on the page.
+      if (data.question) { turn.question.textContent = data.question; }
       status.textContent = data.status === "answered" ? "Antwort ist fertig." :
         data.status === "refused" ? "Die Frage wurde nicht bearbeitet." : "Keine belastbare Quelle gefunden.";
     } else if (message.event === "error") {
