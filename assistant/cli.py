@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -33,14 +34,20 @@ console = Console(stderr=True)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
 EXIT_CONFIG = 3
+_Service = TypeVar("_Service")
 
 
-def _open_index() -> KnowledgeIndex:
+def _or_exit(open_service: Callable[[], _Service]) -> _Service:
+    """Open a service; a configuration problem becomes a German message and exit code 3."""
     try:
-        return KnowledgeIndex.open(make_settings())
+        return open_service()
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         console.print(f"[red]Fehler:[/red] {exc}")
         raise typer.Exit(EXIT_CONFIG) from exc
+
+
+def _open_index() -> KnowledgeIndex:
+    return _or_exit(lambda: KnowledgeIndex.open(make_settings()))
 
 
 def _hits_json(hits: list[Hit]) -> list[dict[str, Any]]:
@@ -104,11 +111,7 @@ def search(
 def _open_assistant() -> Assistant:
     from assistant.service import Assistant
 
-    try:
-        return Assistant.build(make_settings())
-    except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
-        console.print(f"[red]Fehler:[/red] {exc}")
-        raise typer.Exit(EXIT_CONFIG) from exc
+    return _or_exit(lambda: Assistant.build(make_settings()))
 
 
 def _ask_json(answer: Answer) -> dict[str, Any]:

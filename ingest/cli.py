@@ -15,6 +15,7 @@ from rich.table import Table
 
 from ingest.pipeline import IngestPipeline, IngestReport, discover
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+from knowledge.listing import document_rows
 from knowledge.models import DocumentType
 from knowledge.settings import make_settings
 
@@ -139,24 +140,7 @@ def bootstrap(
 def list_documents(as_json: JsonOption = False) -> None:
     """Alle Dokumente mit Typ, Datum, Abschnitten und Versionsstand."""
     index = _open_index(check_embedder=False)
-    counts = index.catalog.chunk_counts()
-    documents = index.catalog.documents()
-    superseding = {d.superseded_by: d.id for d in documents if d.superseded_by}
-    rows: list[dict[str, Any]] = [
-        {
-            "id": d.id,
-            "source": d.source,
-            "title": d.title,
-            "type": d.type.value,
-            "date": d.date.isoformat() if d.date else None,
-            "law": d.law,
-            "version_state": d.version_state.isoformat() if d.version_state else None,
-            "chunks": counts.get(d.id, 0),
-            "superseded_by": d.superseded_by,
-            "supersedes": superseding.get(d.id),
-        }
-        for d in documents
-    ]
+    rows = document_rows(index)
     if as_json:
         out.print_json(json.dumps({"documents": rows}, ensure_ascii=False))
         return

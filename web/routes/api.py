@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from knowledge.listing import document_rows
 from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
 from web.errors import WebError
 from web.routes.chat import conversation_of, validate_question
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
-from web.views import document_rows
 
 router = APIRouter(prefix="/api", tags=["API"])
 

@@ -17,10 +17,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import IngestPipeline, IngestReport
+from knowledge.listing import document_rows
 from knowledge.models import DocumentType
 from web.deps import CsrfDep, MaintainerDep, RendererDep, SessionDep, StateDep, UserDep
 from web.errors import WebError
-from web.views import document_rows
 
 router = APIRouter(prefix="/documents", include_in_schema=False)
 

@@ -1,0 +1,30 @@
+"""The catalog as a table: what `ingest list --json`, the documents page and GET /api/documents show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from knowledge.index import KnowledgeIndex
+
+
+def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
+    """One JSON-ready row per document, with which version supersedes which."""
+    counts = index.catalog.chunk_counts()
+    documents = index.catalog.documents()
+    superseding = {d.superseded_by: d.id for d in documents if d.superseded_by}
+    return [
+        {
+            "id": d.id,
+            "source": d.source,
+            "title": d.title,
+            "type": d.type.value,
+            "date": d.date.isoformat() if d.date else None,
+            "law": d.law,
+            "version_state": d.version_state.isoformat() if d.version_state else None,
+            "chunks": counts.get(d.id, 0),
+            "superseded_by": d.superseded_by,
+            "supersedes": superseding.get(d.id),
+            "ingested_at": d.ingested_at.isoformat() if d.ingested_at else None,
+        }
+        for d in documents
+    ]
