@@ -190,30 +190,28 @@ class Assistant:
         if self._llm is not None:
             from assistant.answering.llm import LlmFailure
 
-            streamed: list[str] = []
+            statements = self._llm.stream_answer(query, hits)
             try:
-                result = self._llm.answer(query, hits, on_statement=streamed.append)
+                while True:
+                    yield AnswerEvent("delta", {"text": next(statements) + "\n"})
+            except StopIteration as finished:
+                result = finished.value
             except LlmFailure as exc:
                 log.warning("Sprachmodell nicht verfügbar, eingebaute Antwort: %s", type(exc).__name__)
-                answer.mode = "builtin"
-                answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, LLM_FALLBACK_TEXT))
-                yield AnswerEvent(
-                    "notice", {"kind": NoticeKind.LLM_FALLBACK.value, "text": LLM_FALLBACK_TEXT}
-                )
-            else:
-                if result.removed_statements:
-                    answer.notices.append(Notice(NoticeKind.UNSOURCED_REMOVED, UNSOURCED_REMOVED_TEXT))
-                    answer.rules.append(Rule.SOURCES_ONLY.value)
-                if result.citations:
-                    for statement in streamed:
-                        yield AnswerEvent("delta", {"text": statement + "\n"})
-                    answer.text, answer.citations = result.text, result.citations
-                    return
-                if not result.no_source:
-                    answer.mode = "builtin"
-                    answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, LLM_FALLBACK_TEXT))
-                else:
-                    return  # the model found no source: abstain
+                result = None
+            if result is not None and result.removed_statements:
+                answer.notices.append(Notice(NoticeKind.UNSOURCED_REMOVED, UNSOURCED_REMOVED_TEXT))
+                answer.rules.append(Rule.SOURCES_ONLY.value)
+            if result is not None and result.citations:
+                answer.text, answer.citations = result.text, result.citations
+                return
+            if result is not None and result.no_source:
+                return  # the model found no source in the passages: abstain
+            # Failed, timed out, or nothing sourced: the built-in answer follows. Anything streamed
+            # before a failure is replaced by the final answer in the `done` event.
+            answer.mode = "builtin"
+            answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, LLM_FALLBACK_TEXT))
+            yield AnswerEvent("notice", {"kind": NoticeKind.LLM_FALLBACK.value, "text": LLM_FALLBACK_TEXT})
         extracted = extract_answer(self.index, query, hits)
         if extracted is None:
             return

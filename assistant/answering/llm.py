@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from assistant.answering.citations import make_citation
@@ -77,10 +77,20 @@ class LlmAnswerer:
             streaming=True,
         )
 
-    def answer(
-        self, question: str, hits: list[Hit], on_statement: Callable[[str], None] | None = None
-    ) -> LlmAnswer:
-        """Stream the reply; each checked statement is passed to `on_statement` as soon as it is complete."""
+    def answer(self, question: str, hits: list[Hit]) -> LlmAnswer:
+        """The whole checked answer at once (see `stream_answer`)."""
+        statements = self.stream_answer(question, hits)
+        while True:
+            try:
+                next(statements)
+            except StopIteration as finished:
+                return finished.value
+
+    def stream_answer(self, question: str, hits: list[Hit]) -> Generator[str, None, LlmAnswer]:
+        """Yield each checked statement as soon as the model has finished it; return the whole answer.
+
+        Statements are held back until complete, so an unsourced one is never shown, not even briefly.
+        """
         checker = _StatementChecker(hits)
         buffer = ""
         started = time.monotonic()
@@ -92,16 +102,16 @@ class LlmAnswerer:
                 complete, buffer = _complete_statements(buffer)
                 for statement in complete:
                     accepted = checker.accept(statement)
-                    if accepted and on_statement:
-                        on_statement(accepted)
+                    if accepted:
+                        yield accepted
         except LlmFailure:
             raise
         except Exception as exc:  # network errors, HTTP 5xx, timeouts, malformed replies alike
             raise LlmFailure(f"{type(exc).__name__}: {exc}") from exc
         for statement in split_sentences(buffer):
             accepted = checker.accept(statement)
-            if accepted and on_statement:
-                on_statement(accepted)
+            if accepted:
+                yield accepted
         return checker.result()
 
     def _stream(self, question: str, hits: list[Hit]) -> Iterator[str]:

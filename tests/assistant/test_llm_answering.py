@@ -97,3 +97,15 @@ def test_refused_question_never_reaches_the_llm(llm_setup: tuple[Assistant, Scri
     answer = assistant.ask("Frau Yilmaz, Tel. 0231 1234567, braucht Hilfe. Was tun?")
     assert answer.status is AnswerStatus.REFUSED
     assert script.requests == []
+
+
+def test_statements_stream_before_the_answer_is_done(llm_setup: tuple[Assistant, ScriptedLlm]) -> None:
+    assistant, _script = llm_setup
+    events = list(assistant.stream(QUESTION))
+    deltas = [e.data["text"] for e in events if e.kind == "delta"]
+    assert deltas[0].startswith("Kurz gesagt: Das Jugendamt schätzt")
+    assert (
+        events[-1].kind == "done"
+        and events.index(next(e for e in events if e.kind == "delta")) < len(events) - 1
+    )
+    assert "".join(deltas).strip() == events[-1].data["answer"]
