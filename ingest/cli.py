@@ -110,7 +110,10 @@ def _print_report(report: IngestReport, dry_run: bool) -> None:
 
 def _detail(entry: dict[str, Any]) -> str:
     if "chunks" in entry:
-        return f"{entry['id']} · {entry['type']} · {entry['chunks']} Abschnitte"
+        detail = f"{entry['id']} · {entry['type']} · {entry['chunks']} Abschnitte"
+        if entry.get("screened"):
+            detail += f" · {entry['screened']} Absatz/Absätze mit Anweisungen an KI-Systeme nicht indexiert"
+        return detail
     return str(entry.get("id", ""))
 
 

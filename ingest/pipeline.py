@@ -17,6 +17,7 @@ from ingest.loaders import LoadError, load_file
 from ingest.metadata import extract_metadata
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
+from knowledge.text.injection import screen_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +143,9 @@ class IngestPipeline:
                 report.duplicates.append({**entry, "duplicate_of": original})
                 return
         doc_id = existing.id if existing else document_id(source_file.source)
-        drafts = chunk_document(loaded.text, meta.type, meta.title)
+        # Documents are data: paragraphs that address an AI, and hidden HTML comments, are not indexed.
+        text, screened = screen_paragraphs(loaded.text)
+        drafts = chunk_document(text, meta.type, meta.title)
         if not drafts:
             raise LoadError(
                 "Keine indexierbaren Inhalte gefunden (nur Überschriften oder aufgehobene Paragrafen)"
@@ -159,7 +162,7 @@ class IngestPipeline:
             law=meta.law,
             version_state=meta.version_state,
             ingested_at=datetime.now(UTC).replace(microsecond=0),
-            extra=_extra(loaded.front_matter, loaded.format),
+            extra={**_extra(loaded.front_matter, loaded.format), "screened_paragraphs": screened},
         )
         chunks = [
             Chunk(
@@ -175,11 +178,13 @@ class IngestPipeline:
             for n, draft in enumerate(drafts)
         ]
         result = {**entry, "id": doc_id, "title": meta.title, "type": meta.type.value, "chunks": len(chunks)}
+        if screened:
+            result["screened"] = screened  # the maintainer sees that, and how much, was left out
         (report.updated if existing else report.added).append(result)
         if dry_run:
             pending.append((doc_id, fingerprint))
             return
-        self.index.put(document, loaded.text, chunks, fingerprint, rebuild_lexical=False)
+        self.index.put(document, text, chunks, fingerprint, rebuild_lexical=False)
 
     def _duplicate_of(
         self, digest: str, fingerprint: bytes, law: str | None, pending: list[tuple[str, bytes]]

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from assistant.answering.citations import absatz_of, make_citation
 from assistant.answering.sentences import split_sentences
 from assistant.models import Citation
-from assistant.policy.intent import looks_like_injection
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
+from knowledge.text.injection import looks_like_injection
 
 MAX_STATEMENTS = 4
 _MIN_SENTENCE = 25
@@ -49,11 +49,10 @@ def extract_answer(index: KnowledgeIndex, question: str, hits: list[Hit]) -> Ext
         # A sentence stands under its § heading: "Die Erlaubnis ist zu erteilen, wenn …" in "§ 45 Erlaubnis
         # für den Betrieb einer Einrichtung" is about the Betriebserlaubnis even if it does not say so.
         heading = frozenset(index.lexical.query_tokens(hit.chunk.section or ""))
-        for sentence in split_sentences(hit.chunk.text):
+        text, dropped = without_instructions(hit.chunk.text)
+        skipped += dropped
+        for sentence in split_sentences(text):
             if len(sentence) < _MIN_SENTENCE:
-                continue
-            if looks_like_injection(sentence):
-                skipped += 1  # documents are data: an instruction inside one is neither followed nor quoted
                 continue
             tokens = frozenset(index.lexical.query_tokens(sentence))
             context = tokens | heading
@@ -84,6 +83,16 @@ def extract_answer(index: KnowledgeIndex, question: str, hits: list[Hit]) -> Ext
         for chunk_id, number in numbers.items()
     ]
     return ExtractedAnswer(_compose(statements, locations), citations, statements, skipped)
+
+
+def without_instructions(text: str) -> tuple[str, int]:
+    """The passage without any line that addresses an AI (documents are data, policy rule 6).
+
+    Ingest screens new documents already; this also protects indexes built before screening existed.
+    """
+    lines = text.splitlines()
+    kept = [line for line in lines if not looks_like_injection(line)]
+    return "\n".join(kept), len(lines) - len(kept)
 
 
 def _select(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -12,6 +12,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from assistant.answering.citations import make_citation
+from assistant.answering.extractive import without_instructions
 from assistant.answering.sentences import split_sentences
 from assistant.models import Citation
 from knowledge.models import Hit
@@ -47,7 +48,8 @@ def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:
     blocks = []
     for n, hit in enumerate(hits, start=1):
         # A passage cannot close its own fence: the tag is neutralised inside the text.
-        body = hit.chunk.text.replace("</quelle", "&lt;/quelle").replace("<quelle", "&lt;quelle")
+        text, _dropped = without_instructions(hit.chunk.text)
+        body = text.replace("</quelle", "&lt;/quelle").replace("<quelle", "&lt;quelle")
         section = f' abschnitt="{hit.chunk.section}"' if hit.chunk.section else ""
         blocks.append(f'<quelle nr="{n}" titel="{hit.document.title}"{section}>\n{body}\n</quelle>')
     user = (
