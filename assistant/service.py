@@ -39,6 +39,12 @@ _FOLLOW_UP = re.compile(
     r"und wenn|was wenn|dafür|davon|dazu|welche? (davon|dafür))\b",
     re.IGNORECASE,
 )
+# Words that point back at the previous question ("Was passiert, wenn die Eltern dagegen sind?").
+_BACK_REFERENCE = re.compile(
+    r"\b(dagegen|dafür|davon|dazu|darauf|darüber|daran|hierfür|hierzu|dabei|dann|diese[rsmn]?|dies|"
+    r"derselbe\w*|ebenfalls|auch dann)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,11 @@ class Assistant:
     # -- steps ------------------------------------------------------------------------------------
     def _search_query(self, question: str, conversation: str | None) -> str:
         """A follow-up ("Und für junge Volljährige?") is searched together with the previous question."""
-        if not conversation or (not _FOLLOW_UP.search(question) and len(question.split()) > 6):
+        words = len(question.split())
+        follow_up = (
+            _FOLLOW_UP.search(question) or words <= 6 or (words <= 12 and _BACK_REFERENCE.search(question))
+        )
+        if not conversation or not follow_up:
             return question
         previous = self.answer_log.conversation(conversation, limit=1)
         if not previous or not previous[-1].question:
