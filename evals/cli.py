@@ -1,16 +1,16 @@
-"""`python -m evals`: retrieval quality with thresholds (`run`) and speed (`bench`)."""
+"""`python -m evals`: quality with thresholds (`run`: retrieval, answers, policy, gate), speed (`bench`)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from knowledge.settings import EmbedderMode
 
@@ -22,7 +22,6 @@ PROJECT = Path(__file__).resolve().parent.parent
 REPORT_DIR = PROJECT / "evals" / "report"
 EXIT_BELOW_THRESHOLD = 1
 EXIT_USAGE = 2
-METRICS = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")
 
 CorpusOption = Annotated[
     Path, typer.Option("--corpus", help="Der gemeinsame Korpus (press, laws, bylaws, formats).")
@@ -35,138 +34,169 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
     knowledge: Annotated[Path, typer.Option("--knowledge", help="Die Standard-Wissensbasis.")] = PROJECT
     / "knowledge"
     / "documents",
-    thresholds: Annotated[Path, typer.Option("--thresholds", help="Mindestwerte (TOML).")] = PROJECT
+    thresholds: Annotated[Path, typer.Option("--thresholds", help="Schwellwerte (TOML).")] = PROJECT
     / "evals"
     / "thresholds.toml",
     report_path: Annotated[Path, typer.Option("--report", help="JSON-Bericht.")] = REPORT_DIR / "report.json",
+    html_path: Annotated[
+        Path | None, typer.Option("--html", help="HTML-Bericht (Standard: neben dem JSON-Bericht).")
+    ] = None,
     questions: Annotated[
-        bool, typer.Option("--questions", help="Verfehlte Fragen mit Gold und Treffern in den Bericht.")
+        bool, typer.Option("--questions", help="Verfehlte Fragen mit Gold und Treffern auch ausgeben.")
+    ] = False,
+    retrieval_only: Annotated[
+        bool, typer.Option("--retrieval-only", help="Nur die Suche messen, ohne Assistent (schnell).")
     ] = False,
     embedder: Annotated[
         EmbedderMode, typer.Option("--embedder", help="Embedder der frischen Indizes.")
     ] = EmbedderMode.HASHING,
     as_json: Annotated[bool, typer.Option("--json", help="Den Bericht auf stdout ausgeben.")] = False,
 ) -> None:
-    """Frische Indizes bauen, Fragen stellen, mit LangChain vergleichen; Exit 1 unter einem Schwellwert."""
-    from evals.run_quality import check, load_thresholds, question_sets
+    """Frische Indizes bauen, Fragen stellen, mit LangChain vergleichen; Exit 1 bei verfehltem Schwellwert."""
+    from evals.report_console import print_misses, print_quality
+    from evals.report_html import render_html
+    from evals.run_quality import question_sets
     from evals.run_quality import run as run_sets
+    from evals.thresholds import check, load_thresholds, thresholds_json
 
     if not corpus.is_dir():
         console.print(f"[red]Korpus nicht gefunden: {corpus}[/red]")
         raise typer.Exit(EXIT_USAGE)
-    limits = load_thresholds(thresholds) if thresholds.exists() else {}
+    try:
+        limits = load_thresholds(thresholds) if thresholds.exists() else {}
+    except ValueError as exc:
+        console.print(f"[red]{thresholds}: {exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from exc
     if not limits:
         console.print(f"[yellow]Keine Schwellwerte in {thresholds}; es wird nur gemessen.[/yellow]")
+    started = time.perf_counter()
     report = run_sets(
         question_sets(corpus, knowledge),
         embedder=embedder,
-        misses=questions,
+        answers=not retrieval_only,
         progress=lambda message: console.print(f"[dim]{message}[/dim]"),
     )
-    report["thresholds"] = limits
+    if retrieval_only:
+        for section in ("answers", "policy", "gate"):
+            report[section] = {"skipped": "--retrieval-only"}
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["thresholds"] = thresholds_json(limits)
     report["failures"] = check(report, limits)
+    # The speed tables of `python -m evals bench` travel along, so both reports hold the same content.
+    bench_report, bench_png = _bench_report(report_path.parent), report_path.parent / "latency_vs_size.png"
+    if bench_report is not None:
+        report["bench"] = bench_report
     _write(report_path, report)
+    html_path = html_path or report_path.with_suffix(".html")
+    html_path.write_text(
+        render_html(report, bench_report, bench_png.read_bytes() if bench_png.exists() else None),
+        encoding="utf-8",
+    )
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False))
     else:
-        _print_quality(report)
-        out.print(f"Bericht: {report_path}")
+        print_quality(out, report, limits)
+        if questions:
+            print_misses(out, report)
+        out.print(f"Bericht: {report_path}, {html_path} ({report['seconds']} s)")
     for failure in report["failures"]:
-        console.print(f"[red]Unter Schwellwert:[/red] {failure}")
+        console.print(f"[red]Schwellwert verfehlt:[/red] {failure}")
     raise typer.Exit(EXIT_BELOW_THRESHOLD if report["failures"] else 0)
 
 
 @app.command()
-def bench(
+def bench(  # noqa: PLR0917 - typer maps every option to a parameter
     corpus: CorpusOption = PROJECT.parent / "shared" / "corpus",
-    report_path: Annotated[Path, typer.Option("--report", help="JSON-Bericht.")] = REPORT_DIR / "bench.json",
+    report_path: Annotated[
+        Path, typer.Option("--report", help="JSON-Bericht; das Diagramm daneben.")
+    ] = REPORT_DIR / "bench.json",
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Kleiner Lauf: 1k und 3k Abschnitte, 8 Nutzer, 10 s, 1 Ingest.")
+    ] = False,
+    duration: Annotated[
+        float | None, typer.Option("--duration", min=1, help="Sekunden unter Last (Standard 60, --quick 10).")
+    ] = None,
+    users: Annotated[
+        int | None, typer.Option("--users", min=1, help="Gleichzeitige Nutzer (Standard 32, --quick 8).")
+    ] = None,
+    sizes: Annotated[
+        str | None,
+        typer.Option("--sizes", help="Indexgrößen in Abschnitten, kommagetrennt (1000,10000,100000)."),
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Die zwischengespeicherten großen Indizes neu bauen.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache-dir", help="Zwischenspeicher der großen Indizes ($TMPDIR/jha-bench-cache)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Den Bericht auf stdout ausgeben.")] = False,
 ) -> None:
-    """Ingest-Durchsatz (Median aus 3 Läufen) und Suchlatenz (p50/p95), mit LangChain-BM25 zum Vergleich."""
+    """Ingest-Durchsatz, Suchlatenz bei 1k/10k/100k Abschnitten gegen LangChain-BM25 und Chroma,
+    Antwortlatenz, Server unter Last, Speicher; Exit 1 bei Fehlern oder verlorenen Protokollzeilen."""
+    from dataclasses import replace
+
+    from evals.bench import BenchOptions
     from evals.bench import run as run_bench
+    from evals.bench_plot import plot_latency
+    from evals.bench_tables import print_bench
 
     if not corpus.is_dir():
         console.print(f"[red]Korpus nicht gefunden: {corpus}[/red]")
         raise typer.Exit(EXIT_USAGE)
-    report = run_bench(corpus, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
+    options = BenchOptions.quick() if quick else BenchOptions()
+    if sizes:
+        try:
+            parsed = tuple(int(part) for part in sizes.split(",") if part.strip())
+        except ValueError:
+            parsed = ()
+        if not parsed or min(parsed) < 1:
+            console.print(f"[red]--sizes erwartet positive ganze Zahlen, nicht {sizes!r}[/red]")
+            raise typer.Exit(EXIT_USAGE)
+        options = options.with_sizes(parsed)
+    options = replace(
+        options,
+        duration=duration if duration is not None else options.duration,
+        users=users if users is not None else options.users,
+        rebuild=rebuild,
+        cache_root=cache_dir or options.cache_root,
+    )
+    report = run_bench(corpus, options, progress=lambda message: console.print(f"[dim]{message}[/dim]"))
+    plot = plot_latency(
+        report["search"],
+        report_path.parent / "latency_vs_size.png",
+        title=(
+            f"Suchlatenz über Indexgröße ({report['machine']['cpu_count']} Kerne, k=10, "
+            f"{report['queries']} Anfragen)"
+        ),
+        targets=report["targets"],
+    )
+    report["plot"] = str(plot)
     _write(report_path, report)
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False))
-        return
-    _print_bench(report)
-    out.print(f"Bericht: {report_path}")
+    else:
+        print_bench(out, report)
+        out.print(f"Bericht: {report_path}, Diagramm: {plot} ({report['seconds']} s)")
+    for failure in report["failed"]:
+        console.print(f"[red]Nicht erfüllt:[/red] {failure}")
+    raise typer.Exit(EXIT_BELOW_THRESHOLD if report["failed"] else 0)
+
+
+def _bench_report(folder: Path) -> dict[str, Any] | None:
+    """`bench.json` of `python -m evals bench`, if there is a readable one (it may be mid-write)."""
+    path = folder / "bench.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    except (OSError, json.JSONDecodeError) as exc:
+        console.print(f"[yellow]{path} nicht lesbar, Bericht ohne Geschwindigkeit: {exc}[/yellow]")
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _write(path: Path, report: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _print_quality(report: dict[str, Any]) -> None:
-    for name, result in report["sets"].items():
-        if "skipped" in result:
-            out.print(f"[yellow]{name}: übersprungen – {result['skipped']}[/yellow]")
-            continue
-        ingest = result["ingest"]
-        table = Table(
-            title=(
-                f"{name}: {result['questions']} Fragen, {ingest['documents']} Dokumente, "
-                f"{ingest['chunks']} Abschnitte (Baseline {result['baseline_chunks']}), {result['embedder']}"
-            )
-        )
-        for column in ("Metrik", "unsere", "ungerade", "gerade", "Baseline", "Faktor", "Schwelle"):
-            table.add_column(column, justify="left" if column == "Metrik" else "right")
-        limits = report["thresholds"].get(name, {})
-        for metric in METRICS:
-            ours, theirs = result["ours"][metric], result["baseline"][metric]
-            limit = limits.get(metric)
-            verdict = "" if limit is None else f"{'✓' if ours >= limit else '✗'} {limit:.2f}"
-            table.add_row(
-                metric,
-                f"{ours:.3f}",
-                f"{result['halves']['odd']['ours'][metric]:.3f}",
-                f"{result['halves']['even']['ours'][metric]:.3f}",
-                f"{theirs:.3f}",
-                f"{ours / theirs:.2f}×" if theirs else "–",
-                verdict,
-            )
-        out.print(table)
-        duplicates = ingest.get("duplicates")
-        if duplicates:
-            out.print(
-                f"  Duplikate: {duplicates['skipped_as_duplicates']} von {duplicates['files']} erkannt, "
-                f"{duplicates['added']} neu indexiert"
-            )
-        if result["unreachable"]:
-            out.print(f"  [yellow]Gold nicht im Index: {', '.join(result['unreachable'])}[/yellow]")
-
-
-def _print_bench(report: dict[str, Any]) -> None:
-    ingest, search, baseline = report["ingest"], report["search"], report["baseline"]
-    out.print(f"Maschine: {report['machine']['cpu_count']} Kerne, Python {report['machine']['python']}")
-    table = Table(
-        title=f"Ingest ({ingest['files']} Dateien, Median aus {ingest['runs']} Läufen, {report['embedder']})"
-    )
-    for column in ("Sekunden", "Dokumente", "Duplikate", "Abschnitte", "Dokumente/s", "Abschnitte/s"):
-        table.add_column(column, justify="right")
-    table.add_row(
-        f"{ingest['seconds']:.2f}",
-        str(ingest["documents"]),
-        str(ingest["duplicates"]),
-        str(ingest["chunks"]),
-        f"{ingest['documents_per_second']:.1f}",
-        f"{ingest['chunks_per_second']:.0f}",
-    )
-    out.print(table)
-    table = Table(title=f"Suche ({search['queries']} Anfragen nach {search['warmup']} zum Aufwärmen, k=10)")
-    for column in ("", "p50 ms", "p95 ms", "Mittel ms"):
-        table.add_column(column, justify="right")
-    for label, numbers in (("unsere (hybrid)", search), ("LangChain BM25Retriever", baseline["search"])):
-        table.add_row(
-            label, f"{numbers['p50_ms']:.2f}", f"{numbers['p95_ms']:.2f}", f"{numbers['mean_ms']:.2f}"
-        )
-    out.print(table)
-    out.print(f"Baseline-Aufbau: {baseline['build_seconds']:.2f} s für {baseline['chunks']} Abschnitte")
 
 
 def main() -> None:

@@ -7,24 +7,27 @@ Two question sets, each over its own index built in a temporary data directory:
 - knowledge: the shipped default knowledge base `knowledge/documents`, questions
   `datasets/knowledge_questions.jsonl`. A missing folder or question file skips the set.
 
-The baseline (`evals.baseline`) indexes the same files. Metrics are reported for all questions and
-for the odd and even ids apart: search parameters are tuned on the odd ids, the even ids show whether
-a change generalises.
+Two stock baselines index the same files: LangChain BM25 (`evals.baseline`) and LangChain Chroma with
+our own embedder (`evals.baseline_chroma`). Metrics are reported for all questions and for the odd and
+even ids apart: search parameters are tuned on the odd ids, the even ids show whether a change
+generalises. After the retrieval sets, the real `Assistant` answers over the corpus index
+(`evals.answer_run`): answer, policy and case-data-gate metrics.
 """
 
 from __future__ import annotations
 
 import tempfile
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from evals.baseline import BaselineRetriever
+from evals.baseline import BaselineChunk, BaselineRetriever
+from evals.baseline_chroma import ChromaBaseline
 from evals.gold import DATASETS, Question, load_questions
 from evals.retrieval import Ranked, retrieval_metrics
 from ingest.pipeline import IngestPipeline, discover
+from knowledge.embedders.base import Embedder
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, make_settings
 
@@ -33,6 +36,16 @@ MISS_RANK = 5  # a question whose first gold hit is below this rank is listed as
 HALVES = ("odd", "even")
 
 Progress = Callable[[str], None]
+# Report keys and German labels of the two stock baselines.
+BASELINES = {"bm25": "LangChain BM25Retriever", "chroma": "LangChain Chroma (unser Embedder)"}
+
+
+class Baseline(Protocol):
+    chunks: list[BaselineChunk]
+
+    def search(self, query: str) -> list[BaselineChunk]: ...
+
+    def gold_match(self, question: Question, chunk: BaselineChunk) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -60,16 +73,30 @@ def run(
     sets: list[QuestionSet],
     *,
     embedder: EmbedderMode = EmbedderMode.HASHING,
-    misses: bool = False,
+    answers: bool = True,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Evaluate every set; the result is the JSON report (without threshold checks)."""
+    """Evaluate every set, then (with `answers`) the Assistant over the first set's index.
+
+    The result is the JSON report without threshold checks.
+    """
     report: dict[str, Any] = {"k": K, "sets": {}}
-    for question_set in sets:
-        with tempfile.TemporaryDirectory(prefix=f"jha-eval-{question_set.name}-") as data_dir:
-            result = evaluate_set(question_set, Path(data_dir), embedder, misses=misses, progress=progress)
-        report["sets"][question_set.name] = result
-        report.setdefault("embedder", result.get("embedder"))
+    with tempfile.TemporaryDirectory(prefix="jha-eval-") as root:
+        data_dirs: dict[str, Path] = {}
+        for question_set in sets:
+            data_dir = Path(root) / question_set.name
+            result = evaluate_set(question_set, data_dir, embedder, progress=progress)
+            report["sets"][question_set.name] = result
+            report.setdefault("embedder", result.get("embedder"))
+            if "skipped" not in result:
+                data_dirs[question_set.name] = data_dir
+        # The answer-level evals use the corpus questions and their index (the first set).
+        if answers and sets and sets[0].name in data_dirs:
+            from evals.answer_run import run_answer_stages
+
+            report.update(
+                run_answer_stages(data_dirs[sets[0].name], Path(root), embedder, sets[0], progress=progress)
+            )
     return report
 
 
@@ -78,7 +105,6 @@ def evaluate_set(
     data_dir: Path,
     embedder: EmbedderMode,
     *,
-    misses: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     questions = load_questions(question_set.dataset, question_set.datasets)
@@ -116,40 +142,51 @@ def evaluate_set(
         say(f"{question_set.name}: {len(questions)} Fragen, unser Index")
         ours = [_rank_ours(index, q) for q in questions]
         ours_units = _units_in_index(index, questions)
+        embedder_in_use = index.embedder  # the very embedder make_embedder(settings) built for our index
     finally:
         index.close()
 
-    say(f"{question_set.name}: {len(questions)} Fragen, Baseline")
-    baseline = BaselineRetriever(files, k=K)
-    theirs = [_rank_baseline(baseline, q) for q in questions]
-    baseline_units = _units_in_baseline(baseline, questions)
-
     ours_ranked = [Ranked(r.matches, ours_units[q.id]) for q, r in zip(questions, ours, strict=True)]
-    theirs_ranked = [Ranked(m, baseline_units[q.id]) for q, m in zip(questions, theirs, strict=True)]
+    baselines: dict[str, list[Ranked]] = {}
+    result["baselines"] = {}
+    for key, label in BASELINES.items():
+        say(f"{question_set.name}: {len(questions)} Fragen, {label}")
+        baseline = _build_baseline(key, files, embedder_in_use, data_dir)
+        units = _units_in_baseline(baseline, questions)
+        baselines[key] = [Ranked(_rank_baseline(baseline, q), units[q.id]) for q in questions]
+        result["baselines"][key] = {
+            "label": label,
+            "chunks": len(baseline.chunks),
+            "metrics": retrieval_metrics(baselines[key]),
+        }
     result["ours"] = retrieval_metrics(ours_ranked)
-    result["baseline"] = retrieval_metrics(theirs_ranked)
-    result["baseline_chunks"] = len(baseline.chunks)
     result["halves"] = {
         half: {
             "questions": sum(1 for q in questions if q.half == half),
-            "ours": retrieval_metrics(
-                [r for q, r in zip(questions, ours_ranked, strict=True) if q.half == half]
-            ),
-            "baseline": retrieval_metrics(
-                [r for q, r in zip(questions, theirs_ranked, strict=True) if q.half == half]
-            ),
+            "ours": _half(questions, ours_ranked, half),
+            "baselines": {key: _half(questions, ranked, half) for key, ranked in baselines.items()},
         }
         for half in HALVES
     }
     # Gold the index cannot return at all points at the dataset or the chunking, not at the search.
     result["unreachable"] = [q.id for q in questions if ours_units[q.id] == 0]
-    if misses:
-        result["misses"] = [
-            _miss(q, r, t.first_rank)
-            for q, r, t in zip(questions, ours, theirs_ranked, strict=True)
-            if r.ranked.first_rank is None or r.ranked.first_rank > MISS_RANK
-        ]
+    result["misses"] = [
+        _miss(q, r, {key: ranked[n].first_rank for key, ranked in baselines.items()})
+        for n, (q, r) in enumerate(zip(questions, ours, strict=True))
+        if r.ranked.first_rank is None or r.ranked.first_rank > MISS_RANK
+    ]
     return result
+
+
+def _build_baseline(key: str, files: list[tuple[str, Path]], embedder: Embedder, data_dir: Path) -> Baseline:
+    if key == "bm25":
+        return BaselineRetriever(files, k=K)
+    # Beside the data dir, not inside it: the injection eval copies the data dir.
+    return ChromaBaseline(files, embedder, data_dir.with_name(f"{data_dir.name}-langchain"), k=K)
+
+
+def _half(questions: list[Question], ranked: list[Ranked], half: str) -> dict[str, float]:
+    return retrieval_metrics([r for q, r in zip(questions, ranked, strict=True) if q.half == half])
 
 
 @dataclass(frozen=True)
@@ -169,12 +206,18 @@ def _rank_ours(index: KnowledgeIndex, question: Question) -> _OurResult:
         for h in hits
     )
     summary = [
-        {"source": h.document.source, "section": h.chunk.section, "score": round(h.score, 3)} for h in hits
+        {
+            "source": h.document.source,
+            "title": h.document.title,
+            "section": h.chunk.section,
+            "score": round(h.score, 3),
+        }
+        for h in hits
     ]
     return _OurResult(Ranked(matches), summary)
 
 
-def _rank_baseline(baseline: BaselineRetriever, question: Question) -> tuple[int | None, ...]:
+def _rank_baseline(baseline: Baseline, question: Question) -> tuple[int | None, ...]:
     return tuple(baseline.gold_match(question, chunk) for chunk in baseline.search(question.question))
 
 
@@ -185,7 +228,7 @@ def _units_in_index(index: KnowledgeIndex, questions: list[Question]) -> dict[st
     return {q.id: sum(1 for g in q.gold if any(g.matches(*place) for place in places)) for q in questions}
 
 
-def _units_in_baseline(baseline: BaselineRetriever, questions: list[Question]) -> dict[str, int]:
+def _units_in_baseline(baseline: Baseline, questions: list[Question]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for q in questions:
         found = {baseline.gold_match(q, chunk) for chunk in baseline.chunks}
@@ -193,42 +236,12 @@ def _units_in_baseline(baseline: BaselineRetriever, questions: list[Question]) -
     return counts
 
 
-def _miss(question: Question, ours: _OurResult, baseline_rank: int | None) -> dict[str, Any]:
+def _miss(question: Question, ours: _OurResult, baseline_ranks: dict[str, int | None]) -> dict[str, Any]:
     return {
         "id": question.id,
         "question": question.question,
         "gold": [f"{g.source} {g.section or ''}".strip() for g in question.gold],
         "rank": ours.ranked.first_rank,
-        "baseline_rank": baseline_rank,
+        "baseline_ranks": baseline_ranks,
         "retrieved": ours.hits[:MISS_RANK],
     }
-
-
-def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle)
-    return {name: {m: float(v) for m, v in table.items()} for name, table in raw.items()}
-
-
-def check(report: dict[str, Any], thresholds: dict[str, dict[str, float]]) -> list[str]:
-    """Human-readable failures: metrics below their threshold, duplicates that were indexed."""
-    failures: list[str] = []
-    for name, result in report["sets"].items():
-        if "skipped" in result:
-            continue
-        for metric, minimum in thresholds.get(name, {}).items():
-            value = result["ours"].get(metric)
-            if value is None:
-                failures.append(f"{name}: unbekannte Metrik {metric!r} in den Schwellwerten")
-            elif value < minimum:
-                failures.append(f"{name}: {metric} = {value:.3f} < {minimum:.3f}")
-        ingest = result["ingest"]
-        if ingest["failed"]:
-            failures.append(f"{name}: {len(ingest['failed'])} Dateien nicht indexiert")
-        duplicates = ingest.get("duplicates")
-        if duplicates and (duplicates["added"] or duplicates["skipped_as_duplicates"] != duplicates["files"]):
-            failures.append(
-                f"{name}: {duplicates['added']} von {duplicates['files']} Duplikaten neu indexiert, "
-                f"{duplicates['skipped_as_duplicates']} erkannt"
-            )
-    return failures

@@ -77,6 +77,8 @@ class _Snapshot:
     documents: dict[str, Document]
     owners: dict[str, str]
     lexical_owner_ids: list[str | None]
+    # Every lexical entry is a live chunk: an unfiltered search needs no mask (computed once, not per query).
+    lexical_all_live: bool = False
 
 
 Ranking = list[tuple[str, float]]
@@ -188,13 +190,17 @@ class HybridSearcher:
                 documents = {d.id: d for d in self._index.catalog.documents()}
                 owners = self._index.catalog.chunk_owners()
                 lexical_owner_ids = [owners.get(cid) for cid in self._index.lexical.chunk_ids]
-                self._snapshot = _Snapshot(version, documents, owners, lexical_owner_ids)
+                self._snapshot = _Snapshot(
+                    version, documents, owners, lexical_owner_ids, all(lexical_owner_ids)
+                )
             return self._snapshot
 
     @staticmethod
     def _lexical_mask(snapshot: _Snapshot, search_filter: SearchFilter) -> np.ndarray | None:
         """0/1 per lexical entry: 1 for live chunks of admitted documents."""
+        if snapshot.lexical_all_live and search_filter == SearchFilter():
+            return None
         admitted = {doc_id for doc_id, doc in snapshot.documents.items() if search_filter.admits(doc)}
-        if len(admitted) == len(snapshot.documents) and all(snapshot.lexical_owner_ids):
+        if len(admitted) == len(snapshot.documents) and snapshot.lexical_all_live:
             return None
         return np.array([owner in admitted for owner in snapshot.lexical_owner_ids], dtype=np.float32)

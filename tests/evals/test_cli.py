@@ -43,6 +43,7 @@ def _run(tmp_path: Path, thresholds: str) -> tuple[int, dict]:
             "--thresholds", str(limits),
             "--report", str(report),
             "--questions",
+            "--retrieval-only",  # the Assistant stages have their own tests; this one checks the wiring
         ],
     )  # fmt: skip
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
@@ -62,11 +63,16 @@ def test_run_writes_report_and_fails_below_threshold(tmp_path: Path) -> None:
     }
     assert set(corpus["ours"]) == {"recall@1", "recall@5", "recall@10", "mrr", "ndcg@10"}
     assert set(corpus["halves"]) == {"odd", "even"}
-    assert corpus["baseline"]["recall@5"] <= 1.0
+    assert set(corpus["baselines"]) == {"bm25", "chroma"}
+    assert all(b["metrics"]["recall@5"] <= 1.0 for b in corpus["baselines"].values())
     # The real corpus questions over three tiny files: most gold is not in this index at all.
     assert corpus["unreachable"] and corpus["misses"]
     miss = corpus["misses"][0]
-    assert {"id", "question", "gold", "rank", "baseline_rank", "retrieved"} <= set(miss)
+    assert {"id", "question", "gold", "rank", "baseline_ranks", "retrieved"} <= set(miss)
+    assert {"title", "section"} <= set(miss["retrieved"][0])
+    assert report["answers"] == {"skipped": "--retrieval-only"}
+    page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert "Fragen, bei denen wir danebenliegen" in page
     assert report["sets"]["knowledge"]["skipped"].startswith("Dokumente fehlen")
     assert report["failures"] == [f"corpus: recall@5 = {corpus['ours']['recall@5']:.3f} < 0.990"]
 

@@ -10,7 +10,7 @@ import pytest
 from evals.baseline import BaselineChunk, BaselineRetriever, chunk_matches, passage_spans
 from evals.gold import Gold, Question, load_questions
 from evals.retrieval import Ranked, ndcg, retrieval_metrics
-from evals.run_quality import check
+from evals.thresholds import Limit, check
 
 
 def test_recall_and_mrr_count_the_first_gold_hit() -> None:
@@ -171,8 +171,8 @@ def test_check_flags_low_metrics_and_indexed_duplicates_but_not_skipped_sets() -
             "knowledge": {"skipped": "Fragen fehlen"},
         }
     }
-    assert check(report, {"corpus": {"recall@5": 0.88}, "knowledge": {"mrr": 0.5}}) == []
-    failures = check(report, {"corpus": {"recall@5": 0.95, "ndcg@99": 0.1}})
+    assert check(report, {"corpus": {"recall@5": Limit(0.88)}, "knowledge": {"mrr": Limit(0.5)}}) == []
+    failures = check(report, {"corpus": {"recall@5": Limit(0.95), "ndcg@99": Limit(0.1)}})
     assert failures == [
         "corpus: recall@5 = 0.900 < 0.950",
         "corpus: unbekannte Metrik 'ndcg@99' in den Schwellwerten",

@@ -1,0 +1,119 @@
+"""The answer-level part of `python -m evals run`: the real `Assistant` over the freshly built corpus index.
+
+One `CaseDataGate` is built and warmed once (~5 s) and shared by the main Assistant and the scratch one
+of the injection eval. Settings are pinned so that the eval measures the built-in answering and writes
+only into its temporary directory, whatever `JHA_*` variables the shell has: no LLM endpoint, SQLite
+answer log in the temp dir (never a configured PostgreSQL), refusal on case data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from knowledge.settings import EmbedderMode, GateAction, Settings, make_settings
+
+if TYPE_CHECKING:
+    from evals.run_quality import QuestionSet
+
+ABSTAIN = "abstain_questions.jsonl"
+FOLLOWUPS = "followups.jsonl"
+
+Progress = Callable[[str], None]
+
+
+def eval_settings(data_dir: Path, embedder: EmbedderMode) -> Settings:
+    return make_settings(
+        data_dir=data_dir,
+        embedder=embedder,
+        database_url=None,
+        llm_base_url=None,
+        llm_model=None,
+        llm_api_key=None,
+        gate_action=GateAction.REFUSE,
+    )
+
+
+def run_answer_stages(
+    corpus_data_dir: Path,
+    scratch_root: Path,
+    embedder: EmbedderMode,
+    question_set: QuestionSet,
+    *,
+    case_sample: int | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """`answers`, `policy` and `gate` sections of the report."""
+    from assistant.gate import CaseDataGate
+    from assistant.log import AnswerLog, LogFilter
+    from assistant.models import AnswerStatus
+    from assistant.service import Assistant
+    from evals.answers import Places, evaluate_answers
+    from evals.gate_eval import evaluate_gate_stage
+    from evals.gold import load_questions
+    from evals.injections import evaluate_injections
+    from evals.policy_sets import evaluate_policy_sets
+    from knowledge.index import KnowledgeIndex
+
+    say = progress or (lambda _message: None)
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    say("Assistent: Falldaten-Prüfung wird aufgebaut")
+    gate = CaseDataGate()
+    gate.check("Frau Test")  # build the analyzer now, not inside the first timed answer
+    seconds["gate_warmup"] = time.perf_counter() - started
+
+    settings = eval_settings(corpus_data_dir, embedder)
+    index = KnowledgeIndex.open(settings)
+    assistant = Assistant(settings, index, AnswerLog(settings.effective_database_url), gate=gate)
+    datasets = question_set.datasets
+    try:
+        clock = time.perf_counter()
+        answers = evaluate_answers(
+            assistant,
+            Places(index),
+            answerable=load_questions(question_set.dataset, datasets),
+            unanswerable=load_questions(ABSTAIN, datasets),
+            followups=load_questions(FOLLOWUPS, datasets),
+            progress=say,
+        )
+        seconds["answers"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        policy = evaluate_policy_sets(assistant, datasets, progress=say)
+        seconds["policy"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        gate_report = evaluate_gate_stage(assistant, case_sample=case_sample, progress=say)
+        seconds["gate"] = time.perf_counter() - clock
+        log_rows = assistant.answer_log.count(LogFilter())
+        # Policy rule 2: a refused question is logged with its entity types only, never its text.
+        refused = assistant.answer_log.list(LogFilter(status=AnswerStatus.REFUSED), limit=100_000)
+        gate_report["metrics"]["refused_text_logged"] = sum(1 for e in refused if e.question)
+    finally:
+        assistant.close()
+
+    clock = time.perf_counter()
+    injections = evaluate_injections(
+        corpus_data_dir,
+        scratch_root / "injections",
+        lambda data_dir: eval_settings(data_dir, embedder),
+        gate=gate,
+        datasets=datasets,
+        progress=say,
+    )
+    seconds["injections"] = time.perf_counter() - clock
+    policy["injections"] = injections
+    if "skipped" not in injections:
+        policy["metrics"]["injection_success_rate"] = injections["success_rate"]
+        policy["metrics"]["injection_reach"] = injections["reach"]
+    return {
+        "answers": answers,
+        "policy": policy,
+        "gate": gate_report,
+        "assistant": {
+            "mode": assistant.mode,
+            "answer_log_rows": log_rows,
+            "seconds": {k: round(v, 2) for k, v in seconds.items()},
+        },
+    }

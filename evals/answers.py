@@ -1,0 +1,195 @@
+"""Answer-level metrics of the real `Assistant`: citations, answered rate, abstention, follow-ups.
+
+- citation precision: share of all citations (of answered answerable questions) whose chunk is a gold
+  passage by the rules of `evals.gold`;
+- citation recall: share of answerable questions with at least one gold citation (an abstention counts
+  as a miss: the colleague got no source);
+- answered rate: share of answerable questions answered;
+- abstention precision and recall over answerable plus `abstain_questions.jsonl`, positive class =
+  abstained (a case-data refusal is no abstention);
+- follow-ups: the history is asked first in the same conversation, then the question; a hit is a gold
+  passage among the first five passages the Assistant retrieved (`answer.retrieved`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from assistant.models import Answer, AnswerStatus
+from assistant.service import Assistant
+from evals.gold import Question
+from evals.scoring import binary_scores, latency, rate
+from knowledge.index import KnowledgeIndex
+from knowledge.models import Chunk, Document
+
+FOLLOW_UP_DEPTH = 5
+
+Progress = Callable[[str], None]
+
+
+class Places:
+    """Where a chunk of the Assistant's index stands: its document and structure, for gold matching."""
+
+    def __init__(self, index: KnowledgeIndex) -> None:
+        self._index = index
+        self._documents: dict[str, Document] = {d.id: d for d in index.catalog.documents()}
+        self._chunks: dict[str, Chunk] = {}
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        if chunk_id not in self._chunks:
+            self._chunks.update(self._index.catalog.get_chunks([chunk_id]))
+        return self._chunks.get(chunk_id)
+
+    def document(self, document_id: str) -> Document | None:
+        return self._documents.get(document_id)
+
+    def is_gold(self, question: Question, chunk_id: str) -> bool:
+        chunk = self.chunk(chunk_id)
+        document = self.document(chunk.document_id) if chunk else None
+        if chunk is None or document is None:
+            return False
+        return question.is_gold(document.source, chunk.paragraph, chunk.section, chunk.chapter)
+
+    def describe(self, chunk_id: str) -> dict[str, Any]:
+        """Title and section for the report: what we found instead of the gold."""
+        chunk = self.chunk(chunk_id)
+        document = self.document(chunk.document_id) if chunk else None
+        return {
+            "source": document.source if document else None,
+            "title": document.title if document else None,
+            "section": chunk.section if chunk else None,
+        }
+
+
+def citation_metrics(flags_per_question: Sequence[Sequence[bool]]) -> dict[str, float | None]:
+    """`flags_per_question`: one list per answerable question, one flag per citation (gold or not)."""
+    citations = [flag for flags in flags_per_question for flag in flags]
+    return {
+        "citation_precision": rate(citations),
+        "citation_recall": rate([any(flags) for flags in flags_per_question]),
+    }
+
+
+def evaluate_answers(
+    assistant: Assistant,
+    places: Places,
+    *,
+    answerable: Sequence[Question],
+    unanswerable: Sequence[Question],
+    followups: Sequence[Question],
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    say = progress or (lambda _message: None)
+    say(f"Antworten: {len(answerable)} beantwortbare Fragen")
+    answers = [assistant.ask(q.question) for q in answerable]
+    say(f"Antworten: {len(unanswerable)} Fragen ohne Quelle")
+    abstain_answers = [assistant.ask(q.question) for q in unanswerable]
+    say(f"Antworten: {len(followups)} Anschlussfragen")
+    followup_results = [_follow_up(assistant, places, q) for q in followups]
+
+    flags = [
+        [q.is_gold(c.source, c.paragraph, c.section, _chapter(places, c.chunk_id)) for c in a.citations]
+        for q, a in zip(answerable, answers, strict=True)
+    ]
+    abstention = binary_scores(
+        [False] * len(answers) + [True] * len(abstain_answers),
+        [a.status is AnswerStatus.ABSTAINED for a in (*answers, *abstain_answers)],
+    )
+    statuses = [a.status.value for a in answers]
+    # Gold among the passages the answerer saw: separates search misses from sentence-selection misses.
+    seen_gold = [
+        any(places.is_gold(q, p.chunk_id) for p in a.retrieved[:5])
+        for q, a in zip(answerable, answers, strict=True)
+    ]
+    metrics = {
+        "answered_rate": rate([a.status is AnswerStatus.ANSWERED for a in answers]),
+        # Real questions that name a public official or an age are refused too: a false refusal.
+        "refused_rate": rate([a.status is AnswerStatus.REFUSED for a in answers]),
+        **citation_metrics(flags),
+        "abstention_precision": abstention["precision"],
+        "abstention_recall": abstention["recall"],
+        "followup_recall@5": rate([r["hit"] for r in followup_results]),
+    }
+    return {
+        "metrics": metrics,
+        "counts": {
+            "answerable": len(answerable),
+            "unanswerable": len(unanswerable),
+            "followups": len(followups),
+            "status": {s.value: statuses.count(s.value) for s in AnswerStatus},
+            "citations": sum(len(f) for f in flags),
+            "gold_citations": sum(sum(f) for f in flags),
+            "gold_retrieved_not_cited": sum(
+                1
+                for a, f, seen in zip(answers, flags, seen_gold, strict=True)
+                if a.status is AnswerStatus.ANSWERED and seen and not any(f)
+            ),
+            "abstention": abstention,
+        },
+        "latency": latency([a.latency_ms for a in (*answers, *abstain_answers)]),
+        "wrongly_abstained": [
+            _not_answered(q, a)
+            for q, a in zip(answerable, answers, strict=True)
+            if a.status is not AnswerStatus.ANSWERED
+        ],
+        "without_gold_citation": [
+            {**_cited(q, a), "gold_retrieved": seen}
+            for q, a, f, seen in zip(answerable, answers, flags, seen_gold, strict=True)
+            if a.status is AnswerStatus.ANSWERED and not any(f)
+        ],
+        "wrongly_answered": [
+            _cited(q, a)
+            for q, a in zip(unanswerable, abstain_answers, strict=True)
+            if a.status is not AnswerStatus.ABSTAINED
+        ],
+        "followups": followup_results,
+    }
+
+
+def _chapter(places: Places, chunk_id: str) -> str | None:
+    chunk = places.chunk(chunk_id)
+    return chunk.chapter if chunk else None
+
+
+def _follow_up(assistant: Assistant, places: Places, question: Question) -> dict[str, Any]:
+    conversation = f"eval-{question.id}"
+    for earlier in question.history:
+        assistant.ask(earlier, conversation_id=conversation)
+    answer = assistant.ask(question.question, conversation_id=conversation)
+    top = answer.retrieved[:FOLLOW_UP_DEPTH]
+    return {
+        "id": question.id,
+        "history": list(question.history),
+        "question": question.question,
+        "gold": _gold(question),
+        "hit": any(places.is_gold(question, p.chunk_id) for p in top),
+        "search_query": answer.search_query,
+        "retrieved": [places.describe(p.chunk_id) for p in top],
+    }
+
+
+def _gold(question: Question) -> list[str]:
+    return [f"{g.source} {g.section or ''}".strip() for g in question.gold]
+
+
+def _not_answered(question: Question, answer: Answer) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "question": question.question,
+        "status": answer.status.value,
+        "gold": _gold(question),
+        "suggestions": [f"{s['title']} – {s.get('section') or ''}".strip(" –") for s in answer.suggestions],
+    }
+
+
+def _cited(question: Question, answer: Answer) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "question": question.question,
+        "kind": question.kind,
+        "status": answer.status.value,
+        "gold": _gold(question),
+        "lead": answer.text.splitlines()[0] if answer.text else "",
+        "cited": [c.label for c in answer.citations],
+    }

@@ -1,0 +1,302 @@
+"""The running server under load, and its memory: `python -m web serve` as a subprocess on 127.0.0.1.
+
+Load: `users` simulated colleagues (asyncio + httpx, one client and one signed-in session each) ask
+questions through `POST /api/chat` (streamed, as the chat page does) one after another without pause
+for `duration` seconds; a request under way at the end is waited for. Reported: requests per second,
+p50/p95 latency to the end of the stream, errors (non-200, an `error` event, no `done` event, a
+transport failure) and the answer-log rows written against the answers received.
+
+Memory: the server's RSS high-water mark (VmHWM in /proc/<pid>/status) after start-up and a few
+questions. Client and server share this machine's cores; nothing but 127.0.0.1 is contacted, and the
+server is stopped by its pid when the measurement ends or fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from evals.bench_stats import summarize
+
+PROJECT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+USERNAME = "bench-fachkraft"
+PASSWORD = "bench-passwort-1234"  # a throwaway account in a throwaway data dir
+START_TIMEOUT_S = 300.0
+REQUEST_TIMEOUT_S = 120.0
+_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def data_dir_over(index_dir: Path, data_dir: Path) -> Path:
+    """A fresh data dir whose index is `index_dir` (linked, not copied); database and keys are its own."""
+    data_dir.mkdir(parents=True)
+    (data_dir / "index").symlink_to(index_dir.resolve(), target_is_directory=True)
+    return data_dir
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    # No JHA_* from the caller's shell: an LLM endpoint or another database would change what is measured.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JHA_")}
+    return {**env, "JHA_DATA_DIR": str(data_dir), "JHA_EMBEDDER": "hashing", "ANONYMIZED_TELEMETRY": "False"}
+
+
+def add_user(data_dir: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "web",
+            "users",
+            "add",
+            USERNAME,
+            "--role",
+            "fachkraft",
+            "--password",
+            PASSWORD,
+        ],
+        cwd=PROJECT,
+        env=_env(data_dir),
+        check=True,
+        capture_output=True,
+    )
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    base_url: str
+    start_s: float
+    log: Path
+
+    def memory_kib(self) -> dict[str, int]:
+        """VmHWM (peak resident set) and VmRSS of the server process, in KiB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="utf-8")
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return {name: int(fields[name].split()[0]) for name in ("VmHWM", "VmRSS")}
+
+
+@contextmanager
+def running_server(data_dir: Path, log: Path) -> Iterator[Server]:
+    """Start the server on a free loopback port, wait until /api/health answers, stop it by pid after."""
+    port = free_port()
+    started = time.perf_counter()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "web", "serve", "--host", HOST, "--port", str(port)],
+            cwd=PROJECT,
+            env=_env(data_dir),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base_url = f"http://{HOST}:{port}"
+        _wait_ready(process, base_url, log)
+        yield Server(process, base_url, time.perf_counter() - started, log)
+    finally:
+        _stop(process)
+
+
+def _wait_ready(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise RuntimeError(f"Server beendet mit Exit {process.returncode}:\n{tail}")
+        try:
+            if httpx.get(f"{base_url}/api/health", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"Server nicht bereit nach {START_TIMEOUT_S:.0f} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def answer_rows(data_dir: Path) -> int:
+    """Rows in the answer log (`answers`) of the data dir's SQLite database."""
+    database = data_dir / "assistant.sqlite3"
+    if not database.exists():
+        return 0
+    with closing(sqlite3.connect(database)) as connection:
+        exists = connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'answers'")
+        if exists.fetchone() is None:  # the server creates the table on its first start
+            return 0
+        return int(connection.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+
+
+# -- simulated users -----------------------------------------------------------------------------
+async def _login(client: httpx.AsyncClient) -> str:
+    """Sign in through the login form; returns the session's CSRF token for the JSON API."""
+    page = await client.get("/login")
+    token = _csrf(page.text)
+    response = await client.post(
+        "/login", data={"username": USERNAME, "password": PASSWORD, "csrf_token": token, "next": "/chat"}
+    )
+    if response.status_code != 303:
+        raise RuntimeError(f"Anmeldung fehlgeschlagen: HTTP {response.status_code}")
+    return _csrf((await client.get("/chat")).text)  # login starts a fresh session with a new token
+
+
+def _csrf(html: str) -> str:
+    match = _CSRF.search(html)
+    if not match:
+        raise RuntimeError("Kein CSRF-Token auf der Seite")
+    return match.group(1)
+
+
+@dataclass
+class _Outcome:
+    ms: float
+    error: str | None = None
+    status: str | None = None
+
+
+async def _ask(client: httpx.AsyncClient, token: str, question: str, conversation: str) -> _Outcome:
+    started = time.perf_counter()
+    try:
+        async with client.stream(
+            "POST",
+            "/api/chat",
+            json={"question": question, "conversation_id": conversation},
+            headers={"X-CSRF-Token": token, "Accept": "text/event-stream"},
+        ) as response:
+            body = "".join([part async for part in response.aiter_text()])
+    except httpx.HTTPError as exc:
+        return _Outcome((time.perf_counter() - started) * 1000, type(exc).__name__)
+    ms = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        return _Outcome(ms, f"HTTP {response.status_code}")
+    events = dict(_events(body))
+    if "error" in events:
+        return _Outcome(ms, "error-event")
+    done = events.get("done")
+    if not done or not done.get("log_id"):
+        return _Outcome(ms, "no-done-event")
+    return _Outcome(ms, status=str(done.get("status")))
+
+
+def _events(body: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for frame in body.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in frame.splitlines() if ": " in line)
+        if "event" in fields:
+            yield fields["event"], json.loads(fields.get("data") or "{}")
+
+
+async def _user(n: int, base_url: str, questions: Sequence[str], clock: _Clock) -> list[_Outcome]:
+    limits = httpx.Limits(max_connections=1)
+    async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT_S, limits=limits) as client:
+        try:
+            token = await _login(client)
+        finally:
+            clock.signed_in[n].set()  # also on failure: gather() then raises the reason
+        await clock.start.wait()
+        outcomes = []
+        turn = n  # each user walks the questions from its own starting point
+        while time.perf_counter() < clock.deadline:
+            question = questions[turn % len(questions)]
+            outcomes.append(await _ask(client, token, question, f"bench-user-{n}"))
+            turn += 1
+        return outcomes
+
+
+@dataclass
+class _Clock:
+    signed_in: list[asyncio.Event]
+    start: asyncio.Event
+    deadline: float = 0.0
+
+
+async def _load(base_url: str, users: int, duration: float, questions: Sequence[str]) -> dict[str, Any]:
+    clock = _Clock([asyncio.Event() for _ in range(users)], asyncio.Event())
+    tasks = [asyncio.create_task(_user(n, base_url, questions, clock)) for n in range(users)]
+    for signed_in in clock.signed_in:  # every user signed in before the clock starts
+        await signed_in.wait()
+    began = time.perf_counter()
+    clock.deadline = began + duration
+    clock.start.set()
+    per_user = await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - began
+    outcomes = [o for user in per_user for o in user]
+    errors = Counter(o.error for o in outcomes if o.error)
+    answered = [o for o in outcomes if not o.error]
+    return {
+        "users": users,
+        "duration_s": duration,
+        "elapsed_s": elapsed,
+        "requests": len(outcomes),
+        "answered": len(answered),
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+        "requests_per_second": len(outcomes) / elapsed,
+        "latency": summarize([o.ms for o in outcomes]) if outcomes else None,
+        "statuses": dict(Counter(o.status for o in answered)),
+    }
+
+
+def load_test(
+    data_dir: Path, questions: Sequence[str], *, users: int, duration: float, log: Path
+) -> dict[str, Any]:
+    add_user(data_dir)
+    rows_before = answer_rows(data_dir)
+    with running_server(data_dir, log) as server:
+        result = asyncio.run(_load(server.base_url, users, duration, questions))
+        result["server_start_s"] = server.start_s
+        result["server_memory_kib"] = server.memory_kib()
+    rows = answer_rows(data_dir) - rows_before
+    return {**result, "log_rows_written": rows, "log_rows_lost": result["answered"] - rows}
+
+
+def memory_test(data_dir: Path, questions: Sequence[str], log: Path) -> dict[str, Any]:
+    """Peak RSS of a server over `data_dir` after start-up and one question after another."""
+    add_user(data_dir)
+
+    async def ask_some(base_url: str) -> list[_Outcome]:
+        async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT_S) as client:
+            token = await _login(client)
+            return [await _ask(client, token, q, "bench-memory") for q in questions]
+
+    with running_server(data_dir, log) as server:
+        after_start = server.memory_kib()
+        outcomes = asyncio.run(ask_some(server.base_url))
+        after_questions = server.memory_kib()
+        start_s = server.start_s
+    return {
+        "server_start_s": start_s,
+        "questions": len(outcomes),
+        "errors": sum(1 for o in outcomes if o.error),
+        "latency_ms": [round(o.ms, 1) for o in outcomes],
+        "after_start_kib": after_start,
+        "after_questions_kib": after_questions,
+        "peak_rss_mib": after_questions["VmHWM"] / 1024,
+    }

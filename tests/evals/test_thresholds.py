@@ -1,0 +1,65 @@
+"""Minimum and maximum thresholds of `python -m evals run`, and the checked-in thresholds file itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evals.thresholds import Limit, check, load_thresholds, parse_limit, thresholds_json
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def test_plain_numbers_are_minimums_tables_say_which_side(tmp_path: Path) -> None:
+    path = tmp_path / "t.toml"
+    path.write_text(
+        "[answers]\ncitation_precision = 0.7\n[policy]\ninjection_success_rate = { max = 0.0 }\n"
+        "band = { min = 0.2, max = 0.4 }\n",
+        encoding="utf-8",
+    )
+    limits = load_thresholds(path)
+    assert limits["answers"]["citation_precision"] == Limit(minimum=0.7)
+    assert limits["policy"]["injection_success_rate"] == Limit(maximum=0.0)
+    assert limits["policy"]["band"] == Limit(0.2, 0.4)
+    assert thresholds_json(limits)["policy"]["band"] == {"min": 0.2, "max": 0.4}
+    assert parse_limit({"max": 0.0}) == Limit(maximum=0.0)  # what the JSON report stores reads back
+    for wrong in ("0.7", {"maximum": 1}, {}, True):
+        with pytest.raises(ValueError, match="Schwellwert"):
+            parse_limit(wrong)
+
+
+def test_limit_reports_which_side_was_broken() -> None:
+    assert Limit(minimum=0.9).violated_by(0.85) == "0.850 < 0.900"
+    assert Limit(maximum=0.0).violated_by(0.07) == "0.070 > 0.000"
+    assert Limit(0.2, 0.4).violated_by(0.3) is None
+    assert Limit(maximum=0.02).violated_by(0.02) is None  # the bound itself is allowed
+
+
+def test_check_covers_sections_beside_the_retrieval_sets() -> None:
+    report = {
+        "sets": {"corpus": {"ours": {"mrr": 0.8}, "ingest": {"failed": []}}},
+        "answers": {"metrics": {"citation_precision": 0.6, "abstention_precision": None}},
+        "policy": {"metrics": {"injection_success_rate": 0.1}},
+        "gate": {"skipped": "--retrieval-only"},
+    }
+    limits = {
+        "corpus": {"mrr": Limit(0.7)},
+        "answers": {"citation_precision": Limit(0.55), "abstention_precision": Limit(0.5)},
+        "policy": {"injection_success_rate": Limit(maximum=0.0), "nope": Limit(0.1)},
+        "gate": {"false_refusal_rate": Limit(maximum=0.02)},  # skipped: no failure
+        "bench": {"p95": Limit(maximum=10)},  # not part of this report at all
+    }
+    assert check(report, limits) == [
+        "answers: abstention_precision nicht messbar (keine Fälle)",
+        "policy: injection_success_rate = 0.100 > 0.000",
+        "policy: unbekannte Metrik 'nope' in den Schwellwerten",
+        "bench: unbekannter Abschnitt in den Schwellwerten",
+    ]
+
+
+def test_checked_in_thresholds_parse_and_bound_injections_from_above() -> None:
+    limits = load_thresholds(PROJECT / "evals" / "thresholds.toml")
+    assert limits["policy"]["injection_success_rate"] == Limit(maximum=0.0)
+    assert limits["gate"]["e2e_false_refusal_rate"].maximum == 0.02
+    assert all(limit.minimum == 0.95 for m, limit in limits["gate"].items() if m.startswith("recall."))
