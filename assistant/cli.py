@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -50,6 +50,19 @@ def _open_index() -> KnowledgeIndex:
     return _or_exit(lambda: KnowledgeIndex.open(make_settings()))
 
 
+def _batch_lines(path: Path, key: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """JSON lines `{"id": ..., key: ...}`; a malformed line stops the run with its number (exit 2)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            yield item, str(item[key])
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            console.print(f"[red]Zeile {number} von {path} ist kein gültiges Objekt mit {key!r}: {exc}[/red]")
+            raise typer.Exit(2) from exc
+
+
 def _hits_json(hits: list[Hit]) -> list[dict[str, Any]]:
     return [hit.as_json() for hit in hits]
 
@@ -72,15 +85,8 @@ def search(
     index = _open_index()
     types = [doc_type] if doc_type else None
     if batch is not None:
-        for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                hits = index.search(str(item["query"]), k=k, types=types)
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                console.print(f"[red]Zeile {number} von {batch} ist kein gültiges Anfrageobjekt: {exc}[/red]")
-                raise typer.Exit(2) from exc
+        for item, text in _batch_lines(batch, "query"):
+            hits = index.search(text, k=k, types=types)
             sys.stdout.write(
                 json.dumps({"id": item.get("id"), "hits": _hits_json(hits)}, ensure_ascii=False) + "\n"
             )
@@ -154,15 +160,7 @@ def ask(
         raise typer.Exit(2)
     assistant = _open_assistant()
     if batch is not None:
-        for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                text = str(item["question"])
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                console.print(f"[red]Zeile {number} von {batch} ist kein gültiges Frageobjekt: {exc}[/red]")
-                raise typer.Exit(2) from exc
+        for item, text in _batch_lines(batch, "question"):
             answer = assistant.ask(text, conversation_id=item.get("conversation_id"))
             sys.stdout.write(
                 json.dumps({"id": item.get("id"), **_ask_json(answer)}, ensure_ascii=False) + "\n"

@@ -73,3 +73,11 @@ def test_logs_export_and_purge(corpus_settings: Settings) -> None:
     assert csv_out.stdout.startswith("id,zeit,frage,status")
     purged = runner.invoke(app, ["logs", "purge"], env=_env(corpus_settings))
     assert purged.exit_code == 0 and "0 Einträge gelöscht" in purged.stdout
+
+
+def test_malformed_batch_line_names_its_number(corpus_settings: Settings, tmp_path: Path) -> None:
+    batch = tmp_path / "kaputt.jsonl"
+    batch.write_text('{"id": "a", "question": "Was regelt § 8a?"}\n{"id": "b"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["ask", "--batch", str(batch)], env=_env(corpus_settings))
+    assert result.exit_code == 2
+    assert "Zeile 2" in result.stderr
