@@ -12,7 +12,7 @@ from typing import Any
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
 from assistant.gate import CaseDataGate
-from assistant.log import AnswerLog, Verdict
+from assistant.log import AnswerLog, LogEntry, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
 from assistant.policy import AI_DISCLOSURE_TEXT, Rule, policy_version
 from assistant.policy.intent import asks_for_case_decision, describes_acute_danger
@@ -167,9 +167,20 @@ class Assistant:
 
     def review(self, log_id: str, *, reviewer: str, verdict: Verdict, comment: str | None) -> bool:
         """Record a verdict; a comment is redacted like a question (reviewers may quote a case too)."""
-        if comment:
-            comment = self.gate.check(comment).redacted.strip()[:4000] or None
-        return self.answer_log.add_review(log_id, reviewer=reviewer, verdict=verdict, comment=comment)
+        return self.answer_log.add_review(
+            log_id, reviewer=reviewer, verdict=verdict, comment=self._redacted(comment, 4000)
+        )
+
+    def _redacted(self, comment: str | None, limit: int) -> str | None:
+        """Free text from staff passes the case-data gate before it is stored (rule 2)."""
+        if not comment:
+            return None
+        return self.gate.check(comment).redacted.strip()[:limit] or None
+
+    def conversation(self, conversation_id: str, limit: int = 20) -> list[LogEntry]:
+        """Every logged turn of a conversation, oldest first (refused ones without their question)."""
+        key = pseudonym(self._secret, "conversation", conversation_id)
+        return self.answer_log.conversation(key, limit, include_refused=True) if key else []
 
     def purge_log(self) -> int:
         return self.answer_log.purge(self.settings.log_retention_days)

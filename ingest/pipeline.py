@@ -99,10 +99,12 @@ class IngestPipeline:
         missing = [p for p in paths if not p.exists()]
         for path in missing:
             report.failed.append({"path": str(path), "error": "Pfad nicht gefunden"})
-        pending: list[tuple[str, bytes]] = []  # fingerprints of this run's documents in a dry run
+        # Read once per run, then kept current as documents are added (also in a dry run, so two
+        # copies in one batch are caught before either reaches the index).
+        fingerprints = dict(self.index.catalog.fingerprints())
         for source_file in discover([p for p in paths if p.exists()]):
             try:
-                self._add_one(source_file, type_override, dry_run, report, pending)
+                self._add_one(source_file, type_override, dry_run, report, fingerprints)
             except LoadError as exc:
                 report.failed.append({"path": str(source_file.path), "error": str(exc)})
             except Exception as exc:  # one bad file must not stop the others; the reason is reported
@@ -120,7 +122,7 @@ class IngestPipeline:
         type_override: DocumentType | None,
         dry_run: bool,
         report: IngestReport,
-        pending: list[tuple[str, bytes]],
+        fingerprints: dict[str, bytes],
     ) -> None:
         loaded = load_file(source_file.path)
         meta = extract_metadata(
@@ -138,7 +140,7 @@ class IngestPipeline:
             return
         fingerprint = minhash(loaded.text)
         if existing is None:
-            original = self._duplicate_of(digest, fingerprint, meta.law, pending)
+            original = self._duplicate_of(digest, fingerprint, meta.law, fingerprints)
             if original:
                 report.duplicates.append({**entry, "duplicate_of": original})
                 return
@@ -181,19 +183,19 @@ class IngestPipeline:
         if screened:
             result["screened"] = screened  # the maintainer sees that, and how much, was left out
         (report.updated if existing else report.added).append(result)
+        fingerprints[doc_id] = fingerprint
         if dry_run:
-            pending.append((doc_id, fingerprint))
             return
         self.index.put(document, text, chunks, fingerprint, rebuild_lexical=False)
 
     def _duplicate_of(
-        self, digest: str, fingerprint: bytes, law: str | None, pending: list[tuple[str, bytes]]
+        self, digest: str, fingerprint: bytes, law: str | None, fingerprints: dict[str, bytes]
     ) -> str | None:
         same = self.index.catalog.find_by_content_hash(digest)
         if same:
             return same.id
         versions = {d.id for d in self.index.catalog.versions_of(law)} if law else set()
-        for other_id, other in [*self.index.catalog.fingerprints(), *pending]:
+        for other_id, other in fingerprints.items():
             # Another version of the same law shares most of its text but is no duplicate.
             if other_id not in versions and similarity(fingerprint, other) >= DUPLICATE_SIMILARITY:
                 return other_id

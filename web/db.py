@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import (
     Column,
     DateTime,
@@ -14,10 +12,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
 )
-from sqlalchemy.engine import make_url
+
+from assistant.log.store import open_database
 
 metadata = MetaData()
 
@@ -42,18 +39,6 @@ login_failures = Table(
     Index("web_login_failures_key", "key", "failed_at"),
 )
 
-# Which answer-log entries belong to which chat conversation, so that a page reload (and the no-JS chat)
-# can show the conversation so far. Holds ids only: the texts stay in the answer log, redacted.
-conversation_turns = Table(
-    "web_conversation_turns",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(64), nullable=False),
-    Column("log_id", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Index("web_conversation_turns_conversation", "conversation_id", "id"),
-)
-
 
 def create_tables(engine: Engine) -> None:
     """Create the web tables where they are missing (they only ever gain tables, never change)."""
@@ -62,19 +47,6 @@ def create_tables(engine: Engine) -> None:
 
 def open_engine(url: str) -> Engine:
     """Engine for the configured database (for the CLI); creates the web tables if they are missing."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _wal(dbapi_connection: object, _record: object) -> None:
-            # WAL lets the answer log and the web tables be written from several threads without
-            # readers blocking writers.
-            cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.close()
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
+    engine = open_database(url)
     create_tables(engine)
     return engine

@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 
 from assistant.service import Assistant
 from web.accounts import AccountStore
-from web.conversations import ConversationTurns
 from web.db import create_tables
 from web.settings import WebSettings
 from web.throttle import LoginThrottle
@@ -27,7 +26,6 @@ class AppState:
     engine: Engine
     accounts: AccountStore
     throttle: LoginThrottle
-    turns: ConversationTurns
     session_secret: bytes
     # Maintainer actions (upload, remove, re-index) change the index; one at a time per process.
     index_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -47,7 +45,6 @@ class AppState:
             throttle=LoginThrottle(
                 engine, max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
             ),
-            turns=ConversationTurns(engine),
             # A key of its own, derived from the server secret: the secret that keys the answer log's
             # pseudonyms never signs a cookie directly.
             session_secret=hmac.new(assistant.secret(), b"jha-web-session", hashlib.sha256).digest(),

@@ -33,8 +33,6 @@ def answer_events(
         for event in state.assistant.stream(question, conversation_id=conversation_id, user=username):
             data = dict(event.data)
             if event.kind == "done":
-                if data.get("log_id"):
-                    state.turns.append(conversation_id, data["log_id"])
                 data["conversation_id"] = conversation_id
                 if render is not None:
                     data["html"] = render(data)

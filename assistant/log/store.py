@@ -88,7 +88,7 @@ class AnswerLog:
     """
 
     def __init__(self, database_url: str) -> None:
-        self.engine = _engine(database_url)
+        self.engine = open_database(database_url)
         self.migrate()
 
     def migrate(self) -> None:
@@ -224,15 +224,15 @@ class AnswerLog:
         return int(result.rowcount or 0)
 
     # -- reading ----------------------------------------------------------------------------------
-    def conversation(self, conversation_pseudonym: str, limit: int = 4) -> list[LogEntry]:
-        """The latest answered turns of a conversation, oldest first (for follow-up questions)."""
-        query = (
-            select(answers)
-            .where(answers.c.conversation_pseudonym == conversation_pseudonym)
-            .where(answers.c.status != AnswerStatus.REFUSED.value)
-            .order_by(answers.c.asked_at.desc())
-            .limit(limit)
-        )
+    def conversation(
+        self, conversation_pseudonym: str, limit: int = 4, *, include_refused: bool = False
+    ) -> list[LogEntry]:
+        """The latest turns of a conversation, oldest first: answered ones for follow-up questions,
+        all of them for showing the conversation again."""
+        query = select(answers).where(answers.c.conversation_pseudonym == conversation_pseudonym)
+        if not include_refused:
+            query = query.where(answers.c.status != AnswerStatus.REFUSED.value)
+        query = query.order_by(answers.c.asked_at.desc()).limit(limit)
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
         return [_entry(row) for row in reversed(rows)]
@@ -302,7 +302,8 @@ class AnswerLog:
         return buffer.getvalue()
 
 
-def _engine(database_url: str) -> Engine:
+def open_database(database_url: str) -> Engine:
+    """The one engine factory for the answer log's database (the web tables live there too)."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":

@@ -77,8 +77,6 @@ def chat(
     accept = request.headers.get("accept", "")
     if "application/json" in accept and SSE_MEDIA_TYPE not in accept:
         answer = state.assistant.ask(question, conversation_id=conversation, user=user.username)
-        if answer.log_id:
-            state.turns.append(conversation, answer.log_id)
         return JSONResponse({**answer.as_json(), "conversation_id": conversation})
     events = answer_events(state, question, conversation_id=conversation, username=user.username)
     headers = {**SSE_HEADERS, "X-Conversation-Id": conversation}

@@ -50,12 +50,10 @@ def validate_question(question: str, limit: int) -> str:
 
 
 def earlier_turns(state: AppState, conversation: str) -> list[TurnView]:
-    turns = []
-    for log_id in state.turns.log_ids(conversation):
-        entry = state.assistant.answer_log.get(log_id)
-        if entry is not None:  # purged after the retention period
-            turns.append(turn_from_log(entry, state.assistant.index))
-    return turns
+    # The answer log keys every entry by the conversation's pseudonym: it is the transcript.
+    return [
+        turn_from_log(entry, state.assistant.index) for entry in state.assistant.conversation(conversation)
+    ]
 
 
 def render_answer(renderer: Renderer, turn: TurnView, csrf_token: str) -> str:
@@ -107,8 +105,6 @@ def ask(
     conversation = conversation_of(session)
     turns = earlier_turns(state, conversation)
     answer = state.assistant.ask(question, conversation_id=conversation, user=user.username)
-    if answer.log_id:
-        state.turns.append(conversation, answer.log_id)
     current = turn_from_answer(answer.as_json(), question, state.assistant.index)
     return _chat_page(request, state, renderer, session, turns=[*turns, current], current=current.log_id)
 
