@@ -84,15 +84,14 @@ class LexicalIndex:
         known = [t for t in tokens if t in self._retriever.vocab_dict]
         if not known:
             return []
-        k = min(k, len(self._chunk_ids))
-        documents, scores = self._retriever.retrieve(
-            [known], k=k, show_progress=False, n_threads=0, weight_mask=allowed
-        )
-        return [
-            (self._chunk_ids[int(index)], float(score))
-            for index, score in zip(documents[0], scores[0], strict=True)
-            if score > 0
-        ]
+        scores = self._retriever.get_scores(known, weight_mask=allowed)
+        # Most chunks score 0; ranking only the others avoids bm25s' argpartition over the whole
+        # index, which is pathologically slow on mostly-zero arrays (13 ms at 100k chunks).
+        candidates = np.flatnonzero(scores > 0)
+        if candidates.size > k:
+            candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+        ranked = candidates[np.argsort(-scores[candidates], kind="stable")]
+        return [(self._chunk_ids[int(index)], float(scores[index])) for index in ranked]
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf per token; tokens the corpus never uses get the highest idf (they are the most
