@@ -6,9 +6,15 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # torch is pinned to the CPU build that is installed first; a bare requirement would pull CUDA.
 TORCH := torch==2.13.0
+# Debian packages the product reads at run time: the German word list (storage filter), OpenThesaurus
+# (synonyms), Tesseract with the German model (OCR). Tests also drive Debian's Chromium.
+DEB_RUNTIME := wngerman mythes-de tesseract-ocr tesseract-ocr-deu
+DEB_TEST := chromium
+# The PostgreSQL every machine runs; the tests that need it fail (not skip) when it is unreachable.
+export JHA_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev run test lint fmt typecheck eval bench clean
+.PHONY: help system-deps system-deps-test install install-dev run test lint fmt typecheck eval bench clean
 
 help: ## Diese Hilfe
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,9 +32,25 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed ## Installieren (CPU-torch, Laufzeitabhängigkeiten)
+# Installs only what is missing; apt-get needs root (or sudo) the first time.
+define apt_install
+	@missing="$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installiere Debian-Pakete: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+endef
 
-install-dev: $(VENV)/.installed-dev ## Installieren mit Entwicklungswerkzeugen
+system-deps: ## Debian-Pakete für den Betrieb (Wörterbuch, Thesaurus, Texterkennung)
+	$(call apt_install,$(DEB_RUNTIME))
+
+system-deps-test: system-deps ## Debian-Pakete für die Tests (Chromium)
+	$(call apt_install,$(DEB_TEST))
+
+install: system-deps $(VENV)/.installed ## Installieren (Debian-Pakete, CPU-torch, Laufzeitabhängigkeiten)
+
+install-dev: system-deps-test $(VENV)/.installed-dev ## Installieren mit Entwicklungswerkzeugen
 
 run: install ## Installieren, Standard-Wissensbasis indexieren (falls leer), Weboberfläche starten
 	$(PY) -m ingest bootstrap
