@@ -14,6 +14,7 @@ Chunks of the stock baseline carry no structure; `evals.baseline` matches them b
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,10 +71,21 @@ class Question:
         return self.gold_match(source, paragraph, section, chapter) is not None
 
     @property
+    def split(self) -> str:
+        """ "dev" or "test", fixed by the id alone (see `split_of`): tune on dev, gate on test."""
+        return split_of(self.id)
+
+    @property
     def half(self) -> str:
         """ "odd" or "even" by the number in the id: parameters are tuned on odd ids only."""
         digits = "".join(c for c in self.id if c.isdigit())
         return "odd" if digits and int(digits) % 2 else "even"
+
+
+def split_of(question_id: str) -> str:
+    """ "dev" or "test" by the first hex digit of sha256(id): nobody can move a hard question to dev
+    without renaming it, and a new question's split is known before anyone has seen how it scores."""
+    return "dev" if hashlib.sha256(question_id.encode("utf-8")).hexdigest()[0] in "01234567" else "test"
 
 
 def load_questions(name: str, datasets: Path = DATASETS) -> list[Question]:
