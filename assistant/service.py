@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
-from assistant.gate import CaseDataGate
+from assistant.gate import CaseDataGate, IndexTerms, StorageFilter
 from assistant.log import AnswerLog, LogEntry, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
 from assistant.policy import AI_DISCLOSURE_TEXT, Rule, policy_version
@@ -70,7 +70,12 @@ class Assistant:
         self.settings = settings
         self.index = index
         self.answer_log = answer_log
-        self.gate = gate or CaseDataGate()
+        self.gate = gate or CaseDataGate(dictionary=settings.dictionary_path)
+        # Policy rule 2: the storage filter vouches for every word before it is stored; the answer log
+        # applies it on every write, whoever calls it.
+        self.terms = IndexTerms(index, lambda: self.gate.lexicon)
+        self.storage = StorageFilter(lambda: self.gate.lexicon, self.terms)
+        answer_log.use_filter(self.storage)
         self._secret = server_secret(settings)
         self._llm: Any = None
         if settings.llm_base_url and settings.llm_model:
@@ -112,7 +117,7 @@ class Assistant:
         conversation = pseudonym(self._secret, "conversation", conversation_id)
 
         # Rule 1 runs before anything else sees the question: retrieval, the log, an LLM.
-        gated = self.gate.check(question)
+        gated = self.gate.check(question, self.terms())
         # Nothing identifying is echoed either (rule 2): a page shows the question back only redacted.
         answer.shown_question = gated.redacted
         if gated.found:
@@ -124,9 +129,13 @@ class Assistant:
                 answer.notices.append(Notice(NoticeKind.CASE_DATA, answer.text))
                 yield from self._finish(answer, started, user, conversation)
                 return
-            question = gated.redacted
             answer.notices.append(Notice(NoticeKind.REDACTED, REDACTED_TEXT))
-        answer.question_for_log = question
+        # Rule 2: what is stored is the question as the storage filter lets it through. In redact mode
+        # search and the LLM get that text too, so no raw value reaches a model.
+        stored = self.storage.clean(question, gated.entities, gated.public)
+        if gated.found:
+            question = answer.shown_question = stored.text
+        answer.question_for_log = stored.text
 
         if describes_acute_danger(question):
             answer.rules.append(Rule.EMERGENCY.value)
@@ -138,7 +147,7 @@ class Assistant:
             yield AnswerEvent("notice", {"kind": notice.kind.value, "text": notice.text})
 
         query = self._search_query(question, conversation)
-        answer.search_query = query
+        answer.search_query = self.storage.clean(query).text
         hits = self.index.search(query, k=RETRIEVE_K)
         answer.retrieved = [
             RetrievedPassage(h.chunk.id, h.document.id, h.chunk.section, round(h.score, 4)) for h in hits
@@ -151,6 +160,8 @@ class Assistant:
         if not answer.citations:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
+        # An LLM may repeat a word of the question that the filter masked; the log gets the answer without it.
+        answer.text = self.storage.scrub(answer.text, stored.masked)
         if any(c.superseded_by for c in answer.citations):
             answer.notices.append(Notice(NoticeKind.SUPERSEDED, SUPERSEDED_TEXT))
         yield from self._finish(answer, started, user, conversation)
@@ -159,10 +170,8 @@ class Assistant:
         self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
     ) -> bool:
         """Store feedback; a comment with case data is stored redacted (rule 2 applies to comments too)."""
-        if comment:
-            comment = self.gate.check(comment).redacted.strip()[:2000]
         return self.answer_log.add_feedback(
-            log_id, helpful=helpful, source_mismatch=source_mismatch, comment=comment
+            log_id, helpful=helpful, source_mismatch=source_mismatch, comment=self._redacted(comment, 2000)
         )
 
     def review(self, log_id: str, *, reviewer: str, verdict: Verdict, comment: str | None) -> bool:
@@ -172,10 +181,11 @@ class Assistant:
         )
 
     def _redacted(self, comment: str | None, limit: int) -> str | None:
-        """Free text from staff passes the case-data gate before it is stored (rule 2)."""
-        if not comment:
+        """Free text from staff passes the gate and the storage filter before it is stored (rule 2)."""
+        if not comment or not comment.strip():
             return None
-        return self.gate.check(comment).redacted.strip()[:limit] or None
+        gated = self.gate.check(comment, self.terms())
+        return self.storage.clean(comment, gated.entities, gated.public).text.strip()[:limit] or None
 
     def conversation(self, conversation_id: str, limit: int = 20) -> list[LogEntry]:
         """Every logged turn of a conversation, oldest first (refused ones without their question)."""

@@ -1,76 +1,263 @@
-"""The case-data gate, twice: the detector alone (per entity type) and end to end through the Assistant.
+"""The `[gate]` section of `python -m evals run`: the case-data gate and the storage filter, dev and test.
 
-The detector numbers come from `evals.gate_data.evaluate_gate` on the checked-in snapshots
-`gate_cases.jsonl` / `gate_benign.jsonl`. End to end, the same benign questions go to `Assistant.ask`
-and every refusal is a colleague turned away for nothing (policy target: at most 2 %); the case
-questions go there too and every answer that was not refused is case data that reached the search and
-the answer log.
+Over a scratch copy of the run's corpus index with `knowledge/documents/presse` added (so the names of
+officials in both the corpus press releases and the sample press releases are public), on the four
+snapshot sets of `evals.gate_data`:
+
+- detector: per-type precision/recall (tokens, as presidio-research counts), question recall, false
+  alarms on benign questions — per split;
+- storage: for every case question, what refuse mode and redact mode would store (the storage filter
+  behind the gate), and whether any labelled value survives in it ("values stored": must be 0, dev and
+  test, every set); for benign questions, the share of words and of questions the filter masks;
+- end to end: every benign question and a sample of case questions through `Assistant.ask` (refuse
+  mode), every n-th case question again in redact mode; then the answer log is searched for the values.
+
+Thresholds (`thresholds.toml [gate]`) bound the test split; dev numbers carry a "dev." prefix. Failures
+are listed for dev only: test failures are not for reading.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
+from assistant.gate import CaseDataGate, GateResult, KnownTerms
+from assistant.log import AnswerLog, LogFilter
 from assistant.models import AnswerStatus
 from assistant.service import Assistant
-from evals.gate_data import (
-    BENIGN_FILE,
-    CASES_FILE,
-    IDENTIFYING_TYPES,
-    LabelledQuestion,
-    evaluate_gate,
-    read_jsonl,
-)
+from evals.gate_data import IDENTIFYING_TYPES, ROOT, LabelledQuestion, evaluate_gate, load_sets, time_gate
 from evals.scoring import rate
+from knowledge.settings import GateAction
 
 Progress = Callable[[str], None]
+PUBLIC_DOCUMENTS = ROOT / "knowledge" / "documents" / "presse"
+# An age or a place alone identifies nobody: only these values count as stored case data.
+_NOT_STORED_TYPES = {"AGE", "PLACE"}
 
 
-def flat_gate_metrics(detector: dict[str, Any]) -> dict[str, float | None]:
-    """Threshold-ready numbers: token recall per identifying type ("recall.PERSON") and the overall ones."""
-    metrics: dict[str, float | None] = {
-        "question_recall": detector["question_recall"],
-        "false_refusal_rate": detector["false_refusal_rate"],
-    }
-    identifying = {t: m for t, m in detector["per_type"].items() if t in IDENTIFYING_TYPES and m["entities"]}
-    for entity_type, m in identifying.items():
-        metrics[f"recall.{entity_type}"] = m["recall"]
-    metrics["min_identifying_recall"] = min((m["recall"] for m in identifying.values()), default=None)
-    return metrics
+class _PublicAwareGate:
+    """The gate as the Assistant calls it: with the knowledge base's words and public names."""
 
+    def __init__(self, gate: CaseDataGate, known: KnownTerms) -> None:
+        self.gate, self.known = gate, known
 
-def end_to_end(
-    assistant: Assistant, benign: Sequence[LabelledQuestion], cases: Sequence[LabelledQuestion]
-) -> dict[str, Any]:
-    """Ask the Assistant; count refusals of benign questions and non-refusals of case questions."""
-    benign_refused = [assistant.ask(q.text).status is AnswerStatus.REFUSED for q in benign]
-    case_refused = [assistant.ask(q.text).status is AnswerStatus.REFUSED for q in cases]
-    return {
-        "benign_questions": len(benign),
-        "benign_refused": sum(benign_refused),
-        "false_refusal_rate": rate(benign_refused),
-        "false_refusals": [q.text for q, r in zip(benign, benign_refused, strict=True) if r],
-        "case_questions": len(cases),
-        "case_not_refused": sum(1 for r in case_refused if not r),
-        "case_refusal_rate": rate(case_refused),
-        "case_passed": [q.text for q, r in zip(cases, case_refused, strict=True) if not r],
-    }
+    def check(self, text: str) -> GateResult:
+        return self.gate.check(text, self.known)
 
 
 def evaluate_gate_stage(
     assistant: Assistant, case_sample: int | None = None, progress: Progress | None = None
 ) -> dict[str, Any]:
     say = progress or (lambda _message: None)
-    cases, benign = read_jsonl(CASES_FILE), read_jsonl(BENIGN_FILE)
-    say(f"Falldaten-Prüfung: {len(cases)} Fallfragen, {len(benign)} unbedenkliche (Detektor)")
-    detector = evaluate_gate(assistant.gate, [*cases, *benign])
-    # Every n-th case question keeps the sample spread over all templates of the generator.
+    with tempfile.TemporaryDirectory(prefix="jha-gate-eval-") as scratch:
+        say("Falldaten-Prüfung: Kopie des Index mit knowledge/documents/presse")
+        refuse, redact = _scratch_assistants(assistant, Path(scratch))
+        try:
+            return _evaluate(refuse, redact, case_sample, say)
+        finally:
+            refuse.close()
+            redact.answer_log.close()
+
+
+def _scratch_assistants(assistant: Assistant, scratch: Path) -> tuple[Assistant, Assistant]:
+    from ingest.pipeline import IngestPipeline
+    from knowledge.index import KnowledgeIndex
+
+    data_dir = scratch / "var"
+    shutil.copytree(assistant.settings.data_dir, data_dir, ignore=shutil.ignore_patterns("*.sqlite3-*"))
+    settings = assistant.settings.model_copy(update={"data_dir": data_dir, "database_url": None})
+    index = KnowledgeIndex.open(settings)
+    IngestPipeline(index).add([PUBLIC_DOCUMENTS])
+    refuse = Assistant(settings, index, AnswerLog(f"sqlite:///{scratch / 'refuse.sqlite3'}"), assistant.gate)
+    redact_settings = settings.model_copy(update={"gate_action": GateAction.REDACT})
+    redact = Assistant(
+        redact_settings, index, AnswerLog(f"sqlite:///{scratch / 'redact.sqlite3'}"), assistant.gate
+    )
+    return refuse, redact
+
+
+def _evaluate(refuse: Assistant, redact: Assistant, case_sample: int | None, say: Progress) -> dict[str, Any]:
+    gate = _PublicAwareGate(refuse.gate, refuse.terms())
+    sets = load_sets()
+    report: dict[str, Any] = {"sets": {name: len(questions) for name, questions in sets.items()}}
+    for split in ("dev", "test"):
+        questions = [q for qs in sets.values() for q in qs if q.split == split]
+        say(f"Falldaten-Prüfung ({split}): Detektor und Speicherfilter, {len(questions)} Fragen")
+        detector = evaluate_gate(gate, questions)
+        set_of = {q.id: name for name, qs in sets.items() for q in qs}
+        report[split] = {
+            "detector": detector if split == "dev" else _without_failures(detector),
+            "storage": _storage(refuse, gate, questions, set_of, keep_failures=split == "dev"),
+        }
+    all_questions = [q for qs in sets.values() for q in qs]
+    cases = [q for q in all_questions if q.kind == "case"]
+    benign = [q for q in all_questions if q.kind == "benign"]
     step = max(1, len(cases) // case_sample) if case_sample else 1
-    sample = cases[::step][: case_sample or None]
-    say(f"Falldaten-Prüfung: {len(benign)} unbedenkliche und {len(sample)} Fallfragen an den Assistenten")
-    e2e = end_to_end(assistant, benign, sample)
-    metrics = flat_gate_metrics(detector)
-    metrics["e2e_false_refusal_rate"] = e2e["false_refusal_rate"]
-    metrics["e2e_case_refusal_rate"] = e2e["case_refusal_rate"]
-    return {"detector": detector, "end_to_end": e2e, "metrics": metrics}
+    say(f"Falldaten-Prüfung: {len(benign)} unbedenkliche, {len(cases[::step])} Fallfragen an den Assistenten")
+    report["end_to_end"] = _end_to_end(refuse, redact, benign, cases[::step], redact_every=4)
+    report["timing"] = time_gate(
+        lambda text: _stored_text(refuse, gate, text, GateAction.REDACT),
+        [q.text for q in all_questions],
+        cold_start=False,
+    )
+    report["metrics"] = _flat_metrics(report)
+    # The keys the report pages read: the test split's detector, and refusals end to end (failures: dev).
+    report["detector"] = report["test"]["detector"]
+    e2e = report["end_to_end"]
+    report["end_to_end"] = {
+        **e2e,
+        "benign_questions": e2e["test"]["benign_questions"],
+        "benign_refused": e2e["test"]["benign_refused"],
+        "case_questions": e2e["test"]["case_questions"],
+        "case_not_refused": e2e["test"]["case_not_refused"],
+        "false_refusals": e2e["dev"].pop("false_refusals"),
+        "case_passed": e2e["dev"].pop("case_passed"),
+    }
+    return report
+
+
+def _stored_text(assistant: Assistant, gate: _PublicAwareGate, text: str, action: GateAction) -> str | None:
+    """What the Assistant would write for `text` as the question: nothing when refusing case data."""
+    result = gate.check(text)
+    if result.found and action is GateAction.REFUSE:
+        return None
+    return assistant.storage.clean(text, result.entities, result.public).text
+
+
+def _leaks(question: LabelledQuestion, stored: str | None) -> list[str]:
+    if stored is None:
+        return []
+    haystack, compact = stored.lower(), "".join(stored.lower().split())
+    return [
+        value
+        for span, value in zip(question.spans, question.values(), strict=True)
+        if span.type not in _NOT_STORED_TYPES
+        and (value.lower() in haystack or "".join(value.lower().split()) in compact)
+    ]
+
+
+def _storage(
+    assistant: Assistant,
+    gate: _PublicAwareGate,
+    questions: Sequence[LabelledQuestion],
+    set_of: dict[str, str],
+    *,
+    keep_failures: bool,
+) -> dict[str, Any]:
+    stored_values = {"refuse": 0, "redact": 0}
+    per_set: dict[str, dict[str, int]] = {}
+    leaks: list[str] = []
+    words = masked_words = masked_questions = benign = 0
+    for question in questions:
+        if question.kind == "case":
+            counts = per_set.setdefault(set_of[question.id], {"refuse": 0, "redact": 0})
+            for action in (GateAction.REFUSE, GateAction.REDACT):
+                found = _leaks(question, _stored_text(assistant, gate, question.text, action))
+                stored_values[action.value] += len(found)
+                counts[action.value] += len(found)
+                leaks += [f"{action.value}: {value!r} in {question.text}" for value in found]
+            continue
+        result = gate.check(question.text)
+        filtered = assistant.storage.clean(question.text, result.entities, result.public)
+        benign += 1
+        words += filtered.words
+        masked_words += filtered.masked_words
+        masked_questions += filtered.masked_words > 0
+    report: dict[str, Any] = {
+        "values_stored": stored_values,
+        "values_stored_per_set": per_set,
+        "benign_masked_word_rate": round(masked_words / words, 4) if words else None,
+        "benign_masked_question_rate": round(masked_questions / benign, 4) if benign else None,
+        "benign_words": words,
+    }
+    if keep_failures:
+        report["leaks"] = leaks
+    return report
+
+
+def _end_to_end(
+    refuse: Assistant,
+    redact: Assistant,
+    benign: Sequence[LabelledQuestion],
+    cases: Sequence[LabelledQuestion],
+    redact_every: int,
+) -> dict[str, Any]:
+    """Ask the Assistants; then look for every labelled value in both answer logs."""
+    started = time.perf_counter()
+    benign_refused = {q.id: refuse.ask(q.text).status is AnswerStatus.REFUSED for q in benign}
+    case_refused = {q.id: refuse.ask(q.text).status is AnswerStatus.REFUSED for q in cases}
+    for question in cases[::redact_every]:
+        redact.ask(question.text)
+    logged = [
+        " ".join(filter(None, (entry.question, entry.answer)))
+        for assistant in (refuse, redact)
+        for entry in assistant.answer_log.list(LogFilter(), limit=1_000_000)
+    ]
+    log_text = "\n".join(logged)
+    stored = sum(len(_leaks(q, log_text)) for q in cases)
+    by_split: dict[str, Any] = {}
+    for split in ("dev", "test"):
+        split_benign = [benign_refused[q.id] for q in benign if q.split == split]
+        split_cases = [case_refused[q.id] for q in cases if q.split == split]
+        by_split[split] = {
+            "benign_questions": len(split_benign),
+            "benign_refused": sum(split_benign),
+            "benign_answered_rate": None if not split_benign else round(1 - (rate(split_benign) or 0), 4),
+            "case_questions": len(split_cases),
+            "case_not_refused": sum(1 for refused in split_cases if not refused),
+            "case_refusal_rate": rate(split_cases),
+        }
+    by_split["dev"]["false_refusals"] = [q.text for q in benign if q.split == "dev" and benign_refused[q.id]]
+    by_split["dev"]["case_passed"] = [q.text for q in cases if q.split == "dev" and not case_refused[q.id]]
+    return {
+        **by_split,
+        "redact_questions": len(cases[::redact_every]),
+        "values_in_answer_logs": stored,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _without_failures(detector: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in detector.items() if k not in {"false_refusals", "missed_spans"}}
+
+
+def flat_gate_metrics(detector: dict[str, Any], prefix: str = "") -> dict[str, float | None]:
+    """Threshold-ready detector numbers: recall (and precision) per identifying type, overall recall."""
+    metrics: dict[str, float | None] = {
+        f"{prefix}question_recall": detector["question_recall"],
+        f"{prefix}false_refusal_rate": detector["false_refusal_rate"],
+    }
+    identifying = {t: m for t, m in detector["per_type"].items() if t in IDENTIFYING_TYPES and m["entities"]}
+    for entity_type, m in identifying.items():
+        metrics[f"{prefix}recall.{entity_type}"] = m["recall"]
+        if "precision" in m:
+            metrics[f"{prefix}precision.{entity_type}"] = m["precision"]
+    metrics[f"{prefix}min_identifying_recall"] = min(
+        (m["recall"] for m in identifying.values()), default=None
+    )
+    return metrics
+
+
+def _flat_metrics(report: dict[str, Any]) -> dict[str, float | None]:
+    """Threshold-ready numbers: test values plain, dev values with a "dev." prefix."""
+    metrics: dict[str, float | None] = {}
+    for split, prefix in (("test", ""), ("dev", "dev.")):
+        detector, storage, e2e = (
+            report[split]["detector"],
+            report[split]["storage"],
+            report["end_to_end"][split],
+        )
+        metrics.update(flat_gate_metrics(detector, prefix))
+        metrics[f"{prefix}values_stored_refuse"] = storage["values_stored"]["refuse"]
+        metrics[f"{prefix}values_stored_redact"] = storage["values_stored"]["redact"]
+        metrics[f"{prefix}benign_masked_word_rate"] = storage["benign_masked_word_rate"]
+        metrics[f"{prefix}benign_masked_question_rate"] = storage["benign_masked_question_rate"]
+        metrics[f"{prefix}e2e_benign_answered_rate"] = e2e["benign_answered_rate"]
+        metrics[f"{prefix}e2e_case_refusal_rate"] = e2e["case_refusal_rate"]
+    metrics["values_in_answer_logs"] = report["end_to_end"]["values_in_answer_logs"]
+    metrics["gate_filter_p95_ms"] = report["timing"]["p95_ms"]
+    return metrics

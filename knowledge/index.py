@@ -14,6 +14,7 @@ from knowledge.lexical import LexicalIndex
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.search import HybridSearcher, SearchFilter
 from knowledge.settings import Settings
+from knowledge.terms import PHRASE, WORD, TermIndex
 from knowledge.vector_store import ChromaVectorStore
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class KnowledgeIndex:
             self.rebuild_lexical()
         self._searcher = HybridSearcher(self)
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
+        self._open_terms()
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
@@ -70,6 +72,7 @@ class KnowledgeIndex:
 
     def close(self) -> None:
         self.catalog.close()
+        self.terms.close()
 
     # -- writing ----------------------------------------------------------------------------------
     def put(
@@ -97,6 +100,10 @@ class KnowledgeIndex:
             if document.law:
                 self._resolve_versions(document.law)
             self.catalog.bump_version()
+        replaced = existing.id if existing and existing.id != document.id else None
+        self.terms.replace(
+            document.id, f"{document.title}\n{text}", self.catalog.version, also_remove=replaced
+        )
         stale = sorted(set(previous) - {c.id for c in chunks})
         if stale:
             self.vectors.delete(stale)
@@ -112,6 +119,7 @@ class KnowledgeIndex:
             if document.law:
                 self._resolve_versions(document.law)
             self.catalog.bump_version()
+        self.terms.remove(document_id, self.catalog.version)
         self.vectors.delete(chunk_ids)
         if rebuild_lexical:
             self.rebuild_lexical()
@@ -165,6 +173,7 @@ class KnowledgeIndex:
         with self.catalog.transaction():
             self.catalog.set_meta("embedder_id", self.embedder.id)
             self.catalog.bump_version()
+        self.terms.mark_synced(self.catalog.version)
         self.rebuild_lexical()
         return len(chunks)
 
@@ -188,6 +197,33 @@ class KnowledgeIndex:
         if self._paragraphs is None or self._paragraphs[0] != version:
             self._paragraphs = (version, self.catalog.paragraphs())
         return self._paragraphs[1]
+
+    # -- terms of the documents (for the assistant's case-data gate and storage filter) -----------
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the indexed documents use, lower-cased (cached per index version)."""
+        return self._cached_terms()[WORD]
+
+    def name_phrases(self) -> frozenset[str]:
+        """Runs of two to four capitalised words in the documents ("Landrätin Astrid Klinkert-Kittel")."""
+        return self._cached_terms()[PHRASE]
+
+    def _open_terms(self) -> None:
+        self.terms = TermIndex(self.settings.index_dir / "terms.sqlite3")
+        self._terms: tuple[int, dict[str, frozenset[str]]] | None = None
+        if self.terms.synced_version() != self.catalog.version:
+            log.info("Wortschatz der Wissensbasis ist nicht aktuell; er wird neu aufgebaut.")
+            self.rebuild_terms()
+
+    def rebuild_terms(self) -> None:
+        documents = self.catalog.documents()
+        pairs = ((d.id, f"{d.title}\n{self.catalog.document_text(d.id) or ''}") for d in documents)
+        self.terms.rebuild(pairs, self.catalog.version)
+
+    def _cached_terms(self) -> dict[str, frozenset[str]]:
+        version = self.catalog.version
+        if self._terms is None or self._terms[0] != version:
+            self._terms = (version, {kind: self.terms.terms(kind) for kind in (WORD, PHRASE)})
+        return self._terms[1]
 
     def stats(self) -> IndexStats:
         counts = self.catalog.counts()

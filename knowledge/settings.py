@@ -52,6 +52,8 @@ class Settings(BaseSettings):
 
     # Policy
     gate_action: GateAction = GateAction.REFUSE
+    # The German word list the storage filter vouches with (Debian's wngerman); missing = mask more.
+    dictionary_path: Path = Path("/usr/share/dict/ngerman")
 
     # Optional LLM (OpenAI-compatible). Nothing leaves the server unless base_url is set.
     llm_base_url: str | None = None

@@ -6,53 +6,69 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_anonymizer import AnonymizerEngine
 
-from .dates import AgeRecognizer, BirthDateRecognizer
+from .codes import (
+    AnyCaseIbanRecognizer,
+    InsuranceNumberRecognizer,
+    LowerCasePlateRecognizer,
+    PhoneShapeRecognizer,
+)
+from .dates import AgeRecognizer, BirthDateRecognizer, DateRecognizer
 from .file_numbers import FileNumberRecognizer
-from .first_names import KnownFirstNameRecognizer
 from .identifiers import (
+    GermanIbanRecognizer,
     GermanPhoneRecognizer,
+    HealthInsuranceNumberRecognizer,
     LicensePlateRecognizer,
     SocialSecurityNumberRecognizer,
     TaxIdRecognizer,
     TaxNumberRecognizer,
-    german_iban_recognizer,
-    health_insurance_number_recognizer,
     labelled_number_recognizers,
 )
-from .names import load_first_names, load_surnames
+from .lexicon import Lexicon
+from .name_tokens import NameTokenRecognizer
 from .nlp import BlankGermanNlpEngine
 from .offline import OfflineEmailRecognizer
-from .person import GermanPersonRecognizer
+from .person import person_recognizers
 from .places import GermanAddressRecognizer
+from .quasi import PlaceRecognizer, SchoolClassRecognizer
+from .spelled import SpelledOutRecognizer
 
 LANGUAGE = "de"
 
 
-def german_recognizers() -> list[EntityRecognizer]:
+def german_recognizers(lexicon: Lexicon) -> list[EntityRecognizer]:
     """Every recognizer the gate runs: Presidio's predefined ones for German plus our context rules."""
-    first_names, surnames = load_first_names(), load_surnames()
     return [
-        GermanPersonRecognizer(first_names, surnames),
-        KnownFirstNameRecognizer(first_names, surnames),
+        *person_recognizers(lexicon),
+        NameTokenRecognizer(lexicon),
         BirthDateRecognizer(),
+        DateRecognizer(),
         AgeRecognizer(),
         GermanAddressRecognizer(),
         FileNumberRecognizer(),
         OfflineEmailRecognizer(),
+        SpelledOutRecognizer("EMAIL_ADDRESS"),
         GermanPhoneRecognizer(),
-        german_iban_recognizer(),
+        PhoneShapeRecognizer(),
+        SpelledOutRecognizer("PHONE_NUMBER"),
+        GermanIbanRecognizer(),
+        AnyCaseIbanRecognizer(),
         TaxIdRecognizer(),
         TaxNumberRecognizer(),
         SocialSecurityNumberRecognizer(),
-        health_insurance_number_recognizer(),
+        HealthInsuranceNumberRecognizer(),
+        InsuranceNumberRecognizer(),
         LicensePlateRecognizer(),
+        LowerCasePlateRecognizer(),
         *labelled_number_recognizers(),
+        SchoolClassRecognizer(),
+        PlaceRecognizer(),
     ]
 
 
-def build_analyzer() -> AnalyzerEngine:
+def build_analyzer(lexicon: Lexicon) -> AnalyzerEngine:
     """An AnalyzerEngine that needs no model download and opens no network connection."""
-    registry = RecognizerRegistry(recognizers=german_recognizers(), supported_languages=[LANGUAGE])
+    registry = RecognizerRegistry(recognizers=german_recognizers(lexicon), supported_languages=[LANGUAGE])
     # German puts the cue before the value ("Tel. 0231 …", "Kennzeichen UN-AB 123") and sometimes just
     # after it ("0231 123456 (Handy)"), hence a wider window before than after.
     enhancer = LemmaContextAwareEnhancer(context_prefix_count=6, context_suffix_count=2)

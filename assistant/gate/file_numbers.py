@@ -11,11 +11,27 @@ from __future__ import annotations
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
+from .guards import NeedsDigits
+
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 
 _PREFIX = (
-    r"\b(?:Az|AZ|az|Aktenz|Gz|GZ|Gesch\.-Z|Vorgangs-Nr|Fall-Nr|Akten-Nr)\.?"
-    r"|\b(?:Aktenzeichen|Geschäftszeichen|Zeichen|Vorgangsnummer|Fallnummer|Kassenzeichen|Aktennummer)"
+    r"(?i:\b(?:Az|Aktenz|Gz|Gesch\.-Z|Vorgangs-?Nr|Fall-?Nr|Akten-?Nr|Kassen-?Z|Vg-?Nr)\.?"
+    r"|\b(?:Aktenzeichen|Geschäftszeichen|Zeichen|Vorgangsnummer|Fallnummer|Fall-Nummer|Kassenzeichen|"
+    r"Aktennummer|Bearbeitungsnummer|Personenkennziffer|Kundennummer|Mitgliedsnummer))"
+)
+# Words that name a file only with a number that cannot be a count: "Fall 2024-0815", not "Fall 2".
+_WEAK_PREFIX = r"(?i:\b(?:Fall|Vorgang|Akte|Verfahren|Sache))"
+_WEAK_CODE = (
+    r"(?!(?:19|20)\d{2}(?![\d./\-]))"  # a year alone is no file number: "im Fall 2023"
+    r"(?:(?=[\p{L}\d./\-]*\d)[\p{L}\d]+(?:[./\-_][\p{L}\d]+)+|\d{4,})(?![\p{L}\d])"
+)
+# Office numbers without any label: "51-2024-0815", "51.2-1234/25", "51-ASD-0815/24", "ja-2024-0815".
+_BARE = (
+    r"\b(?:\d{2,3}[-./](?:19|20)\d{2}[-./]\d{3,6}"
+    r"|\d{2}\.\d{1,2}-\d{3,6}/\d{2,4}"
+    r"|\d{2,4}-[A-Za-z]{2,4}-\d{3,6}(?:/\d{2,4})?"
+    r"|[A-Za-z]{2,4}-(?:19|20)?\d{2}-\d{3,6})\b"
 )
 # "51.2-1234/25", "JA-2024-0815", "3 F 123/24", "4711"; must hold a digit so "Az. Jugendamt" is no match.
 _CODE = (
@@ -25,7 +41,7 @@ _CODE = (
 )
 
 
-class FileNumberRecognizer(PatternRecognizer):
+class FileNumberRecognizer(NeedsDigits, PatternRecognizer):
     """FILE_NUMBER: "Az. 51.2-1234/25", "AZ: JA-2024-0815", "Aktenzeichen 3 F 123/24".
 
     >>> [r.entity_type for r in FileNumberRecognizer().analyze("AZ: JA-2024-0815", ["FILE_NUMBER"])]
@@ -37,8 +53,9 @@ class FileNumberRecognizer(PatternRecognizer):
             Pattern("mit_praefix", rf"(?<=(?:{_PREFIX})\s*:?\s*(?:Nr\.\s*)?){_CODE}", 0.85),
             # Family-court proceedings at the Amtsgericht: "3 F 123/24".
             Pattern("familiengericht", r"\b\d{1,3}\s+F\s+\d{1,6}/\d{2}\b", 0.6),
-            # Office-style references without a prefix: "JA-2024-0815", "ASD-24-0017".
-            Pattern("amt_jahr_nummer", r"\b[A-Z]{2,4}-(?:19|20)?\d{2}-\d{3,6}\b", 0.5),
+            Pattern("schwaches_praefix", rf"(?<={_WEAK_PREFIX}\s*:?\s*(?:Nr\.\s*)?){_WEAK_CODE}", 0.7),
+            # Office-style references without a prefix: "JA-2024-0815", "51-2024-0815", "51.2-1234/25".
+            Pattern("ohne_praefix", _BARE, 0.5),
         ]
         super().__init__(
             supported_entity="FILE_NUMBER",

@@ -21,6 +21,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 from stdnum.de import idnr, stnr
 
+from .guards import NeedsDigits
 from .names import word_set
 
 PHONE_CONTEXT = [
@@ -36,8 +37,10 @@ LAW_ABBREVIATIONS = word_set("SGB BGB GG KKG UVG BEEG KJHG AO ZPO FGG BKGG VwGO 
 _DATE_SHAPE = regex.compile(r"^\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}$")
 
 
-class GermanPhoneRecognizer(PhoneRecognizer):
+class GermanPhoneRecognizer(NeedsDigits, PhoneRecognizer):
     """Presidio's phonenumbers-based recognizer for German numbers, minus dates ("03.05.2015")."""
+
+    min_digits = 6
 
     def __init__(self) -> None:
         super().__init__(supported_language="de", supported_regions=("DE",), context=PHONE_CONTEXT)
@@ -50,7 +53,7 @@ class GermanPhoneRecognizer(PhoneRecognizer):
         "03.05.2015" parses as a Berlin-area number and "§ 1684 BGB" as a short number; a German phone
         number with area code has at least six digits.
         """
-        results = super().analyze(text, entities, nlp_artifacts)  # type: ignore[arg-type]
+        results = super().analyze(text, entities, nlp_artifacts)
         return [
             r
             for r in results
@@ -59,13 +62,19 @@ class GermanPhoneRecognizer(PhoneRecognizer):
         ]
 
 
-def german_iban_recognizer() -> IbanRecognizer:
+class GermanIbanRecognizer(NeedsDigits, IbanRecognizer):
     """Presidio's IBAN recognizer (pattern per country plus mod-97 check) for German text."""
-    return IbanRecognizer(supported_language="de", context=IBAN_CONTEXT)
+
+    min_digits = 12
+
+    def __init__(self) -> None:
+        super().__init__(supported_language="de", context=IBAN_CONTEXT)
 
 
-class TaxIdRecognizer(DeTaxIdRecognizer):
+class TaxIdRecognizer(NeedsDigits, DeTaxIdRecognizer):
     """Steuer-ID in compact and printed form ("12 345 678 903"), validated with python-stdnum."""
+
+    min_digits = 11
 
     PATTERNS = [  # noqa: RUF012 - same shape as the base class attribute
         *DeTaxIdRecognizer.PATTERNS,
@@ -80,8 +89,10 @@ class TaxIdRecognizer(DeTaxIdRecognizer):
         return bool(idnr.is_valid(pattern_text))
 
 
-class TaxNumberRecognizer(DeTaxNumberRecognizer):
+class TaxNumberRecognizer(NeedsDigits, DeTaxNumberRecognizer):
     """Steuernummer of a Finanzamt, reported as TAX_ID; shapes no German state uses are dropped."""
+
+    min_digits = 10
 
     def __init__(self) -> None:
         super().__init__(supported_entity="TAX_ID")
@@ -91,8 +102,10 @@ class TaxNumberRecognizer(DeTaxNumberRecognizer):
         return None if stnr.is_valid(pattern_text) else False
 
 
-class SocialSecurityNumberRecognizer(DeSocialSecurityRecognizer):
+class SocialSecurityNumberRecognizer(NeedsDigits, DeSocialSecurityRecognizer):
     """Rentenversicherungsnummer, also in the printed form "15 070649 C 103"."""
+
+    min_digits = 11
 
     PATTERNS = [  # noqa: RUF012 - same shape as the base class attribute
         *DeSocialSecurityRecognizer.PATTERNS,
@@ -109,12 +122,16 @@ class SocialSecurityNumberRecognizer(DeSocialSecurityRecognizer):
         return super().validate_result(regex.sub(r"\s", "", pattern_text))
 
 
-def health_insurance_number_recognizer() -> DeHealthInsuranceRecognizer:
+class HealthInsuranceNumberRecognizer(NeedsDigits, DeHealthInsuranceRecognizer):
     """Krankenversichertennummer (KVNR), reported as a social-insurance number."""
-    return DeHealthInsuranceRecognizer(supported_entity="SOCIAL_SECURITY_NUMBER")
+
+    min_digits = 9
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="SOCIAL_SECURITY_NUMBER")
 
 
-class LicensePlateRecognizer(DeKfzRecognizer):
+class LicensePlateRecognizer(NeedsDigits, DeKfzRecognizer):
     """German number plates with Presidio's patterns, case-sensitive and with law abbreviations excluded.
 
     Presidio matches case-insensitively, which turns "und am 12" into a plate; plates are upper case.
@@ -136,12 +153,14 @@ class LicensePlateRecognizer(DeKfzRecognizer):
         return regex.split(r"[\s\-]", pattern_text, maxsplit=1)[0] in LAW_ABBREVIATIONS
 
 
-class LabelledNumberRecognizer(PatternRecognizer):
+class LabelledNumberRecognizer(NeedsDigits, PatternRecognizer):
     """A number right after its German label counts even when its check digit is wrong.
 
     The check-digit recognizers above drop mistyped numbers, but "Rentenversicherungsnummer 12 030515 S
     124" still identifies the person after a typo, so shape plus label is enough here.
     """
+
+    min_digits = 9
 
     def __init__(self, entity: str, label: str, number: str) -> None:
         super().__init__(

@@ -16,6 +16,8 @@ ENTITY_TYPES: tuple[str, ...] = (
     "SOCIAL_SECURITY_NUMBER",
     "FILE_NUMBER",
     "LICENSE_PLATE",
+    "SCHOOL_CLASS",
+    "PLACE",
 )
 
 # German placeholders, so a redacted question still reads naturally to staff and to the answer model.
@@ -31,7 +33,11 @@ PLACEHOLDERS: dict[str, str] = {
     "SOCIAL_SECURITY_NUMBER": "[SV-NUMMER]",
     "FILE_NUMBER": "[AKTENZEICHEN]",
     "LICENSE_PLATE": "[KENNZEICHEN]",
+    "SCHOOL_CLASS": "[KLASSE]",
+    "PLACE": "[ORT]",
 }
+# What the storage filter writes for a word nothing vouches for.
+UNKNOWN_PLACEHOLDER = "[?]"
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class GateResult:
 
     entities: tuple[DetectedEntity, ...]
     redacted: str
+    # Names the knowledge base prints (officials, authors): not case data, and stored as written.
+    public: tuple[DetectedEntity, ...] = ()
 
     @property
     def found(self) -> bool:

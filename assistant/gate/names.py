@@ -1,28 +1,23 @@
 """Word lists and regex pieces for recognising German names without an NER model.
 
 Without a trained model a capitalised German word is as likely a noun as a name ("das Kind Anspruch hat"),
-so names are recognised by context (Frau/Herr/Familie, an age or birth date after them) or by a known
-first name. The first-name list comes from Faker's person providers for the locales most common among
-the families a German youth-welfare office works with; it is built when a recognizer is built, never on
-import.
+so names are recognised by context (Frau/Herr/Familie, an age or birth date after them), by a known
+first name (`name_lists`), or by being no German word at all (`lexicon`). The lists are built when a
+recognizer is built, never on import.
 """
 
 from __future__ import annotations
 
-import importlib
+from typing import TYPE_CHECKING
 
-import regex
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 
 def word_set(text: str) -> frozenset[str]:
     """The whitespace-separated words of `text`; keeps long word lists readable."""
     return frozenset(text.split())
 
-
-# Locales whose first names the detector knows; de_CH adds names common among families who came to
-# German-speaking countries (Emre, Muhammad, Hamza, Layla). The eval set draws some names from other
-# locales on purpose, to measure what happens with names the list does not know.
-NAME_LOCALES: tuple[str, ...] = ("de_DE", "de_AT", "de_CH", "tr_TR", "pl_PL", "ro_RO")
 
 # First names that are also ordinary German words, months or places ("im August", "Ernst der Lage",
 # "Jugendamt Hagen"): as a bare word they say nothing about a person.
@@ -32,6 +27,8 @@ AMBIGUOUS_FIRST_NAMES = word_set(
     Stern Engel Sonne Lore Ante Said Baba Jean Toy Tan Ulu Evde Linde Gabe Hase Fuchs Will Hope Sieg
     Ehre Liebe Glaube Kader Ülke Özel Erde Paris Florenz Stan Bali Kete Siti Tali Nas Giz Gök Oder
     Janina Juni Juli Mai Tag Sofort Stadt Land Amt Solange Mentor Line Van Asia Jordan Jesus
+    Horst Holm Marine Medina Neptun Islam Romane Gurten Kaiser Server Milan Maxime
+    Grace Joy Jack Luke Merlin Mercedes Mohr Kino Elektron
     """
 )
 
@@ -111,44 +108,22 @@ PARTICLE = r"(?:(?:von|van|de|del|della|di|da|dos|zu|ter|ten|al|el|bin|ibn)\s+(?
 SURNAME = rf"{PARTICLE}?{CAP_WORD}(?:-{CAP_WORD})?"
 
 
-def _faker_names(attributes: tuple[str, ...], locales: tuple[str, ...]) -> set[str]:
-    names: set[str] = set()
-    for locale in locales:
-        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        for attribute in attributes:
-            values = getattr(provider, attribute, ())
-            names.update(values.keys() if isinstance(values, dict) else values)
-    return names
+def looks_like_noun(word: str, lexicon: Lexicon | None = None) -> bool:
+    """True for capitalised words that are roles, common nouns, stop words or German words, not names.
 
-
-def load_first_names(locales: tuple[str, ...] = NAME_LOCALES) -> frozenset[str]:
-    """First names from Faker's person providers, without ambiguous words and German stop words."""
-    from spacy.lang.de.stop_words import STOP_WORDS
-
-    shape = regex.compile(r"^\p{Lu}\p{Ll}{2,}$")
-    names = _faker_names(("first_names_female", "first_names_male", "first_names"), locales)
-    return frozenset(
-        name
-        for name in names
-        if shape.match(name) and name not in AMBIGUOUS_FIRST_NAMES and name.lower() not in STOP_WORDS
-    )
-
-
-def load_surnames(locales: tuple[str, ...] = NAME_LOCALES) -> frozenset[str]:
-    """Surnames from Faker; they overrule the noun heuristics ("Frau Lange", "Herr Richter", "Hartung")."""
-    return frozenset(_faker_names(("last_names",), locales) - COMMON_NOUNS)
-
-
-def looks_like_noun(word: str, known_names: frozenset[str] = frozenset()) -> bool:
-    """True for capitalised words that are roles, common nouns, stop words or have a noun ending."""
+    A word on a name list is a name ("Frau Lange", "Herr Richter", "Familie Bruder"); a dictionary word
+    that is on no name list is not ("Familie Hilfe", "die 14-jährige Schülerin").
+    """
     from spacy.lang.de.stop_words import STOP_WORDS
 
     bare = word.rstrip(".,;:")
     if bare in COMMON_NOUNS:
         return True
-    if bare in known_names:
-        return False
+    if lexicon is not None and lexicon.is_name(bare):
+        return False  # before the roles and stop words: "Herr Richter", "Frau Lange"
     lowered = bare.lower()
-    return (
-        bare in ROLE_WORDS or lowered in STOP_WORDS or (len(lowered) > 5 and lowered.endswith(NOUN_ENDINGS))
-    )
+    if bare in ROLE_WORDS or lowered in STOP_WORDS:
+        return True
+    if lexicon is not None and lexicon.is_word(bare):
+        return True
+    return len(lowered) > 5 and lowered.endswith(NOUN_ENDINGS)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import tldextract
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
+from .guards import NeedsAt
+
 EMAIL_CONTEXT = ["e-mail", "email", "mail", "mailadresse", "schreiben", "erreichbar", "kontakt"]
 
 
@@ -19,7 +21,7 @@ def offline_tld_extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
 
 
-class OfflineEmailRecognizer(EmailRecognizer):
+class OfflineEmailRecognizer(NeedsAt, EmailRecognizer):
     """Presidio's `EmailRecognizer` for German text, validated against the bundled suffix snapshot."""
 
     def __init__(self) -> None:

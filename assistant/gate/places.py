@@ -1,9 +1,10 @@
 """Street addresses: a street with a house number, or a street someone is said to live in.
 
 A street name on its own ("die Beratungsstelle in der Friedrich-Ebert-Straße") is not flagged: it names
-a place, not a household. With a house number it is flagged even when it is an office's address,
-because the gate cannot tell the two apart and staff do not need house numbers to ask a legal question.
-A postcode with a town ("59425 Unna") counts only as the tail of a street address.
+a place, not a household. With a house number, in digits or in words ("Lindenstraße siebzehn"), it is
+flagged even when it is an office's address, because the gate cannot tell the two apart and staff do
+not need house numbers to ask a legal question. A postcode with its town ("44137 Dortmund") is flagged
+on its own too: with a name it narrows a family down to a few streets.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from .names import WORD_START, word_set
+from .vouch import NOT_A_STREET
 
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 
@@ -21,16 +23,31 @@ _SUFFIX = (
 )
 # "Hauptstraße", "Friedrich-Ebert-Straße", "Berliner Straße"; streets named after a date ("Straße des
 # 17. Juni") are not covered.
-STREET = rf"{WORD_START}(?:\p{{Lu}}[\p{{L}}.\-]*?{_SUFFIX}|\p{{Lu}}\p{{Ll}}+(?:er|sche[nr]?)\s+{_SUFFIX})"
+# Streets named after someone with a particle: "van der Dussenplatz", "von-der-Heydt-Straße". A bare
+# "von" is left out: "ist von Hauptstraße 3 nach … gezogen".
+_STREET_PARTICLE = r"(?:van(?:\s+(?:der|den|de))?\s+|ter\s+|von[\s-](?:der|den|dem)[\s-]|von-)"
+STREET = (
+    rf"{WORD_START}{_STREET_PARTICLE}?"
+    rf"(?:\p{{Lu}}[\p{{L}}.\-]*?{_SUFFIX}|\p{{Lu}}\p{{Ll}}+(?:er|sche[nr]?)\s+{_SUFFIX})"
+)
 # "Am Markt", "In der Aue", "Zur Mühle", "Unter den Linden"
 _PREPOSITION_STREET = (
     r"\b(?:Am|Im|Zum|Zur|An\s+der|An\s+den|Auf\s+der|Auf\s+dem|In\s+der|In\s+den|Unter\s+den|"
     r"Hinter\s+der|Hinter\s+dem|Vor\s+dem|Bei\s+der)\s+\p{Lu}[\p{L}\-]+"
 )
 HOUSE_NUMBER = r"\d{1,3}(?:\s?[a-zA-Z]\b)?(?:\s?[-–/]\s?\d{1,3}[a-z]?)?(?![\d\p{L}]|[.,]\d)"
-POSTCODE_TOWN = (
-    r"(?:,?\s+\d{5}\s+\p{Lu}[\p{L}\-]+(?:\s+(?:an\s+der|am|im|in|ob\s+der|bei)\s+\p{Lu}[\p{L}\-]+)?)"
+_UNITS = r"(?:eins|ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)"
+# "siebzehn", "dreiundzwanzig", "hundertzwölf": only ever read after a street name.
+HOUSE_NUMBER_WORD = (
+    rf"(?i:(?:{_UNITS}?hundert)?(?:{_UNITS}und)?(?:{_UNITS}|zehn|elf|zwölf|(?:drei|vier|fünf|sech|sieb|acht|neun)zehn"
+    r"|zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert))(?![\p{L}])"
 )
+# A street in lower case ("lindenstraße 17"), only with a house number.
+_LOWER_SUFFIX = r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|pfad|steig|wall|graben|kamp)"
+_LOWER_STREET = rf"{WORD_START}\p{{Ll}}[\p{{L}}\-]{{2,}}?{_LOWER_SUFFIX}"
+_TOWN = r"\p{Lu}[\p{L}\-]+(?:\s+(?:an\s+der|am|im|in|ob\s+der|bei)\s+\p{Lu}[\p{L}\-]+)?"
+POSTCODE_TOWN = rf"(?:,?\s+\d{{5}}\s+{_TOWN})"
+_POSTCODE = r"(?<![\d.,/\-])\b(?!00)\d{5}"
 _LIVES = (
     r"\b(?:wohnt|wohnen|wohnhaft|lebt|leben|gemeldet|zieht|ziehen|gezogen|Adresse|Anschrift)\s*:?\s+"
     r"(?:jetzt\s+|nun\s+|noch\s+|inzwischen\s+)?(?:in\s+der\s+|in\s+den\s+|im\s+|am\s+|an\s+der\s+|"
@@ -38,17 +55,14 @@ _LIVES = (
 )
 
 _PREPOSITIONS = word_set("Am Im Zum Zur An Auf In Unter Hinter Vor Bei")
-# Nouns that follow "Im"/"Am"/"In der" with a number but are no street ("Im Fall 2", "In der Klasse 5").
-NOT_A_STREET = word_set(
+
+
+# Words that follow a five-digit count and are no town: "15000 Euro", "12000 Kinder".
+COUNTED = word_set(
     """
-    Jahr Jahre Alter Absatz Abs Anlage Ziffer Nummer Nr Satz Seite Kapitel Teil Abschnitt Fall Punkt
-    Monat Stufe Klasse Gruppe Schritt Artikel Paragraph Paragraf Buch Band Spalte Zeile Tabelle
-    Modul Raum Stock Etage Haus Gebäude Zimmer Level Phase Runde Woche Tag Stunde Minute Uhr Grad
-    Prozent Euro Rahmen Bereich Sinne Zuge Anschluss Vorfeld Verlauf Rang Durchschnitt Schnitt
-    Ergebnis Vergleich Vorjahr Folgejahr Schuljahr Kalenderjahr Haushaltsjahr Lebensjahr Quartal
-    Halbjahr Zeitraum Umfang Regel Ordner Termin Antrag Bescheid Beschluss Urteil Verfahren Gesetz
-    Entwurf Kreis Land Bezirk Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag Januar
-    Februar März April Mai Juni Juli August September Oktober November Dezember
+    Euro EUR Kinder Menschen Personen Fälle Familien Jugendliche Plätze Stellen Einwohner Einwohnerinnen
+    Mitarbeitende Mitarbeiter Beschäftigte Stunden Tage Meldungen Anträge Verfahren Haushalte Schüler
+    Schülerinnen Leistungsberechtigte Betten Fachkräfte Euro-Pauschale Mal Exemplare Besucher Zeichen
     """
 )
 
@@ -63,6 +77,9 @@ class GermanAddressRecognizer(PatternRecognizer):
     def __init__(self) -> None:
         patterns = [
             Pattern("strasse_hausnummer", rf"{STREET}\s+{HOUSE_NUMBER}{POSTCODE_TOWN}?", 0.8),
+            Pattern("strasse_zahlwort", rf"{STREET}\s+{HOUSE_NUMBER_WORD}{POSTCODE_TOWN}?", 0.8),
+            Pattern("strasse_klein", rf"{_LOWER_STREET}\s+(?:{HOUSE_NUMBER}|{HOUSE_NUMBER_WORD})", 0.7),
+            Pattern("plz_ort", rf"{_POSTCODE}\s+{_TOWN}", 0.55),
             Pattern(
                 "praeposition_hausnummer", rf"{_PREPOSITION_STREET}\s+{HOUSE_NUMBER}{POSTCODE_TOWN}?", 0.6
             ),
@@ -79,8 +96,10 @@ class GermanAddressRecognizer(PatternRecognizer):
         )
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        """Reject "Im Fall 2"-like matches, whose "street" is a counting noun."""
+        """Reject "Im Fall 2"-like matches, whose "street" is a counting noun, and "15000 Euro"."""
         words = [
             w for w in regex.findall(r"\p{L}+", pattern_text) if w[0].isupper() and w not in _PREPOSITIONS
         ]
+        if pattern_text[:5].isdigit():
+            return not words or words[0] in COUNTED
         return bool(words) and words[0] in NOT_A_STREET

@@ -10,13 +10,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlalchemy import Engine, String, create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from assistant.log.schema import answers, audit, feedback, reviews
 from assistant.models import Answer, AnswerStatus
+
+if TYPE_CHECKING:
+    from assistant.gate import Filtered
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -81,15 +84,37 @@ class Overview:
     verdicts: dict[str, int]
 
 
+class TextFilter(Protocol):
+    def clean(self, text: str) -> Filtered: ...
+
+
 class AnswerLog:
     """>>> log = AnswerLog("sqlite:///var/assistant.sqlite3")  # doctest: +SKIP
     >>> log.record(answer, user_pseudonym="3f…", conversation_pseudonym=None,
-    ...            policy_version="1.0", index_version=7)
+    ...            policy_version="1.1", index_version=7)
+
+    Every text a person typed (question, search query, comments, audit details) passes the storage
+    filter on its way in (policy rule 2), also when the caller filtered it already: the filter is
+    idempotent, and a caller that forgot cannot leak. The `Assistant` hands in its filter, which knows
+    the knowledge base's words; on its own the log uses the dictionary alone, masking more.
     """
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, text_filter: TextFilter | None = None) -> None:
         self.engine = open_database(database_url)
+        self._filter = text_filter
         self.migrate()
+
+    def use_filter(self, text_filter: TextFilter) -> None:
+        self._filter = text_filter
+
+    def _stored(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        if self._filter is None:
+            from assistant.gate import StorageFilter
+
+            self._filter = StorageFilter.without_knowledge_base()
+        return self._filter.clean(text).text
 
     def migrate(self) -> None:
         from alembic import command
@@ -129,8 +154,8 @@ class AnswerLog:
             "asked_at": asked_at or datetime.now(UTC),
             "user_pseudonym": user_pseudonym,
             "conversation_pseudonym": conversation_pseudonym,
-            "question": answer.question_for_log,
-            "search_query": answer.search_query,
+            "question": self._stored(answer.question_for_log),
+            "search_query": self._stored(answer.search_query),
             "status": answer.status.value,
             "answer": answer.text,
             "citations": [
@@ -163,7 +188,7 @@ class AnswerLog:
     def add_feedback(
         self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
     ) -> bool:
-        """Store feedback; `comment` must already have passed the case-data gate."""
+        """Store feedback; the comment passes the storage filter (the gate's redaction is the caller's)."""
         with self.engine.begin() as connection:
             if not _exists(connection, log_id):
                 return False
@@ -173,7 +198,7 @@ class AnswerLog:
                     created_at=datetime.now(UTC),
                     helpful=helpful,
                     source_mismatch=source_mismatch,
-                    comment=comment or None,
+                    comment=self._stored(comment or None),
                 )
             )
         return True
@@ -189,7 +214,7 @@ class AnswerLog:
                     created_at=now,
                     reviewer=reviewer,
                     verdict=verdict.value,
-                    comment=comment,
+                    comment=self._stored(comment),
                 )
             )
             connection.execute(
@@ -203,7 +228,11 @@ class AnswerLog:
         with self.engine.begin() as connection:
             connection.execute(
                 insert(audit).values(
-                    at=datetime.now(UTC), actor=actor, action=action, target=target, detail=detail
+                    at=datetime.now(UTC),
+                    actor=actor,
+                    action=action,
+                    target=target,
+                    detail=self._stored(detail),
                 )
             )
 

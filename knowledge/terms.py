@@ -1,0 +1,128 @@
+"""The words and name-like phrases of the indexed documents, kept beside the catalog.
+
+The assistant's storage filter keeps a word of a question when the knowledge base uses it ("Verfahrens-
+lotse", "KJSG"), and the case-data gate treats a person named in an indexed document (an official quoted
+in a press release) as public. Both need the documents' vocabulary without reading every chunk per
+question, so `KnowledgeIndex.put`/`remove` keep this small SQLite file in step, one set of terms per
+document: lower-cased words, and runs of two to four capitalised words ("Landrätin Astrid
+Klinkert-Kittel") for the gate to pick names from. It records the catalog version it matches; a file
+that lags behind (written by an older version, or a crash between the two writes) is rebuilt on open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import regex
+
+WORD = "word"
+PHRASE = "phrase"
+
+_WORDS = regex.compile(r"[\p{L}\p{M}]+")
+_CAPITALISED = r"\p{Lu}[\p{L}\p{M}'’]*(?:-\p{Lu}[\p{L}\p{M}'’]*)*"
+_PHRASES = regex.compile(rf"(?<![\p{{L}}-]){_CAPITALISED}(?:[ \t]+{_CAPITALISED}){{1,3}}(?![\p{{L}}-])")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS terms (
+    document_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    term TEXT NOT NULL,
+    PRIMARY KEY (document_id, kind, term)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS terms_kind ON terms (kind, term);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def document_terms(text: str) -> dict[str, set[str]]:
+    """The lower-cased words and the capitalised phrases of one document's text."""
+    return {
+        WORD: {word.lower() for word in _WORDS.findall(text) if len(word) > 1},
+        PHRASE: {" ".join(match.split()) for match in _PHRASES.findall(text)},
+    }
+
+
+class TermIndex:
+    """>>> terms = TermIndex(Path("var/index/terms.sqlite3"))  # doctest: +SKIP
+    >>> "verfahrenslotse" in terms.terms(WORD)  # doctest: +SKIP
+    True
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def synced_version(self) -> int | None:
+        """The catalog version these terms belong to; None when nothing was ever written."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'catalog_version'").fetchone()
+        return None if row is None else int(row[0])
+
+    def replace(self, document_id: str, text: str, version: int, *, also_remove: str | None = None) -> None:
+        """The terms of one (new or changed) document; `also_remove` is the id it replaces, if another."""
+        self._write([document_id, also_remove], [(document_id, text)], version)
+
+    def remove(self, document_id: str, version: int) -> None:
+        self._write([document_id], [], version)
+
+    def rebuild(self, documents: Iterable[tuple[str, str]], version: int) -> None:
+        """All terms anew from (document id, text) pairs."""
+        with self._transaction():
+            self._db.execute("DELETE FROM terms")
+            for document_id, text in documents:
+                self._insert(document_id, text)
+            self._set_version(version)
+
+    def mark_synced(self, version: int) -> None:
+        """The catalog changed its version without changing any text (re-embedding)."""
+        with self._lock:
+            self._set_version(version)
+
+    def terms(self, kind: str) -> frozenset[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT term FROM terms WHERE kind = ?", (kind,)).fetchall()
+        return frozenset(row[0] for row in rows)
+
+    def _write(self, remove: list[str | None], add: list[tuple[str, str]], version: int) -> None:
+        with self._transaction():
+            for document_id in filter(None, remove):
+                self._db.execute("DELETE FROM terms WHERE document_id = ?", (document_id,))
+            for document_id, text in add:
+                self._insert(document_id, text)
+            self._set_version(version)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _insert(self, document_id: str, text: str) -> None:
+        rows = [
+            (document_id, kind, term)
+            for kind, terms in document_terms(text).items()
+            for term in sorted(terms)
+        ]
+        self._db.executemany("INSERT OR IGNORE INTO terms (document_id, kind, term) VALUES (?, ?, ?)", rows)
+
+    def _set_version(self, version: int) -> None:
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES ('catalog_version', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(version),),
+        )
