@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
+from assistant.gate.lexicon import dictionary_status
 from knowledge.embedders import describe_embedder_choice, make_embedder
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.settings import Settings
@@ -23,6 +24,7 @@ def diagnose(settings: Settings) -> dict[str, Any]:
         if settings.llm_base_url and settings.llm_model
         else "builtin",
         "gate_action": settings.gate_action.value,
+        "storage_filter": dictionary_status(settings.dictionary_path),
         "log_retention_days": settings.log_retention_days,
     }
     try:

@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
-from assistant.gate import CaseDataGate, IndexTerms, StorageFilter
+from assistant.gate import CaseDataGate, GateResult, IndexTerms, StorageFilter
 from assistant.log import AnswerLog, LogEntry, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
 from assistant.policy import AI_DISCLOSURE_TEXT, Rule, policy_version
@@ -117,9 +117,11 @@ class Assistant:
         conversation = pseudonym(self._secret, "conversation", conversation_id)
 
         # Rule 1 runs before anything else sees the question: retrieval, the log, an LLM.
-        gated = self.gate.check(question, self.terms())
-        # Nothing identifying is echoed either (rule 2): a page shows the question back only redacted.
-        answer.shown_question = gated.redacted
+        gated = self.screen(question)
+        # Rule 2: what is stored, and what is shown back (pages, CLI output), is the question as the
+        # storage filter lets it through: detected values typed, every unvouched word "[?]".
+        stored = self.storage.clean(question, gated.entities, gated.public)
+        answer.shown_question = stored.text
         if gated.found:
             answer.entities = gated.entity_types
             answer.rules += [Rule.CASE_DATA.value, Rule.NO_IDENTIFIERS.value]
@@ -130,11 +132,7 @@ class Assistant:
                 yield from self._finish(answer, started, user, conversation)
                 return
             answer.notices.append(Notice(NoticeKind.REDACTED, REDACTED_TEXT))
-        # Rule 2: what is stored is the question as the storage filter lets it through. In redact mode
-        # search and the LLM get that text too, so no raw value reaches a model.
-        stored = self.storage.clean(question, gated.entities, gated.public)
-        if gated.found:
-            question = answer.shown_question = stored.text
+            question = stored.text  # redact mode: search and an LLM see no raw value either
         answer.question_for_log = stored.text
 
         if describes_acute_danger(question):
@@ -184,8 +182,12 @@ class Assistant:
         """Free text from staff passes the gate and the storage filter before it is stored (rule 2)."""
         if not comment or not comment.strip():
             return None
-        gated = self.gate.check(comment, self.terms())
+        gated = self.screen(comment)
         return self.storage.clean(comment, gated.entities, gated.public).text.strip()[:limit] or None
+
+    def screen(self, text: str) -> GateResult:
+        """The gate's verdict on any text a person typed, with the knowledge base's names and words."""
+        return self.gate.check(text, self.terms())
 
     def conversation(self, conversation_id: str, limit: int = 20) -> list[LogEntry]:
         """Every logged turn of a conversation, oldest first (refused ones without their question)."""

@@ -194,7 +194,9 @@ def known_terms_of_files(gate: Any, sources: Sequence[Path] = PUBLIC_SOURCES) ->
     return KnownTerms(frozenset(words), PublicNames.from_phrases(phrases, gate.lexicon))
 
 
-class _WithKnown:
+class KnownTermsGate:
+    """The gate as the Assistant calls it: with the words and public names of the knowledge base."""
+
     def __init__(self, gate: Any, known: Any) -> None:
         self.gate, self.known = gate, known
 
@@ -247,7 +249,7 @@ def main(argv: Sequence[str]) -> int:
         report = {}
         for split in ("dev", "test"):
             questions = [q for qs in load_sets(split).values() for q in qs]
-            report[split] = evaluate_gate(_WithKnown(gate, known), questions)
+            report[split] = evaluate_gate(KnownTermsGate(gate, known), questions)
         texts = [q.text for qs in load_sets().values() for q in qs]
         report["timings"] = time_gate(lambda text: gate.check(text, known), texts)
         if "--json" in argv:

@@ -25,11 +25,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.gate import CaseDataGate, GateResult, KnownTerms
 from assistant.log import AnswerLog, LogFilter
 from assistant.models import AnswerStatus
 from assistant.service import Assistant
-from evals.gate_data import IDENTIFYING_TYPES, ROOT, LabelledQuestion, evaluate_gate, load_sets, time_gate
+from evals.gate_data import (
+    IDENTIFYING_TYPES,
+    ROOT,
+    KnownTermsGate,
+    LabelledQuestion,
+    evaluate_gate,
+    load_sets,
+    time_gate,
+)
 from evals.scoring import rate
 from knowledge.settings import GateAction
 
@@ -37,16 +44,6 @@ Progress = Callable[[str], None]
 PUBLIC_DOCUMENTS = ROOT / "knowledge" / "documents" / "presse"
 # An age or a place alone identifies nobody: only these values count as stored case data.
 _NOT_STORED_TYPES = {"AGE", "PLACE"}
-
-
-class _PublicAwareGate:
-    """The gate as the Assistant calls it: with the knowledge base's words and public names."""
-
-    def __init__(self, gate: CaseDataGate, known: KnownTerms) -> None:
-        self.gate, self.known = gate, known
-
-    def check(self, text: str) -> GateResult:
-        return self.gate.check(text, self.known)
 
 
 def evaluate_gate_stage(
@@ -81,7 +78,7 @@ def _scratch_assistants(assistant: Assistant, scratch: Path) -> tuple[Assistant,
 
 
 def _evaluate(refuse: Assistant, redact: Assistant, case_sample: int | None, say: Progress) -> dict[str, Any]:
-    gate = _PublicAwareGate(refuse.gate, refuse.terms())
+    gate = KnownTermsGate(refuse.gate, refuse.terms())
     sets = load_sets()
     report: dict[str, Any] = {"sets": {name: len(questions) for name, questions in sets.items()}}
     for split in ("dev", "test"):
@@ -120,7 +117,7 @@ def _evaluate(refuse: Assistant, redact: Assistant, case_sample: int | None, say
     return report
 
 
-def _stored_text(assistant: Assistant, gate: _PublicAwareGate, text: str, action: GateAction) -> str | None:
+def _stored_text(assistant: Assistant, gate: KnownTermsGate, text: str, action: GateAction) -> str | None:
     """What the Assistant would write for `text` as the question: nothing when refusing case data."""
     result = gate.check(text)
     if result.found and action is GateAction.REFUSE:
@@ -142,7 +139,7 @@ def _leaks(question: LabelledQuestion, stored: str | None) -> list[str]:
 
 def _storage(
     assistant: Assistant,
-    gate: _PublicAwareGate,
+    gate: KnownTermsGate,
     questions: Sequence[LabelledQuestion],
     set_of: dict[str, str],
     *,

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from knowledge.settings import Settings
 from web.errors import install_error_handlers
+from web.log_privacy import install_log_privacy
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from web.routes import api, api_review, auth, chat, documents, info, review
 from web.sessions import SessionMiddleware
@@ -37,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The web app over the given settings; `Settings` are widened to `WebSettings` (web-only fields)."""
     web_settings = WebSettings.from_settings(settings)
     renderer = Renderer()
+    install_log_privacy()  # no question text in uvicorn's access or error log
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

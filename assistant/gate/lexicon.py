@@ -23,7 +23,7 @@ DEFAULT_DICTIONARY = Path("/usr/share/dict/ngerman")
 _LINKS = ("s", "es", "n", "en", "e", "er", "ns")
 _MIN_PART = 3
 _MIN_COMPOUND = 7
-_MAX_PARTS = 3
+_MAX_PARTS = 4
 _CACHE_LIMIT = 50_000
 # Typed without umlauts: "Jugendaemter", "fuer", "Strasse".
 _UMLAUT_SPELLINGS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
@@ -113,6 +113,20 @@ class Lexicon:
             head.endswith(link) and len(head) - len(link) >= _MIN_PART and head[: -len(link)] in self.words
             for link in _LINKS
         )
+
+
+def dictionary_status(path: Path) -> dict[str, object]:
+    """For `doctor`: is the word list there, and what the storage filter does without it."""
+    available = path.is_file()
+    return {
+        "dictionary": str(path),
+        "available": available,
+        "effect": "Wörter, die weder im Wörterverzeichnis noch in der Wissensbasis stehen, werden als [?] "
+        "gespeichert."
+        if available
+        else "FEHLT: Der Speicherfilter maskiert jedes Wort, das nicht in der Wissensbasis steht. "
+        "Bitte das Debian-Paket wngerman installieren (make system-deps).",
+    }
 
 
 def _spelling_variants(lower: str) -> list[str]:

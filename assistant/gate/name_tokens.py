@@ -18,7 +18,7 @@ from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResul
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from .lexicon import Lexicon
-from .names import COMMON_NOUNS, ROLE_WORDS, word_set
+from .names import COMMON_NOUNS, NOUN_ENDINGS, ROLE_WORDS, word_set
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*")
 _SENTENCE_START = regex.compile(r"(?:^|[.!?:;]\s+|\n\s*|[„\"(]\s*)$")
@@ -178,14 +178,19 @@ class NameTokenRecognizer(LocalRecognizer):
         return second.text[0].isupper() == first.text[0].isupper() and self._is_surname(second)
 
     def _is_surname(self, word: _Word, *, strict: bool = False) -> bool:
-        """A name-list word, or (unless `strict`) a word German does not know."""
+        """A name-list word, or (unless `strict`) a word German does not list.
+
+        A compound of German words counts here ("Pfropfhuber", "Hellberg": surnames are often built
+        so), unless it ends like an abstract noun ("Erziehungsberatung")."""
         text = word.text
         if len(text) < 2 or word.is_initial or word.lower in _ROLES or word.lower in _NOUNS:
             return False
         parts = text.split("-")
         if all(self.lexicon.is_name(part) for part in parts):
             return True
-        return not strict and not self.lexicon.is_word(text) and not any(c.isdigit() for c in text)
+        if strict or any(c.isdigit() for c in text) or self.lexicon.is_listed_word(text):
+            return False
+        return not (self.lexicon.is_word(text) and word.lower.endswith(NOUN_ENDINGS))
 
     def _is_plain_first_name(self, word: _Word) -> bool:
         return all(self.lexicon.is_first_name(part) for part in word.text.split("-"))

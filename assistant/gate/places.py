@@ -26,9 +26,13 @@ _SUFFIX = (
 # Streets named after someone with a particle: "van der Dussenplatz", "von-der-Heydt-Straße". A bare
 # "von" is left out: "ist von Hauptstraße 3 nach … gezogen".
 _STREET_PARTICLE = r"(?:van(?:\s+(?:der|den|de))?\s+|ter\s+|von[\s-](?:der|den|dem)[\s-]|von-)"
+# Names of two words, typed with a blank where the sign has a hyphen: "Konrad Adenauer Straße",
+# "Franz Josef-Straße".
+_SPACED_NAME = r"\p{Lu}[\p{L}\-]*\s\p{Lu}[\p{L}]*(?:-|\s)"
+_SUFFIX_WORD = r"(?:Straße|Strasse|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Chaussee)"
 STREET = (
     rf"{WORD_START}{_STREET_PARTICLE}?"
-    rf"(?:\p{{Lu}}[\p{{L}}.\-]*?{_SUFFIX}|\p{{Lu}}\p{{Ll}}+(?:er|sche[nr]?)\s+{_SUFFIX})"
+    rf"(?:\p{{Lu}}[\p{{L}}.\-]*?{_SUFFIX}|\p{{Lu}}\p{{Ll}}+(?:er|sche[nr]?)\s+{_SUFFIX}|{_SPACED_NAME}{_SUFFIX_WORD})"
 )
 # "Am Markt", "In der Aue", "Zur Mühle", "Unter den Linden"
 _PREPOSITION_STREET = (

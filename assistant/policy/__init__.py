@@ -42,22 +42,22 @@ def policy_markdown() -> str:
 
 # What the case-data gate cannot see; shown on the limits page so nobody relies on it blindly.
 GATE_LIMITATIONS = [
-    "Namen werden ohne Sprachmodell erkannt: nur mit einem Hinweis davor oder danach („Frau“, „Herr“, "
-    "„Familie“, „KM/KV“, „der kleine …“, Altersangabe, Geburtsdatum) oder wenn der Vorname in der "
-    "hinterlegten Namensliste steht (rund 4.800 Vornamen). Seltene Namen ohne solchen Hinweis, z. B. "
-    "„ihr Sohn Dmytro“, werden übersehen.",
-    "Kleingeschriebene Namen („frau müller“), Familiennamen, die gewöhnliche Wörter sind („Familie "
-    "Bruder“), und Fallbezeichnungen wie „Fall Schulze“ werden nicht sicher erkannt.",
+    "Namen werden ohne Sprachmodell erkannt: mit einem Hinweis davor oder danach („Frau“, „Familie“, "
+    "„KM/KV“, „Fall“, Altersangabe, Geburtsdatum), über Namenslisten (rund 13.000 Vor- und 10.000 "
+    "Familiennamen aus deutschen, türkischen, polnischen, russischen, ukrainischen, arabischen und "
+    "weiteren Listen) oder weil zwei Wörter in Folge weder im Wörterverzeichnis noch in der "
+    "Wissensbasis stehen. Ein einzelner seltener Name ohne Hinweis wird übersehen; gespeichert wird er "
+    "trotzdem nicht, denn der Speicherfilter ersetzt jedes unbekannte Wort durch „[?]“.",
+    "Familiennamen, die gewöhnliche Wörter sind („Koch“, „Winter“), ohne Vornamen oder Anrede davor "
+    "werden weder erkannt noch vom Speicherfilter ersetzt.",
     "Umschreibungen, die eine Person bestimmbar machen („der Sohn des Bäckers in der Kirchgasse“), "
     "erkennt keine Mustererkennung.",
     "Gesundheits- und Sozialdaten ohne Namensbezug (Diagnosen, Vorstrafen) werden nicht gemeldet.",
-    "Adressen: Straßennamen ohne Hausnummer nur mit „wohnt“, „lebt“ oder „Adresse“ davor; Postleitzahl "
-    "mit Ort allein gilt nicht als Adresse.",
-    "Datumsangaben zählen nur mit Geburtsbezug („geb.“, „geboren am“); Altersangaben ohne Namen werden "
-    "bewusst nicht gemeldet.",
-    "Nummern: nach deutschen Nummernplänen ungültige Telefonnummern, Steuer- und "
-    "Versicherungsnummern mit falscher Prüfziffer ohne Bezeichnung davor, Aktenzeichen ohne „Az.“ "
-    "oder übliche Form sowie Ausweis-, Pass- und Führerscheinnummern werden nicht sicher erkannt.",
+    "Adressen: Straßennamen ohne Hausnummer nur mit „wohnt“, „lebt“ oder „Adresse“ davor.",
+    "Datumsangaben zählen mit Geburtsbezug („geb.“, „*“, „geboren am“) oder direkt hinter einem Namen; "
+    "Altersangaben ohne Namen werden bewusst nicht gemeldet.",
+    "Nummern: Ausweis-, Pass- und Führerscheinnummern werden nicht eigens erkannt; der Speicherfilter "
+    "ersetzt sie wie jede unbekannte Zahlen- und Buchstabenfolge.",
     "Geprüft wird nur der eingegebene Text, keine Dateianhänge.",
     "Die Prüfung ersetzt nicht die Sorgfalt der Fachkraft: Geben Sie keine Falldaten ein.",
 ]

@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from assistant.gate import ENTITY_TYPES, CaseDataGate, DetectedEntity, GateResult
+from assistant.gate import ENTITY_TYPES, CaseDataGate, DetectedEntity, GateResult, KnownTerms, PublicNames
 from evals.gate_data import (
     RECALL_TARGET,
+    KnownTermsGate,
     evaluate_gate,
     generate_benign_set,
     generate_case_data_set,
+    known_terms_of_files,
     missed_targets,
 )
+from evals.gate_variants import generate_benign_lookalikes
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -54,6 +57,41 @@ CASE_EXAMPLES = [
     ("AZ: JA-2024-0815 – wie ist der Stand?", "FILE_NUMBER", "JA-2024-0815"),
     ("Der Vater fährt den Wagen UN-AB 123.", "LICENSE_PLATE", "UN-AB 123"),
     ("Kennzeichen KN-X 4711 vor der Schule gesehen.", "LICENSE_PLATE", "KN-X 4711"),
+    # Issue #10: the spellings that reached the answer log before.
+    ("kevin schulz hat angerufen und will Akteneinsicht.", "PERSON", "kevin schulz"),
+    ("K. Schulz hat den Hilfeplan nicht unterschrieben.", "PERSON", "K. Schulz"),
+    ("Kind M. K., geboren 2009, lebt bei der Oma.", "PERSON", "M. K."),
+    ("Anna-Lena Yılmaz kommt nicht zur Schule.", "PERSON", "Anna-Lena Yılmaz"),
+    ("frau kowalski ruft jeden Tag an.", "PERSON", "kowalski"),
+    ("Im Fall Becker gibt es Streit um den Umgang.", "PERSON", "Becker"),
+    ("Ihr Sohn Dmytro geht nicht zur Schule.", "PERSON", "Dmytro"),
+    ("Bekommt Beau Verkade Hilfe für junge Volljährige?", "PERSON", "Beau Verkade"),
+    ("Kevin Schulz (*03/04/2015) ist krank.", "DATE_OF_BIRTH", "03/04/2015"),
+    ("Lea, geb. 3.4.15, wohnt bei der Oma.", "DATE_OF_BIRTH", "3.4.15"),
+    ("Kevin Schulz, 03.04.2015, fehlt in der Schule.", "DATE_OF_BIRTH", "03.04.2015"),
+    ("Überweisung an de89 3704 0044 0532 0130 00 bitte.", "IBAN_CODE", "de89 3704 0044 0532 0130 00"),
+    ("51-2024-0815: wie ist der Stand?", "FILE_NUMBER", "51-2024-0815"),
+    ("Fallnummer 2024/0815 bitte prüfen.", "FILE_NUMBER", "2024/0815"),
+    ("Vorgang 51-2024-0815 liegt vor.", "FILE_NUMBER", "51-2024-0815"),
+    ("Kassenzeichen 5100.1234.5678 für die Rückzahlung.", "FILE_NUMBER", "5100.1234.5678"),
+    ("Versicherungsnummer 15 070649 C 103 liegt vor.", "SOCIAL_SECURITY_NUMBER", "15 070649 C 103"),
+    ("Die Nummer 15070649c103 steht im Bescheid.", "SOCIAL_SECURITY_NUMBER", "15070649c103"),
+    ("Krankenversichertennummer A123456789 fehlt.", "SOCIAL_SECURITY_NUMBER", "A123456789"),
+    (
+        "Die Mutter ist unter null eins sieben sechs neun acht sieben erreichbar.",
+        "PHONE_NUMBER",
+        "null eins sieben sechs neun acht sieben",
+    ),
+    (
+        "Sie schreibt von kevin punkt schulz at example punkt org.",
+        "EMAIL_ADDRESS",
+        "kevin punkt schulz at example punkt org",
+    ),
+    ("Sie wohnen in der Lindenstraße siebzehn.", "ADDRESS", "Lindenstraße siebzehn"),
+    ("Die Familie wohnt in 44137 Dortmund.", "ADDRESS", "44137 Dortmund"),
+    ("Das Auto do-ab 123 steht vor der Kita.", "LICENSE_PLATE", "do-ab 123"),
+    ("Kevin Schulz aus der Klasse 4b der Grundschule Am Park wird gemobbt.", "SCHOOL_CLASS", "Klasse 4b"),
+    ("Das Kind wurde geboren am 03.04.2015 in Dortmund.", "PLACE", "Dortmund"),
 ]
 
 BENIGN_EXAMPLES = [
@@ -76,6 +114,18 @@ BENIGN_EXAMPLES = [
     "Gilt das Elterngeld für Kinder, die ab dem 1. April 2024 geboren sind?",
     "Wie ist BGH XII ZB 34/21 zum Umgangsrecht zu verstehen?",
     "Was gilt nach § 1684 BGB für den Umgang?",
+    # Issue #10: general ages, law dates, amounts, classes and surnames that are nouns are no case data.
+    "Eine 14-jährige Schülerin fragt nach Beratung ohne die Eltern.",
+    "Was gilt für Kinder unter sechs Jahren?",
+    "Darf ein 17-Jähriger allein ausziehen?",
+    "Hat ein 15-jähriger Schüler Anspruch auf Hilfe zur Erziehung?",
+    "Was gilt seit dem 1. Januar 2023 für die Kostenheranziehung?",
+    "Ist ein Kostenbeitrag von 1.200 Euro oder 15000 Euro zulässig?",
+    "In der Klasse 4b fehlt ein Kind oft. Ab wann ist das ein Fall für das Jugendamt?",
+    "Der Koch der Kita fragt nach Hygieneregeln.",
+    "Was sagt der Richter am Familiengericht zum Sorgerecht?",
+    "Was regelt § 35a Abs. 1a und §§ 61 bis 65 SGB VIII?",
+    "was regelt § 8a sgb viii bei gewichtigen anhaltspunkten?",
 ]
 
 
@@ -114,6 +164,25 @@ def test_benign_questions_pass(shared_gate: CaseDataGate, text: str) -> None:
     assert result.redacted == text
 
 
+def test_public_names_are_no_case_data_unless_other_case_data_stands_beside_them(
+    shared_gate: CaseDataGate,
+) -> None:
+    phrases = {"Landrätin Astrid Klinkert-Kittel", "Jugendamtsleiter Karl Vorlage", "Kreis Unna"}
+    known = KnownTerms(public=PublicNames.from_phrases(phrases, shared_gate.lexicon))
+    for question in (
+        "Was hat Landrätin Astrid Klinkert-Kittel beim Fachtag gesagt?",
+        "was sagte astrid klinkert-kittel zum fachkräftemangel?",
+        "Wie begründet Frau Klinkert-Kittel die Kooperation?",
+        "Was hat Jugendamtsleiter Karl Vorlage gesagt?",
+    ):
+        result = shared_gate.check(question, known)
+        assert not result.found and result.public, question
+    with_birth_date = shared_gate.check("Astrid Klinkert-Kittel, geb. 03.05.2015, wohnt wo?", known)
+    assert with_birth_date.entity_types == ["DATE_OF_BIRTH", "PERSON"]
+    # Without the knowledge base the same name is a person like any other.
+    assert shared_gate.check("Was hat Landrätin Astrid Klinkert-Kittel gesagt?").entity_types == ["PERSON"]
+
+
 def test_redaction_uses_german_placeholders(shared_gate: CaseDataGate) -> None:
     text = "Frau Yilmaz, geb. 03.05.2015, Tel. 0231 1234567, Az. 51.2-1234/25"
     assert (
@@ -133,6 +202,16 @@ def test_result_types_carry_no_raw_value(shared_gate: CaseDataGate) -> None:
     assert {e.type for e in result.entities} <= set(ENTITY_TYPES)
     assert result.entity_types == sorted(set(result.entity_types))
     assert all(0 < e.score <= 1 for e in result.entities)
+
+
+def test_building_the_gate_imports_neither_torch_nor_transformers() -> None:
+    """Presidio asks for them (about 3 s of warm-up) for NLP engines the gate does not use."""
+    code = (
+        "import sys, time; t = time.perf_counter(); from assistant.gate import CaseDataGate; "
+        "CaseDataGate().check('Frau Test'); "
+        "assert 'transformers' not in sys.modules and 'torch' not in sys.modules, 'schwere Importe'"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=PROJECT, check=True, timeout=60)
 
 
 def test_case_data_stays_out_of_debug_logs(caplog: pytest.LogCaptureFixture) -> None:
@@ -205,7 +284,8 @@ def test_generated_sets_are_deterministic_and_consistent() -> None:
 def test_metrics_on_a_fresh_sample_meet_the_targets(shared_gate: CaseDataGate) -> None:
     # Another seed than the checked-in snapshot, so the gate is not judged only on data it was tuned on.
     questions = generate_case_data_set(n=120, seed=11) + generate_benign_set(n=120, seed=11)
-    metrics = evaluate_gate(shared_gate, questions)
+    questions += generate_benign_lookalikes(n=120, seed=11)  # officials' names: public via the press files
+    metrics = evaluate_gate(KnownTermsGate(shared_gate, known_terms_of_files(shared_gate)), questions)
     assert missed_targets(metrics) == [], metrics
     assert metrics["question_recall"] >= RECALL_TARGET
     assert metrics["false_refusal_rate"] <= 0.02

@@ -45,14 +45,14 @@ class LiveServer:
         self.thread.join(timeout=30)
 
 
-def start_server(settings: WebSettings) -> LiveServer:
+def start_server(settings: WebSettings, log_level: str = "warning") -> LiveServer:
     """uvicorn in a thread on a socket bound here (port 0: the OS picks a free one, no race)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        create_app(settings), log_level="warning", proxy_headers=False, timeout_graceful_shutdown=2
+        create_app(settings), log_level=log_level, proxy_headers=False, timeout_graceful_shutdown=2
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

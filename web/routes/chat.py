@@ -41,10 +41,12 @@ def validate_question(question: str, limit: int) -> str:
     if not question:
         raise WebError(422, "question_empty", "Bitte geben Sie eine Frage ein.")
     if len(question) > limit:
+        # The message never quotes the question: a page or a log that shows it would store case data.
         raise WebError(
             422,
             "question_too_long",
-            f"Die Frage ist zu lang (höchstens {limit} Zeichen). Bitte kürzen Sie sie.",
+            f"Die Frage ist zu lang (höchstens {limit} Zeichen). Bitte kürzen Sie sie; "
+            "der Text wird aus Datenschutzgründen nicht erneut angezeigt.",
         )
     return question
 
@@ -101,7 +103,7 @@ def ask(
     try:
         question = validate_question(question, state.settings.max_question_chars)
     except WebError as error:
-        return _chat_page(request, state, renderer, session, error=error.message, draft=question[:5000])
+        return _chat_page(request, state, renderer, session, error=error.message)
     conversation = conversation_of(session)
     turns = earlier_turns(state, conversation)
     answer = state.assistant.ask(question, conversation_id=conversation, user=user.username)

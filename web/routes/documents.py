@@ -45,7 +45,10 @@ def documents_page(
     q: Annotated[str, Query(max_length=500)] = "",
 ) -> Response:
     index = state.assistant.index
-    hits = index.search(q, k=10) if q.strip() else []
+    # A search is no place for case data either: with some it is not run, and the box shows it redacted.
+    screened = state.assistant.screen(q) if q.strip() else None
+    refused = bool(screened and screened.found)
+    hits = index.search(q, k=10) if q.strip() and not refused else []
     context = {
         "title": "Dokumente",
         "rows": document_rows(index),
@@ -53,8 +56,9 @@ def documents_page(
         "types": list(DocumentType),
         "suffixes": ", ".join(SUPPORTED_SUFFIXES),
         "max_upload_mb": state.settings.max_upload_bytes // (1024 * 1024),
-        "q": q,
+        "q": screened.redacted if screened and refused else q,
         "hits": hits,
+        "search_refused": refused,
         "result": session.pop("ingest_result", None),
         "flash": session.pop("flash", None),
     }
