@@ -5,7 +5,8 @@
 2. Search latency at 1k, 10k and 100k chunks (`evals.bench_build` grows the index synthetically and
    caches it): `KnowledgeIndex.search` against LangChain's BM25Retriever and plain Chroma
    `similarity_search` over the same chunks; p50/p95 after warm-up, and the ratios.
-3. Built-in `Assistant.ask` latency at 10k chunks; the gate's warm-up apart.
+3. Built-in `Assistant.ask` latency at 10k chunks; the gate's warm-up apart. The case-data gate with
+   the storage filter on its own (`evals.bench_gate`): warm-up in a fresh process, p95 per question.
 4. The running server at 10k chunks under `users` simultaneous colleagues for `duration` seconds:
    requests/s, p50/p95, errors, answer-log rows against answers.
 5. The server's peak memory (VmHWM) over the 100k index after a few questions.
@@ -46,6 +47,8 @@ TARGETS = (
     ("search_p95_ms", "Suche p95", 10_000, 30.0),
     ("search_p95_ms", "Suche p95", 100_000, 100.0),
     ("ask_p95_ms", "eingebaute Antwort p95", 10_000, 200.0),
+    ("gate_p95_ms", "Falldaten-Prüfung + Speicherfilter p95", None, 5.0),
+    ("gate_warmup_s", "Aufwärmen der Falldaten-Prüfung", None, 5.0),
     ("load_errors", "Fehler unter Last", None, 0),
     ("load_rows_lost", "verlorene Protokollzeilen unter Last", None, 0),
 )
@@ -90,6 +93,7 @@ def run(
     corpus: Path, options: BenchOptions | None = None, *, progress: Progress | None = None
 ) -> dict[str, Any]:
     from evals.bench_ask import ask_latency
+    from evals.bench_gate import gate_latency
     from evals.bench_search import search_latency
     from evals.bench_server import data_dir_over, load_test, memory_test
 
@@ -103,6 +107,8 @@ def run(
         "queries": len(texts),
     }
 
+    say("Falldaten-Prüfung mit Speicherfilter: Aufwärmen und Latenz je Frage")
+    report["gate"] = gate_latency()
     report["ingest"] = ingest_throughput(corpus, options.ingest_runs, say)
     report["embedder"] = report["ingest"].pop("embedder")
     built = build_indexes(
@@ -200,6 +206,9 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         values["search_p95_ms", row["chunks"]] = row["ours"]["p95_ms"]
     if "ask" in report:
         values["ask_p95_ms", report["ask"]["chunks"]] = report["ask"]["p95_ms"]
+    if "gate" in report:
+        values["gate_p95_ms", None] = report["gate"]["wall_p95_ms"]
+        values["gate_warmup_s", None] = report["gate"]["warmup_s"]
     if "load" in report:
         values["load_errors", None] = report["load"]["errors"]
         values["load_rows_lost", None] = report["load"]["log_rows_lost"]

@@ -130,6 +130,14 @@ def _ask_load_memory(out: Console, report: dict[str, Any]) -> None:
         f"({ask['n']} Fragen; {_counts(ask['statuses'])}); "
         f"Gate-Aufwärmen {ask['gate_warmup_s']:.1f} s, Aufbau {ask['build_s']:.1f} s",
     )
+    gate = report.get("gate")
+    if gate:
+        table.add_row(
+            "Falldaten-Prüfung + Speicherfilter",
+            "–",
+            f"Wandzeit p50 {gate['wall_p50_ms']:.1f} ms, p95 {gate['wall_p95_ms']:.1f} ms; CPU p95 "
+            f"{gate['cpu_p95_ms']:.1f} ms ({gate['questions']} Fragen); Aufwärmen {gate['warmup_s']:.1f} s",
+        )
     latency = load["latency"] or {}
     table.add_row(
         f"Server unter Last ({load['users']} Nutzer, {load['duration_s']:.0f} s)",

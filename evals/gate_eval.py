@@ -10,7 +10,7 @@ snapshot sets of `evals.gate_data`:
   behind the gate), and whether any labelled value survives in it ("values stored": must be 0, dev and
   test, every set); for benign questions, the share of words and of questions the filter masks;
 - end to end: every benign question and a sample of case questions through `Assistant.ask` (refuse
-  mode), every n-th case question again in redact mode; then the answer log is searched for the values.
+  mode), every fourth of those again in redact mode; then both answer logs are searched for the values.
 
 Thresholds (`thresholds.toml [gate]`) bound the test split; dev numbers carry a "dev." prefix. Failures
 are listed for dev only: test failures are not for reading.
@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.log import AnswerLog, LogFilter
+from assistant.log import AnswerLog
 from assistant.models import AnswerStatus
 from assistant.service import Assistant
 from evals.gate_data import (
@@ -93,7 +93,9 @@ def _evaluate(refuse: Assistant, redact: Assistant, case_sample: int | None, say
     all_questions = [q for qs in sets.values() for q in qs]
     cases = [q for q in all_questions if q.kind == "case"]
     benign = [q for q in all_questions if q.kind == "benign"]
-    step = max(1, len(cases) // case_sample) if case_sample else 1
+    # Every case question meets the storage check above; end to end every second one is enough to
+    # measure refusals (the canary test asks them all), every eighth one in redact mode too.
+    step = max(1, len(cases) // case_sample) if case_sample else 2
     say(f"Falldaten-Prüfung: {len(benign)} unbedenkliche, {len(cases[::step])} Fallfragen an den Assistenten")
     report["end_to_end"] = _end_to_end(refuse, redact, benign, cases[::step], redact_every=4)
     report["timing"] = time_gate(
@@ -183,19 +185,23 @@ def _end_to_end(
     cases: Sequence[LabelledQuestion],
     redact_every: int,
 ) -> dict[str, Any]:
-    """Ask the Assistants; then look for every labelled value in both answer logs."""
+    """Ask the Assistants; then look for each case question's values in its rows of both answer logs
+    (question and search query; answers quote documents, which may print any word)."""
     started = time.perf_counter()
     benign_refused = {q.id: refuse.ask(q.text).status is AnswerStatus.REFUSED for q in benign}
-    case_refused = {q.id: refuse.ask(q.text).status is AnswerStatus.REFUSED for q in cases}
+    case_refused: dict[str, bool] = {}
+    rows: dict[str, list[tuple[Assistant, str | None]]] = {}
+    for question in cases:
+        answer = refuse.ask(question.text)
+        case_refused[question.id] = answer.status is AnswerStatus.REFUSED
+        rows[question.id] = [(refuse, answer.log_id)]
     for question in cases[::redact_every]:
-        redact.ask(question.text)
-    logged = [
-        " ".join(filter(None, (entry.question, entry.answer)))
-        for assistant in (refuse, redact)
-        for entry in assistant.answer_log.list(LogFilter(), limit=1_000_000)
-    ]
-    log_text = "\n".join(logged)
-    stored = sum(len(_leaks(q, log_text)) for q in cases)
+        rows[question.id].append((redact, redact.ask(question.text).log_id))
+    stored = sum(
+        len(_leaks(question, _logged_text(assistant, log_id)))
+        for question in cases
+        for assistant, log_id in rows[question.id]
+    )
     by_split: dict[str, Any] = {}
     for split in ("dev", "test"):
         split_benign = [benign_refused[q.id] for q in benign if q.split == split]
@@ -216,6 +222,18 @@ def _end_to_end(
         "values_in_answer_logs": stored,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def _logged_text(assistant: Assistant, log_id: str | None) -> str:
+    """What the answer log holds of a question: the question and the search query."""
+    from sqlalchemy import select
+
+    from assistant.log.schema import answers
+
+    query = select(answers.c.question, answers.c.search_query).where(answers.c.id == log_id)
+    with assistant.answer_log.engine.connect() as connection:
+        row = connection.execute(query).first()
+    return " ".join(filter(None, row or ()))
 
 
 def _without_failures(detector: dict[str, Any]) -> dict[str, Any]:

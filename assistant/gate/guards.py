@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import regex
+
+_DIGIT = regex.compile(r"\d")
+
 
 class NeedsDigits:
     """Mixin before a Presidio recognizer: `analyze` returns [] for texts with fewer than `min_digits`."""
@@ -16,7 +20,7 @@ class NeedsDigits:
     min_digits = 1
 
     def analyze(self, text: str, entities: list[str], *args: Any, **kwargs: Any) -> Any:
-        if sum(c.isdigit() for c in text) < self.min_digits:
+        if len(_DIGIT.findall(text)) < self.min_digits:
             return []
         return super().analyze(text, entities, *args, **kwargs)  # type: ignore[misc]
 

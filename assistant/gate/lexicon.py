@@ -41,7 +41,9 @@ class Lexicon:
     words: frozenset[str]  # every dictionary entry, lower-cased
     lowercase_words: frozenset[str]  # entries written in lower case: verbs, adjectives, function words
     names: NameLists
-    _known: dict[str, bool] = field(default_factory=dict, repr=False)
+    # Towns (Faker's German, Austrian and Swiss lists): a place alone identifies nobody.
+    places: frozenset[str] = frozenset()
+    _known: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_DICTIONARY, names: NameLists | None = None) -> Lexicon:
@@ -51,16 +53,18 @@ class Lexicon:
             return cls(path, False, frozenset(), frozenset(), names or NameLists.load())
         words = frozenset(entry.lower() for entry in entries if entry)
         lowercase = frozenset(entry for entry in entries if entry[:1].islower())
-        return cls(path, True, words, lowercase, names or NameLists.load(german_words=words))
+        return cls(path, True, words, lowercase, names or NameLists.load(german_words=words), _places())
 
     def is_word(self, word: str) -> bool:
         """True for a dictionary word, a compound of dictionary words, or one typed with ae/oe/ue/ss."""
         lower = word.lower()
-        known = self._known.get(lower)
-        if known is None:
-            known = self._is_word(lower)
-            if len(self._known) < _CACHE_LIMIT:
-                self._known[lower] = known
+        if lower in self._known:
+            return True
+        known = self._is_word(lower)
+        # Only words found are remembered: a name typed into a question is no German word and so
+        # never stays in this process's memory after the question.
+        if known and len(self._known) < _CACHE_LIMIT:
+            self._known.add(lower)
         return known
 
     def is_listed_word(self, word: str) -> bool:
@@ -74,6 +78,14 @@ class Lexicon:
 
     def is_first_name(self, word: str) -> bool:
         return fold(word) in self.names.first
+
+    def is_hyphenated_first_name(self, word: str) -> bool:
+        """ "Anna-Lena", "Sonja-Hanne-Lore": listed first names, some perhaps also German words."""
+        parts = [fold(part) for part in word.split("-")]
+        names = self.names
+        return any(p in names.first for p in parts) and all(
+            p in names.first or p in names.ambiguous for p in parts
+        )
 
     def is_surname(self, word: str) -> bool:
         return fold(word) in self.names.last
@@ -113,6 +125,17 @@ class Lexicon:
             head.endswith(link) and len(head) - len(link) >= _MIN_PART and head[: -len(link)] in self.words
             for link in _LINKS
         )
+
+
+def _places() -> frozenset[str]:
+    import importlib
+
+    towns: set[str] = set()
+    for locale in ("de_DE", "de_AT", "de_CH"):
+        provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
+        for town in getattr(provider, "cities", ()):
+            towns.update(part.lower() for part in town.replace("-", " ").split() if len(part) > 2)
+    return frozenset(towns)
 
 
 def dictionary_status(path: Path) -> dict[str, object]:

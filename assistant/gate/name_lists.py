@@ -45,6 +45,8 @@ _UKRAINIAN_GERMAN = {**_GERMAN, "г": "h", "и": "y"}
 
 def fold(word: str) -> str:
     """Lower case without diacritics: the form names are compared in ("Çelik" → "celik")."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.lower().translate(_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -60,6 +62,8 @@ class NameLists:
 
     first: frozenset[str]
     last: frozenset[str]
+    # First names that are also German words ("Rose", "Lore"): names only inside "Anna-Lore", "Lore Schulz".
+    ambiguous: frozenset[str] = frozenset()
 
     @classmethod
     def load(
@@ -73,7 +77,7 @@ class NameLists:
         nouns = {fold(word) for word in COMMON_NOUNS}
         first = _spellings(faker_names(_FIRST, locales), german_words) - ambiguous
         last = _spellings(faker_names(_LAST, locales), german_words) - nouns
-        return cls(frozenset(first), frozenset(last))
+        return cls(frozenset(first), frozenset(last), frozenset(ambiguous))
 
 
 def faker_names(attributes: tuple[str, ...], locales: Iterable[str]) -> dict[str, str]:

@@ -137,7 +137,7 @@ class NameTokenRecognizer(LocalRecognizer):
             return i, end, 0.5 if word.text[0].isupper() else 0.45
         if self._is_unknown_surname(word):
             return i, i, 0.45
-        if self._is_surname(word) and _BIRTH_AFTER.match(text, word.end):
+        if self._is_name_before_birth(word) and _BIRTH_AFTER.match(text, word.end):
             # "janina sadza geb. am …": the word before a birth date is a name, the one before it too.
             first = i - 1 if i > 0 and _joined(text, words, i - 1) and self._is_surname(words[i - 1]) else i
             return first, i, 0.6
@@ -193,7 +193,7 @@ class NameTokenRecognizer(LocalRecognizer):
         return not (self.lexicon.is_word(text) and word.lower.endswith(NOUN_ENDINGS))
 
     def _is_plain_first_name(self, word: _Word) -> bool:
-        return all(self.lexicon.is_first_name(part) for part in word.text.split("-"))
+        return self.lexicon.is_hyphenated_first_name(word.text)
 
     def _is_first_name(self, text: str, words: list[_Word], i: int) -> bool:
         word = words[i]
@@ -205,6 +205,18 @@ class NameTokenRecognizer(LocalRecognizer):
             return True
         # "Franz", "Malte", "Rosa" are also German words: a name only capitalised inside a sentence.
         return word.text[0].isupper() and not _SENTENCE_START.search(text, 0, word.start)
+
+    def _is_name_before_birth(self, word: _Word) -> bool:
+        """Before "geb."/"geboren" a capitalised German word is a name too ("Saal, geb. …"), unless it
+        is a noun that stands for people ("Kinder, geboren ab 2024")."""
+        if self._is_surname(word):
+            return True
+        return (
+            word.text[0].isupper()
+            and word.lower not in _NOUNS
+            and word.lower not in _ROLES
+            and not (word.lower.endswith(NOUN_ENDINGS) or self.lexicon.is_lowercase_word(word.text))
+        )
 
     def _surname_before_age(self, text: str, words: list[_Word], i: int) -> bool:
         if i >= len(words) or not _joined(text, words, i - 1) or not words[i].text[0].isupper():

@@ -26,7 +26,7 @@ AMBIGUOUS_FIRST_NAMES = word_set(
     August Ernst Mark Rose Heide Wolf Hagen Roman German Nazi Imam İmam Meta Immo Ion Georgia Flora
     Stern Engel Sonne Lore Ante Said Baba Jean Toy Tan Ulu Evde Linde Gabe Hase Fuchs Will Hope Sieg
     Ehre Liebe Glaube Kader Ülke Özel Erde Paris Florenz Stan Bali Kete Siti Tali Nas Giz Gök Oder
-    Janina Juni Juli Mai Tag Sofort Stadt Land Amt Solange Mentor Line Van Asia Jordan Jesus
+    Juni Juli Mai Tag Sofort Stadt Land Amt Solange Mentor Line Van Asia Jordan Jesus
     Horst Holm Marine Medina Neptun Islam Romane Gurten Kaiser Server Milan Maxime
     Grace Joy Jack Luke Merlin Mercedes Mohr Kino Elektron
     """
