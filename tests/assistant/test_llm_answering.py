@@ -27,6 +27,7 @@ def llm_setup(
             llm_base_url=url,
             llm_model="skript-modell",
             llm_timeout_seconds=1.5,
+            llm_first_token_seconds=1.5,
         )
         service = Assistant(
             settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), shared_gate
