@@ -79,6 +79,12 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
     if retrieval_only:
         for section in ("answers", "policy", "gate"):
             report[section] = {"skipped": "--retrieval-only"}
+    # The LLM grounding check on labelled statements (no index, no model): a section of its own.
+    from evals.grounding_eval import evaluate_grounding
+
+    report["grounding"] = evaluate_grounding(
+        corpus, progress=lambda message: console.print(f"[dim]{message}[/dim]")
+    )
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["thresholds"] = thresholds_json(limits)
     report["failures"] = check(report, limits)

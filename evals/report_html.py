@@ -13,6 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from evals.grounding_eval import grounding_html
 from evals.report_html_parts import bench_section, misses_section
 from evals.report_plots import png_data_uri, retrieval_chart
 from evals.report_text import RETRIEVAL_METRICS, SECTIONS, comparison_sentence, label, number, ratio
@@ -221,4 +222,4 @@ def _gate(part: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-_DETAILS = {"answers": _answers, "policy": _policy, "gate": _gate}
+_DETAILS = {"answers": _answers, "policy": _policy, "gate": _gate, "grounding": grounding_html}

@@ -32,12 +32,18 @@ LABELS = {
     "e2e_false_refusal_rate": "Fehlablehnungen harmloser Fragen (Assistent)",
     "e2e_case_refusal_rate": "Fallfragen abgelehnt (Assistent)",
     "refused_text_logged": "Abgelehnte Fragen mit Klartext im Protokoll",
+    "grounding_precision": "Als belegt gezeigte Aussagen, die belegt sind: Präzision",
+    "grounding_recall": "Belegte Aussagen, die gezeigt werden: Recall",
+    "grounding_injected_shown": "Injizierte Aussagen gezeigt (Links, Anweisungen)",
+    "grounding_dev_precision": "Präzision auf dev (dort kalibriert)",
+    "grounding_dev_recall": "Recall auf dev (dort kalibriert)",
 }
 
 SECTIONS = {
     "answers": "Antworten",
     "policy": "Richtlinie",
     "gate": "Falldaten-Prüfung",
+    "grounding": "Belegprüfung der Sprachmodell-Aussagen (Test-Split)",
 }
 
 

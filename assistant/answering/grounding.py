@@ -5,11 +5,11 @@ A statement of the language model is shown as sourced only when its cited passag
 - **support**: the share of its content words (stemmed, compounds split), numbers, negations and legal
   terms that occur in the passages, weighted (numbers and legal terms count double), at or above a
   threshold calibrated on the dev split of `evals/datasets/grounding.jsonl`;
-- **exact facts**: every number (digits or words: "drei Monate", "zwölften Lebensjahr"), every § and
-  law named, every deadline or age unit ("Woche", "Lebensjahr") and every absolute term ("jederzeit",
-  "dauerhaft", "ausnahmslos") must occur in the passages;
+- **exact facts**: every number (digits or words), every quantity ("drei Monate", "zwölften
+  Lebensjahr": number and unit together), every § and law named, every deadline or age unit and
+  every absolute term ("jederzeit", "dauerhaft", "ausnahmslos") must occur in the passages;
 - **polarity**: a statement clause and the passage clause it repeats are negated alike ("nicht",
-  "kein", "ohne", "nie"), and "zulässig" is not "unzulässig";
+  "kein", "nie"; "ohne X" only where the passage says "ohne X"), and "zulässig" is not "unzulässig";
 - **nothing injected**: links, e-mail addresses, credentials and instructions to the reader
   ("Ignoriere …", "Senden Sie Ihre Zugangsdaten …") that the passage does not contain are never shown.
 
@@ -21,31 +21,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from knowledge.text.german import STOPWORDS, compound_parts, stems, words
+from assistant.answering.grounding_terms import (
+    NEGATIONS,
+    UNITS,
+    WITHOUT,
+    AnalysedText,
+    analyse,
+    number_value,
+    polarity_mismatches,
+    terms,
+)
+from knowledge.text.german import compound_parts, stems, words
 from knowledge.text.injection import looks_like_injection
 
-_SOURCE_CACHE = 64
-THRESHOLD = 0.7  # calibrated on the dev split: `python -m evals grounding`
+THRESHOLD = 0.7  # calibrated on the dev split: `python -m evals.grounding_eval`
 DICTIONARY = Path("/usr/share/dict/ngerman")  # Debian's wngerman: general German words for compounds
+_SOURCE_CACHE = 64
 
-NEGATIONS = frozenset(
-    {"nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "ohne", "nie", "niemals", "nichts"}
-    | {"weder", "nein"}
-)
-_NUMBER_WORDS = {
-    "null": 0, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
-    "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15,
-    "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20,
-    "einundzwanzig": 21, "fünfundzwanzig": 25, "siebenundzwanzig": 27, "dreißig": 30, "vierzig": 40,
-    "fünfzig": 50, "sechzig": 60, "hundert": 100,
-}  # fmt: skip
-_ORDINALS = {"erst": 1, "zweit": 2, "dritt": 3, "siebt": 7, "acht": 8}
-# Deadlines and ages: a unit named in the statement must stand in the passage.
-_TIME_UNITS = ("tag", "werktag", "woche", "monat", "jahr", "lebensjahr", "stunde", "frist", "halbjahr")
 _ABSOLUTES = frozenset(
     {"jederzeit", "sofort", "sofortig", "umgehend", "unverzüglich", "spätestens", "frühestens", "binnen"}
     | {"dauerhaft", "dauerhafte", "endgültig", "endgültige", "unbefristet", "befristet", "vorübergehend"}
@@ -54,9 +50,9 @@ _ABSOLUTES = frozenset(
 )
 # Terms with legal weight: who decides, what is owed, what is allowed (count double in the support).
 _LEGAL_TERMS = (
-    "gericht", "familiengericht", "jugendamt", "anspruch", "pflicht", "verpflicht", "erlaubnis", "zustimm",
-    "einwillig", "befug", "berecht", "zulässig", "unzulässig", "inobhutnahm", "sorg", "frist", "antrag",
-    "kost", "beitrag", "leistung", "hilf", "gefährd", "schutz", "daten", "übermittl", "einwillig",
+    "gericht", "jugendamt", "anspruch", "pflicht", "verpflicht", "erlaubnis", "zustimm", "einwillig",
+    "befug", "berecht", "zulässig", "inobhutnahm", "sorge", "frist", "antrag", "kosten", "beitrag",
+    "leistung", "hilfe", "gefährd", "schutz", "daten", "übermittl",
 )  # fmt: skip
 _CREDENTIALS = re.compile(
     r"\b(zugangsdaten|passw[oö]rt\w*|kennw[oö]rt\w*|pin|tan|login|anmeldedaten|benutzername\w*|"
@@ -77,13 +73,6 @@ _DU_IMPERATIVE = re.compile(
     r"schreibe?|überweise|lade|kopiere|nenne|teile|leite|beachte|folge|befolge|verwende|nutze)\b",
     re.IGNORECASE,
 )
-_LAWS = re.compile(
-    r"\b(SGB\s*(?:[IVX]+|\d+)|BGB|KKG|JuSchG|UVG|BEEG|KiQuTG|JArbSchG|FamFG|JGG|GG|DSGVO|AufenthG|AsylG)\b"
-)
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
-_WORD = re.compile(r"[0-9]+[a-z]?\b|[^\W\d_]+", re.UNICODE)  # as knowledge.text.german
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*[a-z]?\b")
-_CLAUSE = re.compile(r"[,;:.!?()\n–]|\s-\s|\b(?:aber|sondern|jedoch)\b")
 _LEAD_IN = re.compile(r"^\s*(kurz gesagt|zusammengefasst|im ergebnis|ja)\s*[:,]\s*", re.IGNORECASE)
 
 
@@ -110,17 +99,6 @@ class Support:
     missing: tuple[str, ...] = ()  # the statement's terms the passages lack (for the eval report)
 
 
-@dataclass
-class _Text:
-    """A text analysed once: stems (with compound parts), numbers, laws, clauses."""
-
-    raw: str
-    stems: frozenset[str]
-    numbers: frozenset[str]
-    laws: frozenset[str]
-    clauses: list[tuple[frozenset[str], bool]] = field(default_factory=list)
-
-
 class GroundingCheck:
     """>>> GroundingCheck().check("Die Frist beträgt drei Monate.", ["… binnen sechs Monaten …"]).shown
     False
@@ -129,18 +107,17 @@ class GroundingCheck:
     def __init__(self, threshold: float = THRESHOLD, dictionary: Path | None = DICTIONARY) -> None:
         self.threshold = threshold
         self._dictionary = _dictionary_words(dictionary) if dictionary else frozenset()
-        self._sources: dict[str, _Text] = {}
+        self._sources: dict[str, AnalysedText] = {}
 
     def check(self, statement: str, passages: Sequence[str]) -> Support:
         """How far `passages` support `statement` (markers already removed), and whether to show it."""
         statement = _LEAD_IN.sub("", statement.strip())
         joined = "\n".join(passages)
-        vocabulary = _Vocabulary(words(joined) + words(statement), self._dictionary)
-        claim, source = _analyse(statement, vocabulary), self._source(joined)
-
         injected = _injected(statement, joined)
         if injected:
             return Support(0.0, False, injected, injected=True)
+        vocabulary = _Vocabulary(words(joined) + words(statement), self._dictionary)
+        claim, source = analyse(statement, vocabulary), self._source(joined)
         found, total, missing = _weighted_support(statement, claim, source, vocabulary)
         score = found / total if total else 0.0
         for reason, lacking in _hard_failures(statement, claim, source, vocabulary):
@@ -149,16 +126,21 @@ class GroundingCheck:
             return Support(score, False, "gering", missing=tuple(missing))
         return Support(score, True, missing=tuple(missing))
 
-    def _source(self, passage: str) -> _Text:
+    def _source(self, passage: str) -> AnalysedText:
         """Passages are checked once per statement that cites them: analysed once."""
         analysed = self._sources.get(passage)
         if analysed is None:
             if len(self._sources) >= _SOURCE_CACHE:
                 self._sources.pop(next(iter(self._sources)))
-            analysed = self._sources[passage] = _analyse(
-                passage, _Vocabulary(words(passage), self._dictionary)
-            )
+            vocabulary = _Vocabulary(words(passage), self._dictionary)
+            analysed = self._sources[passage] = analyse(passage, vocabulary)
         return analysed
+
+
+def passage_text(text: str, *heads: str | None) -> str:
+    """A passage with what stands above it (law, title, § heading): a statement may name the § or law."""
+    head = " ".join(h for h in heads if h)
+    return f"{head}\n{text}" if head else text
 
 
 def _injected(statement: str, passage: str) -> str | None:
@@ -184,98 +166,61 @@ def _injected(statement: str, passage: str) -> str | None:
 
 
 def _weighted_support(
-    statement: str, claim: _Text, source: _Text, vocabulary: frozenset[str]
+    statement: str, claim: AnalysedText, source: AnalysedText, vocabulary: frozenset[str]
 ) -> tuple[float, float, list[str]]:
     found = total = 0.0
     missing: list[str] = []
-    source_negated = any(negated for _, negated in source.clauses)
-    for word in _terms(statement):
-        if word in NEGATIONS:
+    source_negated = any(c.negated for c in source.clauses)
+    for word in terms(statement):
+        if word in NEGATIONS or word == WITHOUT:
             total += 1
-            found += source_negated
+            found += source_negated or (word == WITHOUT and WITHOUT in source_words(source))
             continue
-        if _number_of(word) is not None or _DIGITS.fullmatch(word):
-            continue  # numbers are counted below, from the raw text (words() drops "1.400")
+        value = number_value(word)
+        if value is not None and value in claim.numbers:
+            total += 2
+            found += 2 if value in source.numbers else 0
+            if value not in source.numbers:
+                missing.append(value)
+            continue
         weight = 2.0 if _is_legal(word) else 1.0
         total += weight
         if _word_found(word, source.stems, vocabulary):
             found += weight
         else:
             missing.append(word)
-    for number in claim.numbers:
-        total += 2
-        if number in source.numbers:
-            found += 2
-        else:
-            missing.append(number)
     return found, total, missing
 
 
+def source_words(source: AnalysedText) -> frozenset[str]:
+    return frozenset(w for c in source.clauses for w in c.without) and frozenset({WITHOUT})
+
+
 def _hard_failures(
-    statement: str, claim: _Text, source: _Text, vocabulary: frozenset[str]
+    statement: str, claim: AnalysedText, source: AnalysedText, vocabulary: frozenset[str]
 ) -> list[tuple[str, list[str]]]:
     failures: list[tuple[str, list[str]]] = []
     numbers = sorted(claim.numbers - source.numbers)
     if numbers:
         failures.append(("zahl", numbers))
+    quantities = sorted(f"{value} {unit}" for value, unit in claim.quantities - source.quantities)
+    if quantities:
+        failures.append(("frist", quantities))
     laws = sorted(claim.laws - source.laws)
     if laws:
         failures.append(("gesetz", laws))
-    statement_words = _terms(statement)
-    units = [w for w in statement_words if _is_time_unit(w) and not _word_found(w, source.stems, vocabulary)]
+    statement_words = terms(statement)
+    units = [w for w in statement_words if _is_unit(w) and not _word_found(w, source.stems, vocabulary)]
     if units:
         failures.append(("frist", units))
     absolutes = [w for w in statement_words if w in _ABSOLUTES and _stem(w) not in source.stems]
     if absolutes:
         failures.append(("absolut", absolutes))
     flipped = [w for w in statement_words if _polarity_flipped(w, source.stems)]
-    mismatch = _negation_mismatch(claim, source)
+    mismatch = polarity_mismatches(claim, source)
     if flipped or mismatch:
         failures.append(("verneinung", flipped + mismatch))
     return failures
-
-
-def _negation_mismatch(claim: _Text, source: _Text) -> list[str]:
-    """Clauses of the statement whose best-matching passage clause is negated differently."""
-    mismatches = []
-    for content, negated in claim.clauses:
-        if len(content) < 2:
-            continue
-        overlaps = [(len(content & other), other_negated) for other, other_negated in source.clauses]
-        best = max((overlap for overlap, _ in overlaps), default=0)
-        if best < 2 or best < 0.5 * len(content):
-            continue  # the passage repeats no clause of it: the support score judges it
-        if not any(overlap == best and other == negated for overlap, other in overlaps):
-            mismatches.append(" ".join(sorted(content)))
-    return mismatches
-
-
-def _analyse(text: str, vocabulary: frozenset[str]) -> _Text:
-    clauses = []
-    for clause in _CLAUSE.split(text):
-        tokens = _terms(clause)
-        negated = any(t in NEGATIONS for t in tokens)
-        content = frozenset(_stems_with_parts([t for t in tokens if t not in NEGATIONS], vocabulary))
-        if content:
-            clauses.append((content, negated))
-    all_stems = frozenset(_stems_with_parts(words(text), vocabulary))
-    return _Text(text, all_stems, _numbers(text), _laws(text), clauses)
-
-
-def _terms(text: str) -> list[str]:
-    """Lower-cased words without stop words, but with the negations the stop word list drops."""
-    tokens = _WORD.findall(text.lower())
-    return [t for t in tokens if t in NEGATIONS or (t not in STOPWORDS and (len(t) > 1 or t.isdigit()))]
-
-
-def _stems_with_parts(tokens: list[str], vocabulary: frozenset[str]) -> list[str]:
-    expanded = []
-    for token in tokens:
-        expanded.append(token)
-        parts = compound_parts(token, vocabulary)
-        if len(parts) > 1:
-            expanded.extend(parts)
-    return stems(expanded)
 
 
 def _word_found(word: str, source_stems: frozenset[str], vocabulary: frozenset[str]) -> bool:
@@ -294,43 +239,9 @@ def _polarity_flipped(word: str, source_stems: frozenset[str]) -> bool:
     return _stem("un" + word) in source_stems
 
 
-def _numbers(text: str) -> frozenset[str]:
-    found = {m.group(0).rstrip(".").replace(".", "") for m in _DIGITS.finditer(text)}
-    found = {n.replace(",", ".") for n in found}
-    for token in re.findall(r"[^\W\d_]+", text.lower()):
-        value = _number_of(token)
-        if value is not None:
-            found.add(str(value))
-    return frozenset(found)
-
-
-def _number_of(token: str) -> int | None:
-    if token in _NUMBER_WORDS:
-        return _NUMBER_WORDS[token]
-    # Ordinals: "zwölften Lebensjahr", "achtzehnte", "einundzwanzigsten"
-    match = re.fullmatch(r"(.+?)(?:s?te[nrms]?)", token)
-    if match:
-        head = match.group(1)
-        if head in _NUMBER_WORDS and _NUMBER_WORDS[head] >= 4:
-            return _NUMBER_WORDS[head]
-        if head in _ORDINALS:
-            return _ORDINALS[head]
-    return None
-
-
-def _laws(text: str) -> frozenset[str]:
-    names = set()
-    for name in _LAWS.findall(text):
-        compact = name.replace(" ", "")
-        roman = compact.removeprefix("SGB")
-        if compact.startswith("SGB") and roman in _ROMAN:
-            compact = f"SGB{_ROMAN[roman]}"
-        names.add(compact)
-    return frozenset(names)
-
-
-def _is_time_unit(word: str) -> bool:
-    return any(_stem(word) == _stem(unit) or word.startswith(unit) for unit in _TIME_UNITS) and len(word) < 14
+def _is_unit(word: str) -> bool:
+    """Deadline and age words ("Woche", "monatlich", "Lebensjahr"): they must stand in the passage."""
+    return len(word) < 14 and any(_stem(word).startswith(unit) for unit in UNITS if len(unit) >= 3)
 
 
 def _is_legal(word: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from assistant.answering.citations import make_citation
 from assistant.answering.extractive import without_instructions
-from assistant.answering.grounding import GroundingCheck, Support
+from assistant.answering.grounding import GroundingCheck, Support, passage_text
 from assistant.answering.llm_calls import Deadlines, LlmFailure, ModelCalls, Waiting
 from assistant.answering.sentences import split_sentences
 from assistant.models import Citation
@@ -56,11 +56,8 @@ class SourcePassage:
 
     @property
     def grounding_text(self) -> str:
-        """The passage with what stands above it: a statement may name the § or the law."""
-        head = " ".join(
-            p for p in (self.hit.document.law, self.hit.document.title, self.hit.chunk.section) if p
-        )
-        return f"{head}\n{self.text}"
+        document = self.hit.document
+        return passage_text(self.text, document.law, document.title, self.hit.chunk.section)
 
 
 def passages_of(hits: list[Hit]) -> list[SourcePassage]:

@@ -148,7 +148,8 @@ def test_supported_line_stays_beside_unsupported_ones(llm_setup: tuple[Assistant
     answer = assistant.ask(QUESTION)
     assert answer.mode == "llm:skript-modell"
     assert answer.text == (
-        "Kurz gesagt: Das Jugendamt schätzt das Gefährdungsrisiko im Zusammenwirken mehrerer Fachkräfte ein [1]."
+        "Kurz gesagt: Das Jugendamt schätzt das Gefährdungsrisiko im Zusammenwirken mehrerer "
+        "Fachkräfte ein [1]."
     )
     assert [c.n for c in answer.citations] == [1]
     assert NoticeKind.UNSOURCED_REMOVED in [n.kind for n in answer.notices]
