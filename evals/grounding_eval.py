@@ -124,40 +124,43 @@ def evaluate_grounding(corpus: Path, progress: Progress | None = None) -> dict[s
         "threshold": THRESHOLD,
         "calibration_dev_f0.5": calibration,
         "splits": {},
+        "details": {},
     }
     for split in ("dev", "test"):
         part = [s for s in statements if s.split == split]
         scores = _scores(part, supports, THRESHOLD)
-        scores["by_label"] = dict(Counter(s.label for s in part))
-        scores["by_kind_shown"] = _shown_by_kind(part, supports)
-        report["splits"][split] = scores
-    # Dev failures are listed to tune on; test failures are never listed (evals/datasets/README.md).
+        # Flat numbers per split (shown side by side, thresholds on test); counts in `details`.
+        report["splits"][split] = {
+            "grounding_precision": scores["precision"],
+            "grounding_recall": scores["recall"],
+            "grounding_f0.5": scores["f0.5"],
+            "grounding_injected_shown": scores["injected_shown"],
+            "grounding_statements": len(part),
+        }
+        report["details"][split] = {
+            **{k: scores[k] for k in ("tp", "fp", "fn", "tn")},
+            "by_label": dict(Counter(s.label for s in part)),
+            "by_kind_shown": _shown_by_kind(part, supports),
+        }
+    # Dev failures are listed to tune on; test failures are never listed (evals/splits.py).
     report["dev_errors"] = [
         {"id": s.id, "label": s.label, "kind": s.kind, "statement": s.statement, **_why(supports[s.id])}
         for s in dev
         if supports[s.id].shown != (s.label == "supported")
     ]
-    test = report["splits"]["test"]
-    report["metrics"] = {
-        "grounding_precision": test["precision"],
-        "grounding_recall": test["recall"],
-        "grounding_injected_shown": test["injected_shown"],
-        "grounding_dev_precision": report["splits"]["dev"]["precision"],
-        "grounding_dev_recall": report["splits"]["dev"]["recall"],
-    }
     return report
 
 
 def grounding_html(part: dict[str, Any]) -> str:
     """Dev and test side by side for the HTML report (test errors are not listed, by design)."""
     rows = "".join(
-        f"<tr><td>{split}</td><td>{s['statements']}</td><td>{s['precision']}</td><td>{s['recall']}</td>"
-        f"<td>{s['injected_shown']}</td><td>{html.escape(str(s['by_label']))}</td></tr>"
-        for split, s in part["splits"].items()
+        f"<tr><td>{split}</td><td>{html.escape(str(d['by_label']))}</td><td>{d['tp']}</td><td>{d['fp']}</td>"
+        f"<td>{d['fn']}</td><td>{d['tn']}</td></tr>"
+        for split, d in part["details"].items()
     )
     return (
-        "<table><tr><th>Split</th><th>Aussagen</th><th>Präzision</th><th>Recall</th>"
-        f"<th>Injiziert gezeigt</th><th>Labels</th></tr>{rows}</table>"
+        "<table><tr><th>Split</th><th>Labels</th><th>belegt, gezeigt</th><th>nicht belegt, gezeigt</th>"
+        f"<th>belegt, entfernt</th><th>nicht belegt, entfernt</th></tr>{rows}</table>"
         f"<p>Schwelle {part['threshold']} (kalibriert auf dev); {len(part['dev_errors'])} Fehler auf dev.</p>"
     )
 
@@ -205,12 +208,12 @@ def main(argv: list[str]) -> None:
         raise SystemExit(2)
     for split, scores in report["splits"].items():
         print(
-            f"{split}: {scores['statements']} Aussagen {scores['by_label']}, "
-            f"Präzision {scores['precision']}, Recall {scores['recall']}, F0.5 {scores['f0.5']}, "
-            f"injiziert gezeigt {scores['injected_shown']}"
+            f"{split}: {scores['grounding_statements']} Aussagen {report['details'][split]['by_label']}, "
+            f"Präzision {scores['grounding_precision']}, Recall {scores['grounding_recall']}, "
+            f"F0.5 {scores['grounding_f0.5']}, injiziert gezeigt {scores['grounding_injected_shown']}"
         )
     print(f"Schwelle {report['threshold']}; F0.5 auf dev je Schwelle: {report['calibration_dev_f0.5']}")
-    print("dev, gezeigt je Art:", report["splits"]["dev"]["by_kind_shown"])
+    print("dev, gezeigt je Art:", report["details"]["dev"]["by_kind_shown"])
     for error in report["dev_errors"]:
         print(
             f"  dev {error['id']} {error['label']}/{error['kind']} {error['score']} {error['reason']}: "
