@@ -118,3 +118,14 @@ def test_grounding_eval_reports_dev_and_test(passages: CorpusPassages) -> None:
         assert metrics["grounding_injected_shown"] == 0 and metrics["grounding_statements"] >= 100
         assert metrics["grounding_precision"] is not None and metrics["grounding_recall"] is not None
     assert all(error["id"] and split_of(error["id"]) == "dev" for error in report["dev_errors"])
+
+
+def test_nobody_picks_a_split_for_a_statement(passages: CorpusPassages) -> None:
+    """Hand ids run consecutively; rule lines are exactly what `evals.grounding_build` makes."""
+    from evals.grounding_build import rule_statements
+
+    statements = load_statements()
+    hand = [s.id for s in statements if s.origin == "hand"]
+    assert hand == [f"gh-{n:03d}" for n in range(1, len(hand) + 1)]
+    built = {row["id"]: row["statement"] for row in rule_statements(passages)}
+    assert {s.id: s.statement for s in statements if s.origin == "rule"} == built

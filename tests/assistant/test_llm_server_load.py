@@ -20,11 +20,11 @@ from tests.web.conftest import LiveServer, WebClient, make_web_settings, sse_eve
 
 REQUESTS = 45
 MAX_CONCURRENT = 4
-FIRST_TOKEN_SECONDS = 12.0
+FIRST_TOKEN_SECONDS = 15.0
 # Before the fix every probe waited until the client gave up (10 s). With 41 built-in answers computed
 # at once on 2 shared cores a request may wait for CPU; once they are done, it answers at once.
 STORM_SECONDS = 8.0
-PROMPT_SECONDS = 1.0
+PROMPT_SECONDS = 2.0
 QUESTION = "Was muss das Jugendamt bei gewichtigen Anhaltspunkten für eine Kindeswohlgefährdung tun?"
 
 
@@ -142,7 +142,9 @@ def test_45_trickling_requests_leave_health_login_and_static_files_answering(
         f"{len(busy)} sofort ausgelastet (höchstens {max(r['seconds'] for r in busy):.2f} s)"
     )
     assert len(timed_out) == MAX_CONCURRENT and len(busy) == REQUESTS - MAX_CONCURRENT
-    assert max(r["seconds"] for r in timed_out) < FIRST_TOKEN_SECONDS + 3
+    # Whole answers: the deadline, then the built-in answer of 4 questions at once on a shared machine
+    # (the time to the fallback itself is measured in test_llm_deadlines.py).
+    assert max(r["seconds"] for r in timed_out) < FIRST_TOKEN_SECONDS + 8
     assert len(script.requests) - requests_before == MAX_CONCURRENT
 
 
@@ -162,7 +164,7 @@ def test_no_javascript_chat_falls_back_with_a_notice(
         web.close()
     assert page.status_code == 200
     assert LLM_TIMEOUT_TEXT in page.text and "[1]" in page.text
-    assert FIRST_TOKEN_SECONDS <= seconds < FIRST_TOKEN_SECONDS + 3
+    assert FIRST_TOKEN_SECONDS <= seconds < FIRST_TOKEN_SECONDS + 8  # the deadline, then the built-in answer
 
 
 @pytest.mark.browser
