@@ -110,6 +110,9 @@ def evaluate_grounding(corpus: Path, progress: Progress | None = None) -> dict[s
     if not path.exists() or not corpus.is_dir():
         return {"skipped": f"{DATASET} oder Korpus fehlt"}
     statements = load_statements(path)
+    missing = sorted({s.source for s in statements if not (corpus / s.source).is_file()})
+    if missing:
+        return {"skipped": f"Quellen von {DATASET} fehlen im Korpus: {', '.join(missing)}"}
     say = progress or (lambda _message: None)
     say(f"Belegprüfung: {len(statements)} Aussagen")
     passages = CorpusPassages(corpus)

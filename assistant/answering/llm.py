@@ -9,7 +9,7 @@ their own (`assistant.answering.llm_calls`).
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Generator, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.citations import make_citation
@@ -74,9 +74,11 @@ class LlmAnswer:
     injected_statements: int = 0  # removed ones that carried a link, an address or an instruction
 
 
-def build_messages(question: str, passages: list[SourcePassage]) -> list[tuple[str, str]]:
+def build_messages(question: str, passages: Sequence[SourcePassage | Hit]) -> list[tuple[str, str]]:
+    """System and user message; a bare `Hit` stands for its whole chunk (as `passages_of` makes it)."""
     blocks = []
-    for n, passage in enumerate(passages, start=1):
+    for n, given in enumerate(passages, start=1):
+        passage = given if isinstance(given, SourcePassage) else SourcePassage(given, given.chunk.text)
         # A passage cannot close its own fence: the tag is neutralised inside the text.
         text, _dropped = without_instructions(passage.text)
         body = text.replace("</quelle", "&lt;/quelle").replace("<quelle", "&lt;quelle")

@@ -28,7 +28,7 @@ def llm_setup(
             llm_base_url=url,
             llm_model="skript-modell",
             llm_timeout_seconds=1.5,
-            llm_first_token_seconds=1.5,
+            llm_first_token_seconds=8.0,  # "hang" is cut by the 1.5 s read timeout above
         )
         service = Assistant(
             settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), shared_gate
