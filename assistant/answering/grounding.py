@@ -20,6 +20,7 @@ and an unverified claim next to verified ones reads as verified.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,6 +109,7 @@ class GroundingCheck:
         self.threshold = threshold
         self._dictionary = _dictionary_words(dictionary) if dictionary else frozenset()
         self._sources: dict[str, AnalysedText] = {}
+        self._lock = threading.Lock()
 
     def check(self, statement: str, passages: Sequence[str]) -> Support:
         """How far `passages` support `statement` (markers already removed), and whether to show it."""
@@ -128,12 +130,14 @@ class GroundingCheck:
 
     def _source(self, passage: str) -> AnalysedText:
         """Passages are checked once per statement that cites them: analysed once."""
-        analysed = self._sources.get(passage)
+        with self._lock:  # one check serves every web worker thread
+            analysed = self._sources.get(passage)
         if analysed is None:
-            if len(self._sources) >= _SOURCE_CACHE:
-                self._sources.pop(next(iter(self._sources)))
-            vocabulary = _Vocabulary(words(passage), self._dictionary)
-            analysed = self._sources[passage] = analyse(passage, vocabulary)
+            analysed = analyse(passage, _Vocabulary(words(passage), self._dictionary))
+            with self._lock:
+                if len(self._sources) >= _SOURCE_CACHE:
+                    self._sources.pop(next(iter(self._sources)))
+                self._sources[passage] = analysed
         return analysed
 
 
@@ -171,10 +175,11 @@ def _weighted_support(
     found = total = 0.0
     missing: list[str] = []
     source_negated = any(c.negated for c in source.clauses)
+    source_without = any(c.without for c in source.clauses)
     for word in terms(statement):
         if word in NEGATIONS or word == WITHOUT:
-            total += 1
-            found += source_negated or (word == WITHOUT and WITHOUT in source_words(source))
+            total += 1  # which clause they negate is checked apart (`polarity_mismatches`)
+            found += source_without if word == WITHOUT else source_negated
             continue
         value = number_value(word)
         if value is not None and value in claim.numbers:
@@ -190,10 +195,6 @@ def _weighted_support(
         else:
             missing.append(word)
     return found, total, missing
-
-
-def source_words(source: AnalysedText) -> frozenset[str]:
-    return frozenset(w for c in source.clauses for w in c.without) and frozenset({WITHOUT})
 
 
 def _hard_failures(
