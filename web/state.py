@@ -7,12 +7,14 @@ import hmac
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
 from assistant.service import Assistant
 from web.accounts import AccountStore
 from web.db import create_tables
+from web.session_store import SessionStore
 from web.settings import WebSettings
 from web.throttle import LoginThrottle
 
@@ -26,6 +28,7 @@ class AppState:
     engine: Engine
     accounts: AccountStore
     throttle: LoginThrottle
+    sessions: SessionStore
     session_secret: bytes
     # Maintainer actions (upload, remove, re-index) change the index; one at a time per process.
     index_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -37,13 +40,25 @@ class AppState:
         # The web tables live in the answer log's database; sharing its engine keeps one connection pool.
         engine = assistant.answer_log.engine
         create_tables(engine)
+        throttle = LoginThrottle(
+            engine,
+            assistant.secret(),
+            max_failures=settings.login_max_failures,
+            max_address_failures=settings.login_max_failures_per_address,
+            window_seconds=settings.login_window_seconds,
+        )
+        if throttle.forget_plain_keys():
+            log.info("Anmeldesperren: Einträge mit Klartext-Schlüsseln gelöscht.")
         return cls(
             settings=settings,
             assistant=assistant,
             engine=engine,
             accounts=AccountStore(engine),
-            throttle=LoginThrottle(
-                engine, max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds
+            throttle=throttle,
+            sessions=SessionStore(
+                engine,
+                max_age=timedelta(seconds=settings.session_max_age_seconds),
+                idle=timedelta(seconds=settings.session_idle_seconds),
             ),
             # A key of its own, derived from the server secret: the secret that keys the answer log's
             # pseudonyms never signs a cookie directly.
