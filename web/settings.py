@@ -44,6 +44,9 @@ class WebSettings(Settings):
     login_max_failures_per_address: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=10)
 
+    # Crash tests only (web/testhook.py): the name of a step at which requests block. Empty in production.
+    test_pause_at: str = ""
+
     @property
     def proxy_networks(self) -> list[Network]:
         return [

@@ -22,7 +22,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, insert, or_, select
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select
 
 from web.db import login_failures
 
@@ -60,10 +60,7 @@ class LoginThrottle:
         with self.engine.begin() as conn:
             # Old rows say nothing any more; pruning here keeps the table small without a cron job.
             conn.execute(delete(login_failures).where(login_failures.c.failed_at < now - self.window))
-            ids = tuple(
-                int(conn.execute(insert(login_failures).values(key=key, failed_at=now)).inserted_primary_key[0])
-                for key in limits
-            )
+            ids = tuple(_insert(conn, key, now) for key in limits)
         # A new transaction: it sees every attempt committed so far, this one included.
         waits = []
         with self.engine.connect() as conn:
@@ -107,3 +104,9 @@ class LoginThrottle:
 
     def _hash(self, kind: str, value: str) -> str:
         return f"{kind}:" + hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _insert(conn: Connection, key: str, at: datetime) -> int:
+    primary_key = conn.execute(insert(login_failures).values(key=key, failed_at=at)).inserted_primary_key
+    assert primary_key is not None
+    return int(primary_key[0])

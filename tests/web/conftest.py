@@ -98,9 +98,7 @@ def reset_database(url: str) -> None:
 
 
 @pytest.fixture
-def server_on(
-    request: pytest.FixtureRequest, indexed_corpus_dir: Path, tmp_path: Path
-) -> Iterator[Any]:
+def server_on(request: pytest.FixtureRequest, indexed_corpus_dir: Path, tmp_path: Path) -> Iterator[Any]:
     """`server_on("postgresql", login_max_failures=5)`: a fresh server over SQLite or PostgreSQL."""
     started: list[LiveServer] = []
     databases: list[str] = []

@@ -32,7 +32,9 @@ def _copy(server: LiveServer, web: WebClient) -> httpx.Client:
     return httpx.Client(base_url=server.url, cookies={"jha_session": web.http.cookies["jha_session"]})
 
 
-def _age_sessions(server: LiveServer, *, login: timedelta = timedelta(), activity: timedelta = timedelta()) -> int:
+def _age_sessions(
+    server: LiveServer, *, login: timedelta = timedelta(), activity: timedelta = timedelta()
+) -> int:
     """Move every stored session's login and last-activity time into the past."""
     engine = open_engine(server.settings.effective_database_url)
     with engine.begin() as conn:
