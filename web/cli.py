@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
 from web.db import open_engine
 from web.settings import WebSettings
@@ -180,4 +181,8 @@ def main() -> None:
     # The operator should see which embedder runs (e.g. the weight-free fallback) and retention purges.
     for name in ("web", "knowledge", "assistant"):
         logging.getLogger(name).setLevel(logging.INFO)
-    app()
+    try:
+        app()
+    except DatabaseUnavailable as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(EXIT_CONFIG)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
 )
 
+from assistant.log.reachable import database_errors
 from assistant.log.store import open_database
 
 metadata = MetaData()
@@ -62,5 +63,6 @@ def create_tables(engine: Engine) -> None:
 def open_engine(url: str) -> Engine:
     """Engine for the configured database (for the CLI); creates the web tables if they are missing."""
     engine = open_database(url)
-    create_tables(engine)
+    with database_errors(url):
+        create_tables(engine)
     return engine

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, String, create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import Connection
 
+from assistant.log.reachable import database_errors
 from assistant.log.schema import answers, audit, feedback, reviews
 from assistant.models import Answer, AnswerStatus
 
@@ -89,7 +90,8 @@ class AnswerLog:
 
     def __init__(self, database_url: str) -> None:
         self.engine = open_database(database_url)
-        self.migrate()
+        with database_errors(database_url):
+            self.migrate()
 
     def migrate(self) -> None:
         from alembic import command
