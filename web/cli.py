@@ -153,7 +153,7 @@ def users_passwd(
 
 @users_app.command("roles")
 def users_roles(name: Annotated[str, typer.Argument()], role: RolesOption) -> None:
-    """Rollen eines Kontos ersetzen."""
+    """Rollen eines Kontos ersetzen; seine Sitzungen enden (neue Anmeldung mit den neuen Rollen)."""
     store = _store()
     if store.get(name) is None:
         raise _fail(f"Kein Konto {name!r}.", EXIT_NOT_FOUND)
