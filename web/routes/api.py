@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from knowledge.listing import document_rows
 from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
 from web.errors import WebError
-from web.routes.chat import conversation_of, validate_question
+from web.questions import validate_question
+from web.routes.chat import conversation_of
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
 
 router = APIRouter(prefix="/api", tags=["API"])
@@ -38,7 +39,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class ChatRequest(BaseModel):
-    question: str = Field(max_length=20_000, examples=["Was regelt § 8a SGB VIII?"])
+    # Length and content are checked by validate_question; the schema gets the same constraints from the
+    # settings in web/app.py, so that the documented and the enforced limit are one number.
+    question: str = Field(examples=["Was regelt § 8a SGB VIII?"])
     conversation_id: str | None = Field(
         default=None,
         max_length=64,
@@ -56,10 +59,12 @@ class FeedbackRequest(BaseModel):
 
 _CHAT_DESCRIPTION = """
 Beantwortet eine Frage. Standardantwort ist ein Ereignisstrom (`text/event-stream`):
-`notice` `{"kind", "text"}`, dann `delta` `{"text"}` (Teile des Antworttexts), zuletzt `done` mit der
-vollständigen Antwort (`status`, `answer`, `citations`, `notices`, `policy`, `suggestions`, `log_id`,
-`conversation_id`); bei einem Fehler `error` `{"code", "message"}`. Mit `Accept: application/json`
-kommt nur die vollständige Antwort als JSON. Rolle: fachkraft.
+`notice` `{"kind", "text"}`, mit Sprachmodell `progress` `{"text", "seconds"}` („Sprachmodell
+antwortet …“, solange es noch keine Aussage geliefert hat), dann `delta` `{"text"}` (Teile des
+Antworttexts), zuletzt `done` mit der vollständigen Antwort (`status`, `answer`, `citations`,
+`notices`, `policy`, `suggestions`, `log_id`, `conversation_id`); bei einem Fehler `error`
+`{"code", "message"}`. Mit `Accept: application/json` kommt nur die vollständige Antwort als JSON.
+Rolle: fachkraft.
 """
 
 
@@ -73,6 +78,8 @@ def chat(
     body: ChatRequest, request: Request, user: FachkraftDep, state: StateDep, session: SessionDep
 ) -> Response:
     question = validate_question(body.question, state.settings.max_question_chars)
+    if body.conversation_id and not state.assistant.may_continue(body.conversation_id, user.username):
+        raise WebError(403, "conversation_forbidden", "Dieses Gespräch gehört zu einer anderen Anmeldung.")
     conversation = body.conversation_id or conversation_of(session)
     accept = request.headers.get("accept", "")
     if "application/json" in accept and SSE_MEDIA_TYPE not in accept:
@@ -88,6 +95,7 @@ def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> dict
     """Rückmeldung zu einer Antwort: hilfreich / nicht hilfreich, „Quelle passt nicht“, Kommentar."""
     stored = state.assistant.feedback(
         body.log_id,
+        user=user.username,
         helpful=body.helpful,
         source_mismatch=body.source_mismatch,
         comment=(body.comment or "").strip() or None,
@@ -103,7 +111,10 @@ def documents(user: MaintainerDep, state: StateDep) -> dict[str, list[dict[str, 
     return {"documents": document_rows(state.assistant.index)}
 
 
-@router.get("/health", responses={503: {"description": "Index oder Datenbank nicht verfügbar"}})
+@router.get(
+    "/health",
+    responses={503: {"description": "Index oder Datenbank nicht verfügbar, oder Suchen schlugen fehl"}},
+)
 async def health(request: Request) -> JSONResponse:
     """Lebenszeichen mit Prüfung von Index und Datenbank. Ohne Anmeldung."""
     state = getattr(request.app.state, "web", None)
@@ -111,9 +122,10 @@ async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "starting"}, status_code=503)
     checks = await run_in_threadpool(_checks, state)
     healthy = all(check["ok"] for check in checks.values())
-    return JSONResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503
-    )
+    # Index and database answer, but searches failed recently: up, yet not serving questions.
+    degraded = not healthy and checks["index"]["ok"] and checks["database"]["ok"]
+    status = "ok" if healthy else "degraded" if degraded else "unavailable"
+    return JSONResponse({"status": status, "checks": checks}, status_code=200 if healthy else 503)
 
 
 def _checks(state: Any) -> dict[str, dict[str, Any]]:
@@ -123,4 +135,8 @@ def _checks(state: Any) -> dict[str, dict[str, Any]]:
         index = {"ok": True, **counts, "version": state.assistant.index.catalog.version}
     except Exception as exc:  # any failure to read the catalog means the index is down
         index = {"ok": False, "error": type(exc).__name__}
-    return {"index": index, "database": {"ok": bool(state.assistant.answer_log.health())}}
+    return {
+        "index": index,
+        "search": state.assistant.index.search_health.check(),
+        "database": {"ok": bool(state.assistant.answer_log.health())},
+    }

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from web.conversations import new_conversation_id
 from web.deps import CsrfDep, FachkraftDep, RendererDep, SessionDep, StateDep
 from web.errors import WebError
+from web.questions import validate_question
 from web.sessions import Session
 from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
@@ -34,21 +35,6 @@ def conversation_of(session: Session) -> str:
         conversation = new_conversation_id()
         session["conv"] = conversation
     return conversation
-
-
-def validate_question(question: str, limit: int) -> str:
-    question = question.strip()
-    if not question:
-        raise WebError(422, "question_empty", "Bitte geben Sie eine Frage ein.")
-    if len(question) > limit:
-        # The message never quotes the question: a page or a log that shows it would store case data.
-        raise WebError(
-            422,
-            "question_too_long",
-            f"Die Frage ist zu lang (höchstens {limit} Zeichen). Bitte kürzen Sie sie; "
-            "der Text wird aus Datenschutzgründen nicht erneut angezeigt.",
-        )
-    return question
 
 
 def earlier_turns(state: AppState, conversation: str) -> list[TurnView]:
@@ -103,6 +89,7 @@ def ask(
     try:
         question = validate_question(question, state.settings.max_question_chars)
     except WebError as error:
+        # No draft: a page that shows the question back would be one more copy of case data (#10).
         return _chat_page(request, state, renderer, session, error=error.message)
     conversation = conversation_of(session)
     turns = earlier_turns(state, conversation)
@@ -112,7 +99,7 @@ def ask(
 
 
 class StreamRequest(BaseModel):
-    question: str = Field(max_length=20_000)
+    question: str  # checked by validate_question against the configured limit
 
 
 @router.post("/chat/stream", dependencies=[CsrfDep])
@@ -151,6 +138,7 @@ def feedback_form(
 ) -> RedirectResponse:
     stored = state.assistant.feedback(
         log_id,
+        user=user.username,
         helpful={"yes": True, "no": False}.get(helpful),
         source_mismatch=source_mismatch is not None,
         comment=comment.strip() or None,
