@@ -9,10 +9,11 @@ snapshot sets of `evals.gate_data`:
 - storage: for every case question, what refuse mode and redact mode would store (the storage filter
   behind the gate), and whether any labelled value survives in it ("values stored": must be 0, dev and
   test, every set); for benign questions, the share of words and of questions the filter masks;
-- end to end: every benign question and a sample of case questions through `Assistant.ask` (refuse
-  mode), every fourth of those again in redact mode; then both answer logs are searched for the values.
+- end to end: every benign test question (every second dev one) and every second case question
+  through `Assistant.ask` (refuse mode), every fourth of those again in redact mode; then both answer
+  logs are searched for the values.
 
-Thresholds (`thresholds.toml [gate]`) bound the test split; dev numbers carry a "dev." prefix. Failures
+Metrics per split under `splits` (thresholds, `thresholds.toml [gate]`, bound the test split). Failures
 are listed for dev only: test failures are not for reading.
 """
 
@@ -96,6 +97,8 @@ def _evaluate(refuse: Assistant, redact: Assistant, case_sample: int | None, say
     # Every case question meets the storage check above; end to end every second one is enough to
     # measure refusals (the canary test asks them all), every eighth one in redact mode too.
     step = max(1, len(cases) // case_sample) if case_sample else 2
+    # Benign: every test question (the target), every second dev one.
+    benign = [q for i, q in enumerate(benign) if q.split == "test" or i % 2 == 0]
     say(f"Falldaten-Prüfung: {len(benign)} unbedenkliche, {len(cases[::step])} Fallfragen an den Assistenten")
     report["end_to_end"] = _end_to_end(refuse, redact, benign, cases[::step], redact_every=4)
     report["timing"] = time_gate(
@@ -103,7 +106,9 @@ def _evaluate(refuse: Assistant, redact: Assistant, case_sample: int | None, say
         [q.text for q in all_questions],
         cold_start=False,
     )
-    report["metrics"] = _flat_metrics(report)
+    report["splits"] = _split_metrics(report)
+    # `metrics` is the test split's table too (the runner adds its own counts there).
+    report["metrics"] = report["splits"]["test"]
     # The keys the report pages read: the test split's detector, and refusals end to end (failures: dev).
     report["detector"] = report["test"]["detector"]
     e2e = report["end_to_end"]
@@ -197,11 +202,14 @@ def _end_to_end(
         rows[question.id] = [(refuse, answer.log_id)]
     for question in cases[::redact_every]:
         rows[question.id].append((redact, redact.ask(question.text).log_id))
-    stored = sum(
-        len(_leaks(question, _logged_text(assistant, log_id)))
-        for question in cases
-        for assistant, log_id in rows[question.id]
-    )
+    stored = {"dev": 0, "test": 0}
+    refused_text = {"dev": 0, "test": 0}
+    for question in cases:
+        for assistant, log_id in rows[question.id]:
+            logged = _logged_text(assistant, log_id)
+            stored[question.split] += len(_leaks(question, logged))
+            if assistant is refuse and case_refused[question.id] and logged:
+                refused_text[question.split] += 1  # a refused question is logged by its types only
     by_split: dict[str, Any] = {}
     for split in ("dev", "test"):
         split_benign = [benign_refused[q.id] for q in benign if q.split == split]
@@ -213,13 +221,14 @@ def _end_to_end(
             "case_questions": len(split_cases),
             "case_not_refused": sum(1 for refused in split_cases if not refused),
             "case_refusal_rate": rate(split_cases),
+            "values_in_answer_logs": stored[split],
+            "refused_text_logged": refused_text[split],
         }
     by_split["dev"]["false_refusals"] = [q.text for q in benign if q.split == "dev" and benign_refused[q.id]]
     by_split["dev"]["case_passed"] = [q.text for q in cases if q.split == "dev" and not case_refused[q.id]]
     return {
         **by_split,
         "redact_questions": len(cases[::redact_every]),
-        "values_in_answer_logs": stored,
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -257,22 +266,25 @@ def flat_gate_metrics(detector: dict[str, Any], prefix: str = "") -> dict[str, f
     return metrics
 
 
-def _flat_metrics(report: dict[str, Any]) -> dict[str, float | None]:
-    """Threshold-ready numbers: test values plain, dev values with a "dev." prefix."""
-    metrics: dict[str, float | None] = {}
-    for split, prefix in (("test", ""), ("dev", "dev.")):
-        detector, storage, e2e = (
-            report[split]["detector"],
-            report[split]["storage"],
-            report["end_to_end"][split],
-        )
-        metrics.update(flat_gate_metrics(detector, prefix))
-        metrics[f"{prefix}values_stored_refuse"] = storage["values_stored"]["refuse"]
-        metrics[f"{prefix}values_stored_redact"] = storage["values_stored"]["redact"]
-        metrics[f"{prefix}benign_masked_word_rate"] = storage["benign_masked_word_rate"]
-        metrics[f"{prefix}benign_masked_question_rate"] = storage["benign_masked_question_rate"]
-        metrics[f"{prefix}e2e_benign_answered_rate"] = e2e["benign_answered_rate"]
-        metrics[f"{prefix}e2e_case_refusal_rate"] = e2e["case_refusal_rate"]
-    metrics["values_in_answer_logs"] = report["end_to_end"]["values_in_answer_logs"]
-    metrics["gate_filter_p95_ms"] = report["timing"]["p95_ms"]
-    return metrics
+def _split_metrics(report: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Threshold-ready numbers per split ("splits": thresholds gate on test)."""
+    splits: dict[str, dict[str, float | None]] = {}
+    for split in ("dev", "test"):
+        storage, e2e = report[split]["storage"], report["end_to_end"][split]
+        metrics = flat_gate_metrics(report[split]["detector"])
+        metrics["values_stored_refuse"] = storage["values_stored"]["refuse"]
+        metrics["values_stored_redact"] = storage["values_stored"]["redact"]
+        metrics["benign_masked_word_rate"] = storage["benign_masked_word_rate"]
+        metrics["benign_masked_question_rate"] = storage["benign_masked_question_rate"]
+        for key in ("benign_answered_rate", "case_refusal_rate"):
+            metrics[f"e2e_{key}"] = e2e[key]
+        metrics["values_in_answer_logs"] = e2e["values_in_answer_logs"]
+        metrics["gate_sets_refused_text_logged"] = e2e["refused_text_logged"]
+        splits[split] = metrics
+    # The canary count must be 0 in every set and both splits; the test split's table carries the sum.
+    splits["test"]["values_stored_dev_and_test"] = sum(
+        splits[split][key]  # type: ignore[misc]
+        for split in ("dev", "test")
+        for key in ("values_stored_refuse", "values_stored_redact", "values_in_answer_logs")
+    )
+    return splits

@@ -36,6 +36,14 @@ LABELS = {
     "e2e_false_refusal_rate": "Fehlablehnungen harmloser Fragen (Assistent)",
     "e2e_case_refusal_rate": "Fallfragen abgelehnt (Assistent)",
     "refused_text_logged": "Abgelehnte Fragen mit Klartext im Protokoll",
+    "gate_sets_refused_text_logged": "Abgelehnte Fallfragen mit Klartext im Protokoll",
+    "e2e_benign_answered_rate": "Harmlose Fragen beantwortet (Assistent)",
+    "values_stored_refuse": "Falldaten-Werte, die gespeichert würden (Ablehnen)",
+    "values_stored_redact": "Falldaten-Werte, die gespeichert würden (Schwärzen)",
+    "values_in_answer_logs": "Falldaten-Werte im Antwortprotokoll (Assistent, beide Modi)",
+    "values_stored_dev_and_test": "Falldaten-Werte gespeichert, dev und test zusammen",
+    "benign_masked_word_rate": "Speicherfilter: ersetzte Wörter harmloser Fragen",
+    "benign_masked_question_rate": "Speicherfilter: harmlose Fragen mit Ersetzung",
     "grounding_precision": "Als belegt gezeigte Aussagen, die belegt sind: Präzision",
     "grounding_recall": "Belegte Aussagen, die gezeigt werden: Recall",
     "grounding_injected_shown": "Injizierte Aussagen gezeigt (Links, Anweisungen)",
@@ -81,6 +89,8 @@ def withheld_note(report: dict[str, Any], path: str) -> str:
 def label(metric: str) -> str:
     if metric.startswith("recall."):
         return f"Recall {metric.removeprefix('recall.')} (Token, Detektor)"
+    if metric.startswith("precision."):
+        return f"Precision {metric.removeprefix('precision.')} (Token, Detektor)"
     return LABELS.get(metric, metric)
 
 

@@ -238,7 +238,7 @@ class KnowledgeIndex:
     def _open_terms(self) -> None:
         self.terms = TermIndex(self.settings.index_dir / "terms.sqlite3")
         self._terms: tuple[int, dict[str, frozenset[str]]] | None = None
-        if self.terms.synced_version() != self.catalog.version:
+        if self.catalog.version > 0 and self.terms.synced_version() != self.catalog.version:
             log.info("Wortschatz der Wissensbasis ist nicht aktuell; er wird neu aufgebaut.")
             self.rebuild_terms()
 

@@ -201,7 +201,7 @@ def test_canaries_are_nowhere_after_the_cli(
         log_ids = [e.id for e in assistant.answer_log.list(LogFilter(), limit=100)]
         assert len(log_ids) == 2 * len(CANARIES)
         for log_id, (question, _) in zip(log_ids, CANARIES, strict=False):
-            assert assistant.feedback(log_id, helpful=False, comment=question)
+            assert assistant.feedback(log_id, user="", helpful=False, comment=question)  # CLI: no user
             assert assistant.review(log_id, reviewer="leitung", verdict=Verdict.FEHLERHAFT, comment=question)
     finally:
         assistant.close()

@@ -91,5 +91,8 @@ def test_checked_in_thresholds_parse_and_bound_injections_from_above() -> None:
                 break
             if "=" in line and not line.startswith("#"):
                 assert "Ziel" in line, line
-    assert limits["gate"]["e2e_false_refusal_rate"].maximum == 0.02
-    assert all(limit.minimum == 0.95 for m, limit in limits["gate"].items() if m.startswith("recall."))
+    # Issue #10's targets for the case-data gate: benign answered >= 0.99, recall >= 0.98 per type,
+    # nothing stored.
+    assert limits["gate"]["e2e_benign_answered_rate"].minimum == 0.99
+    assert limits["gate"]["values_stored_dev_and_test"].maximum == 0
+    assert all(limit.minimum == 0.98 for m, limit in limits["gate"].items() if m.startswith("recall."))
