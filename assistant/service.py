@@ -137,7 +137,10 @@ class Assistant:
                 yield from self._finish(answer, started, user, conversation)
                 return
             answer.notices.append(Notice(NoticeKind.REDACTED, REDACTED_TEXT))
-            question = stored.text  # redact mode: search and an LLM see no raw value either
+        if self.settings.gate_action is GateAction.REDACT:
+            # Redact mode: search and an LLM see the stored text too, so no raw value reaches a model,
+            # also none the gate missed.
+            question = stored.text
         answer.question_for_log = stored.text
 
         if describes_acute_danger(question):
