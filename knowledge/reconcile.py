@@ -152,8 +152,11 @@ def repair(index: KnowledgeIndex, *, dry_run: bool = False, progress: Progress |
         orphans = sorted(vector_ids - catalog_ids)
         missing = sorted(catalog_ids - vector_ids)
         stale = _stale_metadata(index, sorted(catalog_ids & vector_ids))
-        lexical_stale = index.lexical.on_disk_version() != index.catalog.version or (
-            set(index.lexical.chunk_ids) != catalog_ids or len(index.lexical.chunk_ids) != len(catalog_ids)
+        lexical_ids = index.lexical.current().chunk_ids
+        lexical_version = index.lexical.on_disk_version()
+        same_version = lexical_version == index.catalog.version
+        lexical_stale = (
+            not same_version or set(lexical_ids) != catalog_ids or len(lexical_ids) != len(catalog_ids)
         )
         if not dry_run:
             index.vectors.delete(orphans)
@@ -161,6 +164,10 @@ def repair(index: KnowledgeIndex, *, dry_run: bool = False, progress: Progress |
             for document_id in sorted(stale):
                 index.sync_vector_metadata(document_id)
             if lexical_stale:
+                if same_version:
+                    # A rebuild for a version already published is skipped: the repair is a new version.
+                    with index.catalog.transaction():
+                        index.catalog.bump_version()
                 index.rebuild_lexical()
     return _report(
         index,

@@ -111,8 +111,9 @@ def _assert_consistent(settings: Settings) -> None:
     catalog_ids = index.catalog.all_chunk_ids()
     vector_ids = index.vectors.all_ids()
     assert len(set(vector_ids)) == len(vector_ids) and len(set(catalog_ids)) == len(catalog_ids)
-    assert set(vector_ids) == set(catalog_ids) == set(index.lexical.chunk_ids)
-    assert len(index.lexical.chunk_ids) == len(catalog_ids)
+    lexical_ids = index.lexical.current().chunk_ids
+    assert set(vector_ids) == set(catalog_ids) == set(lexical_ids)
+    assert len(lexical_ids) == len(catalog_ids)
     assert index.catalog.duplicate_chunks() == 0
     drift = index.drift()
     assert drift.consistent, drift.message()
