@@ -19,7 +19,7 @@ from typing import Any
 from ingest.fingerprint import similarity
 from ingest.limits import IngestLimits, LoadError, file_message
 from ingest.parse import ParsedFile, ParseRequest
-from ingest.sandbox import ParseSandbox
+from ingest.sandbox import ParseOutcome, ParseSandbox
 from knowledge.checkpoints import checkpoint
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
@@ -111,17 +111,19 @@ class IngestPipeline:
         for path in missing:
             report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
         run = _Run(report, type_override, dry_run, dict(self.index.catalog.fingerprints()))
+        files = list(discover([p for p in paths if p.exists()]))
         sandbox = self._sandbox or ParseSandbox()
         try:
-            for source_file in discover([p for p in paths if p.exists()]):
-                try:
-                    self._add_one(source_file, sandbox, run)
-                except LoadError as exc:
-                    report.failed.append(_failure(source_file, exc.reason, exc.limit))
-                except Exception as exc:  # one bad file must not stop the others; the reason is logged
-                    log.exception("Unerwarteter Fehler bei %s", source_file.path)
-                    reason = f"Unerwarteter Fehler ({type(exc).__name__}); Details im Protokoll"
-                    report.failed.append(_failure(source_file, reason, None))
+            requests = [self._request(files[0], run)] if files else []
+            if requests:
+                sandbox.submit(requests[0])
+            for position, source_file in enumerate(files):
+                outcome = sandbox.receive(requests[position])
+                # The worker parses the next file while this process embeds and writes this one.
+                if position + 1 < len(files):
+                    requests.append(self._request(files[position + 1], run))
+                    sandbox.submit(requests[-1])
+                self._add_one(source_file, outcome, run)
                 if on_file:
                     on_file(source_file)
         finally:
@@ -132,10 +134,9 @@ class IngestPipeline:
             self.index.rebuild_lexical()
         return report
 
-    def _add_one(self, source_file: SourceFile, sandbox: ParseSandbox, run: _Run) -> None:
-        entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
+    def _request(self, source_file: SourceFile, run: _Run) -> ParseRequest:
         existing = self.index.catalog.find_by_source(source_file.source)
-        request = ParseRequest(
+        return ParseRequest(
             path=str(source_file.path),
             source=source_file.source,
             type_override=run.type_override.value if run.type_override else None,
@@ -143,7 +144,23 @@ class IngestPipeline:
             known_type=existing.type.value if existing else None,
             limits=self.limits,
         )
-        parsed = sandbox.parse(request).parsed
+
+    def _add_one(self, source_file: SourceFile, outcome: ParseOutcome | LoadError, run: _Run) -> None:
+        """Record the file's outcome; one bad file must not stop the others, so nothing is raised."""
+        try:
+            if isinstance(outcome, LoadError):
+                raise outcome
+            self._write(source_file, outcome.parsed, run)
+        except LoadError as exc:
+            run.report.failed.append(_failure(source_file, exc.reason, exc.limit))
+        except Exception as exc:  # the reason is logged with its traceback
+            log.exception("Unerwarteter Fehler bei %s", source_file.path)
+            reason = f"Unerwarteter Fehler ({type(exc).__name__}); Details im Protokoll"
+            run.report.failed.append(_failure(source_file, reason, None))
+
+    def _write(self, source_file: SourceFile, parsed: ParsedFile, run: _Run) -> None:
+        entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
+        existing = self.index.catalog.find_by_source(source_file.source)
         if existing and parsed.unchanged:
             run.report.unchanged.append({**entry, "id": existing.id})
             return

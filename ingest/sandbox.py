@@ -42,6 +42,7 @@ class ParseOutcome:
 class ParseSandbox:
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] | None = None
+        self._submitted = 0.0
 
     def __enter__(self) -> ParseSandbox:
         self.start()
@@ -75,23 +76,41 @@ class ParseSandbox:
 
     def parse(self, request: ParseRequest) -> ParseOutcome:
         """Parse one file in a child of the worker; raises `LoadError` with the reason."""
+        self.submit(request)
+        outcome = self.receive(request)
+        if isinstance(outcome, LoadError):
+            raise outcome
+        return outcome
+
+    def submit(self, request: ParseRequest) -> None:
+        """Hand the worker a file; it parses while the caller does other work (one file at a time)."""
         self.start()
         process = self._process
-        assert process is not None and process.stdin is not None and process.stdout is not None
+        assert process is not None and process.stdin is not None
         try:
             write_frame(process.stdin, json.dumps(request.as_json(), ensure_ascii=False).encode("utf-8"))
-            deadline = time.monotonic() + request.limits.max_seconds + _WORKER_GRACE_SECONDS
+        except OSError:
+            self._kill()  # `receive` reports it
+        self._submitted = time.monotonic()
+
+    def receive(self, request: ParseRequest) -> ParseOutcome | LoadError:
+        """The outcome of the submitted `request`: the parsed file, or the `LoadError` saying why not."""
+        process = self._process
+        if process is None or process.stdout is None:
+            return LoadError("Lesen abgebrochen: Der Leseprozess antwortet nicht")
+        try:
+            deadline = self._submitted + request.limits.max_seconds + _WORKER_GRACE_SECONDS
             outcome = _read_before(process.stdout, deadline)
             payload = _read_before(process.stdout, deadline)
-        except (OSError, TimeoutError, EOFError) as exc:
+        except (OSError, TimeoutError, EOFError):
             self._kill()
-            raise LoadError("Lesen abgebrochen: Der Leseprozess antwortet nicht") from exc
+            return LoadError("Lesen abgebrochen: Der Leseprozess antwortet nicht")
         meta: dict[str, Any] = json.loads(outcome)
         if "error" in meta:
-            raise LoadError(str(meta["error"]), limit=meta.get("limit"))
+            return LoadError(str(meta["error"]), limit=meta.get("limit"))
         result: dict[str, Any] = json.loads(payload)
         if "error" in result:
-            raise LoadError(str(result["error"]), limit=result.get("limit"))
+            return LoadError(str(result["error"]), limit=result.get("limit"))
         return ParseOutcome(
             parsed=parsed_from_json(result["ok"]),
             seconds=float(meta["seconds"]),

@@ -80,15 +80,30 @@ def _quiet_libraries() -> None:
 
 
 def _preload() -> None:
-    """Import every parser once here, so that no child pays for it."""
-    import bs4  # noqa: F401
-    import docx  # noqa: F401
-    import lxml.etree
-    import lxml.html  # noqa: F401
+    """Import every parser and run it once here, so that no child pays for lazy imports (measured: a
+    one-page PDF took 104 ms in a fresh child without this, 11 ms in a warm process)."""
+    import gc
+    import io
+
+    import docx
     import pypdf
-    import pypdf._page  # noqa: F401
+    from bs4 import BeautifulSoup
 
     import ingest.parse  # noqa: F401
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    for page in pypdf.PdfReader(pdf).pages:
+        page.extract_text()
+    document = io.BytesIO()
+    docx.Document().save(document)
+    for paragraph in docx.Document(document).paragraphs:
+        _ = paragraph.style
+    BeautifulSoup("<html><body><main><p>Text</p></main></body></html>", "lxml").get_text()
+    # Objects that exist now are never collected: children do not copy their pages on a GC pass.
+    gc.freeze()
 
 
 def _parse_in_child(request: Any, replies: IO[bytes]) -> tuple[dict[str, Any], bytes]:

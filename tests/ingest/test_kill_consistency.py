@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from evals.ingest_process import ingest_env
 from ingest.cli import app
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, Settings, make_settings
-from tests.ingest.processes import ingest_env
 
 QUERIES = (
     "Schutzauftrag bei Kindeswohlgefährdung",

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from evals.hostile_files import big_text, docx_bomb, long_pdf, simple_docx
+from evals.ingest_process import ingest_env, run_measured
 from ingest.archive import check_archive
 from ingest.limits import IngestLimits, LimitExceeded, LoadError
-from tests.ingest.hostile import big_text, docx_bomb, long_pdf, simple_docx
-from tests.ingest.processes import ingest_env, run_measured
 
 GIB = 1024
 

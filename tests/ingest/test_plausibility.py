@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from evals.hostile_files import random_cp1252
 from ingest.cli import app
 from ingest.limits import LoadError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.plausibility import check_plausible
 from knowledge.settings import Settings
-from tests.ingest.hostile import random_cp1252
 
 PROJECT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,5 @@
-"""Hostile and broken files, made at test time: zip bombs, a 2,000-page PDF, 25 MB of text, random bytes."""
+"""Hostile and broken files, made at run time (tests, `python -m evals.bench_ingest`): zip bombs, a 2,000-page
+PDF, 25 MB of text, random bytes. Nothing here is checked in as a file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Helpers for tests that run `python -m ingest` as a real process (limits, kill -9)."""
+"""`python -m ingest` as a real process, with its wall time and peak memory (tests, `evals.bench_ingest`)."""
 
 from __future__ import annotations
 
