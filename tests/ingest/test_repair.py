@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app as assistant_app
 from ingest.cli import app
 from knowledge.index import KnowledgeIndex
-from knowledge.settings import Settings
+from knowledge.settings import EmbedderMode, Settings
 from knowledge.vector_store import vector_metadata
 
 runner = CliRunner()
@@ -106,3 +107,18 @@ def test_an_interrupted_reindex_is_finished_by_repair(corpus_settings: Settings)
 
     report = json.loads(runner.invoke(app, ["repair", "--json"], env=env).stdout)
     assert report["reindexed"] is True and report["after"]["consistent"] is True
+
+
+def test_server_start_warns_about_drift_without_repairing(
+    corpus_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from web.cli import _check_index
+    from web.settings import WebSettings
+
+    _damage(corpus_settings)
+    _check_index(WebSettings(data_dir=corpus_settings.data_dir, embedder=EmbedderMode.HASHING))
+    warning = " ".join(capsys.readouterr().err.split())
+    assert "Warnung: Index nicht im Gleichklang" in warning and "python -m ingest repair" in warning
+    index = KnowledgeIndex.open(corpus_settings)
+    assert not index.drift().consistent, "the start only reports; the repair is a maintainer's command"
+    index.close()
