@@ -80,3 +80,20 @@ def test_each_check_names_its_reason(text: str, reason: str) -> None:
 def test_short_texts_and_a_disabled_word_check_pass() -> None:
     check_plausible("Kita-Gebühren Musterstadt", min_word_share=0.05)  # too short to judge words
     check_plausible("Türkçe bilgilendirme broşürü aileler için " * 20, min_word_share=0.0)
+
+
+def test_a_failed_new_version_leaves_the_indexed_one(
+    settings: Settings, tmp_path: Path, corpus: Path
+) -> None:
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    shutil.copy(corpus / "press" / "002_1d0aaaeed19d0961.txt", folder / "meldung.txt")
+    runner = CliRunner()
+    runner.invoke(app, ["add", str(folder)], env=_env(settings))
+    before = json.loads(runner.invoke(app, ["list", "--json"], env=_env(settings)).stdout)
+    random_cp1252(folder / "meldung.txt", 20_000, printable=True)  # the file is overwritten with gibberish
+
+    result = runner.invoke(app, ["add", str(folder), "--json"], env=_env(settings))
+
+    assert result.exit_code == 1 and "nicht plausibel" in json.loads(result.stdout)["failed"][0]["error"]
+    assert json.loads(runner.invoke(app, ["list", "--json"], env=_env(settings)).stdout) == before
