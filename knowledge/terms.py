@@ -11,13 +11,21 @@ that lags behind (written by an older version, or a crash between the two writes
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
+
+if TYPE_CHECKING:
+    from knowledge.catalog import Catalog
+    from knowledge.models import Document
+
+log = logging.getLogger(__name__)
 
 WORD = "word"
 PHRASE = "phrase"
@@ -126,3 +134,46 @@ class TermIndex:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(version),),
         )
+
+
+class CatalogTerms:
+    """The term index kept in step with a catalog: `KnowledgeIndex` calls it after each catalog write.
+
+    A file that lags behind the catalog (written by an older version, or a crash between the two
+    writes) is rebuilt from the catalog's document texts when the index is opened. Readers get the
+    terms as sets, read once per catalog version.
+    """
+
+    def __init__(self, path: Path, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.index = TermIndex(path)
+        self._cache: tuple[int, dict[str, frozenset[str]]] | None = None
+        if catalog.version > 0 and self.index.synced_version() != catalog.version:
+            log.info("Wortschatz der Wissensbasis ist nicht aktuell; er wird neu aufgebaut.")
+            self.rebuild()
+
+    def close(self) -> None:
+        self.index.close()
+
+    def document_changed(self, document: Document, text: str, replaced: str | None = None) -> None:
+        self.index.replace(
+            document.id, f"{document.title}\n{text}", self.catalog.version, also_remove=replaced
+        )
+
+    def document_removed(self, document_id: str) -> None:
+        self.index.remove(document_id, self.catalog.version)
+
+    def texts_unchanged(self) -> None:
+        """The catalog moved to a new version without changing any text (re-embedding)."""
+        self.index.mark_synced(self.catalog.version)
+
+    def rebuild(self) -> None:
+        documents = self.catalog.documents()
+        pairs = ((d.id, f"{d.title}\n{self.catalog.document_text(d.id) or ''}") for d in documents)
+        self.index.rebuild(pairs, self.catalog.version)
+
+    def terms(self, kind: str) -> frozenset[str]:
+        version = self.catalog.version
+        if self._cache is None or self._cache[0] != version:
+            self._cache = (version, {k: self.index.terms(k) for k in (WORD, PHRASE)})
+        return self._cache[1][kind]
