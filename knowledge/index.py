@@ -10,6 +10,7 @@ from typing import Any
 
 from knowledge.catalog import Catalog
 from knowledge.embedders import Embedder, make_embedder
+from knowledge.lexical import LexicalEntry
 from knowledge.lexical_store import LexicalIndex
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.search import HybridSearcher, SearchFilter
@@ -144,13 +145,20 @@ class KnowledgeIndex:
         """Build the lexical snapshot of the catalog as it is now and swap it in (every process sees it)."""
         self.lexical.rebuild(self._lexical_entries)
 
-    def _lexical_entries(self) -> tuple[int, list[tuple[str, str]]]:
-        """The catalog version with its chunk texts, read so that both belong to the same commit."""
+    def _lexical_entries(self) -> tuple[int, list[LexicalEntry]]:
+        """The catalog version with its chunks' fields, read so that both belong to the same commit."""
         while True:
             version = self.catalog.version
-            titles = {d.id: d.title for d in self.catalog.documents()}
+            titles = {d.id: " ".join(filter(None, (d.title, d.law))) for d in self.catalog.documents()}
             entries = [
-                (chunk.id, chunk.context_text(titles.get(chunk.document_id, "")))
+                LexicalEntry(
+                    chunk.id,
+                    chunk.text,
+                    paragraph_title=(chunk.section or "") if chunk.paragraph else "",
+                    heading="" if chunk.paragraph else (chunk.section or ""),
+                    chapter=chunk.chapter or "",
+                    title=titles.get(chunk.document_id, ""),
+                )
                 for chunk in self.catalog.all_chunks()
             ]
             # Every write transaction bumps the version: unchanged means no commit came in between.
