@@ -207,16 +207,17 @@ class KnowledgeIndex:
         return hits
 
     def query_tokens(self, text: str) -> list[str]:
-        """The lexical tokens of `text` (stems and compound parts), as the current index analyses them."""
-        return self.lexical.current().query_tokens(text)
+        """The lexical tokens of `text` (respelled; stems and compound parts), as the index analyses them
+        (the snapshot the last search used)."""
+        return self.lexical.latest().query_tokens(text)
 
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf per token in the current index; a token the index never saw gets the highest weight."""
-        return self.lexical.current().idf(tokens)
+        return self.lexical.latest().idf(tokens)
 
     def knows(self, token: str) -> bool:
         """Whether the current lexical index holds `token` (one of `query_tokens`' results)."""
-        return self.lexical.current().knows(token)
+        return self.lexical.latest().knows(token)
 
     def known_paragraphs(self) -> dict[str, frozenset[str]]:
         """law -> every "§ n" its indexed versions hold (cached per index version)."""

@@ -7,6 +7,7 @@ the next snapshot can never pair the scores of one index with the chunk ids of a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -14,8 +15,8 @@ from types import MappingProxyType
 import numpy as np
 
 from knowledge.bm25f import Field, ImpactMatrix
-from knowledge.text.german import compound_parts, stems, words
-from knowledge.text.spelling import respell
+from knowledge.text.german import STOPWORDS, compound_parts, stems, words
+from knowledge.text.spelling import correct_typos, respell
 
 _MIN_VOCAB_WORD = 4
 _MIN_COMPOUND = 8  # compound_parts never splits a shorter word
@@ -163,18 +164,31 @@ class LexicalSnapshot:
         return len(word) >= _MIN_COMPOUND and len(compound_parts(word, self.vocabulary)) > 1
 
     def normalise(self, query: str) -> str:
-        """The query with ae/oe/ue/ss spellings of words the corpus writes with umlauts or ß respelled.
+        """The query with ae/oe/ue/ss spellings of words the corpus writes with umlauts or ß respelled,
+        and unknown words one typo away from a corpus word corrected to it.
 
         As typed, a word counts as known only in its written form: the stemmer already maps
         "gefaehrdung" and "gefährdung" to one stem, but compound splitting and the dense side
         see the letters.
         """
-        if not self.vocabulary:
-            return query
-        return respell(query, lambda w: self.knows_word(w, inflected=False), self.knows_word)
+        if not self.vocabulary or all(w in self.vocabulary for w in _candidates(query)):
+            return query  # the common case (and every passage sentence): nothing to change
+        respelled = respell(query, lambda w: self.knows_word(w, inflected=False), self.knows_word)
+        return correct_typos(respelled, self.knows_word, self.vocabulary, self._word_frequency, STOPWORDS)
+
+    def _word_frequency(self, word: str) -> float:
+        return 0.0 if self.matrix is None else float(self.matrix.document_frequency(stems([word])[0]))
 
     def query_tokens(self, query: str) -> list[str]:
         return _stems_with_parts(words(self.normalise(query)), self.vocabulary, self.splits)
+
+
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
+
+
+def _candidates(text: str) -> list[str]:
+    """The lower-cased words respelling or typo correction might change (stop words excluded)."""
+    return [w for w in _LETTERS.findall(text.lower()) if w not in STOPWORDS]
 
 
 def _stems_with_parts(

@@ -104,19 +104,24 @@ class LexicalIndex:
                 self._snapshot = snapshot
             return snapshot
 
+    def latest(self) -> LexicalSnapshot:
+        """The snapshot last loaded or built here, without looking at the disk: for analysing text
+        right after a search (which looked), thousands of times per answer."""
+        return self._snapshot
+
     # Compatibility for callers that ask the index instead of a snapshot they hold.
     @property
     def size(self) -> int:
         return self.current().size
 
     def query_tokens(self, query: str) -> list[str]:
-        return self.current().query_tokens(query)
+        return self.latest().query_tokens(query)
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
-        return self.current().idf(tokens)
+        return self.latest().idf(tokens)
 
     def knows(self, token: str) -> bool:
-        return self.current().knows(token)
+        return self.latest().knows(token)
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:

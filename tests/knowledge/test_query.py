@@ -7,7 +7,7 @@ import yaml
 
 from knowledge.index import KnowledgeIndex
 from knowledge.lexical import LexicalEntry, LexicalSnapshot
-from knowledge.text.spelling import respell, spellings
+from knowledge.text.spelling import correct_typos, one_edit, respell, spellings
 from knowledge.text.thesaurus import ABBREVIATIONS_FILE, expand
 
 _KNOWN = {"gefährdung", "kindeswohlgefährdung", "maßnahme", "steuer", "neue", "prozess", "gaststätte"}
@@ -30,6 +30,21 @@ def test_spellings_replace_any_subset_of_digraphs() -> None:
 )
 def test_respelling_only_where_the_umlaut_form_is_a_known_word(typed: str, respelled: str) -> None:
     assert respell(typed, _KNOWN.__contains__) == respelled
+
+
+def test_one_typo_is_corrected_to_the_most_frequent_corpus_word() -> None:
+    vocabulary = frozenset({"anhaltspunkte", "inobhutnahme", "jugendamt", "kindes"})
+    frequency = {"anhaltspunkte": 3.0, "inobhutnahme": 9.0}.get
+
+    def correct(text: str) -> str:
+        return correct_typos(text, vocabulary.__contains__, vocabulary, lambda w: frequency(w) or 0.0)
+
+    assert correct("gewichtige Anhaltsspunkte") == "gewichtige Anhaltspunkte"  # one letter too many
+    assert correct("Inobhutname eines Kindes") == "Inobhutnahme eines Kindes"  # one missing
+    assert correct("Jugnedamt") == "Jugendamt"  # two swapped
+    assert correct("Kindr") == "Kindr"  # too short to guess
+    assert correct("Quantenphysik") == "Quantenphysik"  # nothing one edit away: left alone
+    assert "jugendamt" in one_edit("jugendmt") and "jugendmt" not in one_edit("jugendmt")
 
 
 def test_abbreviation_file_is_documented_and_well_formed() -> None:
@@ -98,6 +113,12 @@ def test_keyword_and_abbreviation_queries_find_the_paragraph(
     corpus_index: KnowledgeIndex, query: str, paragraph: str
 ) -> None:
     assert paragraph in [h.chunk.paragraph for h in corpus_index.search(query, k=5)]
+
+
+def test_a_typo_ranks_like_the_word_spelled_right(corpus_index: KnowledgeIndex) -> None:
+    right = corpus_index.search("gewichtige Anhaltspunkte Inobhutnahme", k=5)
+    typo = corpus_index.search("gewichtige Anhaltsspunkte Inobhutname", k=5)
+    assert [h.chunk.id for h in typo] == [h.chunk.id for h in right]
 
 
 def test_typed_without_umlauts_ranks_like_typed_with_them(corpus_index: KnowledgeIndex) -> None:
