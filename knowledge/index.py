@@ -149,7 +149,7 @@ class KnowledgeIndex:
         """The catalog version with its chunks' fields, read so that both belong to the same commit."""
         while True:
             version = self.catalog.version
-            titles = {d.id: " ".join(filter(None, (d.title, d.law))) for d in self.catalog.documents()}
+            documents = {d.id: d for d in self.catalog.documents()}
             entries = [
                 LexicalEntry(
                     chunk.id,
@@ -157,7 +157,7 @@ class KnowledgeIndex:
                     paragraph_title=(chunk.section or "") if chunk.paragraph else "",
                     heading="" if chunk.paragraph else (chunk.section or ""),
                     chapter=chunk.chapter or "",
-                    title=titles.get(chunk.document_id, ""),
+                    **_title_field(documents.get(chunk.document_id)),
                 )
                 for chunk in self.catalog.all_chunks()
             ]
@@ -240,6 +240,15 @@ class KnowledgeIndex:
             index_version=self.catalog.version,
             by_type=by_type,
         )
+
+
+def _title_field(document: Document | None) -> dict[str, str]:
+    """A law's (or bylaw's) name goes to the lexical field `law`, any other title to `title`."""
+    if document is None:
+        return {}
+    if document.law or document.type in (DocumentType.LAW, DocumentType.BYLAW):
+        return {"law": " ".join(filter(None, (document.title, document.law)))}
+    return {"title": document.title}
 
 
 def _vector_metadata(document: Document, chunk: Chunk) -> dict[str, Any]:

@@ -17,20 +17,23 @@ import numpy as np
 from knowledge.bm25f import Field, ImpactMatrix
 from knowledge.text.german import STOPWORDS, compound_parts, stems, words
 from knowledge.text.spelling import correct_typos, respell
+from knowledge.text.wordlist import GermanWordlist
 
 _MIN_VOCAB_WORD = 4
 _MIN_COMPOUND = 8  # compound_parts never splits a shorter word
 
 # Field weights and length normalisation, tuned on the dev split of the corpus and knowledge
 # questions (`python -m evals run --retrieval-only`; see README "Suche"). The § title says what a
-# passage is about in the law's own words; the document title says which law; chapter headings are
-# broad ("Zweites Kapitel – Leistungen der Jugendhilfe") and count least.
+# passage is about in the law's own words, a prose heading less reliably ("Was sich geändert hat");
+# a law's name only says which law (every § repeats it), a press release's or paper's title names
+# its topic; chapter headings are broad ("Zweites Kapitel – Leistungen der Jugendhilfe").
 FIELDS: tuple[Field, ...] = (
     Field("body", 1.0, 0.5),
     Field("paragraph_title", 3.0, 0.3),
     Field("heading", 2.0, 0.3),
     Field("chapter", 0.3, 0.3),
-    Field("title", 1.0, 0.3),
+    Field("law", 0.5, 0.3),
+    Field("title", 2.0, 0.3),
 )
 
 
@@ -43,7 +46,8 @@ class LexicalEntry:
     paragraph_title: str = ""  # of a § in a law or bylaw: "§ 8a Schutzauftrag bei Kindeswohlgefährdung"
     heading: str = ""  # of a prose section: "Was sich geändert hat"
     chapter: str = ""  # the headings above it
-    title: str = ""  # the document's title (and its law's abbreviation)
+    law: str = ""  # of a law or bylaw: its title and abbreviation ("Jugendschutzgesetz JuSchG")
+    title: str = ""  # of any other document: its title
 
     def field(self, name: str) -> str:
         return str(getattr(self, name))
@@ -165,7 +169,8 @@ class LexicalSnapshot:
 
     def normalise(self, query: str) -> str:
         """The query with ae/oe/ue/ss spellings of words the corpus writes with umlauts or ß respelled,
-        and unknown words one typo away from a corpus word corrected to it.
+        and words one typo away from a corpus word corrected to it, when they are neither corpus
+        words nor German words (`knowledge.text.wordlist`).
 
         As typed, a word counts as known only in its written form: the stemmer already maps
         "gefaehrdung" and "gefährdung" to one stem, but compound splitting and the dense side
@@ -173,8 +178,22 @@ class LexicalSnapshot:
         """
         if not self.vocabulary or all(w in self.vocabulary for w in _candidates(query)):
             return query  # the common case (and every passage sentence): nothing to change
-        respelled = respell(query, lambda w: self.knows_word(w, inflected=False), self.knows_word)
-        return correct_typos(respelled, self.knows_word, self.vocabulary, self._word_frequency, STOPWORDS)
+        german = GermanWordlist.load()
+
+        def as_typed(word: str) -> bool:
+            return self.knows_word(word, inflected=False) or word in german
+
+        def spelt_right(word: str) -> bool:
+            return self.knows_word(word) or word in german  # "Ferien" is no misspelt "freien"
+
+        respelled = respell(query, as_typed, self.knows_word)
+        if not len(german):
+            return respelled  # without the word list every word the corpus lacks would look like a typo
+        return correct_typos(respelled, spelt_right, self.vocabulary, self._word_frequency, STOPWORDS)
+
+    def knows_word_or_german(self, word: str) -> bool:
+        """A corpus word (see `knows_word`) or any word of the German word list."""
+        return self.knows_word(word) or word in GermanWordlist.load()
 
     def _word_frequency(self, word: str) -> float:
         return 0.0 if self.matrix is None else float(self.matrix.document_frequency(stems([word])[0]))

@@ -16,6 +16,7 @@ can still load what it named; older ones are removed by the next writer.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import secrets
@@ -27,14 +28,15 @@ from pathlib import Path
 from types import MappingProxyType
 
 from knowledge.bm25f import ImpactMatrix
-from knowledge.lexical import LexicalEntry, LexicalSnapshot
+from knowledge.lexical import FIELDS, LexicalEntry, LexicalSnapshot
 
 log = logging.getLogger(__name__)
 
 _POINTER = "CURRENT"
-# The on-disk format of a generation; another one (older code) reads as "no index", which the
-# KnowledgeIndex rebuilds when it opens (`lexical_is_stale`).
-FORMAT = "bm25f-1"
+# The on-disk format of a generation, with the field weights baked into its scores; another one
+# (older code, other weights) reads as "no index", which the KnowledgeIndex rebuilds when it opens
+# (`lexical_is_stale`).
+FORMAT = "bm25f-1:" + hashlib.sha256(repr(FIELDS).encode()).hexdigest()[:12]
 _LOAD_ATTEMPTS = 5
 
 # What a rebuild indexes: the catalog version and its chunks' fields, read under the lock.

@@ -17,7 +17,7 @@ from knowledge.lexical import LexicalSnapshot
 from knowledge.text.german import stems, words
 from knowledge.text.openthesaurus import OpenThesaurus
 from knowledge.text.references import References, parse_references
-from knowledge.text.thesaurus import expand
+from knowledge.text.thesaurus import additions
 
 _MAX_SYNONYMS = 6  # per query word, in OpenThesaurus' order
 _INFLECTIONS = ("en", "er", "es", "n", "e", "s")  # tried off the end when the word itself is no entry
@@ -25,7 +25,8 @@ _INFLECTIONS = ("en", "er", "es", "n", "e", "s")  # tried off the end when the w
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    text: str  # respelled and expanded: what the dense side embeds and the lexical side analyses
+    text: str  # respelled and expanded: what the dense side embeds
+    lexical_text: str  # respelled: what the lexical side analyses at full weight
     references: References
     extra_terms: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -35,13 +36,21 @@ def prepare(
     lexical: LexicalSnapshot,
     thesaurus: OpenThesaurus | None = None,
     synonym_weight: float = 0.0,
+    expansion_weight: float = 1.0,
 ) -> PreparedQuery:
+    """Respell, expand; the expansions' lexical tokens count `expansion_weight` each, general
+    synonyms `synonym_weight` (a word typed counts 1)."""
     respelled = lexical.normalise(query)
-    text = expand(respelled, lexical.knows_word if lexical.vocabulary else None)
-    extra: Mapping[str, float] = MappingProxyType({})
+    added = additions(respelled, lexical.knows_word_or_german if lexical.vocabulary else None)
+    text = f"{respelled} ({' '.join(added)})" if added else respelled
+    own = set(lexical.query_tokens(respelled))
+    extra: dict[str, float] = {}
     if thesaurus is not None and synonym_weight > 0:
-        extra = general_synonyms(text, lexical, thesaurus, synonym_weight)
-    return PreparedQuery(text, parse_references(respelled), extra)
+        extra.update(general_synonyms(text, lexical, thesaurus, synonym_weight))
+    for token in lexical.query_tokens(" ".join(added)):
+        if token not in own:
+            extra[token] = max(extra.get(token, 0.0), expansion_weight)
+    return PreparedQuery(text, respelled, parse_references(respelled), MappingProxyType(extra))
 
 
 def general_synonyms(

@@ -52,6 +52,20 @@ THESAURUS: dict[str, tuple[str, ...]] = {
     "kinderarbeit": ("Beschäftigung von Kindern", "Jugendarbeitsschutz"),
     "ferienjob": ("Beschäftigung", "Schulferien", "Jugendliche"),
     "alkohol": ("alkoholische Getränke", "Branntwein"),
+    "schnaps": ("Branntwein", "branntweinhaltige Getränke", "Alkohol"),
+    "wodka": ("Branntwein", "branntweinhaltige Getränke", "Alkohol"),
+    "spirituosen": ("Branntwein", "branntweinhaltige Getränke", "Alkohol"),
+    "bier": ("alkoholische Getränke", "Alkohol"),
+    "kino": ("Filmveranstaltung",),
+    "computerspiel": ("Spielprogramme", "Bildträger", "Spiele"),
+    "videospiel": ("Spielprogramme", "Bildträger", "Spiele"),
+    "arbeiten": ("Beschäftigung",),
+    "jobben": ("Beschäftigung",),
+    "nebenjob": ("Beschäftigung",),
+    "ferien": ("Schulferien",),
+    "lehrling": ("Auszubildende",),
+    "vertrauensperson": ("Beistand",),
+    "begleitperson": ("Beistand",),
     "rauchen": ("Tabakwaren", "Rauchen in der Öffentlichkeit"),
     "zigaretten": ("Tabakwaren",),
     "disco": ("Tanzveranstaltung",),
@@ -164,7 +178,13 @@ def _age_terms(age: int) -> tuple[str, ...]:
 
 
 def expand(query: str, known: Callable[[str], bool] | None = None) -> str:
-    """Append the legal terms for every everyday term and abbreviation found in the query.
+    """The query with the legal terms for its everyday terms and abbreviations appended (see `additions`)."""
+    added = additions(query, known)
+    return query if not added else f"{query} ({' '.join(added)})"
+
+
+def additions(query: str, known: Callable[[str], bool] | None = None) -> list[str]:
+    """The legal terms for every everyday term and abbreviation found in the query, not already in it.
 
     With `known` (is this lower-case word in the corpus?), as the search calls it, everyday terms
     also match inflected ("Frühen Hilfen") and as the head of a compound whose rest is a known word
@@ -183,9 +203,9 @@ def expand(query: str, known: Callable[[str], bool] | None = None) -> str:
             if any(rest.startswith(fuge) and known(rest[len(fuge) :]) for fuge in _FUGEN):
                 found.append(table.terms[match.group(1).lower()])
     lowered = query.lower()
-    additions: list[str] = []
+    added: list[str] = []
     for terms in found:
         for term in terms:
-            if term.lower() not in lowered and term not in additions:
-                additions.append(term)
-    return query if not additions else f"{query} ({' '.join(additions)})"
+            if term.lower() not in lowered and term not in added:
+                added.append(term)
+    return added
