@@ -7,6 +7,7 @@ import yaml
 
 from knowledge.index import KnowledgeIndex
 from knowledge.lexical import LexicalEntry, LexicalSnapshot
+from knowledge.query import prepare
 from knowledge.text.spelling import correct_typos, one_edit, respell, spellings
 from knowledge.text.thesaurus import ABBREVIATIONS_FILE, expand
 
@@ -134,3 +135,19 @@ def test_public_token_interface_of_the_index(corpus_index: KnowledgeIndex) -> No
     assert all(corpus_index.knows(t) for t in tokens)
     assert not corpus_index.knows("quantenphysik")
     assert weights["quantenphysik"] > weights["jugendamt"] > 0
+
+
+def test_expansions_reach_the_lexical_side_once_at_their_own_weight() -> None:
+    snapshot = LexicalSnapshot.build(
+        [
+            LexicalEntry("c1", "Der Allgemeine Soziale Dienst berät."),
+            LexicalEntry("c2", "Aufgaben des Amtes."),
+        ],
+        1,
+    )
+    prepared = prepare("Aufgaben ASD", snapshot, expansion_weight=0.5)
+    assert prepared.lexical_text == "Aufgaben ASD"
+    assert "Allgemeiner Sozialer Dienst" in prepared.text  # what the dense side embeds
+    assert prepared.extra_terms and set(prepared.extra_terms.values()) == {0.5}
+    assert "aufgab" not in prepared.extra_terms  # a typed word keeps its own weight of 1
+    assert snapshot.search(prepared.lexical_text, 2, extra_terms=prepared.extra_terms)[0][0] == "c1"
