@@ -13,6 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from evals.grounding_eval import grounding_html
 from evals.report_html_parts import bench_section, misses_section
 from evals.report_plots import png_data_uri, retrieval_chart
 from evals.report_text import (
@@ -297,4 +298,5 @@ _DETAILS = {
     "policy": _policy,
     "injections": _injections,
     "gate": _gate,
+    "grounding": grounding_html,
 }

@@ -76,16 +76,16 @@ class LexicalSnapshot:
     @classmethod
     def build(
         cls,
-        entries: Iterable[LexicalEntry],
+        entries: Iterable[LexicalEntry | tuple[str, str]],
         version: int,
         generation: str = "",
         fields: Sequence[Field] = FIELDS,
     ) -> LexicalSnapshot:
-        """Index the entries as of catalog `version`."""
-        entries = list(entries)
+        """Index the entries as of catalog `version`; a `(chunk_id, text)` pair is a body-only entry."""
+        listed = [e if isinstance(e, LexicalEntry) else LexicalEntry(*e) for e in entries]
         analysed: dict[str, list[str]] = {}  # text -> words; a document's title repeats in every chunk
         per_field: dict[str, list[list[str]]] = {spec.name: [] for spec in fields}
-        for entry in entries:
+        for entry in listed:
             for spec in fields:
                 text = entry.field(spec.name)
                 found = analysed.get(text)
@@ -108,8 +108,8 @@ class LexicalSnapshot:
                 if key not in stemmed:
                     stemmed[key] = _stems_with_parts(word_list, vocabulary, splits)
                 tokens[name].append(stemmed[key])
-        matrix = ImpactMatrix.build(fields, tokens) if entries else None
-        ids = tuple(entry.chunk_id for entry in entries)
+        matrix = ImpactMatrix.build(fields, tokens) if listed else None
+        ids = tuple(entry.chunk_id for entry in listed)
         return cls(version, ids, matrix, vocabulary, MappingProxyType(splits), generation)
 
     @property

@@ -40,7 +40,7 @@ FORMAT = "bm25f-1:" + hashlib.sha256(repr(FIELDS).encode()).hexdigest()[:12]
 _LOAD_ATTEMPTS = 5
 
 # What a rebuild indexes: the catalog version and its chunks' fields, read under the lock.
-EntrySource = Callable[[], tuple[int, Iterable[LexicalEntry]]]
+EntrySource = Callable[[], tuple[int, Iterable[LexicalEntry | tuple[str, str]]]]
 
 
 class LexicalIndex:
