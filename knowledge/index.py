@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from knowledge.catalog import Catalog
 from knowledge.checkpoints import checkpoint
 from knowledge.embedders import Embedder, make_embedder
+from knowledge.lexical import LexicalEntry
 from knowledge.lexical_store import LexicalIndex
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.search import HybridSearcher, SearchFilter
@@ -220,13 +221,20 @@ class KnowledgeIndex:
         """Build the lexical snapshot of the catalog as it is now and swap it in (every process sees it)."""
         self.lexical.rebuild(self._lexical_entries)
 
-    def _lexical_entries(self) -> tuple[int, list[tuple[str, str]]]:
-        """The catalog version with its chunk texts, read so that both belong to the same commit."""
+    def _lexical_entries(self) -> tuple[int, list[LexicalEntry]]:
+        """The catalog version with its chunks' fields, read so that both belong to the same commit."""
         while True:
             version = self.catalog.version
-            titles = {d.id: d.title for d in self.catalog.documents()}
+            documents = {d.id: d for d in self.catalog.documents()}
             entries = [
-                (chunk.id, chunk.context_text(titles.get(chunk.document_id, "")))
+                LexicalEntry(
+                    chunk.id,
+                    chunk.text,
+                    paragraph_title=(chunk.section or "") if chunk.paragraph else "",
+                    heading="" if chunk.paragraph else (chunk.section or ""),
+                    chapter=chunk.chapter or "",
+                    **_title_field(documents.get(chunk.document_id)),
+                )
                 for chunk in self.catalog.all_chunks()
             ]
             # Every write transaction bumps the version: unchanged means no commit came in between.
@@ -279,16 +287,17 @@ class KnowledgeIndex:
         return hits
 
     def query_tokens(self, text: str) -> list[str]:
-        """The lexical tokens of `text` (stems and compound parts), as the current index analyses them."""
-        return self.lexical.current().query_tokens(text)
+        """The lexical tokens of `text` (respelled; stems and compound parts), as the index analyses them
+        (the snapshot the last search used)."""
+        return self.lexical.latest().query_tokens(text)
 
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf per token in the current index; a token the index never saw gets the highest weight."""
-        return self.lexical.current().idf(tokens)
+        return self.lexical.latest().idf(tokens)
 
     def knows(self, token: str) -> bool:
         """Whether the current lexical index holds `token` (one of `query_tokens`' results)."""
-        return self.lexical.current().knows(token)
+        return self.lexical.latest().knows(token)
 
     def vocabulary(self) -> frozenset[str]:
         """Every word the indexed documents use, lower-cased (for the assistant's storage filter)."""
@@ -319,3 +328,12 @@ class KnowledgeIndex:
             index_version=self.catalog.version,
             by_type=by_type,
         )
+
+
+def _title_field(document: Document | None) -> dict[str, str]:
+    """A law's (or bylaw's) name goes to the lexical field `law`, any other title to `title`."""
+    if document is None:
+        return {}
+    if document.law or document.type in (DocumentType.LAW, DocumentType.BYLAW):
+        return {"law": " ".join(filter(None, (document.title, document.law)))}
+    return {"title": document.title}

@@ -1,4 +1,4 @@
-"""The lexical index as one immutable snapshot: BM25 (bm25s) over German stems and compound parts.
+"""The lexical index as one immutable snapshot: BM25F over German stems and compound parts.
 
 A snapshot is built whole (`LexicalSnapshot.build`) or loaded whole (`knowledge.lexical_store`) and
 never changed afterwards; a search takes one snapshot and uses only it, so a rebuild that swaps in
@@ -7,37 +7,64 @@ the next snapshot can never pair the scores of one index with the chunk ids of a
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-import bm25s
 import numpy as np
 
-from knowledge.text.german import compound_parts, stems, words
-
-log = logging.getLogger(__name__)
+from knowledge.bm25f import Field, ImpactMatrix
+from knowledge.text.german import STOPWORDS, compound_parts, stems, words
+from knowledge.text.spelling import correct_typos, respell
+from knowledge.text.wordlist import GermanWordlist
 
 _MIN_VOCAB_WORD = 4
 _MIN_COMPOUND = 8  # compound_parts never splits a shorter word
 
-# bm25s sets its own logger to DEBUG on import, which would print every index build.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+# Field weights and length normalisation, tuned on the dev split of the corpus and knowledge
+# questions (`python -m evals run --retrieval-only`; see README "Suche"). The § title says what a
+# passage is about in the law's own words, a prose heading less reliably ("Was sich geändert hat");
+# a law's name only says which law (every § repeats it), a press release's or paper's title names
+# its topic; chapter headings are broad ("Zweites Kapitel – Leistungen der Jugendhilfe").
+FIELDS: tuple[Field, ...] = (
+    Field("body", 1.0, 0.5),
+    Field("paragraph_title", 3.0, 0.3),
+    Field("heading", 2.0, 0.3),
+    Field("chapter", 0.3, 0.3),
+    Field("law", 0.5, 0.3),
+    Field("title", 2.0, 0.3),
+)
+
+
+@dataclass(frozen=True)
+class LexicalEntry:
+    """What the lexical index reads of one chunk, field by field."""
+
+    chunk_id: str
+    body: str
+    paragraph_title: str = ""  # of a § in a law or bylaw: "§ 8a Schutzauftrag bei Kindeswohlgefährdung"
+    heading: str = ""  # of a prose section: "Was sich geändert hat"
+    chapter: str = ""  # the headings above it
+    law: str = ""  # of a law or bylaw: its title and abbreviation ("Jugendschutzgesetz JuSchG")
+    title: str = ""  # of any other document: its title
+
+    def field(self, name: str) -> str:
+        return str(getattr(self, name))
 
 
 @dataclass(frozen=True, eq=False)
 class LexicalSnapshot:
-    """BM25 over chunk texts as of one catalog `version`; `generation` names its directory on disk.
+    """BM25F over chunks as of one catalog `version`; `generation` names its directory on disk.
 
-    >>> snapshot = LexicalSnapshot.build([("c1", "Schutzauftrag bei Kindeswohlgefährdung")], version=1)
+    >>> snapshot = LexicalSnapshot.build([LexicalEntry("c1", "Schutzauftrag bei Kindeswohlgefährdung")], 1)
     >>> snapshot.search("Gefährdung", k=1)[0][0]
     'c1'
     """
 
     version: int | None
     chunk_ids: tuple[str, ...]
-    retriever: bm25s.BM25 | None
+    matrix: ImpactMatrix | None
     vocabulary: frozenset[str]  # lower-cased corpus words (≥ 4 letters): the compound splitter's lexicon
     splits: Mapping[str, tuple[str, ...]]  # corpus word -> its compound parts (only words that split)
     generation: str = ""
@@ -47,45 +74,71 @@ class LexicalSnapshot:
         return cls(None, (), None, frozenset(), MappingProxyType({}))
 
     @classmethod
-    def build(cls, entries: Iterable[tuple[str, str]], version: int, generation: str = "") -> LexicalSnapshot:
-        """Index `(chunk_id, text)` pairs as of catalog `version`."""
-        ids: list[str] = []
-        tokenised: list[list[str]] = []
-        for chunk_id, text in entries:
-            ids.append(chunk_id)
-            tokenised.append(words(text))
-        vocabulary = frozenset(w for ws in tokenised for w in ws if len(w) >= _MIN_VOCAB_WORD)
+    def build(
+        cls,
+        entries: Iterable[LexicalEntry | tuple[str, str]],
+        version: int,
+        generation: str = "",
+        fields: Sequence[Field] = FIELDS,
+    ) -> LexicalSnapshot:
+        """Index the entries as of catalog `version`; a `(chunk_id, text)` pair is a body-only entry."""
+        listed = [e if isinstance(e, LexicalEntry) else LexicalEntry(*e) for e in entries]
+        analysed: dict[str, list[str]] = {}  # text -> words; a document's title repeats in every chunk
+        per_field: dict[str, list[list[str]]] = {spec.name: [] for spec in fields}
+        for entry in listed:
+            for spec in fields:
+                text = entry.field(spec.name)
+                found = analysed.get(text)
+                if found is None:
+                    found = analysed[text] = words(text)
+                per_field[spec.name].append(found)
+        vocabulary = frozenset(w for ws in analysed.values() for w in ws if len(w) >= _MIN_VOCAB_WORD)
         splits: dict[str, tuple[str, ...]] = {}
         for word in vocabulary:
             if len(word) >= _MIN_COMPOUND:
                 parts = compound_parts(word, vocabulary)
                 if len(parts) > 1:
                     splits[word] = tuple(parts)
-        retriever = None
-        if ids:
-            # b=0.5 (less length normalisation than the usual 0.75): long legal paragraphs are not
-            # less relevant for being long; measured neutral on the corpus, better on knowledge/.
-            retriever = bm25s.BM25(b=0.5)
-            corpus_tokens = [_stems_with_parts(ws, vocabulary, splits) for ws in tokenised]
-            retriever.index(corpus_tokens, show_progress=False)
-        return cls(version, tuple(ids), retriever, vocabulary, MappingProxyType(splits), generation)
+        tokens: dict[str, list[list[str]]] = {}
+        stemmed: dict[int, list[str]] = {}  # by id of the words list: each distinct text stemmed once
+        for name, word_lists in per_field.items():
+            tokens[name] = []
+            for word_list in word_lists:
+                key = id(word_list)
+                if key not in stemmed:
+                    stemmed[key] = _stems_with_parts(word_list, vocabulary, splits)
+                tokens[name].append(stemmed[key])
+        matrix = ImpactMatrix.build(fields, tokens) if listed else None
+        ids = tuple(entry.chunk_id for entry in listed)
+        return cls(version, ids, matrix, vocabulary, MappingProxyType(splits), generation)
 
     @property
     def size(self) -> int:
         return len(self.chunk_ids)
 
-    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """Top `k` `(chunk_id, bm25 score)`; `allowed` is a 0/1 mask over `chunk_ids`."""
-        if self.retriever is None or not self.chunk_ids:
+    def search(
+        self,
+        query: str,
+        k: int,
+        allowed: np.ndarray | None = None,
+        extra_terms: Mapping[str, float] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Top `k` `(chunk_id, score)`; `allowed` is a 0/1 mask over `chunk_ids`; `extra_terms` are
+        further tokens with their own weight (synonyms), added to the query's own."""
+        if self.matrix is None or not self.chunk_ids:
             return []
         if allowed is not None and allowed.shape != (len(self.chunk_ids),):
             raise ValueError(f"Maske für {allowed.shape} Einträge, Index hat {len(self.chunk_ids)}")
-        known = [t for t in self.query_tokens(query) if t in self.retriever.vocab_dict]
-        if not known:
-            return []
-        scores = self.retriever.get_scores(known, weight_mask=allowed)
-        # Most chunks score 0; ranking only the others avoids bm25s' argpartition over the whole
-        # index, which is pathologically slow on mostly-zero arrays (13 ms at 100k chunks).
+        weighted: dict[str, float] = {}
+        for token in self.query_tokens(query):
+            weighted[token] = weighted.get(token, 0.0) + 1.0  # a repeated word counts again
+        for token, weight in (extra_terms or {}).items():
+            weighted.setdefault(token, weight)
+        scores = self.matrix.scores(weighted)
+        if allowed is not None:
+            scores *= allowed
+        # Most chunks score 0; ranking only the others avoids an argpartition over the whole index,
+        # which is pathologically slow on mostly-zero arrays (13 ms at 100k chunks).
         candidates = np.flatnonzero(scores > 0)
         if candidates.size > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
@@ -95,23 +148,66 @@ class LexicalSnapshot:
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf per token; tokens the corpus never uses get the highest idf (they are the most
         telling sign that a question is about something the knowledge base does not cover)."""
-        if self.retriever is None:
+        if self.matrix is None:
             return dict.fromkeys(tokens, 0.0)
-        total = float(self.retriever.scores["num_docs"])
-        indptr = self.retriever.scores["indptr"]
-        vocab = self.retriever.vocab_dict
+        total = float(self.matrix.num_docs)
         result: dict[str, float] = {}
         for token in tokens:
-            token_id = vocab.get(token)
-            frequency = 0.0 if token_id is None else float(indptr[token_id + 1] - indptr[token_id])
+            frequency = float(self.matrix.document_frequency(token))
             result[token] = float(np.log(1.0 + (total - frequency + 0.5) / (frequency + 0.5)))
         return result
 
     def knows(self, token: str) -> bool:
-        return self.retriever is not None and token in self.retriever.vocab_dict
+        return self.matrix is not None and token in self.matrix.vocab
+
+    def knows_word(self, word: str, *, inflected: bool = True) -> bool:
+        """A lower-cased word the corpus uses as written, or a compound of such; with `inflected`
+        also any word of the same stem ("jähriges" when the corpus has "jährigen")."""
+        if word in self.vocabulary or (inflected and self.knows(stems([word])[0])):
+            return True
+        return len(word) >= _MIN_COMPOUND and len(compound_parts(word, self.vocabulary)) > 1
+
+    def normalise(self, query: str) -> str:
+        """The query with ae/oe/ue/ss spellings of words the corpus writes with umlauts or ß respelled,
+        and words one typo away from a corpus word corrected to it, when they are neither corpus
+        words nor German words (`knowledge.text.wordlist`).
+
+        As typed, a word counts as known only in its written form: the stemmer already maps
+        "gefaehrdung" and "gefährdung" to one stem, but compound splitting and the dense side
+        see the letters.
+        """
+        if not self.vocabulary or all(w in self.vocabulary for w in _candidates(query)):
+            return query  # the common case (and every passage sentence): nothing to change
+        german = GermanWordlist.load()
+
+        def as_typed(word: str) -> bool:
+            return self.knows_word(word, inflected=False) or word in german
+
+        def spelt_right(word: str) -> bool:
+            return self.knows_word(word) or word in german  # "Ferien" is no misspelt "freien"
+
+        respelled = respell(query, as_typed, self.knows_word)
+        if not len(german):
+            return respelled  # without the word list every word the corpus lacks would look like a typo
+        return correct_typos(respelled, spelt_right, self.vocabulary, self._word_frequency, STOPWORDS)
+
+    def knows_word_or_german(self, word: str) -> bool:
+        """A corpus word (see `knows_word`) or any word of the German word list."""
+        return self.knows_word(word) or word in GermanWordlist.load()
+
+    def _word_frequency(self, word: str) -> float:
+        return 0.0 if self.matrix is None else float(self.matrix.document_frequency(stems([word])[0]))
 
     def query_tokens(self, query: str) -> list[str]:
-        return _stems_with_parts(words(query), self.vocabulary, self.splits)
+        return _stems_with_parts(words(self.normalise(query)), self.vocabulary, self.splits)
+
+
+_LETTERS = re.compile(r"[^\W\d_]{4,}")
+
+
+def _candidates(text: str) -> list[str]:
+    """The lower-cased words respelling or typo correction might change (stop words excluded)."""
+    return [w for w in _LETTERS.findall(text.lower()) if w not in STOPWORDS]
 
 
 def _stems_with_parts(

@@ -2,7 +2,7 @@
 
 Layout under `index/lexical/`:
 
-- `g<version>-<random>/` one generation: bm25 arrays, chunk ids, vocabulary, compound splits, version.
+- `g<version>-<random>/` one generation: BM25F arrays, chunk ids, vocabulary, compound splits, version.
   Written completely in a staging directory, renamed into place, then never changed.
 - `CURRENT` names the published generation; replaced atomically (`os.replace`) after the generation
   is complete, so a reader in any process loads either the old or the new generation, never half.
@@ -16,6 +16,7 @@ can still load what it named; older ones are removed by the next writer.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import logging
 import secrets
@@ -26,17 +27,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 
-import bm25s
-
-from knowledge.lexical import LexicalSnapshot
+from knowledge.bm25f import ImpactMatrix
+from knowledge.lexical import FIELDS, LexicalEntry, LexicalSnapshot
 
 log = logging.getLogger(__name__)
 
 _POINTER = "CURRENT"
+# The on-disk format of a generation, with the field weights baked into its scores; another one
+# (older code, other weights) reads as "no index", which the KnowledgeIndex rebuilds when it opens
+# (`lexical_is_stale`).
+FORMAT = "bm25f-1:" + hashlib.sha256(repr(FIELDS).encode()).hexdigest()[:12]
 _LOAD_ATTEMPTS = 5
 
-# What a rebuild indexes: the catalog version and its `(chunk_id, text)` pairs, read under the lock.
-EntrySource = Callable[[], tuple[int, Iterable[tuple[str, str]]]]
+# What a rebuild indexes: the catalog version and its chunks' fields, read under the lock.
+EntrySource = Callable[[], tuple[int, Iterable[LexicalEntry | tuple[str, str]]]]
 
 
 class LexicalIndex:
@@ -66,6 +70,8 @@ class LexicalIndex:
                 if generation == self._snapshot.generation:
                     break
                 try:
+                    if _format_of(self.directory / generation) not in {FORMAT, ""}:
+                        break  # written by other code: not ours to read, rebuilt when opened
                     self._snapshot = _load(self.directory / generation)  # one assignment: the swap
                     break
                 except FileNotFoundError:
@@ -77,7 +83,7 @@ class LexicalIndex:
 
     def on_disk_version(self) -> int | None:
         generation = _read_pointer(self.directory)
-        if not generation:
+        if not generation or _format_of(self.directory / generation) != FORMAT:
             return None
         try:
             return int((self.directory / generation / "version").read_text(encoding="utf-8"))
@@ -100,19 +106,24 @@ class LexicalIndex:
                 self._snapshot = snapshot
             return snapshot
 
+    def latest(self) -> LexicalSnapshot:
+        """The snapshot last loaded or built here, without looking at the disk: for analysing text
+        right after a search (which looked), thousands of times per answer."""
+        return self._snapshot
+
     # Compatibility for callers that ask the index instead of a snapshot they hold.
     @property
     def size(self) -> int:
         return self.current().size
 
     def query_tokens(self, query: str) -> list[str]:
-        return self.current().query_tokens(query)
+        return self.latest().query_tokens(query)
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
-        return self.current().idf(tokens)
+        return self.latest().idf(tokens)
 
     def knows(self, token: str) -> bool:
-        return self.current().knows(token)
+        return self.latest().knows(token)
 
     @contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -153,9 +164,17 @@ def _read_pointer(directory: Path) -> str:
         return ""
 
 
+def _format_of(directory: Path) -> str:
+    try:
+        return (directory / "format").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return "bm25s" if directory.is_dir() else ""
+
+
 def _save(snapshot: LexicalSnapshot, directory: Path) -> None:
-    if snapshot.retriever is not None:
-        snapshot.retriever.save(str(directory / "bm25"), show_progress=False)
+    (directory / "format").write_text(FORMAT, encoding="utf-8")
+    if snapshot.matrix is not None:
+        snapshot.matrix.save(directory / "bm25f")
     (directory / "chunk_ids.json").write_text(json.dumps(list(snapshot.chunk_ids)), encoding="utf-8")
     vocabulary = json.dumps(sorted(snapshot.vocabulary), ensure_ascii=False)
     (directory / "vocabulary.json").write_text(vocabulary, encoding="utf-8")
@@ -171,10 +190,5 @@ def _load(directory: Path) -> LexicalSnapshot:
     vocabulary = frozenset(json.loads((directory / "vocabulary.json").read_text(encoding="utf-8")))
     raw_splits = json.loads((directory / "splits.json").read_text(encoding="utf-8"))
     splits = MappingProxyType({word: tuple(parts) for word, parts in raw_splits.items()})
-    bm25_dir = directory / "bm25"
-    retriever = None
-    if chunk_ids:
-        if not bm25_dir.is_dir():
-            raise FileNotFoundError(bm25_dir)
-        retriever = bm25s.BM25.load(str(bm25_dir), show_progress=False, verbosity=0)
-    return LexicalSnapshot(version, chunk_ids, retriever, vocabulary, splits, directory.name)
+    matrix = ImpactMatrix.load(directory / "bm25f") if chunk_ids else None
+    return LexicalSnapshot(version, chunk_ids, matrix, vocabulary, splits, directory.name)

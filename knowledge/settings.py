@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     # Search
     search_candidates: int = Field(default=50, ge=5, le=1000)
     superseded_weight: float = Field(default=0.35, ge=0.0, le=1.0)
+    # General German synonyms (OpenThesaurus, Debian mythes-de) as extra lexical terms at this weight
+    # (a typed word counts 1). Off by default: measured no better on the dev split (README "Suche").
+    # Lexical weight of the terms abbreviations and everyday words expand to (a typed word counts 1).
+    search_expansion_weight: float = Field(default=1.0, ge=0.0, le=1.0)
+    search_general_synonyms: bool = False
+    search_synonym_weight: float = Field(default=0.3, ge=0.0, le=1.0)
+    openthesaurus_path: Path = Path("/usr/share/mythes/th_de_DE_v2.dat")
 
     # Answer log and accounts
     database_url: str | None = None

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.index import KnowledgeIndex
+from knowledge.lexical_store import FORMAT
 from knowledge.search_health import SearchHealth
 from knowledge.settings import Settings
 
@@ -36,6 +37,7 @@ def test_a_failing_search_is_recorded_and_still_raised(settings: Settings) -> No
     (settings.index_dir / "lexical").mkdir(parents=True, exist_ok=True)
     broken = settings.index_dir / "lexical" / "g7-kaputt"
     broken.mkdir()
+    (broken / "format").write_text(FORMAT, encoding="utf-8")
     (broken / "version").write_text("7", encoding="utf-8")
     (settings.index_dir / "lexical" / "CURRENT").write_text(broken.name, encoding="utf-8")
     with pytest.raises(FileNotFoundError):

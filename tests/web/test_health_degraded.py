@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from knowledge.lexical_store import FORMAT
 from tests.web.conftest import WebClient, make_web_settings, sse_events, start_server
 
 
@@ -23,6 +24,7 @@ def test_health_reports_degraded_while_searches_fail(indexed_corpus_dir: Path, t
         good = (lexical / "CURRENT").read_text(encoding="utf-8")
         broken = lexical / "g999-kaputt"
         broken.mkdir()
+        (broken / "format").write_text(FORMAT, encoding="utf-8")
         (broken / "version").write_text("999", encoding="utf-8")
         (broken / "chunk_ids.json").write_text("kein JSON", encoding="utf-8")
         (lexical / "CURRENT").write_text(broken.name, encoding="utf-8")

@@ -1,0 +1,85 @@
+"""From what a colleague typed to what the search looks for.
+
+1. Respelling: "Kindeswohlgefaehrdung" → "Kindeswohlgefährdung" where the corpus writes it so.
+2. Expansion: office abbreviations (`text/abbreviations.yaml`) and everyday words (`text/thesaurus.py`)
+   bring the words of the law along ("ASD" → "Allgemeiner Sozialer Dienst").
+3. General synonyms (OpenThesaurus), when switched on: further lexical terms at a lower weight than
+   the words typed, and only those the corpus uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from knowledge.lexical import LexicalSnapshot
+from knowledge.text.german import stems, words
+from knowledge.text.openthesaurus import OpenThesaurus
+from knowledge.text.references import References, parse_references
+from knowledge.text.thesaurus import additions
+
+_MAX_SYNONYMS = 6  # per query word, in OpenThesaurus' order
+_INFLECTIONS = ("en", "er", "es", "n", "e", "s")  # tried off the end when the word itself is no entry
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    text: str  # respelled and expanded: what the dense side embeds
+    lexical_text: str  # respelled: what the lexical side analyses at full weight
+    references: References
+    extra_terms: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def prepare(
+    query: str,
+    lexical: LexicalSnapshot,
+    thesaurus: OpenThesaurus | None = None,
+    synonym_weight: float = 0.0,
+    expansion_weight: float = 1.0,
+) -> PreparedQuery:
+    """Respell, expand; the expansions' lexical tokens count `expansion_weight` each, general
+    synonyms `synonym_weight` (a word typed counts 1)."""
+    respelled = lexical.normalise(query)
+    added = additions(respelled, lexical.knows_word_or_german if lexical.vocabulary else None)
+    text = f"{respelled} ({' '.join(added)})" if added else respelled
+    own = set(lexical.query_tokens(respelled))
+    extra: dict[str, float] = {}
+    if thesaurus is not None and synonym_weight > 0:
+        extra.update(general_synonyms(text, lexical, thesaurus, synonym_weight))
+    for token in lexical.query_tokens(" ".join(added)):
+        if token not in own:
+            extra[token] = max(extra.get(token, 0.0), expansion_weight)
+    return PreparedQuery(text, respelled, parse_references(respelled), MappingProxyType(extra))
+
+
+def general_synonyms(
+    text: str, lexical: LexicalSnapshot, thesaurus: OpenThesaurus, weight: float
+) -> Mapping[str, float]:
+    """Stems of the synonyms of the words in `text` that the corpus knows, each at `weight`."""
+    own = set(lexical.query_tokens(text))
+    extra: dict[str, float] = {}
+    for word in dict.fromkeys(words(text)):
+        entry = _entry_of(word, thesaurus)
+        if entry is None:
+            continue
+        synonyms = [s for s in thesaurus.synonyms(entry) if lexical.knows_word(s)][:_MAX_SYNONYMS]
+        # The synonym's own stem only: its compound parts would add senses of their own
+        # ("Berichterstattung" is no "Erstattung").
+        for token in stems(synonyms):
+            if token not in own and lexical.knows(token):
+                extra[token] = weight
+    return MappingProxyType(extra)
+
+
+def _entry_of(word: str, thesaurus: OpenThesaurus) -> str | None:
+    """The thesaurus entry of an inflected word ("kinder" → "kind"), if there is one."""
+    if len(word) < 4:
+        return None
+    if word in thesaurus:
+        return word
+    for ending in _INFLECTIONS:
+        base = word[: -len(ending)]
+        if word.endswith(ending) and len(base) >= 4 and base in thesaurus:
+            return base
+    return None
