@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answering.emergency import emergency_passages
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
+from assistant.answering.passages import Passage, select_passages
 from assistant.gate import CaseDataGate
 from assistant.log import AnswerLog, LogEntry, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
@@ -128,7 +130,8 @@ class Assistant:
             answer.notices.append(Notice(NoticeKind.REDACTED, REDACTED_TEXT))
         answer.question_for_log = question
 
-        if describes_acute_danger(question):
+        emergency = describes_acute_danger(question)
+        if emergency:
             answer.rules.append(Rule.EMERGENCY.value)
             answer.notices.insert(0, Notice(NoticeKind.EMERGENCY, EMERGENCY_TEXT))
         if asks_for_case_decision(question):
@@ -143,11 +146,14 @@ class Assistant:
         answer.retrieved = [
             RetrievedPassage(h.chunk.id, h.document.id, h.chunk.section, round(h.score, 4)) for h in hits
         ]
-        evidence = assess(self.index, query, hits)
-        if evidence.is_weak:
+        passages = select_passages(self.index, query, hits)
+        if emergency:
+            # The notice is never left alone: the rules for acting on acute danger always follow.
+            passages = emergency_passages(self.index, query, passages)
+        elif assess(self.index, query, hits, passages).is_weak:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
-        yield from self._answer(answer, query, hits)
+        yield from self._answer(answer, query, hits, passages)
         if not answer.citations:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
@@ -207,7 +213,9 @@ class Assistant:
         # The new question is named twice so that its terms outweigh those carried over.
         return f"{question} {previous[-1].question} {question}"
 
-    def _answer(self, answer: Answer, query: str, hits: list[Hit]) -> Iterator[AnswerEvent]:
+    def _answer(
+        self, answer: Answer, query: str, hits: list[Hit], passages: list[Passage]
+    ) -> Iterator[AnswerEvent]:
         if self._llm is not None:
             from assistant.answering.llm import LlmFailure
 
@@ -233,7 +241,7 @@ class Assistant:
             answer.mode = "builtin"
             answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, LLM_FALLBACK_TEXT))
             yield AnswerEvent("notice", {"kind": NoticeKind.LLM_FALLBACK.value, "text": LLM_FALLBACK_TEXT})
-        extracted = extract_answer(self.index, query, hits)
+        extracted = extract_answer(self.index, query, hits, passages)
         if extracted is None:
             return
         if extracted.skipped_injections:

@@ -63,6 +63,7 @@ class KnowledgeIndex:
             self.rebuild_lexical()
         self._searcher = HybridSearcher(self)
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
+        self._documents: tuple[int, list[Document]] | None = None
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
@@ -181,6 +182,44 @@ class KnowledgeIndex:
     ) -> list[Hit]:
         search_filter = SearchFilter(tuple(types or ()), date_from, date_to, include_superseded)
         return self._searcher.search(query, k, search_filter)
+
+    def query_tokens(self, text: str) -> list[str]:
+        """The lexical tokens of `text` (German stems and compound parts), as search sees them."""
+        return self.lexical.query_tokens(text)
+
+    def term_weights(self, tokens: list[str]) -> dict[str, float]:
+        """How telling each token is (BM25 idf); tokens the index never uses weigh most."""
+        return self.lexical.idf(tokens)
+
+    def knows(self, token: str) -> bool:
+        """Whether any indexed chunk uses `token`."""
+        return self.lexical.knows(token)
+
+    def paragraph_chunks(
+        self, law: str, paragraph: str, *, current: bool = True
+    ) -> tuple[Document, list[Chunk]] | None:
+        """The chunks of "§ n" of `law` in its current version (`current=False`: the latest older
+        version that holds it), with that version; None when no such version holds the §."""
+        if paragraph not in self.known_paragraphs().get(law, frozenset()):
+            return None
+        versions = [v for v in self.catalog.versions_of(law) if (v.superseded_by is None) == current]
+        versions.sort(key=lambda v: (v.version_state or date.min, v.id), reverse=True)
+        for version in versions:
+            chunks = self.catalog.paragraph_chunks(version.id, paragraph)
+            if chunks:
+                return version, chunks
+        return None
+
+    def documents(self) -> list[Document]:
+        """Every indexed document (cached per index version)."""
+        version = self.catalog.version
+        if self._documents is None or self._documents[0] != version:
+            self._documents = (version, self.catalog.documents())
+        return self._documents[1]
+
+    def document_paragraph(self, document_id: str, paragraph: str) -> list[Chunk]:
+        """The chunks of "§ n" in one document, in their order."""
+        return self.catalog.paragraph_chunks(document_id, paragraph)
 
     def known_paragraphs(self) -> dict[str, frozenset[str]]:
         """law -> every "§ n" its indexed versions hold (cached per index version)."""

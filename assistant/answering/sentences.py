@@ -74,26 +74,35 @@ ABBREVIATIONS = frozenset(
 )
 _MONTHS = ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
            "november", "dezember")  # fmt: skip
+_LIST_ITEM = re.compile(r"^(\d{1,2}\.|[a-z]\)|[a-z]{2}\)|[-•◦▪*])\s")
 _CANDIDATE = re.compile(r"[.!?…]+[\"“”»«)]*\s+")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`. A line that ends in a full stop ends a sentence; a line that does not (a
-    list's lead-in "Anspruch hat, wer" or an item "1. …, sowie") continues into the next line, so an
-    enumeration stays one sentence instead of becoming fragments."""
+    """Sentences of `text`. A line that ends in a full stop ends a sentence. A line that does not
+    continues into the next one when it is a list's lead-in or item ("Anspruch hat, wer" / "1. …,
+    sowie" / "a) …") or the next line goes on in lower case; otherwise (a heading, a date line) it
+    stands alone. An enumeration stays one sentence instead of becoming fragments."""
+    lines = [raw.strip() for raw in text.splitlines() if raw.strip()]
     sentences: list[str] = []
     pending = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
+    for position, line in enumerate(lines):
         pending = f"{pending} {line}" if pending else line
-        if re.search(r"[.!?…][\"“”»«)]*$", line):
+        following = lines[position + 1] if position + 1 < len(lines) else ""
+        if re.search(r"[.!?…][\"“”»«)]*$", line) or not _continues(line, following):
             sentences.extend(_split_line(pending))
             pending = ""
     if pending:
         sentences.extend(_split_line(pending))
     return sentences
+
+
+def _continues(line: str, following: str) -> bool:
+    if not following:
+        return False
+    if _LIST_ITEM.match(following) or following[:1].islower():
+        return True
+    return bool(re.search(r"([,;:–-]|\b(und|oder|sowie|wer|wenn|dass|ob|die|der|des|von|zu|mit))$", line))
 
 
 def _split_line(line: str) -> list[str]:

@@ -1,0 +1,161 @@
+"""What a question asks about that a passage must actually contain: a place ("in Unna", "NRW"), an
+amount ("Wie hoch …"), a date ("Wann findet … statt"), an office or contact ("Wer ist … zuständig").
+
+A passage that shares the question's other words but not the asked-about entity answers another
+question: § 39 SGB VIII says how Pflegegeld is set, not what it is in NRW. These are evidence
+features for abstaining (`evidence`), not rules of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from knowledge.index import KnowledgeIndex
+
+# The Länder with the abbreviations colleagues use; a federal law says nothing particular about them.
+_LAENDER: dict[str, tuple[str, ...]] = {
+    "baden-württemberg": ("bw", "ba-wü"),
+    "bayern": ("by",),
+    "berlin": (),
+    "brandenburg": (),
+    "bremen": (),
+    "hamburg": (),
+    "hessen": (),
+    "mecklenburg-vorpommern": ("mv", "m-v"),
+    "niedersachsen": ("nds",),
+    "nordrhein-westfalen": ("nrw",),
+    "rheinland-pfalz": ("rlp",),
+    "saarland": (),
+    "sachsen": (),
+    "sachsen-anhalt": ("lsa",),
+    "schleswig-holstein": ("sh",),
+    "thüringen": (),
+}
+_ALIASES = {alias: name for name, aliases in _LAENDER.items() for alias in (name, *aliases)}
+_LAND = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_NAME = r"([A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*)"
+# "Jugendamt Unna", "im Kreis Unna", "Landkreis Göppingen", "Stadt Norderstedt".
+_AFTER_PLACE_NOUN = re.compile(
+    r"\b(?:Kreis(?:es)?|Landkreis(?:es)?|Stadt|Gemeinde|Jugendamt(?:s|es)?|Kreisjugendamt(?:s|es)?|"
+    r"Stadtjugendamt(?:s|es)?|Landratsamt(?:s|es)?|Bezirk|Bezirksamt)\s+" + _NAME
+)
+_AMOUNT_ASKED = re.compile(
+    r"\bwie\s+(hoch|viel|viele|teuer|lange)\b|\bhöhe\s+(de[sr]|von)\b|\bwelche[rn]?\s+betrag\b|"
+    r"\bwie\s+groß\b|\bwie\s+oft\b|\bab\s+welche[mr]\s+(betrag|einkommen)\b",
+    re.IGNORECASE,
+)
+# A number in the text once its legal references ("§ 39 Absatz 2 Nummer 2 bis 4", "(5)") are removed.
+_AMOUNT = re.compile(
+    r"\b\d[\d.,]*\b|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zehn|\w+zig|hundert|"
+    r"tausend|hälfte|drittel|viertel|prozent|euro)\b|€|%",
+    re.IGNORECASE,
+)
+_LEGAL_NUMBER = re.compile(
+    r"(§§?|Abs\.|Absatz|Absatzes|Absätze[n]?|Satz|Sätze|Nr\.|Nummer[n]?|Art\.|Artikel|Buchstabe[n]?)\s*\d+[a-z]?"
+    r"(\s*(,|und|oder|bis|-|–)\s*\d+[a-z]?)*|\(\d+[a-z]?\)"
+)
+_DATE_ASKED = re.compile(
+    r"\ban welchem (tag|datum)\b|\bwelche[sn]? (datum|termin)\b|\bin welchem jahr\b|"
+    r"\bwann\s+(fand|findet|finden|fanden|startet|startete|begann|tagt|tagte|erscheint|erschien|"
+    r"öffnet|eröffnet|eröffnete|war|waren|wurde|wurden)\b|\bwann\b.{0,90}\b(statt|eröffnet|gegründet|"
+    r"veröffentlicht|beschlossen|vorgestellt)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s?\d{1,2}\.\s?(\d{2}|\d{4})\b|\b\d{1,2}\.\s+(januar|februar|märz|april|mai|juni|juli|"
+    r"august|september|oktober|november|dezember)\b|\b(januar|februar|märz|april|mai|juni|juli|august|"
+    r"september|oktober|november|dezember)\s+\d{4}\b|\b(19|20)\d\d\b|\b\d{1,2}(:\d\d)?\s?uhr\b|"
+    r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b",
+    re.IGNORECASE,
+)
+# Contact details, or who is responsible in a named place ("Wer ist im Jugendamt Unna zuständig?");
+# "Wer ist dafür zuständig?" without a place asks for the legal rule on competence, which laws answer.
+_CONTACT_ASKED = re.compile(
+    r"\b(ansprechpartner\w*|ansprechperson\w*|kontaktdaten|kontaktperson\w*|telefonnummer|"
+    r"e-mail-adresse|sprechzeiten|öffnungszeiten|durchwahl)\b|\bwie\s+erreiche\b",
+    re.IGNORECASE,
+)
+_WHO_IS_RESPONSIBLE = re.compile(r"\bwer\b.{0,60}\b(zuständig|verantwortlich|leitet)\b", re.IGNORECASE)
+_OFFICE = re.compile(
+    r"\b(leiter(in)?|leitung|dezernent(in)?|ansprechpartner\w*|kontakt|tel\.|telefon|fon|e-mail|"
+    r"sprechzeiten|öffnungszeiten)\b|@\w",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class AskedEntities:
+    places: tuple[str, ...] = ()  # lower case; a Land by its full name
+    amount: bool = False
+    date: bool = False
+    office: bool = False
+
+
+def asked_entities(
+    question: str, known_places: Iterable[str] = (), is_unknown_word: Callable[[str], bool] = lambda _w: False
+) -> AskedEntities:
+    """What `question` asks about. `known_places`: the place names of the indexed documents;
+    `is_unknown_word`: whether the knowledge base never uses a word ("Jugendamt Bielefeld")."""
+    places = [_ALIASES[m.group(1).lower()] for m in _LAND.finditer(question)]
+    known = {p.lower() for p in known_places}
+    for match in _AFTER_PLACE_NOUN.finditer(question):
+        name = match.group(1).lower()
+        if name not in _ALIASES and (name in known or is_unknown_word(name)):
+            places.append(name)
+    places += [p for p in known if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", question, re.IGNORECASE)]
+    places = list(dict.fromkeys(places))
+    return AskedEntities(
+        tuple(places),
+        bool(_AMOUNT_ASKED.search(question)),
+        bool(_DATE_ASKED.search(question)),
+        bool(_CONTACT_ASKED.search(question) or (places and _WHO_IS_RESPONSIBLE.search(question))),
+    )
+
+
+def asked_in_index(index: KnowledgeIndex, question: str) -> AskedEntities:
+    """`asked_entities` with the places and the vocabulary of `index`."""
+    places = place_names(d.region for d in index.documents())
+    return asked_entities(
+        question, places, lambda word: not any(index.knows(t) for t in index.query_tokens(word))
+    )
+
+
+def asked_kinds(asked: AskedEntities) -> list[str]:
+    kinds = [("place", bool(asked.places)), ("amount", asked.amount), ("date", asked.date), ("office", asked.office)]
+    return [kind for kind, is_asked in kinds if is_asked]
+
+
+def missing_kinds(asked: AskedEntities, text: str) -> list[str]:
+    """The kinds of asked-about entity `text` does not contain: "place", "amount", "date", "office"."""
+    lowered = text.lower()
+    missing = []
+    if asked.places and not any(_mentions_place(place, lowered) for place in asked.places):
+        missing.append("place")
+    if asked.amount and not _AMOUNT.search(_LEGAL_NUMBER.sub(" ", text)):
+        missing.append("amount")
+    if asked.date and not _DATE.search(_LEGAL_NUMBER.sub(" ", text)):
+        missing.append("date")
+    if asked.office and not _OFFICE.search(text):
+        missing.append("office")
+    return missing
+
+
+def place_names(regions: Iterable[str | None]) -> set[str]:
+    """Place names from documents' regions ("Kreis Unna", "Landkreis Göppingen") for `asked_entities`."""
+    names: set[str] = set()
+    for region in regions:
+        for match in re.finditer(_NAME, region or ""):
+            word = match.group(1)
+            if not re.fullmatch(r"(Kreis|Landkreis|Stadt|Gemeinde|Landschaftsverband|Region|Bezirk)", word):
+                names.add(word.lower())
+    return names
+
+
+def _mentions_place(place: str, lowered: str) -> bool:
+    names = [place, *_LAENDER.get(place, ())]
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) for name in names)

@@ -1,0 +1,136 @@
+"""Fit the abstention model of `assistant.answering.evidence` on the dev split and print it.
+
+    python -m evals.calibrate_answers [--corpus ../shared/corpus] [--knowledge knowledge/documents]
+
+Builds fresh indexes like `python -m evals run` (corpus: press, laws, bylaws; knowledge: the default
+knowledge base), computes the evidence features of every dev question (answerable corpus and
+knowledge questions: "answer"; `abstain_questions.jsonl` over the corpus index: "abstain"), fits an
+L2-regularised logistic regression and prints the weights as Python for `evidence.py`, with dev
+precision and recall. Test questions are only counted, never listed: their failures are not for tuning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.evidence import WEIGHTS, assess
+from assistant.answering.passages import select_passages
+from evals.gold import Question, load_questions
+from ingest.pipeline import IngestPipeline
+from knowledge.index import KnowledgeIndex
+from knowledge.settings import EmbedderMode, make_settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+RETRIEVE_K = 8
+L2 = 0.3
+
+
+@dataclass(frozen=True)
+class Row:
+    question: Question
+    abstain: bool
+    features: dict[str, float] | None  # None: a rule decides (no passage, unknown §)
+    missing: tuple[str, ...] = ()
+
+
+def evidence_rows(index: KnowledgeIndex, questions: list[Question], abstain: bool) -> list[Row]:
+    rows = []
+    for question in questions:
+        hits = index.search(question.question, k=RETRIEVE_K)
+        passages = select_passages(index, question.question, hits)
+        evidence = assess(index, question.question, hits, passages)
+        rule_decides = not evidence.features or evidence.missing_paragraph is not None
+        rows.append(Row(question, abstain, None if rule_decides else evidence.features, evidence.missing_entities))
+    return rows
+
+
+def fit(rows: list[Row]) -> tuple[float, dict[str, float]]:
+    """Logistic regression (Newton steps) on standardised features, returned in raw feature units."""
+    names = list(WEIGHTS)
+    usable = [r for r in rows if r.features is not None]
+    x = np.array([[r.features[n] for n in names] for r in usable if r.features is not None])
+    y = np.array([1.0 if r.abstain else 0.0 for r in usable])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    beta = np.zeros(z.shape[1])
+    penalty = np.diag([0.0] + [L2] * len(names))
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-z @ beta))
+        gradient = z.T @ (p - y) + penalty @ beta
+        hessian = z.T @ (z * (p * (1 - p))[:, None]) + penalty
+        beta -= np.linalg.solve(hessian, gradient)
+    weights = beta[1:] / scale
+    intercept = beta[0] - float(weights @ mean)
+    return float(intercept), {n: float(w) for n, w in zip(names, weights, strict=True)}
+
+
+def scores(rows: list[Row], intercept: float, weights: dict[str, float], threshold: float = 0.5) -> dict[str, float]:
+    predicted = []
+    for row in rows:
+        if row.features is None:
+            predicted.append(True)
+            continue
+        z = intercept + sum(w * row.features[n] for n, w in weights.items())
+        predicted.append(1.0 / (1.0 + np.exp(-z)) >= threshold)
+    tp = sum(p and r.abstain for p, r in zip(predicted, rows, strict=True))
+    fp = sum(p and not r.abstain for p, r in zip(predicted, rows, strict=True))
+    fn = sum(not p and r.abstain for p, r in zip(predicted, rows, strict=True))
+    return {
+        "precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0,
+        "answerable": sum(not r.abstain for r in rows),
+        "abstain": sum(r.abstain for r in rows),
+    }
+
+
+def _index(root: Path, name: str, folders: list[Path]) -> KnowledgeIndex:
+    index = KnowledgeIndex.open(make_settings(data_dir=root / name, embedder=EmbedderMode.HASHING))
+    if index.stats().documents:
+        return index
+    report = IngestPipeline(index).add([f for f in folders if f.is_dir()])
+    if report.failed:
+        raise SystemExit(f"Indexieren fehlgeschlagen: {report.failed}")
+    return index
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Enthaltungsmodell auf dem Dev-Split anpassen.")
+    parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpus")
+    parser.add_argument("--knowledge", type=Path, default=PROJECT / "knowledge" / "documents")
+    parser.add_argument("--show-dev", action="store_true", help="Dev-Fragen mit Merkmalen ausgeben.")
+    parser.add_argument("--indexes", type=Path, help="Vorhandene Indizes (DIR/corpus, DIR/knowledge) nutzen.")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="jha-calibrate-") as tmp:
+        root = args.indexes or Path(tmp)
+        corpus = _index(root, "corpus", [args.corpus / "press", args.corpus / "laws", args.corpus / "bylaws"])
+        knowledge = _index(root, "knowledge", [args.knowledge])
+        rows = (
+            evidence_rows(corpus, load_questions("corpus_questions.jsonl"), abstain=False)
+            + evidence_rows(knowledge, load_questions("knowledge_questions.jsonl"), abstain=False)
+            + evidence_rows(corpus, load_questions("abstain_questions.jsonl"), abstain=True)
+        )
+    dev = [r for r in rows if r.question.split == "dev"]
+    test = [r for r in rows if r.question.split == "test"]
+    intercept, weights = fit(dev)
+    print(f"INTERCEPT = {intercept:.3f}")
+    print("WEIGHTS: dict[str, float] = {")
+    for name, weight in weights.items():
+        print(f'    "{name}": {weight:.3f},')
+    print("}")
+    print("dev ", scores(dev, intercept, weights))
+    print("test", scores(test, intercept, weights))
+    if args.show_dev:
+        for row in dev:
+            shown = {k: round(v, 2) for k, v in (row.features or {}).items()}
+            z = intercept + sum(w * (row.features or {}).get(n, 0.0) for n, w in weights.items())
+            verdict = "RULE" if row.features is None else f"{1 / (1 + np.exp(-z)):.2f}"
+            print(row.question.id, "abstain" if row.abstain else "answer", verdict, shown, row.missing, row.question.question[:70])
+
+
+if __name__ == "__main__":
+    main()
