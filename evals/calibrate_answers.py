@@ -49,9 +49,8 @@ def evidence_rows(index: KnowledgeIndex, questions: list[Question], abstain: boo
     return rows
 
 
-def fit(rows: list[Row]) -> tuple[float, dict[str, float]]:
+def fit(rows: list[Row], names: list[str]) -> tuple[float, dict[str, float]]:
     """Logistic regression (Newton steps) on standardised features, returned in raw feature units."""
-    names = list(WEIGHTS)
     usable = [r for r in rows if r.features is not None]
     x = np.array([[r.features[n] for n in names] for r in usable if r.features is not None])
     y = np.array([1.0 if r.abstain else 0.0 for r in usable])
@@ -103,6 +102,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=PROJECT.parent / "shared" / "corpus")
     parser.add_argument("--knowledge", type=Path, default=PROJECT / "knowledge" / "documents")
     parser.add_argument("--show-dev", action="store_true", help="Dev-Fragen mit Merkmalen ausgeben.")
+    parser.add_argument("--features", help="Nur diese Merkmale (Komma-getrennt).")
     parser.add_argument("--indexes", type=Path, help="Vorhandene Indizes (DIR/corpus, DIR/knowledge) nutzen.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jha-calibrate-") as tmp:
@@ -116,7 +116,7 @@ def main() -> None:
         )
     dev = [r for r in rows if r.question.split == "dev"]
     test = [r for r in rows if r.question.split == "test"]
-    intercept, weights = fit(dev)
+    intercept, weights = fit(dev, args.features.split(",") if args.features else list(WEIGHTS))
     print(f"INTERCEPT = {intercept:.3f}")
     print("WEIGHTS: dict[str, float] = {")
     for name, weight in weights.items():

@@ -42,6 +42,8 @@ WEIGHTS: dict[str, float] = {
     "margin": -1.0,
     "entity_missing": 3.0,
     "covered_share": -2.0,
+    "unknown_noun_share": 2.0,
+    "noun_coverage_best": -2.0,
 }
 THRESHOLD = 0.5  # abstain when the fitted probability of "no source" reaches it
 
@@ -91,6 +93,8 @@ def features(
         "entity_missing": float(bool(_missing_entities(index, question, passages))),
         # Of the whole question, words unknown to the knowledge base included: the share the best passage holds.
         "covered_share": passages[0].coverage * (1.0 - terms.unknown_share),
+        "unknown_noun_share": terms.unknown_noun_share,
+        "noun_coverage_best": terms.noun_coverage(passages[0].tokens) if terms.nouns else passages[0].coverage,
     }
 
 

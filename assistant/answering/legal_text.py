@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from knowledge.models import Chunk
 
 _ABSATZ_START = re.compile(r"^\((\d+[a-z]?)\)\s*")
+# Ingest splits an Absatz longer than a chunk at ". ", "; " or ", " and keeps the separator at the
+# start of the next piece; such a line continues the line before it.
+_SPLIT_SEPARATORS = ".;,"
 # "Absatz 1", "Absatzes 1 und 2", "Absätze 1 bis 3", "Abs. 1a": the Absätze a sentence refers to.
 _ABSATZ_REFERENCE = re.compile(
     r"\b(?:Absatz|Absatzes|Absätze|Absätzen|Abs\.)\s+(\d+[a-z]?(?:\s*(?:,|und|oder|bis)\s*\d+[a-z]?)*)"
@@ -62,6 +65,8 @@ def absaetze_of(chunks: Sequence[Chunk]) -> list[Absatz]:
             start = _ABSATZ_START.match(line)
             if start:
                 found.append((start.group(1), [line], chunk.id))
+            elif found and line[:1] in _SPLIT_SEPARATORS:
+                found[-1][1][-1] += line  # ingest cut an over-long Absatz at ". ": the cut is undone
             elif found:
                 found[-1][1].append(line)
             else:

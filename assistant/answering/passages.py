@@ -143,11 +143,7 @@ def _law_before_summary(legal: list[Passage], summaries: list[Passage]) -> list[
         current = by_summary.get(passage.via.chunk.id)
         if current is None or passage.coverage > current.coverage:
             by_summary[passage.via.chunk.id] = passage
-    promoted = {
-        id(p): s
-        for s in summaries
-        if (p := by_summary.get(s.hit.chunk.id)) is not None and p.coverage >= _PROMOTED_COVERAGE * s.coverage
-    }
+    promoted = {id(p): s for s in summaries if (p := by_summary.get(s.hit.chunk.id)) is not None}
     return [
         replace(p, relevance=max(p.relevance, promoted[id(p)].relevance)) if id(p) in promoted else p
         for p in legal
@@ -240,7 +236,7 @@ def _named_laws(passage: Passage) -> list[LawReference]:
     document, chunk = passage.hit.document, passage.hit.chunk
     fallback = default_law(chunk.section or "", document.title)
     named = law_references(" ".join(passage.sentences), fallback)
-    return named or law_references(chunk.section or "", fallback)
+    return named or law_references(chunk.section or "", fallback) or law_references(document.title, fallback)
 
 
 def _legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: _Candidate) -> Passage | None:
@@ -321,7 +317,14 @@ def _prose_passage(
             chosen.append(unit)
             covered |= unit[2]
     chosen.sort(key=lambda u: u[0])
-    shown = tuple(dict.fromkeys(s for u in chosen for s in u[1]))
+    # A pronoun sentence stays with the sentence it points back at, in one statement.
+    items: list[list[str]] = []
+    for _, unit, _, _ in chosen:
+        if items and unit[0] == items[-1][-1]:
+            items[-1].extend(unit[1:])
+        elif not items or unit[-1] not in items[-1]:
+            items.append(list(unit))
+    shown = tuple(" ".join(item) for item in items)
     coverage = terms.coverage(frozenset(covered), context)
     return Passage(
         hit, standing * (0.5 + coverage), standing, coverage, sentences=shown, tokens=frozenset(covered) | context

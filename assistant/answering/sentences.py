@@ -74,7 +74,9 @@ ABBREVIATIONS = frozenset(
 )
 _MONTHS = ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
            "november", "dezember")  # fmt: skip
-_LIST_ITEM = re.compile(r"^(\d{1,2}\.|[a-z]\)|[a-z]{2}\)|[-•◦▪*])\s")
+_BULLET_START = re.compile(r"^[-•◦▪*]\s+\S")
+_BULLET_SEPARATOR = re.compile(r"\s+(?=[-•◦▪]\s+\S)")
+_LIST_ITEM = re.compile(r"^(\d{1,2}\.|[a-z]\)|[a-z]{2}\))\s")
 _CANDIDATE = re.compile(r"[.!?…]+[\"“”»«)]*\s+")
 
 
@@ -83,7 +85,7 @@ def split_sentences(text: str) -> list[str]:
     continues into the next one when it is a list's lead-in or item ("Anspruch hat, wer" / "1. …,
     sowie" / "a) …") or the next line goes on in lower case; otherwise (a heading, a date line) it
     stands alone. An enumeration stays one sentence instead of becoming fragments."""
-    lines = [raw.strip() for raw in text.splitlines() if raw.strip()]
+    lines = [item for raw in text.splitlines() if raw.strip() for item in _bullet_items(raw.strip())]
     sentences: list[str] = []
     pending = ""
     for position, line in enumerate(lines):
@@ -97,9 +99,16 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+def _bullet_items(line: str) -> list[str]:
+    """A Markdown list that ingest joined into one line ("- a … - b …") as one line per item."""
+    if not _BULLET_START.match(line):
+        return [line]
+    return [item.strip() for item in _BULLET_SEPARATOR.split(line) if item.strip()]
+
+
 def _continues(line: str, following: str) -> bool:
-    if not following:
-        return False
+    if not following or _BULLET_START.match(following):
+        return False  # a Markdown bullet is an item of its own
     if _LIST_ITEM.match(following) or following[:1].islower():
         return True
     return bool(re.search(r"([,;:–-]|\b(und|oder|sowie|wer|wenn|dass|ob|die|der|des|von|zu|mit))$", line))

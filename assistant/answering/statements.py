@@ -11,7 +11,10 @@ _MARKUP = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)|`")
 _BULLET = re.compile(r"^\s*(?:[-•◦▪*]|>)\s+")
 _TERMINAL = re.compile(r"[.!?…][\"“”»«)]*$")
 # A list cut after its number: "… und 1.", "… Pflegehilfsmittel, 3.", "… b)".
-_LIST_FRAGMENT = re.compile(r"(?:^|[\s,;:])(?:\d{1,2}\.|[a-z]\))$")
+_LIST_FRAGMENT = re.compile(
+    r"(?<!Absatz )(?<!Abs\. )(?<!Satz )(?<!Nr\. )(?<!Nummer )(?<!§ )(?<!Artikel )(?<!Art\. )(?<!Kapitel )"
+    r"(?:^|(?<=[\s,;:]))(?:\d{1,2}\.|[a-z]\))$"
+)
 # An enumeration begun and cut after its first item: "… zwei Aufgaben: 1. Unterstützung … ."
 _UNFINISHED_LIST = re.compile(r"(?:^|[\s:])1\.\s(?!.*[\s,;]2\.\s)")
 # Openings that point back at something the sentence itself does not name.

@@ -8,6 +8,7 @@ apart, they cannot be covered by any passage. The thesaurus-expanded question ("
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
@@ -15,6 +16,7 @@ from weakref import WeakKeyDictionary
 from knowledge.index import KnowledgeIndex
 from knowledge.text.thesaurus import expand
 
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _CACHED_TEXTS = 20_000
 # Per index: (lexical version, text -> tokens). Passage texts repeat across questions; their tokens
 # depend on the index's vocabulary (compound splitting), so the cache is per index and version.
@@ -42,25 +44,37 @@ def text_tokens(index: KnowledgeIndex, text: str) -> frozenset[str]:
 @dataclass(frozen=True)
 class QuestionTerms:
     """>>> terms = QuestionTerms.of(index, "Bis zu welchem Alter gibt es Unterhaltsvorschuss?")  # doctest: +SKIP
-    >>> terms.coverage(index.query_tokens("… bis zur Vollendung des 18. Lebensjahres …"))  # doctest: +SKIP
+    >>> terms.coverage(text_tokens(index, "… bis zur Vollendung des 18. Lebensjahres …"))  # doctest: +SKIP
     """
 
     plain: dict[str, float]  # known tokens of the question as asked -> weight
     expanded: dict[str, float]  # known tokens of the thesaurus-expanded question -> weight
     unknown_share: float  # share of the question's weight on words the index never uses
+    nouns: frozenset[str] = frozenset()  # known tokens of the question's nouns: what it is about
+    unknown_noun_share: float = 0.0  # share of the nouns' weight on nouns the index never uses
 
     @classmethod
     def of(cls, index: KnowledgeIndex, question: str) -> QuestionTerms:
-        plain_tokens = list(dict.fromkeys(index.query_tokens(question)))
-        expanded_tokens = list(dict.fromkeys(index.query_tokens(expand(question))))
-        weights = index.term_weights(list(dict.fromkeys(plain_tokens + expanded_tokens)))
-        known = {t for t in weights if index.knows(t)}
-        total = sum(weights[t] for t in plain_tokens)
-        unknown = sum(weights[t] for t in plain_tokens if t not in known)
+        plain = _word_terms(index, question)
+        expanded = _word_terms(index, expand(question))
+        weights = index.term_weights(list(dict.fromkeys(t for _, _, tokens in plain + expanded for t in tokens)))
+        known_words = [(noun, [t for t in tokens if index.knows(t)]) for _, noun, tokens in plain]
+
+        def weight_of(tokens: list[str]) -> float:
+            return sum(weights[t] for t in tokens)
+
+        total = sum(weight_of(tokens) for _, _, tokens in plain)
+        unknown = sum(weight_of(tokens) for (_, _, tokens), (_, known) in zip(plain, known_words) if not known)
+        noun_total = sum(weight_of(tokens) for _, noun, tokens in plain if noun)
+        noun_unknown = sum(
+            weight_of(tokens) for (_, noun, tokens), (_, known) in zip(plain, known_words) if noun and not known
+        )
         return cls(
-            {t: weights[t] for t in plain_tokens if t in known},
-            {t: weights[t] for t in expanded_tokens if t in known},
+            {t: weights[t] for _, known in known_words for t in known},
+            {t: weights[t] for _, _, tokens in expanded for t in tokens if index.knows(t)},
             unknown / total if total else 1.0,
+            frozenset(t for noun, known in known_words if noun for t in known),
+            noun_unknown / noun_total if noun_total else 0.0,
         )
 
     @property
@@ -72,9 +86,27 @@ class QuestionTerms:
         heading, a document title) counts half."""
         return max(_share(self.plain, tokens, context), _share(self.expanded, tokens, context))
 
-    def missing(self, tokens: set[str] | frozenset[str]) -> dict[str, float]:
-        """The known question terms (as asked) that `tokens` lack."""
-        return {t: w for t, w in self.plain.items() if t not in tokens}
+    def noun_coverage(self, tokens: set[str] | frozenset[str]) -> float:
+        """Weighted share of the known tokens of the question's nouns in `tokens`."""
+        return _share({t: w for t, w in self.plain.items() if t in self.nouns}, tokens, frozenset())
+
+
+def _word_terms(index: KnowledgeIndex, text: str) -> list[tuple[str, bool, list[str]]]:
+    """(word, is a noun, its tokens) for every word with tokens. A compound the index does not know
+    as a whole but whose parts it knows ("Heimakte": Heim, Akte) is represented by the parts."""
+    found: list[tuple[str, bool, list[str]]] = []
+    telegram = "?" not in text  # keyword queries have no sentence start to discount
+    for match in _WORD.finditer(text):
+        word = match.group()
+        tokens = list(dict.fromkeys(index.query_tokens(word)))
+        if not tokens:
+            continue
+        if len(tokens) > 1 and not index.knows(tokens[0]) and all(index.knows(t) for t in tokens[1:]):
+            tokens = tokens[1:]
+        starts_sentence = match.start() == 0 or text[: match.start()].rstrip().endswith((".", "?", "!", ":"))
+        noun = word[:1].isupper() and (telegram or not starts_sentence)
+        found.append((word, noun, tokens))
+    return found
 
 
 def _share(weights: dict[str, float], tokens: set[str] | frozenset[str], context: frozenset[str]) -> float:
