@@ -20,9 +20,12 @@ import numpy as np
 
 from assistant.answering.evidence import WEIGHTS, assess
 from assistant.answering.passages import select_passages
+from assistant.answering.short_answer import Lead, best_statement
+from assistant.answering.terms import QuestionTerms
 from evals.gold import Question, load_questions
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
+from knowledge.models import Hit
 from knowledge.settings import EmbedderMode, make_settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -36,6 +39,8 @@ class Row:
     abstain: bool
     features: dict[str, float] | None  # None: a rule decides (no passage, unknown §)
     missing: tuple[str, ...] = ()
+    lead: Lead | None = None  # the best candidate for "Kurz gesagt"
+    lead_states_fact: bool = False  # it comes from a gold passage and states one of the question's facts
 
 
 def evidence_rows(index: KnowledgeIndex, questions: list[Question], abstain: bool) -> list[Row]:
@@ -45,8 +50,53 @@ def evidence_rows(index: KnowledgeIndex, questions: list[Question], abstain: boo
         passages = select_passages(index, question.question, hits)
         evidence = assess(index, question.question, hits, passages)
         rule_decides = not evidence.features or evidence.missing_paragraph is not None
-        rows.append(Row(question, abstain, None if rule_decides else evidence.features, evidence.missing_entities))
+        lead = (
+            best_statement(index, QuestionTerms.of(index, question.question), passages) if passages else None
+        )
+        states = lead is not None and _states_fact(question, lead.sentence, passages[lead.passage].hit)
+        features = None if rule_decides else evidence.features
+        rows.append(Row(question, abstain, features, evidence.missing_entities, lead, states))
     return rows
+
+
+def _states_fact(question: Question, sentence: str, hit: Hit) -> bool:
+    facts = question.extra.get("facts") or []
+    text = " ".join(sentence.lower().split())
+    gold = question.is_gold(hit.document.source, hit.chunk.paragraph, hit.chunk.section, hit.chunk.chapter)
+    return gold and any(" ".join(str(f).lower().split()) in text for f in facts)
+
+
+def fit_lead(rows: list[Row], min_precision: float = 0.9) -> tuple[float, float, int, dict[str, float]]:
+    """The "Kurz gesagt" thresholds that show the most leads while at least `min_precision` of the
+    shown ones state a fact of the question (questions with `facts` only)."""
+    candidates = [r for r in rows if not r.abstain and r.lead is not None and r.question.extra.get("facts")]
+    best = (1.01, 1.01, 0, {"shown": 0, "precision": 1.0, "candidates": len(candidates)})
+    for coverage in np.arange(0.3, 1.01, 0.05):
+        for margin in np.arange(0.0, 0.51, 0.05):
+            for chars in (250, 400, 600):
+                shown = [
+                    r
+                    for r in candidates
+                    if r.lead is not None
+                    and r.lead.coverage >= coverage
+                    and r.lead.margin >= margin
+                    and len(r.lead.sentence) <= chars
+                ]
+                if not shown:
+                    continue
+                precision = sum(r.lead_states_fact for r in shown) / len(shown)
+                if precision >= min_precision and len(shown) > best[3]["shown"]:
+                    best = (
+                        round(float(coverage), 2),
+                        round(float(margin), 2),
+                        chars,
+                        {
+                            "shown": len(shown),
+                            "precision": round(precision, 3),
+                            "candidates": len(candidates),
+                        },
+                    )
+    return best
 
 
 def fit(rows: list[Row], names: list[str]) -> tuple[float, dict[str, float]]:
@@ -68,7 +118,9 @@ def fit(rows: list[Row], names: list[str]) -> tuple[float, dict[str, float]]:
     return float(intercept), {n: float(w) for n, w in zip(names, weights, strict=True)}
 
 
-def scores(rows: list[Row], intercept: float, weights: dict[str, float], threshold: float = 0.5) -> dict[str, float]:
+def scores(
+    rows: list[Row], intercept: float, weights: dict[str, float], threshold: float = 0.5
+) -> dict[str, float]:
     predicted = []
     for row in rows:
         if row.features is None:
@@ -124,12 +176,24 @@ def main() -> None:
     print("}")
     print("dev ", scores(dev, intercept, weights))
     print("test", scores(test, intercept, weights))
+    coverage, margin, chars, lead_scores = fit_lead(dev)
+    print(
+        f"Kurz gesagt: MIN_COVERAGE = {coverage}, MIN_MARGIN = {margin}, MAX_LEAD_CHARS = {chars}",
+        lead_scores,
+    )
     if args.show_dev:
         for row in dev:
             shown = {k: round(v, 2) for k, v in (row.features or {}).items()}
             z = intercept + sum(w * (row.features or {}).get(n, 0.0) for n, w in weights.items())
             verdict = "RULE" if row.features is None else f"{1 / (1 + np.exp(-z)):.2f}"
-            print(row.question.id, "abstain" if row.abstain else "answer", verdict, shown, row.missing, row.question.question[:70])
+            print(
+                row.question.id,
+                "abstain" if row.abstain else "answer",
+                verdict,
+                shown,
+                row.missing,
+                row.question.question[:70],
+            )
 
 
 if __name__ == "__main__":

@@ -202,7 +202,7 @@ class KnowledgeIndex:
         version that holds it), with that version; None when no such version holds the §."""
         if paragraph not in self.known_paragraphs().get(law, frozenset()):
             return None
-        versions = [v for v in self.catalog.versions_of(law) if (v.superseded_by is None) == current]
+        versions = [d for d in self.documents() if d.law == law and (d.superseded_by is None) == current]
         versions.sort(key=lambda v: (v.version_state or date.min, v.id), reverse=True)
         for version in versions:
             chunks = self.catalog.paragraph_chunks(version.id, paragraph)

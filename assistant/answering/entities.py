@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from assistant.answering.terms import index_cache, remember
 from knowledge.index import KnowledgeIndex
 
 # The Länder with the abbreviations colleagues use; a federal law says nothing particular about them.
@@ -88,6 +89,9 @@ _OFFICE = re.compile(
 )
 
 
+_PLACES = ("places",)  # the cache key of the index's place names (no question is a tuple)
+
+
 @dataclass(frozen=True)
 class AskedEntities:
     places: tuple[str, ...] = ()  # lower case; a Land by its full name
@@ -107,7 +111,8 @@ def asked_entities(
         name = match.group(1).lower()
         if name not in _ALIASES and (name in known or is_unknown_word(name)):
             places.append(name)
-    places += [p for p in known if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", question, re.IGNORECASE)]
+    words = {w.lower() for w in re.findall(r"[\wäöüß]+(?:-[\wäöüß]+)*", question)}
+    places += sorted(p for p in known if p in words)
     places = list(dict.fromkeys(places))
     return AskedEntities(
         tuple(places),
@@ -118,15 +123,27 @@ def asked_entities(
 
 
 def asked_in_index(index: KnowledgeIndex, question: str) -> AskedEntities:
-    """`asked_entities` with the places and the vocabulary of `index`."""
-    places = place_names(d.region for d in index.documents())
-    return asked_entities(
-        question, places, lambda word: not any(index.knows(t) for t in index.query_tokens(word))
-    )
+    """`asked_entities` with the places and the vocabulary of `index` (cached per question)."""
+    cache = index_cache(index, "asked")
+    asked = cache.get(question)
+    if asked is None:
+        places = cache.get(_PLACES)
+        if places is None:
+            places = cache[_PLACES] = frozenset(place_names(d.region for d in index.documents()))
+        asked = asked_entities(
+            question, places, lambda word: not any(index.knows(t) for t in index.query_tokens(word))
+        )
+        remember(cache, question, asked, 64)
+    return asked
 
 
 def asked_kinds(asked: AskedEntities) -> list[str]:
-    kinds = [("place", bool(asked.places)), ("amount", asked.amount), ("date", asked.date), ("office", asked.office)]
+    kinds = [
+        ("place", bool(asked.places)),
+        ("amount", asked.amount),
+        ("date", asked.date),
+        ("office", asked.office),
+    ]
     return [kind for kind, is_asked in kinds if is_asked]
 
 

@@ -72,7 +72,11 @@ def assess(index: KnowledgeIndex, question: str, hits: list[Hit], passages: list
     terms = QuestionTerms.of(index, question)
     if not hits or not passages or terms.empty:
         return Evidence({}, missing)
-    return Evidence(features(index, question, terms, hits, passages), missing, _missing_entities(index, question, passages))
+    return Evidence(
+        features(index, question, terms, hits, passages),
+        missing,
+        _missing_entities(index, question, passages),
+    )
 
 
 def features(
@@ -94,7 +98,9 @@ def features(
         # Of the whole question, words unknown to the knowledge base included: the share the best passage holds.
         "covered_share": passages[0].coverage * (1.0 - terms.unknown_share),
         "unknown_noun_share": terms.unknown_noun_share,
-        "noun_coverage_best": terms.noun_coverage(passages[0].tokens) if terms.nouns else passages[0].coverage,
+        "noun_coverage_best": terms.noun_coverage(passages[0].tokens)
+        if terms.nouns
+        else passages[0].coverage,
     }
 
 

@@ -57,16 +57,16 @@ def extract_answer(
     lines: list[str] = []
     if confident is not None:
         where = _location(passages[confident.passage], confident.absatz)
-        lines += [f"Kurz gesagt{f' ({where})' if where else ''}: {clean(confident.sentence)} [{confident.passage + 1}]", ""]
+        lines += [
+            f"Kurz gesagt{f' ({where})' if where else ''}: {clean(confident.sentence)} [{confident.passage + 1}]",
+            "",
+        ]
     lines.append(GOVERNING)
     for n, passage in enumerate(passages, start=1):
         lines += ["", *_render(passage, n)]
     citations = [passage_citation(n, p) for n, p in enumerate(passages, start=1)]
-    return ExtractedAnswer("\n".join(lines), citations, passages, confident, _injections_in(hits))
-
-
-def _injections_in(hits: list[Hit]) -> int:
-    return sum(without_instructions(hit.chunk.text)[1] for hit in hits)
+    skipped = sum(p.skipped for p in passages)
+    return ExtractedAnswer("\n".join(lines), citations, passages, confident, skipped)
 
 
 def _location(passage: Passage, absatz: str | None) -> str:

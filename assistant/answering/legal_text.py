@@ -92,7 +92,11 @@ def qualifies(candidate: Absatz, chosen: Absatz) -> bool:
     if chosen.number is None or candidate.number in (None, chosen.number):
         return False
     base = re.match(r"\d+", chosen.number)
-    if base and re.fullmatch(rf"{base.group()}[a-z]", candidate.number or "") and candidate.number > chosen.number:
+    if (
+        base
+        and re.fullmatch(rf"{base.group()}[a-z]", candidate.number or "")
+        and candidate.number > chosen.number
+    ):
         return True
     body = _ABSATZ_START.sub("", candidate.text)
     opening = " ".join(body.split()[:_OPENING_WORDS])

@@ -68,6 +68,7 @@ class Passage:
     sentences: tuple[str, ...] = ()
     tokens: frozenset[str] = field(default=frozenset(), repr=False)
     via: Hit | None = None  # the summary hit that named this § of the law
+    skipped: int = 0  # lines of the shown text that address an AI and were left out (policy rule 6)
 
     @property
     def is_legal(self) -> bool:
@@ -128,7 +129,17 @@ def select_passages(
         for reference in _named_laws(passage):
             _add_reference(candidates, index, reference, passage, old_state)
 
-    legal = [p for c in candidates.values() if (p := _legal_passage(index, terms, c)) is not None]
+    legal: list[Passage] = []
+    best = max((p.relevance for p in prose_passages), default=0.0)
+    for candidate in sorted(candidates.values(), key=lambda c: c.standing, reverse=True):
+        # Relevance is at most standing × 1.5 (coverage ≤ 1): a § that cannot come near the best so
+        # far is not read at all, unless a summary named it (it may take the summary's place).
+        if candidate.via is None and candidate.standing * 1.5 < _FURTHER_PASSAGE * best:
+            continue
+        passage = _legal_passage(index, terms, candidate)
+        if passage is not None:
+            legal.append(passage)
+            best = max(best, passage.relevance)
     legal = _law_before_summary(legal, prose_passages)
     ranked = sorted([*legal, *prose_passages], key=lambda p: (p.relevance, p.is_legal), reverse=True)
     return _choose(terms, ranked, limit)
@@ -242,14 +253,24 @@ def _named_laws(passage: Passage) -> list[LawReference]:
 def _legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: _Candidate) -> Passage | None:
     hit = candidate.hit
     chunks = index.document_paragraph(hit.document.id, hit.chunk.paragraph or "")
-    absaetze = absaetze_of(_without_injections(chunks) or [hit.chunk])
+    absaetze = absaetze_of(chunks or [hit.chunk])
     if not absaetze:
         return None
     heading = text_tokens(index, f"{hit.chunk.section or ''} {hit.document.law or ''}")
-    tokens = [text_tokens(index, a.text) for a in absaetze]
+    # The search read every chunk of the §: the answering Absatz stands in a chunk it found (or the
+    # one a summary named). Only those are weighed word by word; the rest can still qualify them.
+    weighed = [
+        not candidate.retrieved
+        or a.chunk_id in candidate.retrieved
+        or (candidate.named_absatz is not None and a.number == candidate.named_absatz)
+        for a in absaetze
+    ]
     scores = []
-    for position, (absatz, absatz_tokens) in enumerate(zip(absaetze, tokens, strict=True)):
-        score = terms.coverage(absatz_tokens, heading)
+    for position, (absatz, weigh) in enumerate(zip(absaetze, weighed, strict=True)):
+        if not weigh:
+            scores.append(-1.0)
+            continue
+        score = terms.coverage(text_tokens(index, absatz.text), heading)
         score += _RETRIEVED_BONUS * candidate.retrieved.get(absatz.chunk_id, 0.0)
         if candidate.named_absatz and absatz.number == candidate.named_absatz:
             score += _RETRIEVED_BONUS
@@ -268,7 +289,7 @@ def _legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: _Cand
         if i not in shown and scores[i] >= ratio * scores[best] > 0:
             shown.add(i)
     ordered = sorted(shown)
-    shown_tokens = frozenset().union(*(tokens[i] for i in ordered))
+    shown_tokens = frozenset().union(*(text_tokens(index, absaetze[i].text) for i in ordered))
     coverage = terms.coverage(shown_tokens, heading)
     first_chunk = next((c for c in chunks if c.id == absaetze[ordered[0]].chunk_id), hit.chunk)
     return Passage(
@@ -287,7 +308,8 @@ def _prose_passage(
 ) -> Passage | None:
     """The best one or two sentences of a prose chunk that can stand alone, in text order."""
     context = text_tokens(index, f"{hit.document.title} {hit.chunk.section or ''}")
-    sentences = split_sentences(without_instructions(hit.chunk.text)[0])
+    screened, skipped = without_instructions(hit.chunk.text)
+    sentences = split_sentences(screened)
     units: list[tuple[int, tuple[str, ...], frozenset[str], float]] = []
     # What the document itself holds (the place in its region or title) no sentence needs to repeat.
     document_context = f"{hit.document.title} {hit.document.region or ''}"
@@ -327,7 +349,13 @@ def _prose_passage(
     shown = tuple(" ".join(item) for item in items)
     coverage = terms.coverage(frozenset(covered), context)
     return Passage(
-        hit, standing * (0.5 + coverage), standing, coverage, sentences=shown, tokens=frozenset(covered) | context
+        hit,
+        standing * (0.5 + coverage),
+        standing,
+        coverage,
+        sentences=shown,
+        tokens=frozenset(covered) | context,
+        skipped=skipped,
     )
 
 
@@ -345,9 +373,18 @@ def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Pas
             if terms.coverage(law_tokens | passage.tokens) - terms.coverage(law_tokens) < _ADDS_SOMETHING:
                 continue  # the law says it; the summary adds nothing
         kept.append(passage)
-    return kept
+    return [p for p in map(_screened, kept) if p.absaetze or p.sentences]
 
 
-def _without_injections(chunks: list[Chunk]) -> list[Chunk]:
-    """Chunks with any line that addresses an AI removed (documents are data, policy rule 6)."""
-    return [replace(chunk, text=without_instructions(chunk.text)[0]) for chunk in chunks]
+def _screened(passage: Passage) -> Passage:
+    """The shown Absätze without any line that addresses an AI (documents are data, policy rule 6).
+    Only what is shown is screened: the pattern is costly on long legal lines."""
+    if not passage.is_legal:
+        return passage
+    absaetze, skipped = [], 0
+    for absatz in passage.absaetze:
+        text, dropped = without_instructions(absatz.text)
+        skipped += dropped
+        if text.strip():
+            absaetze.append(replace(absatz, text=text) if dropped else absatz)
+    return replace(passage, absaetze=tuple(absaetze), skipped=skipped) if skipped else passage

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Lower-cased abbreviations that end with a period but do not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -81,6 +82,12 @@ _CANDIDATE = re.compile(r"[.!?…]+[\"“”»«)]*\s+")
 
 
 def split_sentences(text: str) -> list[str]:
+    """Sentences of `text` (see `_sentences`; cached, passages repeat across questions)."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[str, ...]:
     """Sentences of `text`. A line that ends in a full stop ends a sentence. A line that does not
     continues into the next one when it is a list's lead-in or item ("Anspruch hat, wer" / "1. …,
     sowie" / "a) …") or the next line goes on in lower case; otherwise (a heading, a date line) it
@@ -96,7 +103,7 @@ def split_sentences(text: str) -> list[str]:
             pending = ""
     if pending:
         sentences.extend(_split_line(pending))
-    return sentences
+    return tuple(sentences)
 
 
 def _bullet_items(line: str) -> list[str]:
@@ -132,8 +139,8 @@ def _split_line(line: str) -> list[str]:
 def _is_boundary(line: str, period: int, next_start: int) -> bool:
     if line[period] != ".":
         return True  # "!" and "?" always end a sentence
-    before = re.search(r"(\S+)$", line[:period])
-    token = before.group(1).lower() if before else ""
+    head = line[:period].rsplit(None, 1)
+    token = head[-1].lower() if head and not line[:period].endswith((" ", "\t")) else ""
     word = token.lstrip("(„\"'").rstrip(".")
     following = line[next_start : next_start + 20]
     next_word = following.split(" ", 1)[0].lower().strip('„"(')

@@ -35,7 +35,9 @@ class Lead:
     @property
     def confident(self) -> bool:
         return (
-            self.coverage >= MIN_COVERAGE and self.margin >= MIN_MARGIN and len(self.sentence) <= MAX_LEAD_CHARS
+            self.coverage >= MIN_COVERAGE
+            and self.margin >= MIN_MARGIN
+            and len(self.sentence) <= MAX_LEAD_CHARS
         )
 
 
@@ -45,15 +47,15 @@ def best_statement(index: KnowledgeIndex, terms: QuestionTerms, passages: list[P
     for position, passage in enumerate(passages[:LEAD_PASSAGES]):
         context = text_tokens(index, passage.hit.chunk.section or "")
         for absatz, sentence in _sentences(passage):
-            if not is_statement(sentence) or opens_with_pronoun(sentence):
-                continue
             coverage = terms.coverage(text_tokens(index, sentence), context)
             scored.append(Lead(position, sentence, absatz, coverage, 0.0))
-    if not scored:
-        return None
     scored.sort(key=lambda lead: (lead.coverage, -lead.passage), reverse=True)
-    best = scored[0]
-    runner_up = next((lead.coverage for lead in scored[1:] if lead.sentence != best.sentence), 0.0)
+    # Only statements count (whole, with a verb, not pointing back); checked best first, lazily.
+    statements = (s for s in scored if is_statement(s.sentence) and not opens_with_pronoun(s.sentence))
+    best = next(statements, None)
+    if best is None:
+        return None
+    runner_up = next((lead.coverage for lead in statements if lead.sentence != best.sentence), 0.0)
     return Lead(best.passage, best.sentence, best.absatz, best.coverage, best.coverage - runner_up)
 
 

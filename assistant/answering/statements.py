@@ -90,7 +90,7 @@ def is_complete(sentence: str) -> bool:
     if _LIST_FRAGMENT.search(text) or text.endswith(":") or _UNFINISHED_LIST.search(text):
         return False
     first = text[:1]
-    if not (first.isupper() or first in "„\"§(" or first.isdigit()):
+    if not (first.isupper() or first in '„"§(' or first.isdigit()):
         return False
     return has_verb(text)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from knowledge.index import KnowledgeIndex
@@ -18,26 +19,38 @@ from knowledge.text.thesaurus import expand
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _CACHED_TEXTS = 20_000
-# Per index: (lexical version, text -> tokens). Passage texts repeat across questions; their tokens
-# depend on the index's vocabulary (compound splitting), so the cache is per index and version.
-_TOKENS: WeakKeyDictionary[KnowledgeIndex, tuple[int | None, OrderedDict[str, frozenset[str]]]] = (
+_CACHED_QUESTIONS = 64
+# Per index and lexical version: small caches of what one question needs several times (its terms,
+# the tokens of passage texts). Tokens depend on the index's vocabulary (compound splitting), so the
+# caches belong to one index and are dropped when it is rebuilt.
+_CACHES: WeakKeyDictionary[KnowledgeIndex, tuple[int | None, dict[str, OrderedDict[Any, Any]]]] = (
     WeakKeyDictionary()
 )
 
 
+def index_cache(index: KnowledgeIndex, name: str) -> OrderedDict[Any, Any]:
+    """A cache named `name` that lives as long as `index` at its current lexical version."""
+    version = index.lexical.version
+    entry = _CACHES.get(index)
+    if entry is None or entry[0] != version:
+        entry = (version, {})
+        _CACHES[index] = entry
+    return entry[1].setdefault(name, OrderedDict())
+
+
+def remember(cache: OrderedDict[Any, Any], key: Any, value: Any, limit: int) -> Any:
+    cache[key] = value
+    if len(cache) > limit:
+        cache.popitem(last=False)
+    return value
+
+
 def text_tokens(index: KnowledgeIndex, text: str) -> frozenset[str]:
     """The index's lexical tokens of a passage text, cached."""
-    version = index.lexical.version
-    entry = _TOKENS.get(index)
-    if entry is None or entry[0] != version:
-        entry = (version, OrderedDict())
-        _TOKENS[index] = entry
-    cache = entry[1]
+    cache = index_cache(index, "tokens")
     tokens = cache.get(text)
     if tokens is None:
-        tokens = cache[text] = frozenset(index.query_tokens(text))
-        if len(cache) > _CACHED_TEXTS:
-            cache.popitem(last=False)
+        tokens = remember(cache, text, frozenset(index.query_tokens(text)), _CACHED_TEXTS)
     return tokens
 
 
@@ -55,19 +68,34 @@ class QuestionTerms:
 
     @classmethod
     def of(cls, index: KnowledgeIndex, question: str) -> QuestionTerms:
+        cache = index_cache(index, "terms")
+        terms = cache.get(question)
+        if terms is None:
+            terms = remember(cache, question, cls._analyse(index, question), _CACHED_QUESTIONS)
+        return terms
+
+    @classmethod
+    def _analyse(cls, index: KnowledgeIndex, question: str) -> QuestionTerms:
         plain = _word_terms(index, question)
         expanded = _word_terms(index, expand(question))
-        weights = index.term_weights(list(dict.fromkeys(t for _, _, tokens in plain + expanded for t in tokens)))
+        weights = index.term_weights(
+            list(dict.fromkeys(t for _, _, tokens in plain + expanded for t in tokens))
+        )
         known_words = [(noun, [t for t in tokens if index.knows(t)]) for _, noun, tokens in plain]
+        # "ISE" is unknown to the texts, but the thesaurus says what they call it: not a foreign word.
+        translated = [
+            bool(known) or _has_known_expansion(index, word)
+            for (word, _, _), (_, known) in zip(plain, known_words)
+        ]
 
         def weight_of(tokens: list[str]) -> float:
             return sum(weights[t] for t in tokens)
 
         total = sum(weight_of(tokens) for _, _, tokens in plain)
-        unknown = sum(weight_of(tokens) for (_, _, tokens), (_, known) in zip(plain, known_words) if not known)
+        unknown = sum(weight_of(tokens) for (_, _, tokens), ok in zip(plain, translated) if not ok)
         noun_total = sum(weight_of(tokens) for _, noun, tokens in plain if noun)
         noun_unknown = sum(
-            weight_of(tokens) for (_, noun, tokens), (_, known) in zip(plain, known_words) if noun and not known
+            weight_of(tokens) for (_, noun, tokens), ok in zip(plain, translated) if noun and not ok
         )
         return cls(
             {t: weights[t] for _, known in known_words for t in known},
@@ -89,6 +117,11 @@ class QuestionTerms:
     def noun_coverage(self, tokens: set[str] | frozenset[str]) -> float:
         """Weighted share of the known tokens of the question's nouns in `tokens`."""
         return _share({t: w for t, w in self.plain.items() if t in self.nouns}, tokens, frozenset())
+
+
+def _has_known_expansion(index: KnowledgeIndex, word: str) -> bool:
+    expanded = expand(word)
+    return expanded != word and any(index.knows(t) for t in index.query_tokens(expanded[len(word) :]))
 
 
 def _word_terms(index: KnowledgeIndex, text: str) -> list[tuple[str, bool, list[str]]]:

@@ -44,7 +44,9 @@ def combined(combined_dir: Path, tmp_path: Path, shared_gate: CaseDataGate) -> I
     data_dir = tmp_path / "var"
     shutil.copytree(combined_dir, data_dir)
     settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING)
-    service = Assistant(settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), shared_gate)
+    service = Assistant(
+        settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), shared_gate
+    )
     yield service
     service.close()
 
@@ -76,7 +78,9 @@ def test_unterhaltsvorschuss_age_shows_absatz_1a_with_absatz_1(assistant: Assist
     text = _normalised(answer.text)
     assert "bis zur Vollendung des 18. Lebensjahres" in text
     assert "das zwölfte Lebensjahr noch nicht vollendet" in text
-    assert text.index("(1) Anspruch auf Unterhaltsvorschuss") < text.index("(1a) Über Absatz 1 Nummer 1 hinaus")
+    assert text.index("(1) Anspruch auf Unterhaltsvorschuss") < text.index(
+        "(1a) Über Absatz 1 Nummer 1 hinaus"
+    )
 
 
 def test_pflegeerlaubnis_shows_satz_2_with_every_exception(assistant: Assistant) -> None:
@@ -84,7 +88,11 @@ def test_pflegeerlaubnis_shows_satz_2_with_every_exception(assistant: Assistant)
     assert answer.status is AnswerStatus.ANSWERED, answer.text
     assert any(c.paragraph == "§ 44" and c.law == "SGB VIII" for c in answer.citations)
     text = _normalised(answer.text)
-    for exception in ("Vermittlung durch das Jugendamt", "bis zum dritten Grad", "bis zur Dauer von acht Wochen"):
+    for exception in (
+        "Vermittlung durch das Jugendamt",
+        "bis zum dritten Grad",
+        "bis zur Dauer von acht Wochen",
+    ):
         assert exception in text
     # "§ 72a Absatz 1 und 5 gilt entsprechend" belongs to its Absatz, never a finding of its own.
     assert not any(line.lstrip("- ").startswith("§ 72a") for line in answer.text.splitlines())
@@ -94,7 +102,9 @@ def test_current_version_is_cited_unless_the_old_state_is_asked(assistant: Assis
     index = assistant.index
     question = "Brauchen Pflegeeltern eine Erlaubnis?"
     hits = index.search(question, k=8)
-    old = [h for h in index.search(question, k=40) if h.document.superseded_by and h.chunk.paragraph == "§ 44"]
+    old = [
+        h for h in index.search(question, k=40) if h.document.superseded_by and h.chunk.paragraph == "§ 44"
+    ]
     assert old, "the corpus holds the 2022 version of SGB VIII"
     passages = select_passages(index, question, [old[0], *hits])
     assert all(p.hit.document.superseded_by is None for p in passages if p.is_legal)
@@ -103,7 +113,9 @@ def test_current_version_is_cited_unless_the_old_state_is_asked(assistant: Assis
 
 
 def test_kkg_question_is_answered_from_the_law_not_from_our_summary(combined: Assistant) -> None:
-    answer = combined.ask("Dürfen Berufsgeheimnisträger wie Ärzte das Jugendamt bei Kindeswohlgefährdung informieren?")
+    answer = combined.ask(
+        "Dürfen Berufsgeheimnisträger wie Ärzte das Jugendamt bei Kindeswohlgefährdung informieren?"
+    )
     assert answer.status is AnswerStatus.ANSWERED, answer.text
     first = answer.citations[0]
     assert (first.type, first.law, first.paragraph) == (DocumentType.LAW.value, "KKG", "§ 4")
@@ -118,7 +130,9 @@ def test_a_summary_that_names_an_indexed_paragraph_brings_the_law(combined: Assi
         if h.document.type is DocumentType.LEGAL_CHANGE and "37c" in (h.chunk.section or "")
     ]
     assert summary_hits, "the sample summary on §§ 37 to 37c is indexed"
-    passages = select_passages(index, "Was muss im Hilfeplan zur Perspektive geklärt werden?", summary_hits[:1])
+    passages = select_passages(
+        index, "Was muss im Hilfeplan zur Perspektive geklärt werden?", summary_hits[:1]
+    )
     law = passages[0]
     assert law.is_legal and law.hit.document.law == "SGB VIII" and law.hit.chunk.paragraph == "§ 37c"
     assert law.hit.document.superseded_by is None and law.via is not None
@@ -172,7 +186,10 @@ def test_emergency_notice_is_followed_by_paragraphs_8a_and_42(assistant: Assista
         events = list(assistant.stream(question))
         assert events[0].kind == "notice" and events[0].data["kind"] == NoticeKind.EMERGENCY.value, question
         answer = events[-1].answer
-        assert answer is not None and answer.status is AnswerStatus.ANSWERED, (question, answer and answer.text)
+        assert answer is not None and answer.status is AnswerStatus.ANSWERED, (
+            question,
+            answer and answer.text,
+        )
         cited = [(c.law, c.paragraph) for c in answer.citations]
         assert cited[:2] == [("SGB VIII", "§ 8a"), ("SGB VIII", "§ 42")], (question, cited)
         assert "keine belastbare Quelle" not in answer.text
@@ -203,4 +220,3 @@ def test_kurz_gesagt_only_with_a_statement_of_a_cited_passage(assistant: Assista
         statement = re.sub(r"^Kurz gesagt( \([^)]*\))?: | \[\d+\]$", "", lead)
         cited = next(c for c in answer.citations if c.n == marker)
         assert _normalised(statement) in _normalised(cited.quote.replace("**", ""))
-

@@ -17,8 +17,14 @@ def _chunk(ordinal: int, text: str, absaetze: tuple[str, ...]) -> Chunk:
 def test_an_absatz_split_over_two_chunks_is_one_absatz_again() -> None:
     chunks = [
         _chunk(0, "(1) Anspruch hat, wer\n1. das zwölfte Lebensjahr noch nicht vollendet hat,", ("1",)),
-        _chunk(1, "2. bei einem Elternteil lebt.\n(1a) Über Absatz 1 Nummer 1 hinaus besteht Anspruch.", ("1", "1a")),
-        _chunk(2, "(2) Ein Elternteil gilt als dauernd getrennt lebend im Sinne des Absatzes 1 Nr. 2.", ("2",)),
+        _chunk(
+            1,
+            "2. bei einem Elternteil lebt.\n(1a) Über Absatz 1 Nummer 1 hinaus besteht Anspruch.",
+            ("1", "1a"),
+        ),
+        _chunk(
+            2, "(2) Ein Elternteil gilt als dauernd getrennt lebend im Sinne des Absatzes 1 Nr. 2.", ("2",)
+        ),
     ]
     absaetze = absaetze_of(chunks)
     assert [a.number for a in absaetze] == ["1", "1a", "2"]
@@ -34,7 +40,10 @@ def test_a_paragraph_without_numbered_absaetze_is_one_unit() -> None:
 @pytest.mark.parametrize(
     ("candidate", "expected"),
     [
-        ("(1a) Über Absatz 1 Nummer 1 hinaus besteht Anspruch bis zur Vollendung des 18. Lebensjahres.", True),
+        (
+            "(1a) Über Absatz 1 Nummer 1 hinaus besteht Anspruch bis zur Vollendung des 18. Lebensjahres.",
+            True,
+        ),
         ("(3) Absatz 1 gilt nicht, wenn der Elternteil mit dem anderen Elternteil zusammenlebt.", True),
         ("(4) Abweichend von Absatz 1 kann das Jugendamt …", True),
         ("(5) Die Absätze 1 und 2 gelten entsprechend für Mitarbeiter von Zollbehörden.", True),
@@ -62,8 +71,14 @@ def test_inline_enumeration_is_shown_one_item_per_line() -> None:
     )
     lines = display_lines(text)
     assert lines[0] == "(1) Einer Erlaubnis bedarf nicht, wer ein Kind"
-    assert lines[1:4] == ["1. im Rahmen von Hilfe zur Erziehung,", "2. als Vormund,", "3. als Verwandter bis zum dritten Grad,"]
-    assert lines[4].startswith("4. bis zur Dauer von acht Wochen") and lines[4].endswith("Am 1. Januar gilt das auch.")
+    assert lines[1:4] == [
+        "1. im Rahmen von Hilfe zur Erziehung,",
+        "2. als Vormund,",
+        "3. als Verwandter bis zum dritten Grad,",
+    ]
+    assert lines[4].startswith("4. bis zur Dauer von acht Wochen") and lines[4].endswith(
+        "Am 1. Januar gilt das auch."
+    )
     assert " ".join(lines) == text
 
 
