@@ -26,7 +26,7 @@ from assistant.answering.sentences import split_sentences
 from assistant.answering.statements import is_statement, opens_with_pronoun
 from assistant.answering.terms import QuestionTerms, text_tokens
 from knowledge.index import KnowledgeIndex
-from knowledge.models import Chunk, Document, DocumentType, Hit
+from knowledge.models import Document, DocumentType, Hit
 
 LEGAL_TYPES = frozenset({DocumentType.LAW, DocumentType.BYLAW})
 CONSIDERED_HITS = 6
