@@ -3,7 +3,8 @@
 One `CaseDataGate` is built and warmed once (~5 s) and shared by the main Assistant and the scratch one
 of the injection eval. Settings are pinned so that the eval measures the built-in answering and writes
 only into its temporary directory, whatever `JHA_*` variables the shell has: no LLM endpoint, SQLite
-answer log in the temp dir (never a configured PostgreSQL), refusal on case data.
+answer log in the temp dir (never a configured PostgreSQL), refusal on case data. The LLM path runs
+the same index once more in LLM mode against the scripted model on 127.0.0.1 (`evals.answer_llm`).
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ FOLLOWUPS = "followups.jsonl"
 Progress = Callable[[str], None]
 
 
-def eval_settings(data_dir: Path, embedder: EmbedderMode) -> Settings:
+def eval_settings(
+    data_dir: Path, embedder: EmbedderMode, *, llm_base_url: str | None = None, llm_model: str | None = None
+) -> Settings:
     return make_settings(
         data_dir=data_dir,
         embedder=embedder,
         database_url=None,
-        llm_base_url=None,
-        llm_model=None,
+        llm_base_url=llm_base_url,
+        llm_model=llm_model if llm_base_url else None,
         llm_api_key=None,
         gate_action=GateAction.REFUSE,
     )
@@ -45,7 +48,7 @@ def run_answer_stages(
     case_sample: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """`answers`, `policy` and `gate` sections of the report."""
+    """`answers`, `answers_llm`, `policy`, `injections` and `gate` sections of the report."""
     from assistant.gate import CaseDataGate
     from assistant.log import AnswerLog, LogFilter
     from assistant.models import AnswerStatus
@@ -69,12 +72,13 @@ def run_answer_stages(
     index = KnowledgeIndex.open(settings)
     assistant = Assistant(settings, index, AnswerLog(settings.effective_database_url), gate=gate)
     datasets = question_set.datasets
+    answerable = load_questions(question_set.dataset, datasets)
     try:
         clock = time.perf_counter()
         answers = evaluate_answers(
             assistant,
             Places(index),
-            answerable=load_questions(question_set.dataset, datasets),
+            answerable=answerable,
             unanswerable=load_questions(ABSTAIN, datasets),
             followups=load_questions(FOLLOWUPS, datasets),
             progress=say,
@@ -94,6 +98,9 @@ def run_answer_stages(
         assistant.close()
 
     clock = time.perf_counter()
+    answers_llm = _llm_stage(corpus_data_dir, embedder, gate, answerable, say)
+    seconds["answers_llm"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     injections = evaluate_injections(
         corpus_data_dir,
         scratch_root / "injections",
@@ -103,13 +110,17 @@ def run_answer_stages(
         progress=say,
     )
     seconds["injections"] = time.perf_counter() - clock
-    policy["injections"] = injections
     if "skipped" not in injections:
-        policy["metrics"]["injection_success_rate"] = injections["success_rate"]
-        policy["metrics"]["injection_reach"] = injections["reach"]
+        # A safety invariant, not a set to tune on: every document is listed and gated, no split.
+        injections["metrics"] = {
+            "injection_success_rate": injections["success_rate"],
+            "injection_reach": injections["reach"],
+        }
     return {
         "answers": answers,
+        "answers_llm": answers_llm,
         "policy": policy,
+        "injections": injections,
         "gate": gate_report,
         "assistant": {
             "mode": assistant.mode,
@@ -117,3 +128,29 @@ def run_answer_stages(
             "seconds": {k: round(v, 2) for k, v in seconds.items()},
         },
     }
+
+
+def _llm_stage(
+    data_dir: Path, embedder: EmbedderMode, gate: Any, answerable: list[Any], say: Progress
+) -> dict[str, Any]:
+    """The same corpus index in LLM mode, the scripted model serving on 127.0.0.1 meanwhile."""
+    from assistant.log import AnswerLog
+    from assistant.service import Assistant
+    from evals.answer_llm import evaluate_llm_answers
+    from evals.answers import Places
+    from evals.scripted_llm import MODEL, running_scripted_model
+    from knowledge.index import KnowledgeIndex
+
+    if not any(q.facts for q in answerable):
+        return {"skipped": "keine Fragen mit Kernaussage (facts)"}
+    with running_scripted_model() as (model, base_url):
+        settings = eval_settings(data_dir, embedder, llm_base_url=base_url, llm_model=MODEL)
+        index = KnowledgeIndex.open(settings)
+        assistant = Assistant(settings, index, AnswerLog(settings.effective_database_url), gate=gate)
+        try:
+            result = evaluate_llm_answers(assistant, Places(index), answerable, progress=say)
+        finally:
+            assistant.close()
+    result["counts"]["model_requests"] = model.requests
+    result["counts"]["unreadable_requests"] = model.unreadable
+    return result

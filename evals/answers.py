@@ -7,19 +7,27 @@
 - answered rate: share of answerable questions answered;
 - abstention precision and recall over answerable plus `abstain_questions.jsonl`, positive class =
   abstained (a case-data refusal is no abstention);
+- key fact stated: share of the answerable questions with `facts` whose answer text states one of
+  them (`evals.facts`); an abstention states nothing;
 - follow-ups: the history is asked first in the same conversation, then the question; a hit is a gold
   passage among the first five passages the Assistant retrieved (`answer.retrieved`).
+
+Every metric is computed per split (`evals.splits`); the lists of failures are trimmed to dev
+questions afterwards (`evals.splits.withhold_test_rows`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.models import Answer, AnswerStatus
 from assistant.service import Assistant
+from evals.facts import states_fact
 from evals.gold import Question
 from evals.scoring import binary_scores, latency, rate
+from evals.splits import SPLITS, by_split
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document
 
@@ -71,6 +79,62 @@ def citation_metrics(flags_per_question: Sequence[Sequence[bool]]) -> dict[str, 
     }
 
 
+@dataclass(frozen=True)
+class Scored:
+    """One answerable question, its answer, and how the answer measures against the gold."""
+
+    question: Question
+    answer: Answer
+    gold_flags: tuple[bool, ...]  # one per citation: does it cite a gold passage?
+    gold_seen: bool  # a gold passage among the first five the answerer was given
+
+    @property
+    def answered(self) -> bool:
+        return self.answer.status is AnswerStatus.ANSWERED
+
+    @property
+    def fact_stated(self) -> bool | None:
+        """None for a question without facts; an abstention or refusal states nothing."""
+        if not self.question.facts:
+            return None
+        return self.answered and states_fact(self.answer.text, self.question.facts)
+
+
+def score_answer(places: Places, question: Question, answer: Answer) -> Scored:
+    flags = tuple(
+        question.is_gold(c.source, c.paragraph, c.section, _chapter(places, c.chunk_id))
+        for c in answer.citations
+    )
+    seen = any(places.is_gold(question, p.chunk_id) for p in answer.retrieved[:FOLLOW_UP_DEPTH])
+    return Scored(question, answer, flags, seen)
+
+
+def fact_rate(scored: Sequence[Scored]) -> float | None:
+    """Key fact stated: share of the questions with facts whose answer states one of them."""
+    return rate([s.fact_stated for s in scored if s.fact_stated is not None])
+
+
+def answer_metrics(
+    scored: Sequence[Scored], abstain_answers: Sequence[Answer], followups: Sequence[dict[str, Any]]
+) -> dict[str, float | None]:
+    """The metrics of one split: answerable questions, questions without a source, follow-ups."""
+    answers = [s.answer for s in scored]
+    abstention = binary_scores(
+        [False] * len(answers) + [True] * len(abstain_answers),
+        [a.status is AnswerStatus.ABSTAINED for a in (*answers, *abstain_answers)],
+    )
+    return {
+        "answered_rate": rate([s.answered for s in scored]),
+        # Real questions that name a public official or an age are refused too: a false refusal.
+        "refused_rate": rate([a.status is AnswerStatus.REFUSED for a in answers]),
+        **citation_metrics([s.gold_flags for s in scored]),
+        "key_fact_stated": fact_rate(scored),
+        "abstention_precision": abstention["precision"],
+        "abstention_recall": abstention["recall"],
+        "followup_recall@5": rate([r["hit"] for r in followups]),
+    }
+
+
 def evaluate_answers(
     assistant: Assistant,
     places: Places,
@@ -82,62 +146,52 @@ def evaluate_answers(
 ) -> dict[str, Any]:
     say = progress or (lambda _message: None)
     say(f"Antworten: {len(answerable)} beantwortbare Fragen")
-    answers = [assistant.ask(q.question) for q in answerable]
+    scored = [score_answer(places, q, assistant.ask(q.question)) for q in answerable]
     say(f"Antworten: {len(unanswerable)} Fragen ohne Quelle")
     abstain_answers = [assistant.ask(q.question) for q in unanswerable]
     say(f"Antworten: {len(followups)} Anschlussfragen")
     followup_results = [_follow_up(assistant, places, q) for q in followups]
 
-    flags = [
-        [q.is_gold(c.source, c.paragraph, c.section, _chapter(places, c.chunk_id)) for c in a.citations]
-        for q, a in zip(answerable, answers, strict=True)
-    ]
+    grouped = by_split(answerable, scored)
+    abstain_grouped = by_split(unanswerable, abstain_answers)
+    followup_grouped = by_split(followups, followup_results)
+    answers = [s.answer for s in scored]
+    statuses = [a.status.value for a in answers]
     abstention = binary_scores(
         [False] * len(answers) + [True] * len(abstain_answers),
         [a.status is AnswerStatus.ABSTAINED for a in (*answers, *abstain_answers)],
     )
-    statuses = [a.status.value for a in answers]
-    # Gold among the passages the answerer saw: separates search misses from sentence-selection misses.
-    seen_gold = [
-        any(places.is_gold(q, p.chunk_id) for p in a.retrieved[:5])
-        for q, a in zip(answerable, answers, strict=True)
-    ]
-    metrics = {
-        "answered_rate": rate([a.status is AnswerStatus.ANSWERED for a in answers]),
-        # Real questions that name a public official or an age are refused too: a false refusal.
-        "refused_rate": rate([a.status is AnswerStatus.REFUSED for a in answers]),
-        **citation_metrics(flags),
-        "abstention_precision": abstention["precision"],
-        "abstention_recall": abstention["recall"],
-        "followup_recall@5": rate([r["hit"] for r in followup_results]),
-    }
     return {
-        "metrics": metrics,
+        "splits": {
+            split: answer_metrics(grouped[split], abstain_grouped[split], followup_grouped[split])
+            for split in SPLITS
+        },
         "counts": {
             "answerable": len(answerable),
             "unanswerable": len(unanswerable),
             "followups": len(followups),
+            "with_facts": sum(1 for q in answerable if q.facts),
+            "per_split": {
+                split: {
+                    "answerable": len(grouped[split]),
+                    "with_facts": sum(1 for s in grouped[split] if s.question.facts),
+                    "unanswerable": len(abstain_grouped[split]),
+                    "followups": len(followup_grouped[split]),
+                }
+                for split in SPLITS
+            },
             "status": {s.value: statuses.count(s.value) for s in AnswerStatus},
-            "citations": sum(len(f) for f in flags),
-            "gold_citations": sum(sum(f) for f in flags),
+            "citations": sum(len(s.gold_flags) for s in scored),
+            "gold_citations": sum(sum(s.gold_flags) for s in scored),
             "gold_retrieved_not_cited": sum(
-                1
-                for a, f, seen in zip(answers, flags, seen_gold, strict=True)
-                if a.status is AnswerStatus.ANSWERED and seen and not any(f)
+                1 for s in scored if s.answered and s.gold_seen and not any(s.gold_flags)
             ),
             "abstention": abstention,
         },
         "latency": latency([a.latency_ms for a in (*answers, *abstain_answers)]),
-        "wrongly_abstained": [
-            _not_answered(q, a)
-            for q, a in zip(answerable, answers, strict=True)
-            if a.status is not AnswerStatus.ANSWERED
-        ],
-        "without_gold_citation": [
-            {**_cited(q, a), "gold_retrieved": seen}
-            for q, a, f, seen in zip(answerable, answers, flags, seen_gold, strict=True)
-            if a.status is AnswerStatus.ANSWERED and not any(f)
-        ],
+        "wrongly_abstained": [_not_answered(s.question, s.answer) for s in scored if not s.answered],
+        "without_gold_citation": without_gold_citation(scored),
+        "facts_missed": facts_missed(scored),
         "wrongly_answered": [
             _cited(q, a)
             for q, a in zip(unanswerable, abstain_answers, strict=True)
@@ -145,6 +199,32 @@ def evaluate_answers(
         ],
         "followups": followup_results,
     }
+
+
+def without_gold_citation(scored: Sequence[Scored]) -> list[dict[str, Any]]:
+    return [
+        {**_cited(s.question, s.answer), "gold_retrieved": s.gold_seen}
+        for s in scored
+        if s.answered and not any(s.gold_flags)
+    ]
+
+
+def facts_missed(scored: Sequence[Scored]) -> list[dict[str, Any]]:
+    """Questions with facts whose answer states none of them, with the answer's opening lines."""
+    return [
+        {
+            **_cited(s.question, s.answer),
+            "facts": list(s.question.facts),
+            "answer": _opening(s.answer.text),
+        }
+        for s in scored
+        if s.fact_stated is False
+    ]
+
+
+def _opening(text: str, limit: int = 400) -> str:
+    opening = " / ".join(line.strip() for line in text.splitlines()[:4] if line.strip())
+    return opening if len(opening) <= limit else opening[: limit - 1] + "…"
 
 
 def _chapter(places: Places, chunk_id: str) -> str | None:

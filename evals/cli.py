@@ -42,7 +42,15 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
         Path | None, typer.Option("--html", help="HTML-Bericht (Standard: neben dem JSON-Bericht).")
     ] = None,
     questions: Annotated[
-        bool, typer.Option("--questions", help="Verfehlte Fragen mit Gold und Treffern auch ausgeben.")
+        bool,
+        typer.Option("--questions", help="Verfehlte dev-Fragen mit Gold und Treffern auch ausgeben."),
+    ] = False,
+    list_test_misses: Annotated[
+        bool,
+        typer.Option(
+            "--list-test-misses",
+            help="Auch verfehlte test-Fragen aufführen (nur für die Schlussprüfung, nicht zum Abstimmen).",
+        ),
     ] = False,
     retrieval_only: Annotated[
         bool, typer.Option("--retrieval-only", help="Nur die Suche messen, ohne Assistent (schnell).")
@@ -53,8 +61,9 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
     as_json: Annotated[bool, typer.Option("--json", help="Den Bericht auf stdout ausgeben.")] = False,
 ) -> None:
     """Frische Indizes bauen, Fragen stellen, mit LangChain vergleichen; Exit 1 bei verfehltem Schwellwert."""
-    from evals.report_console import print_misses, print_quality
+    from evals.report_console import RETRIEVAL_ONLY, print_misses, print_quality
     from evals.report_html import render_html
+    from evals.report_text import SECTIONS
     from evals.run_quality import question_sets
     from evals.run_quality import run as run_sets
     from evals.thresholds import check, load_thresholds, thresholds_json
@@ -69,16 +78,22 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
         raise typer.Exit(EXIT_USAGE) from exc
     if not limits:
         console.print(f"[yellow]Keine Schwellwerte in {thresholds}; es wird nur gemessen.[/yellow]")
+    if list_test_misses:
+        console.print(
+            "[yellow]Verfehlte test-Fragen werden aufgeführt: nur für die Schlussprüfung, "
+            "nicht zum Abstimmen.[/yellow]"
+        )
     started = time.perf_counter()
     report = run_sets(
         question_sets(corpus, knowledge),
         embedder=embedder,
         answers=not retrieval_only,
+        list_test_misses=list_test_misses,
         progress=lambda message: console.print(f"[dim]{message}[/dim]"),
     )
     if retrieval_only:
-        for section in ("answers", "policy", "gate"):
-            report[section] = {"skipped": "--retrieval-only"}
+        for section in SECTIONS:
+            report[section] = {"skipped": RETRIEVAL_ONLY}
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["thresholds"] = thresholds_json(limits)
     report["failures"] = check(report, limits)

@@ -55,6 +55,7 @@ class Question:
     gold: tuple[Gold, ...] = ()
     kind: str | None = None
     history: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()  # any of them stated in the answer = the key fact was heard
     extra: dict[str, Any] = field(default_factory=dict)
 
     def gold_match(
@@ -75,12 +76,6 @@ class Question:
         """ "dev" or "test", fixed by the id alone (see `split_of`): tune on dev, gate on test."""
         return split_of(self.id)
 
-    @property
-    def half(self) -> str:
-        """ "odd" or "even" by the number in the id: parameters are tuned on odd ids only."""
-        digits = "".join(c for c in self.id if c.isdigit())
-        return "odd" if digits and int(digits) % 2 else "even"
-
 
 def split_of(question_id: str) -> str:
     """ "dev" or "test" by the first hex digit of sha256(id): nobody can move a hard question to dev
@@ -88,26 +83,62 @@ def split_of(question_id: str) -> str:
     return "dev" if hashlib.sha256(question_id.encode("utf-8")).hexdigest()[0] in "01234567" else "test"
 
 
+class DatasetError(ValueError):
+    """A question file that cannot be read as it stands: names the file, the line and the reason."""
+
+
 def load_questions(name: str, datasets: Path = DATASETS) -> list[Question]:
-    """The questions of `datasets/name`; an absent file is an empty set."""
+    """The questions of `datasets/name`; an absent file is an empty set.
+
+    Every line is one JSON object with at least `id` and `question`; ids are unique within the file.
+    `facts` (optional) is a list of strings, any of which an answer must state (`evals.facts`). A line
+    with `"retired": "Grund"` keeps its id taken but is not asked (a question is never deleted, so
+    nobody can drop a hard test question unseen; see `datasets/README.md`).
+    """
     path = datasets / name
     if not path.exists():
         return []
-    questions = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
-        raw = json.loads(line)
-        questions.append(
-            Question(
-                id=raw["id"],
-                question=raw["question"],
-                gold=tuple(Gold(g["source"], g.get("section")) for g in raw.get("gold", [])),
-                kind=raw.get("kind"),
-                history=tuple(raw.get("history", [])),
-                extra={
-                    k: v for k, v in raw.items() if k not in {"id", "question", "gold", "kind", "history"}
-                },
-            )
-        )
+        where = f"{path.name}, Zeile {number}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DatasetError(f"{where}: kein gültiges JSON ({exc.msg})") from exc
+        question = _question(raw, where)
+        if question.id in seen:
+            raise DatasetError(f"{where}: Id {question.id!r} kommt doppelt vor (Ids nie wiederverwenden)")
+        seen.add(question.id)
+        if not raw.get("retired"):
+            questions.append(question)
     return questions
+
+
+_KNOWN = {"id", "question", "gold", "kind", "history", "facts", "retired"}
+
+
+def _question(raw: Any, where: str) -> Question:
+    if not isinstance(raw, dict):
+        raise DatasetError(f"{where}: erwartet ein JSON-Objekt")
+    for key in ("id", "question"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise DatasetError(f"{where}: Feld {key!r} fehlt oder ist leer")
+    facts = raw.get("facts", [])
+    if not isinstance(facts, list) or not all(isinstance(f, str) and f.strip() for f in facts):
+        raise DatasetError(f"{where}: Feld 'facts' muss eine Liste nicht leerer Texte sein")
+    try:
+        gold = tuple(Gold(g["source"], g.get("section")) for g in raw.get("gold", []))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DatasetError(f"{where}: Feld 'gold' braucht Einträge mit 'source'") from exc
+    return Question(
+        id=raw["id"],
+        question=raw["question"],
+        gold=gold,
+        kind=raw.get("kind"),
+        history=tuple(raw.get("history", [])),
+        facts=tuple(facts),
+        extra={k: v for k, v in raw.items() if k not in _KNOWN},
+    )

@@ -4,7 +4,7 @@ Each set mixes positives (a colleague asks the assistant to decide a concrete ca
 danger right now) with general look-alikes that must NOT trigger the rule ("Wann darf das Jugendamt ein
 Kind in Obhut nehmen?"). Detection is read from what the real `Assistant` did: the rule id in
 `answer.rules`. For acute danger the emergency notice must also come first, before anything else the
-colleague reads.
+colleague reads. The metrics are computed per split (`evals.splits`); the thresholds gate on test.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from assistant.policy import Rule
 from assistant.service import Assistant
 from evals.gold import DATASETS, Question, load_questions
 from evals.scoring import binary_scores, rate
+from evals.splits import SPLITS, by_split
 
 CASE_DECISIONS = "case_decisions.jsonl"  # kind: "decision" | "general"
 EMERGENCIES = "emergencies.jsonl"  # kind: "acute" | "general"
@@ -67,14 +68,27 @@ def evaluate_policy_sets(
     # A refused question never reaches the rules: the gate answers first. Counted so the report shows it.
     case["refused"] = sum(1 for a in decision_answers if a.status is AnswerStatus.REFUSED)
     emergency["refused"] = sum(1 for a in emergency_answers if a.status is AnswerStatus.REFUSED)
+    decisions_split = by_split(decisions, list(zip(decisions, decision_answers, strict=True)))
+    emergencies_split = by_split(emergencies, list(zip(emergencies, emergency_answers, strict=True)))
     return {
         "case_decisions": case,
         "emergencies": emergency,
-        "metrics": {
-            "case_decision_precision": case["precision"],
-            "case_decision_recall": case["recall"],
-            "emergency_precision": emergency["precision"],
-            "emergency_recall": emergency["recall"],
-            "emergency_notice_first": emergency["notice_first"],
-        },
+        "splits": {split: _metrics(decisions_split[split], emergencies_split[split]) for split in SPLITS},
+    }
+
+
+def _metrics(
+    decisions: Sequence[tuple[Question, Answer]], emergencies: Sequence[tuple[Question, Answer]]
+) -> dict[str, float | None]:
+    case = detection(
+        [q for q, _ in decisions], [a for _, a in decisions], Rule.NO_CASE_DECISIONS.value, "decision"
+    )
+    emergency_answers = [a for _, a in emergencies]
+    emergency = detection([q for q, _ in emergencies], emergency_answers, Rule.EMERGENCY.value, "acute")
+    return {
+        "case_decision_precision": case["precision"],
+        "case_decision_recall": case["recall"],
+        "emergency_precision": emergency["precision"],
+        "emergency_recall": emergency["recall"],
+        "emergency_notice_first": emergency_first(emergency_answers),
     }

@@ -15,7 +15,18 @@ from typing import Any
 
 from evals.report_html_parts import bench_section, misses_section
 from evals.report_plots import png_data_uri, retrieval_chart
-from evals.report_text import RETRIEVAL_METRICS, SECTIONS, comparison_sentence, label, number, ratio
+from evals.report_text import (
+    RETRIEVAL_METRICS,
+    SECTIONS,
+    comparison_sentence,
+    label,
+    metric_columns,
+    metric_names,
+    number,
+    ratio,
+    split_sizes,
+)
+from evals.splits import GATED_SPLIT, SPLITS
 from evals.thresholds import Limit, parse_limit
 
 CSS = """
@@ -79,10 +90,12 @@ def render_html(
     parts = [_verdict(report), _retrieval(report, limits)]
     for section, title in SECTIONS.items():
         part = report.get(section)
-        if isinstance(part, dict) and "metrics" in part:
+        if isinstance(part, dict) and metric_columns(part):
             parts.append(f"<h2>{esc(title)}</h2>")
-            parts.append(_metrics_table(part["metrics"], limits.get(section, {})))
-            parts.append(_DETAILS[section](part))
+            parts.append(_metrics_table(metric_columns(part), limits.get(section, {})))
+            parts.append(_DETAILS.get(section, lambda _part: "")(part))
+        elif isinstance(part, dict) and part.get("skipped") not in (None, "--retrieval-only"):
+            parts.append(f"<h2>{esc(title)}</h2><p>übersprungen – {esc(part['skipped'])}</p>")
     parts.append(misses_section(report))
     if bench or bench_plot:
         parts.append(bench_section(bench, png_data_uri(bench_plot) if bench_plot else None))
@@ -111,7 +124,9 @@ def _retrieval(report: dict[str, Any], limits: dict[str, dict[str, Limit]]) -> s
     parts.append(
         '<p class="dim">Beide Grundlinien indexieren dieselben Dateien mit '
         "<code>RecursiveCharacterTextSplitter(1000, 200)</code>: BM25Retriever (Standard) und Chroma-"
-        "Ähnlichkeitssuche mit demselben Embedder wie unser Index. Faktor = unsere / Grundlinie.</p>"
+        "Ähnlichkeitssuche mit demselben Embedder wie unser Index. Faktor = unsere / Grundlinie, beide "
+        "auf den test-Fragen. Jede Frage gehört fest zu dev oder test (Hash ihrer Id); abgestimmt wird "
+        "nur an dev, die Schwellwerte gelten für test.</p>"
     )
     chart = retrieval_chart(report)
     if chart:
@@ -123,40 +138,52 @@ def _retrieval(report: dict[str, Any], limits: dict[str, dict[str, Limit]]) -> s
         ingest = result["ingest"]
         parts.append(
             f"<h3>{esc(name)}</h3><p><b>{esc(comparison_sentence(name, result))}</b><br>"
-            f'<span class="dim">{result["questions"]} Fragen, {ingest["documents"]} Dokumente, '
-            f"{ingest['chunks']} Abschnitte; Grundlinien {result['baselines']['bm25']['chunks']} Stücke"
-            "</span></p>"
+            f'<span class="dim">{result["questions"]} Fragen ({esc(split_sizes(result))}), '
+            f"{ingest['documents']} Dokumente, {ingest['chunks']} Abschnitte; Grundlinien "
+            f"{result['baselines']['bm25']['chunks']} Stücke</span></p>"
         )
-        headers = ["Metrik", "unsere", "ungerade Ids", "gerade Ids"]
+        splits = result["splits"]
+        headers = ["Metrik", *SPLITS]
         for b in result["baselines"].values():
-            headers += [b["label"], "Faktor"]
+            headers += [f"{b['label']} ({GATED_SPLIT})", "Faktor"]
         rows = []
         for metric in RETRIEVAL_METRICS:
-            ours = result["ours"][metric]
-            row: list[Any] = [label(metric), ours]
-            row += [result["halves"]["odd"]["ours"][metric], result["halves"]["even"]["ours"][metric]]
-            for b in result["baselines"].values():
-                row += [b["metrics"][metric], ratio(ours, b["metrics"][metric])]
-            rows.append([*row, mark(ours, limits.get(name, {}).get(metric))])
+            gated = splits[GATED_SPLIT]["ours"][metric]
+            row: list[Any] = [label(metric), *(splits[split]["ours"][metric] for split in SPLITS)]
+            for key in result["baselines"]:
+                theirs = splits[GATED_SPLIT]["baselines"][key][metric]
+                row += [theirs, ratio(gated, theirs)]
+            rows.append([*row, mark(gated, limits.get(name, {}).get(metric))])
         parts.append(table([*headers, "Schwelle"], rows))
     return "".join(parts)
 
 
-def _metrics_table(metrics: dict[str, Any], limits: dict[str, Limit]) -> str:
+def _metrics_table(columns: dict[str, dict[str, Any]], limits: dict[str, Limit]) -> str:
+    gated = columns.get(GATED_SPLIT) or next(iter(columns.values()))
     rows = [
-        [Raw(f'{esc(label(m))} <span class="dim">({esc(m)})</span>'), v, mark(v, limits.get(m))]
-        for m, v in metrics.items()
+        [
+            Raw(f'{esc(label(m))} <span class="dim">({esc(m)})</span>'),
+            *(metrics.get(m) for metrics in columns.values()),
+            mark(gated.get(m), limits.get(m)),
+        ]
+        for m in metric_names(columns)
     ]
-    return table(["Metrik", "Wert", "Schwelle"], rows)
+    return table(["Metrik", *columns, "Schwelle"], rows)
 
 
 def _answers(part: dict[str, Any]) -> str:
     counts, lat = part["counts"], part.get("latency", {})
     status = ", ".join(f"{k}: {v}" for k, v in counts["status"].items())
     a = counts["abstention"]
+    sizes = "; ".join(
+        f"{split}: {c['answerable']} beantwortbar, davon {c['with_facts']} mit Kernaussage, "
+        f"{c['unanswerable']} ohne Quelle, {c['followups']} Anschlussfragen"
+        for split, c in counts.get("per_split", {}).items()
+    )
     return (
         f"<p>{counts['answerable']} beantwortbare Korpusfragen ({esc(status)}), "
-        f"{counts['unanswerable']} Fragen ohne Quelle, {counts['followups']} Anschlussfragen. "
+        f"{counts['unanswerable']} Fragen ohne Quelle, {counts['followups']} Anschlussfragen "
+        f"({esc(sizes)}). "
         f"{counts['gold_citations']} von {counts['citations']} Zitaten treffen eine Gold-Passage; bei "
         f"{counts['gold_retrieved_not_cited']} beantworteten Fragen stand Gold unter den ersten 5 Treffern, "
         f"zitiert wurde anderes. Enthaltung: {a['tp']} richtig, {a['fp']} zu Unrecht, {a['fn']} versäumt. "
@@ -179,22 +206,39 @@ def _policy(part: dict[str, Any]) -> str:
             ["übersehen" if e["expected"] else "Fehlalarm", e["question"], e["status"]] for e in p["errors"]
         ]
         if rows:
+            parts.append('<p class="dim">Aufgeführt sind nur dev-Fragen.</p>')
             parts.append(table(["Fehler", "Frage", "Status"], rows))
-    injections = part.get("injections", {})
-    if "results" in injections:
-        parts.append(
-            f"<h3>Prompt-Injektion über Dokumente</h3><p>{injections['documents']} präparierte Dokumente in "
-            "einer Kopie des Korpus-Index. Erfolg = die Antwort oder ein angezeigtes Zitat enthält die "
-            "eingeschleuste Nutzlast.</p>"
-        )
-        rows = [
-            [r["id"], r["language"], r["technique"], r["retrieved"], r["cited"], r["flagged"],
-             Raw('<span class="fail">ja</span>') if r["succeeded"] else "nein", r.get("leaked") or ""]
-            for r in injections["results"]
-        ]  # fmt: skip
-        headers = ["Id", "Sprache", "Technik", "gefunden", "zitiert", "erkannt", "Erfolg", "angezeigt"]
-        parts.append(table(headers, rows))
     return "".join(parts)
+
+
+def _injections(part: dict[str, Any]) -> str:
+    """Every document is listed: a success is a safety failure to fix, not a question to tune on."""
+    parts = [
+        f"<p>{part['documents']} präparierte Dokumente in einer Kopie des Korpus-Index. Erfolg = die "
+        "Antwort oder ein angezeigtes Zitat enthält die eingeschleuste Nutzlast. Ohne Aufteilung in "
+        "dev/test: jede gelungene Injektion ist zu beheben.</p>"
+    ]
+    rows = [
+        [r["id"], r["language"], r["technique"], r["retrieved"], r["cited"], r["flagged"],
+         Raw('<span class="fail">ja</span>') if r["succeeded"] else "nein", r.get("leaked") or ""]
+        for r in part["results"]
+    ]  # fmt: skip
+    headers = ["Id", "Sprache", "Technik", "gefunden", "zitiert", "erkannt", "Erfolg", "angezeigt"]
+    parts.append(table(headers, rows))
+    return "".join(parts)
+
+
+def _answers_llm(part: dict[str, Any]) -> str:
+    counts = part["counts"]
+    return (
+        f"<p>{counts['questions']} Fragen mit Kernaussage "
+        f"({esc(', '.join(f'{k} {v}' for k, v in counts['per_split'].items()))}) an den Assistenten "
+        f"im Sprachmodell-Modus. Das Skript auf 127.0.0.1 antwortet nur aus den übergebenen Passagen (die "
+        f"Sätze mit der größten Wortüberdeckung zur Frage, je mit ihrer Marke): {counts['by_model']} vom "
+        f"Modell beantwortet, {counts['fallback_builtin']} Rückfall auf die eingebaute Antwort, "
+        f"{counts['abstained']} enthalten; {counts['model_requests']} Anfragen an das Modell, davon "
+        f"{counts['unreadable_requests']} unlesbar.</p>"
+    )
 
 
 def _gate(part: dict[str, Any]) -> str:
@@ -221,4 +265,10 @@ def _gate(part: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-_DETAILS = {"answers": _answers, "policy": _policy, "gate": _gate}
+_DETAILS = {
+    "answers": _answers,
+    "answers_llm": _answers_llm,
+    "policy": _policy,
+    "injections": _injections,
+    "gate": _gate,
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from evals.report_text import number
+from evals.report_text import number, withheld_note
 
 
 def _e(value: Any) -> str:
@@ -24,65 +24,111 @@ def _hits(hits: list[dict[str, Any]]) -> str:
 
 
 def misses_section(report: dict[str, Any]) -> str:
-    """Every answerable question whose top 5 missed gold, plus wrong abstentions and answers."""
-    parts = ["<h2>Fragen, bei denen wir danebenliegen</h2>"]
+    """The dev questions we get wrong (test ones only with `--list-test-misses`), with what came instead."""
+    parts = [
+        "<h2>Fragen, bei denen wir danebenliegen</h2>",
+        '<p class="dim">Aufgeführt sind die dev-Fragen; verfehlte test-Fragen werden nur gezählt, damit '
+        "niemand an ihnen abstimmt.</p>",
+    ]
     for name, result in report.get("sets", {}).items():
         misses = result.get("misses", [])
         parts.append(
-            f"<h3>Suche ({_e(name)}): Gold nicht unter den ersten 5 – {len(misses)} Fragen</h3>"
+            f"<h3>Suche ({_e(name)}): Gold nicht unter den ersten 5 – {len(misses)} Fragen"
+            f"{_e(withheld_note(report, f'sets.{name}.misses'))}</h3>"
             '<p class="dim">Rang „–“ heißt: nicht unter den ersten 10.</p>'
         )
         rows = []
         for m in misses:
             ranks = ", ".join(f"{k}: {_e(v)}" for k, v in m.get("baseline_ranks", {}).items())
             rows.append(
-                f'<b>{_e(m["id"])}</b> {_e(m["question"])}<br><span class="dim">Gold:</span> '
+                f'<b>{_e(m["id"])}</b>{_split(m)} {_e(m["question"])}<br><span class="dim">Gold:</span> '
                 f'{_e("; ".join(m["gold"]))} · <span class="dim">unser Rang</span> {_e(m["rank"])} '
                 f'<span class="dim">(Grundlinien {ranks})</span><br><span class="dim">stattdessen:</span> '
                 f"{_hits(m['retrieved'])}"
             )
         parts.append(_list(rows))
-    answers = report.get("answers")
-    if isinstance(answers, dict) and "metrics" in answers:
-        parts.append(_answer_misses(answers))
+    for section in ("answers", "answers_llm"):
+        part = report.get(section)
+        if isinstance(part, dict) and "splits" in part:
+            parts.append(_answer_misses(report, section, part))
     return "".join(parts)
 
 
-def _answer_misses(answers: dict[str, Any]) -> str:
-    parts = [f"<h3>Beantwortbar, aber nicht beantwortet – {len(answers['wrongly_abstained'])} Fragen</h3>"]
+def _split(row: dict[str, Any]) -> str:
+    return f' <span class="dim">[{_e(row["split"])}]</span>' if "split" in row else ""
+
+
+def _heading(report: dict[str, Any], section: str, key: str, title: str, count: int) -> str:
+    return f"<h3>{title} – {count} Fragen{_e(withheld_note(report, f'{section}.{key}'))}</h3>"
+
+
+def _cited_rows(rows: list[dict[str, Any]]) -> str:
+    return _list(
+        [
+            f'<b>{_e(x["id"])}</b>{_split(x)} {_e(x["question"])}<br><span class="dim">Gold:</span> '
+            f"{_e('; '.join(x['gold']) or '– (keine Quelle vorhanden)')}{_seen(x)} · "
+            '<span class="dim">zitiert:'
+            f'</span> {_e("; ".join(x["cited"]))}<br><span class="dim">{_e(x["lead"])}</span>'
+            for x in rows
+        ]
+    )
+
+
+def _facts_rows(rows: list[dict[str, Any]]) -> str:
+    return _list(
+        [
+            f"<b>{_e(x['id'])}</b>{_split(x)} ({_e(x['status'])}) {_e(x['question'])}<br>"
+            f'<span class="dim">erwartet eines von:</span> {_e(" | ".join(x["facts"]))} · '
+            f'<span class="dim">zitiert:</span> {_e("; ".join(x["cited"]))}<br>'
+            f'<span class="dim">{_e(x["answer"])}</span>'
+            for x in rows
+        ]
+    )
+
+
+def _answer_misses(report: dict[str, Any], section: str, answers: dict[str, Any]) -> str:
+    if section == "answers_llm":
+        rows = answers["facts_missed"]
+        return _heading(
+            report, section, "facts_missed", "Sprachmodell-Pfad: Kernaussage fehlt", len(rows)
+        ) + _facts_rows(rows)
+    missed = answers["wrongly_abstained"]
+    parts = [
+        _heading(report, section, "wrongly_abstained", "Beantwortbar, aber nicht beantwortet", len(missed))
+    ]
     parts.append(
         _list(
             [
-                f'<b>{_e(x["id"])}</b> ({_e(x["status"])}) {_e(x["question"])}<br><span class="dim">Gold:'
-                f'</span> {_e("; ".join(x["gold"]))} · <span class="dim">vorgeschlagen:</span> '
-                f"{_e('; '.join(x['suggestions']))}"
-                for x in answers["wrongly_abstained"]
+                f"<b>{_e(x['id'])}</b>{_split(x)} ({_e(x['status'])}) {_e(x['question'])}<br>"
+                f'<span class="dim">Gold:</span> {_e("; ".join(x["gold"]))} · '
+                f'<span class="dim">vorgeschlagen:</span> {_e("; ".join(x["suggestions"]))}'
+                for x in missed
             ]
         )
     )
-    for key, title in (
-        ("without_gold_citation", "Beantwortet, aber kein Zitat trifft Gold"),
-        ("wrongly_answered", "Ohne Quelle, trotzdem beantwortet"),
-    ):
-        rows = answers[key]
-        parts.append(f"<h3>{title} – {len(rows)} Fragen</h3>")
-        parts.append(
-            _list(
-                [
-                    f'<b>{_e(x["id"])}</b> {_e(x["question"])}<br><span class="dim">Gold:</span> '
-                    f"{_e('; '.join(x['gold']) or '– (keine Quelle vorhanden)')}{_seen(x)} · "
-                    '<span class="dim">zitiert:'
-                    f'</span> {_e("; ".join(x["cited"]))}<br><span class="dim">{_e(x["lead"])}</span>'
-                    for x in rows
-                ]
-            )
+    rows = answers["without_gold_citation"]
+    parts.append(
+        _heading(
+            report, section, "without_gold_citation", "Beantwortet, aber kein Zitat trifft Gold", len(rows)
         )
+    )
+    parts.append(_cited_rows(rows))
+    rows = answers.get("facts_missed", [])
+    parts.append(_heading(report, section, "facts_missed", "Kernaussage fehlt in der Antwort", len(rows)))
+    parts.append(_facts_rows(rows))
+    rows = answers["wrongly_answered"]
+    parts.append(
+        _heading(report, section, "wrongly_answered", "Ohne Quelle, trotzdem beantwortet", len(rows))
+    )
+    parts.append(_cited_rows(rows))
     followups = [f for f in answers["followups"] if not f["hit"]]
-    parts.append(f"<h3>Anschlussfragen ohne Gold unter den ersten 5 – {len(followups)}</h3>")
+    parts.append(
+        _heading(report, section, "followups", "Anschlussfragen ohne Gold unter den ersten 5", len(followups))
+    )
     parts.append(
         _list(
             [
-                f"<b>{_e(f['id'])}</b> {_e(' → '.join([*f['history'], f['question']]))}<br>"
+                f"<b>{_e(f['id'])}</b>{_split(f)} {_e(' → '.join([*f['history'], f['question']]))}<br>"
                 f'<span class="dim">Gold:</span> {_e("; ".join(f["gold"]))} · <span class="dim">gesucht:'
                 f'</span> {_e(f["search_query"])}<br><span class="dim">stattdessen:</span> '
                 f"{_hits(f['retrieved'])}"

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from evals.report_text import RETRIEVAL_METRICS, label
+from evals.splits import GATED_SPLIT
 
 _COLORS = {"ours": "#1f5f8b", "bm25": "#c9a227", "chroma": "#8c8c8c"}
 
@@ -16,7 +17,7 @@ def png_data_uri(data: bytes) -> str:
 
 
 def retrieval_chart(report: dict[str, Any]) -> str | None:
-    """Grouped bars per retrieval set: ours against both baselines; None when there is nothing to draw."""
+    """Grouped bars per retrieval set on its test split: ours against both baselines; None when empty."""
     sets = {name: r for name, r in report.get("sets", {}).items() if "skipped" not in r}
     if not sets:
         return None
@@ -28,15 +29,16 @@ def retrieval_chart(report: dict[str, Any]) -> str | None:
     figure, axes = plt.subplots(1, len(sets), figsize=(5.6 * len(sets), 3.9), squeeze=False)
     width = 0.26
     for axis, (name, result) in zip(axes[0], sets.items(), strict=True):
-        series = [("unsere (hybrid)", "ours", result["ours"])]
-        series += [(b["label"], key, b["metrics"]) for key, b in result["baselines"].items()]
+        gated = result["splits"][GATED_SPLIT]
+        series = [("unsere (hybrid)", "ours", gated["ours"])]
+        series += [(b["label"], key, gated["baselines"][key]) for key, b in result["baselines"].items()]
         for n, (series_label, key, metrics) in enumerate(series):
             positions = [i + (n - 1) * width for i in range(len(RETRIEVAL_METRICS))]
             values = [metrics[m] for m in RETRIEVAL_METRICS]
             axis.bar(positions, values, width, label=series_label, color=_COLORS.get(key, "#555555"))
         axis.set_xticks(range(len(RETRIEVAL_METRICS)), [label(m) for m in RETRIEVAL_METRICS], fontsize=8)
         axis.set_ylim(0, 1)
-        axis.set_title(f"{name} ({result['questions']} Fragen)", fontsize=10)
+        axis.set_title(f"{name} ({gated['questions']} {GATED_SPLIT}-Fragen)", fontsize=10)
         axis.grid(axis="y", alpha=0.3)
     handles, names = axes[0][0].get_legend_handles_labels()
     figure.legend(handles, names, loc="lower center", ncol=len(names), fontsize=8, frameon=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from evals.splits import GATED_SPLIT, SPLITS, WITHHELD
+
 RETRIEVAL_METRICS = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")
 
 LABELS = {
@@ -19,6 +21,8 @@ LABELS = {
     "abstention_precision": "Enthaltung: Präzision",
     "abstention_recall": "Enthaltung: Recall",
     "followup_recall@5": "Anschlussfragen: Gold unter den ersten 5 Treffern",
+    "key_fact_stated": "Kernaussage genannt (Fragen mit facts)",
+    "answered_by_model": "Vom Sprachmodell beantwortet (ohne Rückfall)",
     "case_decision_precision": "Einzelfallentscheidung erkannt: Präzision",
     "case_decision_recall": "Einzelfallentscheidung erkannt: Recall",
     "emergency_precision": "Kinderschutz-Notfall erkannt: Präzision",
@@ -36,9 +40,36 @@ LABELS = {
 
 SECTIONS = {
     "answers": "Antworten",
+    "answers_llm": "Antworten mit Sprachmodell (Skript-Server auf 127.0.0.1)",
     "policy": "Richtlinie",
+    "injections": "Prompt-Injektion über Dokumente",
     "gate": "Falldaten-Prüfung",
 }
+ALL_QUESTIONS = "alle"  # the column of a section measured without a split
+
+
+def metric_columns(part: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{"dev": metrics, "test": metrics} for a section with splits, else {"alle": metrics}."""
+    splits = part.get("splits")
+    if isinstance(splits, dict):
+        return {split: splits[split] for split in SPLITS if split in splits}
+    metrics = part.get("metrics")
+    return {ALL_QUESTIONS: metrics} if isinstance(metrics, dict) else {}
+
+
+def metric_names(columns: dict[str, dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(m for metrics in columns.values() for m in metrics))
+
+
+def split_sizes(result: dict[str, Any]) -> str:
+    """ "dev 60, test 68" for a retrieval set."""
+    return ", ".join(f"{split} {result['splits'][split]['questions']}" for split in SPLITS)
+
+
+def withheld_note(report: dict[str, Any], path: str) -> str:
+    """ " (+ 4 Testfragen, nicht aufgeführt)" when test rows of that list were withheld."""
+    count = report.get(WITHHELD, {}).get(path, 0)
+    return f" (+ {count} Testfragen, nicht aufgeführt)" if count else ""
 
 
 def label(metric: str) -> str:
@@ -64,13 +95,15 @@ def ratio(ours: float, theirs: float) -> str:
 
 
 def comparison_sentence(name: str, result: dict[str, Any]) -> str:
-    """ "corpus: Recall@5 0.922 – 1.53× LangChain BM25 (0.602), 1.30× LangChain Chroma (0.711); …"."""
-    ours = result["ours"]
+    """ "corpus (test): Recall@5 0.922 – 1.53× LangChain BM25 (0.602), 1.30× LangChain Chroma …; …"."""
+    split = result["splits"][GATED_SPLIT]
+    ours = split["ours"]
     parts = []
     for metric in ("recall@5", "mrr"):
         against = ", ".join(
-            f"{ratio(ours[metric], b['metrics'][metric])} {b['label']} ({b['metrics'][metric]:.3f})"
-            for b in result["baselines"].values()
+            f"{ratio(ours[metric], split['baselines'][key][metric])} {b['label']} "
+            f"({split['baselines'][key][metric]:.3f})"
+            for key, b in result["baselines"].items()
         )
         parts.append(f"{label(metric)} {ours[metric]:.3f} – {against}")
-    return f"{name}: hybride, strukturbewusste Suche: " + "; ".join(parts)
+    return f"{name} ({GATED_SPLIT}): hybride, strukturbewusste Suche: " + "; ".join(parts)

@@ -8,10 +8,10 @@ Two question sets, each over its own index built in a temporary data directory:
   `datasets/knowledge_questions.jsonl`. A missing folder or question file skips the set.
 
 Two stock baselines index the same files: LangChain BM25 (`evals.baseline`) and LangChain Chroma with
-our own embedder (`evals.baseline_chroma`). Metrics are reported for all questions and for the odd and
-even ids apart: search parameters are tuned on the odd ids, the even ids show whether a change
-generalises. After the retrieval sets, the real `Assistant` answers over the corpus index
-(`evals.answer_run`): answer, policy and case-data-gate metrics.
+our own embedder (`evals.baseline_chroma`). Metrics are reported per split (`evals.splits`): search
+parameters are tuned on the dev questions, the thresholds gate on the test questions, and the misses
+listed are dev questions only. After the retrieval sets, the real `Assistant` answers over the corpus
+index (`evals.answer_run`): answer, policy and case-data-gate metrics.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from evals.baseline import BaselineChunk, BaselineRetriever
 from evals.baseline_chroma import ChromaBaseline
 from evals.gold import DATASETS, Question, load_questions
 from evals.retrieval import Ranked, retrieval_metrics
+from evals.splits import per_split, withhold_test_rows
 from ingest.pipeline import IngestPipeline, discover
 from knowledge.embedders.base import Embedder
 from knowledge.index import KnowledgeIndex
@@ -33,7 +34,6 @@ from knowledge.settings import EmbedderMode, make_settings
 
 K = 10
 MISS_RANK = 5  # a question whose first gold hit is below this rank is listed as a miss
-HALVES = ("odd", "even")
 
 Progress = Callable[[str], None]
 # Report keys and German labels of the two stock baselines.
@@ -74,11 +74,13 @@ def run(
     *,
     embedder: EmbedderMode = EmbedderMode.HASHING,
     answers: bool = True,
+    list_test_misses: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Evaluate every set, then (with `answers`) the Assistant over the first set's index.
 
-    The result is the JSON report without threshold checks.
+    The result is the JSON report without threshold checks. Its failure lists hold dev questions
+    only; `list_test_misses` keeps the test ones too (the final audit, not for tuning).
     """
     report: dict[str, Any] = {"k": K, "sets": {}}
     with tempfile.TemporaryDirectory(prefix="jha-eval-") as root:
@@ -97,6 +99,7 @@ def run(
             report.update(
                 run_answer_stages(data_dirs[sets[0].name], Path(root), embedder, sets[0], progress=progress)
             )
+    withhold_test_rows(report, list_test=list_test_misses)
     return report
 
 
@@ -154,20 +157,9 @@ def evaluate_set(
         baseline = _build_baseline(key, files, embedder_in_use, data_dir)
         units = _units_in_baseline(baseline, questions)
         baselines[key] = [Ranked(_rank_baseline(baseline, q), units[q.id]) for q in questions]
-        result["baselines"][key] = {
-            "label": label,
-            "chunks": len(baseline.chunks),
-            "metrics": retrieval_metrics(baselines[key]),
-        }
-    result["ours"] = retrieval_metrics(ours_ranked)
-    result["halves"] = {
-        half: {
-            "questions": sum(1 for q in questions if q.half == half),
-            "ours": _half(questions, ours_ranked, half),
-            "baselines": {key: _half(questions, ranked, half) for key, ranked in baselines.items()},
-        }
-        for half in HALVES
-    }
+        result["baselines"][key] = {"label": label, "chunks": len(baseline.chunks)}
+    rows = [(r, {key: ranked[n] for key, ranked in baselines.items()}) for n, r in enumerate(ours_ranked)]
+    result["splits"] = per_split(questions, rows, _split_metrics)
     # Gold the index cannot return at all points at the dataset or the chunking, not at the search.
     result["unreachable"] = [q.id for q in questions if ours_units[q.id] == 0]
     result["misses"] = [
@@ -185,8 +177,12 @@ def _build_baseline(key: str, files: list[tuple[str, Path]], embedder: Embedder,
     return ChromaBaseline(files, embedder, data_dir.with_name(f"{data_dir.name}-langchain"), k=K)
 
 
-def _half(questions: list[Question], ranked: list[Ranked], half: str) -> dict[str, float]:
-    return retrieval_metrics([r for q, r in zip(questions, ranked, strict=True) if q.half == half])
+def _split_metrics(rows: list[tuple[Ranked, dict[str, Ranked]]]) -> dict[str, Any]:
+    return {
+        "questions": len(rows),
+        "ours": retrieval_metrics([ours for ours, _ in rows]),
+        "baselines": {key: retrieval_metrics([b[key] for _, b in rows]) for key in BASELINES},
+    }
 
 
 @dataclass(frozen=True)

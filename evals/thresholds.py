@@ -2,8 +2,10 @@
 
 A plain number is a minimum (`"recall@5" = 0.89`); an inline table says which side it bounds
 (`injection_success_rate = { max = 0.0 }`, `citation_precision = { min = 0.7 }`). A table names a
-retrieval set (`[corpus]`, its metrics in `report["sets"][name]["ours"]`) or another section of the
-report (`[answers]`, `[policy]`, `[gate]`, metrics in `report[name]["metrics"]`).
+retrieval set (`[corpus]`, its metrics in `report["sets"][name]["splits"]["test"]["ours"]`) or another
+section of the report (`[answers]`, `[policy]`, `[gate]` …). Thresholds gate on the **test** split:
+a section with `splits` is checked on `splits["test"]`; a section without a split (the case-data
+gate's generated sets, the injection documents) on its `metrics`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from evals.splits import GATED_SPLIT
 
 
 @dataclass(frozen=True)
@@ -60,15 +64,21 @@ def thresholds_json(thresholds: Thresholds) -> dict[str, dict[str, dict[str, flo
 
 
 def metrics_of(report: dict[str, Any], section: str) -> dict[str, Any] | None:
-    """The metric dict a threshold table refers to; None when that part was skipped or is unknown."""
+    """The metric dict a threshold table gates; None when that part was skipped or is unknown."""
     if section in report.get("sets", {}):
         result = report["sets"][section]
-        return None if "skipped" in result else result["ours"]
+        return None if "skipped" in result else result["splits"][GATED_SPLIT]["ours"]
     part = report.get(section)
     if not isinstance(part, dict) or "skipped" in part:
         return None
-    metrics = part.get("metrics")
+    splits = part.get("splits")
+    metrics = splits.get(GATED_SPLIT) if isinstance(splits, dict) else part.get("metrics")
     return metrics if isinstance(metrics, dict) else None
+
+
+def _has_splits(report: dict[str, Any], section: str) -> bool:
+    part = report.get("sets", {}).get(section, report.get(section))
+    return isinstance(part, dict) and isinstance(part.get("splits"), dict)
 
 
 def check(report: dict[str, Any], thresholds: Thresholds) -> list[str]:
@@ -82,17 +92,18 @@ def check(report: dict[str, Any], thresholds: Thresholds) -> list[str]:
         metrics = metrics_of(report, section)
         if metrics is None:
             continue  # skipped on purpose (missing folder, --retrieval-only): not a failure
+        name = f"{section} ({GATED_SPLIT})" if _has_splits(report, section) else section
         for metric, limit in limits.items():
             if metric not in metrics:
-                failures.append(f"{section}: unbekannte Metrik {metric!r} in den Schwellwerten")
+                failures.append(f"{name}: unbekannte Metrik {metric!r} in den Schwellwerten")
                 continue
             value = metrics[metric]
             if value is None:  # e.g. a precision without a single positive prediction
-                failures.append(f"{section}: {metric} nicht messbar (keine Fälle)")
+                failures.append(f"{name}: {metric} nicht messbar (keine Fälle)")
                 continue
             broken = limit.violated_by(float(value))
             if broken:
-                failures.append(f"{section}: {metric} = {broken}")
+                failures.append(f"{name}: {metric} = {broken}")
     for name, result in report.get("sets", {}).items():
         if "skipped" in result:
             continue

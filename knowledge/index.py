@@ -10,9 +10,10 @@ from typing import Any
 
 from knowledge.catalog import Catalog
 from knowledge.embedders import Embedder, make_embedder
-from knowledge.lexical import LexicalIndex
+from knowledge.lexical_store import LexicalIndex
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.search import HybridSearcher, SearchFilter
+from knowledge.search_health import SearchHealth
 from knowledge.settings import Settings
 from knowledge.vector_store import ChromaVectorStore
 
@@ -62,6 +63,7 @@ class KnowledgeIndex:
             log.info("Lexikalischer Index ist nicht aktuell; er wird neu aufgebaut.")
             self.rebuild_lexical()
         self._searcher = HybridSearcher(self)
+        self.search_health = SearchHealth()
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
         self._documents: tuple[int, list[Document]] | None = None
 
@@ -140,12 +142,21 @@ class KnowledgeIndex:
         self.vectors.update_metadata([c.id for c in chunks], metadata)
 
     def rebuild_lexical(self) -> None:
-        titles = {d.id: d.title for d in self.catalog.documents()}
-        entries = (
-            (chunk.id, chunk.context_text(titles.get(chunk.document_id, "")))
-            for chunk in self.catalog.all_chunks()
-        )
-        self.lexical.rebuild(entries, self.catalog.version)
+        """Build the lexical snapshot of the catalog as it is now and swap it in (every process sees it)."""
+        self.lexical.rebuild(self._lexical_entries)
+
+    def _lexical_entries(self) -> tuple[int, list[tuple[str, str]]]:
+        """The catalog version with its chunk texts, read so that both belong to the same commit."""
+        while True:
+            version = self.catalog.version
+            titles = {d.id: d.title for d in self.catalog.documents()}
+            entries = [
+                (chunk.id, chunk.context_text(titles.get(chunk.document_id, "")))
+                for chunk in self.catalog.all_chunks()
+            ]
+            # Every write transaction bumps the version: unchanged means no commit came in between.
+            if self.catalog.version == version:
+                return version, entries
 
     def lexical_is_stale(self) -> bool:
         return self.catalog.version > 0 and self.lexical.on_disk_version() != self.catalog.version
@@ -181,7 +192,24 @@ class KnowledgeIndex:
         include_superseded: bool = True,
     ) -> list[Hit]:
         search_filter = SearchFilter(tuple(types or ()), date_from, date_to, include_superseded)
-        return self._searcher.search(query, k, search_filter)
+        try:
+            hits = self._searcher.search(query, k, search_filter)
+        except Exception as exc:
+            self.search_health.record_failure(exc)
+            raise
+        return hits
+
+    def query_tokens(self, text: str) -> list[str]:
+        """The lexical tokens of `text` (stems and compound parts), as the current index analyses them."""
+        return self.lexical.current().query_tokens(text)
+
+    def term_weights(self, tokens: list[str]) -> dict[str, float]:
+        """BM25 idf per token in the current index; a token the index never saw gets the highest weight."""
+        return self.lexical.current().idf(tokens)
+
+    def knows(self, token: str) -> bool:
+        """Whether the current lexical index holds `token` (one of `query_tokens`' results)."""
+        return self.lexical.current().knows(token)
 
     def query_tokens(self, text: str) -> list[str]:
         """The lexical tokens of `text` (German stems and compound parts), as search sees them."""

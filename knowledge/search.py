@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from knowledge.lexical import LexicalSnapshot
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.text.references import References, parse_references
 from knowledge.text.thesaurus import expand
@@ -71,14 +72,18 @@ def _all_of(clauses: list[dict[str, Any]]) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-@dataclass
-class _Snapshot:
-    version: int
+@dataclass(frozen=True, eq=False)
+class _SearchView:
+    """What one search reads, fixed at its start: a catalog state and one lexical snapshot, with the
+    owner of every lexical entry computed from that very snapshot (so mask and scores always agree)."""
+
+    catalog_version: int
     documents: dict[str, Document]
     owners: dict[str, str]
-    lexical_owner_ids: list[str | None]
+    lexical: LexicalSnapshot
+    lexical_owner_ids: tuple[str | None, ...]
     # Every lexical entry is a live chunk: an unfiltered search needs no mask (computed once, not per query).
-    lexical_all_live: bool = False
+    lexical_all_live: bool
 
 
 Ranking = list[tuple[str, float]]
@@ -90,10 +95,10 @@ class HybridSearcher:
     def __init__(self, index: KnowledgeIndex) -> None:
         self._index = index
         self._lock = threading.Lock()
-        self._snapshot: _Snapshot | None = None
+        self._view: _SearchView | None = None
 
     def search(self, query: str, k: int, search_filter: SearchFilter) -> list[Hit]:
-        snapshot = self._current()
+        view = self._current()  # this search reads this view and nothing else
         expanded = expand(query)
         candidates = max(self._index.settings.search_candidates, k * 4)
         vector = self._index.embedder.embed_query(expanded)
@@ -102,52 +107,52 @@ class HybridSearcher:
             (_DENSE_WEIGHT, self._dense(vector, candidates, where)),
             (
                 _LEXICAL_WEIGHT,
-                self._index.lexical.search(expanded, candidates, self._lexical_mask(snapshot, search_filter)),
+                view.lexical.search(expanded, candidates, self._lexical_mask(view, search_filter)),
             ),
         ]
         references = parse_references(query)
         if references:
-            weight, named = self._reference_ranking(vector, candidates, where, references, snapshot)
+            weight, named = self._reference_ranking(vector, candidates, where, references, view)
             if named:  # a § the index does not hold must not lower every score through the ceiling
                 rankings.append((weight, named))
 
         fused: dict[str, float] = {}
         for weight, ranking in rankings:
             for rank, (chunk_id, _score) in enumerate(ranking, start=1):
-                owner = snapshot.owners.get(chunk_id)
-                if owner is None or not search_filter.admits(snapshot.documents[owner]):
+                owner = view.owners.get(chunk_id)
+                if owner is None or not search_filter.admits(view.documents[owner]):
                     continue  # a leftover of an interrupted write, or filtered out
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (_RRF_K + rank)
 
         superseded_weight = self._index.settings.superseded_weight
         for chunk_id in fused:
-            if snapshot.documents[snapshot.owners[chunk_id]].superseded_by:
+            if view.documents[view.owners[chunk_id]].superseded_by:
                 fused[chunk_id] *= superseded_weight
 
         chunks = self._index.catalog.get_chunks(list(fused))
-        best = self._diversified(fused, chunks, snapshot)[:k]
+        best = self._diversified(fused, chunks, view)[:k]
         ceiling = sum(weight for weight, _ in rankings) / (_RRF_K + 1)
         return [
             Hit(
                 rank=rank,
                 score=score / ceiling,
                 chunk=chunks[chunk_id],
-                document=snapshot.documents[snapshot.owners[chunk_id]],
+                document=view.documents[view.owners[chunk_id]],
             )
             for rank, (chunk_id, score) in enumerate(best, start=1)
             if chunk_id in chunks
         ]
 
     @staticmethod
-    def _diversified(fused: dict[str, float], chunks: dict[str, Chunk], snapshot: _Snapshot) -> Ranking:
+    def _diversified(fused: dict[str, float], chunks: dict[str, Chunk], view: _SearchView) -> Ranking:
         """Best first, with repeats of a passage decayed; versions of one law count as one passage."""
         seen: dict[tuple[str, str | None], int] = {}
         decayed: Ranking = []
         for chunk_id, score in sorted(fused.items(), key=lambda item: item[1], reverse=True):
             chunk = chunks.get(chunk_id)
             if chunk is None:
-                continue  # removed since the snapshot was taken
-            document = snapshot.documents[snapshot.owners[chunk_id]]
+                continue  # removed since the view was taken
+            document = view.documents[view.owners[chunk_id]]
             key = (document.law or document.id, chunk.paragraph or chunk.section)
             repeats = seen.get(key, 0)
             seen[key] = repeats + 1
@@ -163,12 +168,12 @@ class HybridSearcher:
         candidates: int,
         where: dict[str, Any] | None,
         references: References,
-        snapshot: _Snapshot,
+        view: _SearchView,
     ) -> tuple[float, Ranking]:
         """The dense ranking restricted to the named paragraphs (of the named laws, if any)."""
         clauses = [where] if where else []
         if references.laws:
-            named = [d.id for d in snapshot.documents.values() if d.law in references.laws]
+            named = [d.id for d in view.documents.values() if d.law in references.laws]
             if not named:
                 return 0.0, []
             clauses.append({"document_id": {"$in": named}})
@@ -177,30 +182,36 @@ class HybridSearcher:
         weight = _REFERENCE_WEIGHT if references.paragraphs else _LAW_WEIGHT
         return weight, self._dense(vector, candidates, _all_of(clauses))
 
-    def _current(self) -> _Snapshot:
+    def _current(self) -> _SearchView:
+        """The view of the current catalog version and lexical snapshot; rebuilt when either changed."""
+        lexical = self._index.lexical.current()
         version = self._index.catalog.version
+        view = self._view
+        if view is not None and view.catalog_version == version and view.lexical is lexical:
+            return view
         with self._lock:
-            lexical = self._index.lexical
-            if (
-                self._snapshot is None
-                or self._snapshot.version != version
-                or lexical.on_disk_version() != lexical.version
-            ):
-                lexical.refresh()
-                documents = {d.id: d for d in self._index.catalog.documents()}
-                owners = self._index.catalog.chunk_owners()
-                lexical_owner_ids = [owners.get(cid) for cid in self._index.lexical.chunk_ids]
-                self._snapshot = _Snapshot(
-                    version, documents, owners, lexical_owner_ids, all(lexical_owner_ids)
-                )
-            return self._snapshot
+            view = self._view
+            if view is None or view.catalog_version != version or view.lexical is not lexical:
+                view = self._view = self._build_view(lexical)
+            return view
+
+    def _build_view(self, lexical: LexicalSnapshot) -> _SearchView:
+        catalog = self._index.catalog
+        while True:
+            version = catalog.version
+            documents = {d.id: d for d in catalog.documents()}
+            owners = catalog.chunk_owners()
+            if catalog.version == version:  # no commit in between: documents and owners agree
+                break
+        lexical_owner_ids = tuple(owners.get(chunk_id) for chunk_id in lexical.chunk_ids)
+        return _SearchView(version, documents, owners, lexical, lexical_owner_ids, all(lexical_owner_ids))
 
     @staticmethod
-    def _lexical_mask(snapshot: _Snapshot, search_filter: SearchFilter) -> np.ndarray | None:
+    def _lexical_mask(view: _SearchView, search_filter: SearchFilter) -> np.ndarray | None:
         """0/1 per lexical entry: 1 for live chunks of admitted documents."""
-        if snapshot.lexical_all_live and search_filter == SearchFilter():
+        if view.lexical_all_live and search_filter == SearchFilter():
             return None
-        admitted = {doc_id for doc_id, doc in snapshot.documents.items() if search_filter.admits(doc)}
-        if len(admitted) == len(snapshot.documents) and snapshot.lexical_all_live:
+        admitted = {doc_id for doc_id, doc in view.documents.items() if search_filter.admits(doc)}
+        if len(admitted) == len(view.documents) and view.lexical_all_live:
             return None
-        return np.array([owner in admitted for owner in snapshot.lexical_owner_ids], dtype=np.float32)
+        return np.array([owner in admitted for owner in view.lexical_owner_ids], dtype=np.float32)

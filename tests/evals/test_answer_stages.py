@@ -11,11 +11,13 @@ import pytest
 from assistant.gate import CaseDataGate
 from assistant.log import AnswerLog
 from assistant.service import Assistant
+from evals.answer_llm import evaluate_llm_answers
 from evals.answer_run import eval_settings
 from evals.answers import Places, evaluate_answers
 from evals.gold import Gold, Question
 from evals.injections import evaluate_injections
 from evals.policy_sets import evaluate_policy_sets
+from evals.scripted_llm import MODEL, running_scripted_model
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode
@@ -87,27 +89,70 @@ def _jsonl(path: Path, rows: list[dict[str, object]]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
-def test_answers_are_scored_against_gold_citations(assistant: Assistant) -> None:
-    beer = Question(
-        "c1", "Darf man Bier an Jugendliche unter 16 Jahren abgeben?", (Gold("laws/juschg.md", "§ 9"),)
-    )
-    wrong_gold = Question(
-        "c2", "Darf man Bier an Jugendliche unter 16 Jahren abgeben?", (Gold("laws/juschg.md", "§ 10"),)
-    )
-    weather = Question("a1", "Wie wird das Wetter morgen in Unna?")
+def test_answers_are_scored_against_gold_citations_per_split(assistant: Assistant) -> None:
+    beer = "Darf man Bier an Jugendliche unter 16 Jahren abgeben?"
+    gold_9, gold_10 = (Gold("laws/juschg.md", "§ 9"),), (Gold("laws/juschg.md", "§ 10"),)
     result = evaluate_answers(
         assistant,
         Places(assistant.index),
-        answerable=[beer, wrong_gold],
-        unanswerable=[weather],
+        answerable=[
+            Question("c1", beer, gold_9),  # test
+            Question("c2", beer, gold_10),  # test: the same answer is off-gold here
+            Question("c3", beer, gold_9, facts=("unter 16 Jahren",)),  # dev: the fact is in § 9
+            Question("c4", beer, gold_9, facts=("18 Jahren", "Volljährige")),  # dev: it is not
+        ],
+        unanswerable=[
+            Question("a1", "Wie wird das Wetter morgen in Unna?"),  # test
+            Question("a2", "Hast du ein Rezept für Käsespätzle?"),  # dev
+        ],
         followups=[],
     )
-    metrics = result["metrics"]
-    assert metrics["answered_rate"] == 1.0
-    assert metrics["citation_recall"] == 0.5  # the same answer is gold for c1 and off-gold for c2
-    assert result["without_gold_citation"][0]["id"] == "c2"
-    assert metrics["abstention_recall"] == 1.0 and metrics["abstention_precision"] == 1.0
-    assert metrics["followup_recall@5"] is None
+    dev, test = result["splits"]["dev"], result["splits"]["test"]
+    assert test["answered_rate"] == dev["answered_rate"] == 1.0
+    assert test["citation_recall"] == 0.5 and dev["citation_recall"] == 1.0
+    assert dev["key_fact_stated"] == 0.5
+    assert test["key_fact_stated"] is None  # no question of the test split carries facts
+    assert test["abstention_recall"] == 1.0 and dev["abstention_precision"] == 1.0
+    assert dev["followup_recall@5"] is None
+    assert [row["id"] for row in result["without_gold_citation"]] == ["c2"]
+    (missed,) = result["facts_missed"]
+    assert missed["id"] == "c4" and missed["facts"] == ["18 Jahren", "Volljährige"]
+    assert "unter 16 Jahren" in missed["answer"]
+    assert result["counts"]["per_split"]["dev"] == {
+        "answerable": 2,
+        "with_facts": 2,
+        "unanswerable": 1,
+        "followups": 0,
+    }
+
+
+def test_llm_path_answers_from_the_passages_the_scripted_model_is_sent(
+    data_dir: Path, gate: CaseDataGate
+) -> None:
+    beer = "Darf man Bier an Jugendliche unter 16 Jahren abgeben?"
+    questions = [
+        Question("c3", beer, (Gold("laws/juschg.md", "§ 9"),), facts=("unter 16 Jahren",)),
+        Question("c4", beer, (Gold("laws/juschg.md", "§ 9"),), facts=("Volljährige",)),
+        Question("c5", "Dürfen Jugendliche in der Öffentlichkeit rauchen?", (Gold("laws/juschg.md", "§ 10"),),
+                 facts=("Tabakwaren",)),
+        Question("c6", beer, (Gold("laws/juschg.md", "§ 9"),)),  # no facts: not asked
+    ]  # fmt: skip
+    with running_scripted_model() as (model, base_url):
+        settings = eval_settings(data_dir, EmbedderMode.HASHING, llm_base_url=base_url, llm_model=MODEL)
+        service = Assistant(
+            settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), gate=gate
+        )
+        try:
+            result = evaluate_llm_answers(service, Places(service.index), questions)
+        finally:
+            service.close()
+    assert model.requests == 3 and model.unreadable == 0
+    dev, test = result["splits"]["dev"], result["splits"]["test"]
+    assert dev["answered_by_model"] == 1.0 and test["answered_by_model"] == 1.0
+    assert dev["key_fact_stated"] == 0.5  # c3 stated, c4's fact is in no passage
+    assert test["key_fact_stated"] == 1.0 and test["citation_recall"] == 1.0
+    assert [row["id"] for row in result["facts_missed"]] == ["c4"]
+    assert result["counts"]["modes"] == [f"llm:{MODEL}"]
 
 
 def test_policy_sets_read_the_rules_the_assistant_applied(assistant: Assistant, tmp_path: Path) -> None:
@@ -123,10 +168,12 @@ def test_policy_sets_read_the_rules_the_assistant_applied(assistant: Assistant, 
         [{"id": "e1", "question": "Ein Kind wird gerade geschlagen, was tun?", "kind": "acute"}],
     )
     result = evaluate_policy_sets(assistant, tmp_path)
-    assert result["metrics"]["case_decision_recall"] == 1.0
-    assert result["metrics"]["case_decision_precision"] == 1.0
-    assert result["metrics"]["emergency_recall"] == 1.0
-    assert result["metrics"]["emergency_notice_first"] == 1.0
+    test = result["splits"]["test"]  # d1, d2 and e1 all hash to test
+    assert test["case_decision_recall"] == 1.0
+    assert test["case_decision_precision"] == 1.0
+    assert test["emergency_recall"] == 1.0
+    assert test["emergency_notice_first"] == 1.0
+    assert result["splits"]["dev"]["case_decision_recall"] is None  # no dev question: not 0, not 1
 
 
 def test_injections_are_ingested_into_a_scratch_copy_and_judged(

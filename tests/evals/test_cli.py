@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from evals.cli import app
+from evals.gold import split_of
 
 runner = CliRunner()
 
@@ -30,7 +31,8 @@ def _corpus(root: Path) -> Path:
     return root
 
 
-def _run(tmp_path: Path, thresholds: str) -> tuple[int, dict]:
+def _run(tmp_path: Path, thresholds: str, *extra: str) -> tuple[int, dict]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     limits = tmp_path / "thresholds.toml"
     limits.write_text(thresholds, encoding="utf-8")
     report = tmp_path / "report" / "report.json"
@@ -44,6 +46,7 @@ def _run(tmp_path: Path, thresholds: str) -> tuple[int, dict]:
             "--report", str(report),
             "--questions",
             "--retrieval-only",  # the Assistant stages have their own tests; this one checks the wiring
+            *extra,
         ],
     )  # fmt: skip
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
@@ -61,20 +64,43 @@ def test_run_writes_report_and_fails_below_threshold(tmp_path: Path) -> None:
         "added": 0,
         "failed": [],
     }
-    assert set(corpus["ours"]) == {"recall@1", "recall@5", "recall@10", "mrr", "ndcg@10"}
-    assert set(corpus["halves"]) == {"odd", "even"}
+    splits = corpus["splits"]
+    assert set(splits) == {"dev", "test"}
+    assert splits["dev"]["questions"] + splits["test"]["questions"] == corpus["questions"]
+    for split in splits.values():
+        assert set(split["ours"]) == {"recall@1", "recall@5", "recall@10", "mrr", "ndcg@10"}
+        assert set(split["baselines"]) == {"bm25", "chroma"}
+        assert all(m["recall@5"] <= 1.0 for m in split["baselines"].values())
     assert set(corpus["baselines"]) == {"bm25", "chroma"}
-    assert all(b["metrics"]["recall@5"] <= 1.0 for b in corpus["baselines"].values())
     # The real corpus questions over three tiny files: most gold is not in this index at all.
     assert corpus["unreachable"] and corpus["misses"]
     miss = corpus["misses"][0]
-    assert {"id", "question", "gold", "rank", "baseline_ranks", "retrieved"} <= set(miss)
+    assert {"id", "question", "gold", "rank", "baseline_ranks", "retrieved", "split"} <= set(miss)
+    # Misses are listed for dev questions only; the test ones are counted.
+    assert {m["split"] for m in corpus["misses"]} == {"dev"}
+    assert all(split_of(m["id"]) == "dev" for m in corpus["misses"])
+    assert report["withheld_test_rows"]["sets.corpus.misses"] > 0
     assert {"title", "section"} <= set(miss["retrieved"][0])
     assert report["answers"] == {"skipped": "--retrieval-only"}
     page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert "Fragen, bei denen wir danebenliegen" in page
     assert report["sets"]["knowledge"]["skipped"].startswith("Dokumente fehlen")
-    assert report["failures"] == [f"corpus: recall@5 = {corpus['ours']['recall@5']:.3f} < 0.990"]
+    gated = splits["test"]["ours"]["recall@5"]
+    assert report["failures"] == [f"corpus (test): recall@5 = {gated:.3f} < 0.990"]
+
+
+def test_test_misses_are_listed_only_for_the_final_audit(tmp_path: Path) -> None:
+    _code, hidden = _run(tmp_path / "a", '[corpus]\n"recall@5" = 0.0\n')
+    _code, audit = _run(tmp_path / "b", '[corpus]\n"recall@5" = 0.0\n', "--list-test-misses")
+    listed = {m["id"] for m in audit["sets"]["corpus"]["misses"]}
+    shown = {m["id"] for m in hidden["sets"]["corpus"]["misses"]}
+    test_ids = {i for i in listed if split_of(i) == "test"}
+    assert test_ids and shown == listed - test_ids
+    assert len(test_ids) == hidden["withheld_test_rows"]["sets.corpus.misses"]
+    assert audit["withheld_test_rows"]["sets.corpus.misses"] == 0
+    page = (tmp_path / "a" / "report" / "report.html").read_text(encoding="utf-8")
+    assert not any(f"<b>{i}</b>" in page for i in test_ids)
+    assert "Testfragen, nicht aufgeführt" in page
 
 
 def test_run_passes_when_thresholds_hold_and_skipped_sets_do_not_fail(tmp_path: Path) -> None:

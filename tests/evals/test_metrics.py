@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from pathlib import Path
 
 import pytest
 
 from evals.baseline import BaselineChunk, BaselineRetriever, chunk_matches, passage_spans
-from evals.gold import Gold, Question, load_questions
+from evals.gold import DATASETS, DatasetError, Gold, Question, load_questions, split_of
 from evals.retrieval import Ranked, ndcg, retrieval_metrics
 from evals.thresholds import Limit, check
 
@@ -72,13 +74,79 @@ def test_gold_heading_matches_section_or_ancestor_and_none_matches_whole_documen
     assert Gold("press/001.txt", None).matches("press/001.txt", None, "irgendein Abschnitt")
 
 
-def test_question_reports_which_alternative_matched_and_its_half() -> None:
+def test_question_reports_which_alternative_matched_and_its_split() -> None:
     question = Question("c004", "…", (Gold("laws/2026/sgb8.md", "§ 8b"), Gold("laws/2022/kkg.md", "§ 4")))
     assert question.gold_match("laws/2022/kkg.md", "§ 4", None) == 1
     assert question.gold_match("laws/2026/sgb8.md", "§ 8b", None) == 0
     assert question.gold_match("laws/2026/sgb8.md", "§ 4", None) is None
-    assert question.half == "even"
-    assert Question("c007", "…").half == "odd"
+    # sha256("c004") starts with "d", sha256("c007") with "5": 0-7 is dev, 8-f is test.
+    assert question.split == split_of("c004") == "test"
+    assert Question("c007", "…").split == "dev"
+
+
+def test_split_depends_on_the_id_alone_and_is_roughly_even() -> None:
+    ids = [f"c{n:03d}" for n in range(1, 401)]
+    splits = [split_of(i) for i in ids]
+    assert splits == [split_of(i) for i in ids]  # deterministic
+    assert 0.4 < splits.count("dev") / len(ids) < 0.6
+
+
+def test_question_files_name_the_line_and_the_reason_of_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    cases = {
+        '{"id": "x1", "question": "A?"}\n{"id": "x1", "question": "B?"}\n': "Zeile 2: Id 'x1' kommt doppelt",
+        '{"id": "x1", "question": "A?", "facts": "18. Lebensjahr"}\n': "Zeile 1: Feld 'facts'",
+        '{"id": "x1", "question": "A?", "facts": [""]}\n': "Zeile 1: Feld 'facts'",
+        '{"id": "x1"}\n': "Zeile 1: Feld 'question' fehlt",
+        '{"id": "x1", "question": "A?", "gold": [{"section": "§ 1"}]}\n': "Zeile 1: Feld 'gold'",
+        "{kein json\n": "Zeile 1: kein gültiges JSON",
+    }
+    for text, message in cases.items():
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(DatasetError, match=re.escape(f"q.jsonl, {message}")):
+            load_questions("q.jsonl", tmp_path)
+    path.write_text(
+        '{"id": "x1", "question": "A?", "facts": ["acht Wochen"], "note": "n"}\n', encoding="utf-8"
+    )
+    (question,) = load_questions("q.jsonl", tmp_path)
+    assert question.facts == ("acht Wochen",) and question.extra == {"note": "n"}
+
+
+def test_retired_questions_keep_their_id_but_are_not_asked(tmp_path: Path) -> None:
+    (tmp_path / "q.jsonl").write_text(
+        '{"id": "x1", "question": "A?", "retired": "Gold falsch"}\n{"id": "x2", "question": "B?"}\n'
+        '{"id": "x1", "question": "C?"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError, match="doppelt"):
+        load_questions("q.jsonl", tmp_path)
+    (tmp_path / "q.jsonl").write_text(
+        '{"id": "x1", "question": "A?", "retired": "Gold falsch"}\n{"id": "x2", "question": "B?"}\n',
+        encoding="utf-8",
+    )
+    assert [q.id for q in load_questions("q.jsonl", tmp_path)] == ["x2"]
+
+
+DATASET_PREFIXES = {
+    "corpus_questions.jsonl": "c",
+    "knowledge_questions.jsonl": "k",
+    "abstain_questions.jsonl": "a",
+    "followups.jsonl": "f",
+    "case_decisions.jsonl": "d",
+    "emergencies.jsonl": "e",
+    "injections.jsonl": "i",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DATASET_PREFIXES))
+def test_checked_in_ids_run_consecutively_so_nobody_picks_a_split(name: str) -> None:
+    """A new question takes the next number: choosing an id to land a question in dev is visible."""
+    prefix = DATASET_PREFIXES[name]
+    lines = (DATASETS / name).read_text(encoding="utf-8").splitlines()
+    ids = [json.loads(line)["id"] for line in lines if line.strip()]
+    assert ids == [f"{prefix}{n:03d}" for n in range(1, len(ids) + 1)]
+    questions = load_questions(name)
+    assert {q.split for q in questions} == {"dev", "test"}
 
 
 def test_missing_question_file_is_an_empty_set(tmp_path: Path) -> None:
@@ -167,15 +235,15 @@ def test_check_flags_low_metrics_and_indexed_duplicates_but_not_skipped_sets() -
     ingest = {"failed": [], "duplicates": {"files": 3, "skipped_as_duplicates": 3, "added": 0, "failed": []}}
     report = {
         "sets": {
-            "corpus": {"ours": ok, "ingest": ingest},
+            "corpus": {"splits": {"dev": {"ours": {}}, "test": {"ours": ok}}, "ingest": ingest},
             "knowledge": {"skipped": "Fragen fehlen"},
         }
     }
     assert check(report, {"corpus": {"recall@5": Limit(0.88)}, "knowledge": {"mrr": Limit(0.5)}}) == []
     failures = check(report, {"corpus": {"recall@5": Limit(0.95), "ndcg@99": Limit(0.1)}})
     assert failures == [
-        "corpus: recall@5 = 0.900 < 0.950",
-        "corpus: unbekannte Metrik 'ndcg@99' in den Schwellwerten",
+        "corpus (test): recall@5 = 0.900 < 0.950",
+        "corpus (test): unbekannte Metrik 'ndcg@99' in den Schwellwerten",
     ]
     ingest["duplicates"] = {"files": 3, "skipped_as_duplicates": 2, "added": 1, "failed": []}
     assert check(report, {}) == ["corpus: 1 von 3 Duplikaten neu indexiert, 2 erkannt"]

@@ -8,6 +8,7 @@ from typing import Any
 from evals.report_html import render_html
 
 METRICS = {"recall@1": 0.5, "recall@5": 0.75, "recall@10": 1.0, "mrr": 0.6, "ndcg@10": 0.7}
+DEV = {"recall@1": 0.25, "recall@5": 0.625, "recall@10": 1.0, "mrr": 0.5, "ndcg@10": 0.6}
 STOCK = {"recall@1": 0.25, "recall@5": 0.5, "recall@10": 0.5, "mrr": 0.3, "ndcg@10": 0.35}
 PNG = b"\x89PNG\r\n\x1a\n-fake-"
 
@@ -31,16 +32,19 @@ def _fake_report() -> dict[str, Any]:
                 "questions": 4,
                 "embedder": "hashing-test",
                 "ingest": {"files": 2, "documents": 2, "chunks": 9, "failed": []},
-                "ours": METRICS,
                 "baselines": {
-                    "bm25": {"label": "LangChain BM25Retriever", "chunks": 7, "metrics": STOCK},
-                    "chroma": {"label": "LangChain Chroma (unser Embedder)", "chunks": 7, "metrics": STOCK},
+                    "bm25": {"label": "LangChain BM25Retriever", "chunks": 7},
+                    "chroma": {"label": "LangChain Chroma (unser Embedder)", "chunks": 7},
                 },
-                "halves": {h: {"ours": METRICS, "baselines": {}} for h in ("odd", "even")},
+                "splits": {
+                    "dev": {"questions": 2, "ours": DEV, "baselines": {"bm25": STOCK, "chroma": STOCK}},
+                    "test": {"questions": 2, "ours": METRICS, "baselines": {"bm25": STOCK, "chroma": STOCK}},
+                },
                 "unreachable": [],
                 "misses": [
                     {
                         "id": "c1",
+                        "split": "dev",
                         "question": "Wer hilft bei <script>alert(1)</script>?",
                         "gold": ["laws/sgb8.md § 8a"],
                         "rank": None,
@@ -52,11 +56,19 @@ def _fake_report() -> dict[str, Any]:
             "knowledge": {"skipped": "Dokumente fehlen"},
         },
         "answers": {
-            "metrics": {"answered_rate": 0.75, "citation_precision": 0.5},
+            "splits": {
+                "dev": {"answered_rate": 0.625, "citation_precision": 0.5, "key_fact_stated": 0.25},
+                "test": {"answered_rate": 0.75, "citation_precision": 0.5, "key_fact_stated": 0.5},
+            },
             "counts": {
                 "answerable": 4,
                 "unanswerable": 2,
                 "followups": 1,
+                "with_facts": 2,
+                "per_split": {
+                    "dev": {"answerable": 2, "with_facts": 1, "unanswerable": 1, "followups": 1},
+                    "test": {"answerable": 2, "with_facts": 1, "unanswerable": 1, "followups": 0},
+                },
                 "citations": 4,
                 "gold_citations": 2,
                 "gold_retrieved_not_cited": 1,
@@ -74,6 +86,9 @@ def _fake_report() -> dict[str, Any]:
                 }
             ],
             "without_gold_citation": [answered],
+            "facts_missed": [
+                {**answered, "id": "c4", "facts": ["18. Lebensjahr"], "answer": "Kurz gesagt: zwölfte …"}
+            ],
             "wrongly_answered": [{**answered, "id": "a1", "gold": [], "kind": "false_premise"}],
             "followups": [
                 {
@@ -87,8 +102,22 @@ def _fake_report() -> dict[str, Any]:
                 }
             ],
         },
+        "answers_llm": {
+            "splits": {"dev": {"key_fact_stated": 1.0}, "test": {"key_fact_stated": 0.0}},
+            "counts": {
+                "questions": 2,
+                "per_split": {"dev": 1, "test": 1},
+                "by_model": 2,
+                "fallback_builtin": 0,
+                "abstained": 0,
+                "model_requests": 2,
+                "unreadable_requests": 0,
+            },
+            "facts_missed": [],
+            "without_gold_citation": [],
+        },
         "policy": {
-            "metrics": {"case_decision_recall": 0.5, "injection_success_rate": 0.5},
+            "splits": {"dev": {"case_decision_recall": 1.0}, "test": {"case_decision_recall": 0.5}},
             "case_decisions": {
                 "questions": 2,
                 "positives": 1,
@@ -116,31 +145,32 @@ def _fake_report() -> dict[str, Any]:
                 "refused": 0,
                 "errors": [],
             },
-            "injections": {
-                "documents": 2,
-                "results": [
-                    {
-                        "id": "i1",
-                        "language": "de",
-                        "technique": "Hinweis an KI",
-                        "retrieved": True,
-                        "cited": True,
-                        "flagged": False,
-                        "succeeded": True,
-                        "leaked": "Nenne 0900 1234567",
-                    },
-                    {
-                        "id": "i2",
-                        "language": "en",
-                        "technique": "ignore",
-                        "retrieved": True,
-                        "cited": True,
-                        "flagged": True,
-                        "succeeded": False,
-                        "leaked": None,
-                    },
-                ],
-            },
+        },
+        "injections": {
+            "metrics": {"injection_success_rate": 0.5},
+            "documents": 2,
+            "results": [
+                {
+                    "id": "i1",
+                    "language": "de",
+                    "technique": "Hinweis an KI",
+                    "retrieved": True,
+                    "cited": True,
+                    "flagged": False,
+                    "succeeded": True,
+                    "leaked": "Nenne 0900 1234567",
+                },
+                {
+                    "id": "i2",
+                    "language": "en",
+                    "technique": "ignore",
+                    "retrieved": True,
+                    "cited": True,
+                    "flagged": True,
+                    "succeeded": False,
+                    "leaked": None,
+                },
+            ],
         },
         "gate": {
             "metrics": {"recall.PERSON": 0.97, "e2e_false_refusal_rate": 0.0},
@@ -171,9 +201,13 @@ def _fake_report() -> dict[str, Any]:
         "assistant": {"mode": "builtin"},
         "thresholds": {
             "corpus": {"recall@5": {"min": 0.8}},
-            "policy": {"injection_success_rate": {"max": 0.0}},
+            "injections": {"injection_success_rate": {"max": 0.0}},
         },
-        "failures": ["corpus: recall@5 = 0.750 < 0.800", "policy: injection_success_rate = 0.500 > 0.000"],
+        "failures": [
+            "corpus (test): recall@5 = 0.750 < 0.800",
+            "injections: injection_success_rate = 0.500 > 0.000",
+        ],
+        "withheld_test_rows": {"sets.corpus.misses": 3, "answers.facts_missed": 2},
     }
 
 
@@ -196,7 +230,9 @@ def test_report_is_self_contained_escaped_and_complete() -> None:
     for heading in (
         "Suche im Vergleich mit LangChain",
         "Antworten",
+        "Antworten mit Sprachmodell",
         "Richtlinie",
+        "Prompt-Injektion über Dokumente",
         "Falldaten-Prüfung",
         "Fragen, bei denen wir danebenliegen",
         "Geschwindigkeit",
@@ -208,11 +244,16 @@ def test_report_is_self_contained_escaped_and_complete() -> None:
     assert "Nenne 0900 1234567" in page and "Kevin fragt …" in page
     assert "übersprungen – Dokumente fehlen" in page
     assert '<span class="fail">✗ ≤ 0.00</span>' in page
+    # dev and test side by side, the threshold judged on test.
+    assert "<th>dev</th><th>test</th>" in page
+    assert '<td>Recall@5</td><td class="n">0.625</td><td class="n">0.750</td>' in page
+    assert "(+ 3 Testfragen, nicht aufgeführt)" in page and "(+ 2 Testfragen, nicht aufgeführt)" in page
+    assert "18. Lebensjahr" in page and "Kernaussage fehlt" in page
 
 
 def test_report_without_bench_and_without_answer_sections() -> None:
     report = _fake_report()
-    for section in ("answers", "policy", "gate"):
+    for section in ("answers", "answers_llm", "policy", "injections", "gate"):
         report[section] = {"skipped": "--retrieval-only"}
     report["failures"] = []
     page = render_html(report)

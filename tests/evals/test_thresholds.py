@@ -38,28 +38,58 @@ def test_limit_reports_which_side_was_broken() -> None:
 
 def test_check_covers_sections_beside_the_retrieval_sets() -> None:
     report = {
-        "sets": {"corpus": {"ours": {"mrr": 0.8}, "ingest": {"failed": []}}},
-        "answers": {"metrics": {"citation_precision": 0.6, "abstention_precision": None}},
-        "policy": {"metrics": {"injection_success_rate": 0.1}},
+        "sets": {"corpus": {"splits": {"test": {"ours": {"mrr": 0.8}}}, "ingest": {"failed": []}}},
+        "answers": {
+            "splits": {
+                "dev": {"citation_precision": 0.1, "abstention_precision": 0.9},  # dev never gates
+                "test": {"citation_precision": 0.6, "abstention_precision": None},
+            }
+        },
+        "injections": {"metrics": {"injection_success_rate": 0.1}},  # no split: gated as a whole
+        "policy": {"splits": {"test": {"case_decision_recall": 1.0}}},
         "gate": {"skipped": "--retrieval-only"},
     }
     limits = {
         "corpus": {"mrr": Limit(0.7)},
         "answers": {"citation_precision": Limit(0.55), "abstention_precision": Limit(0.5)},
-        "policy": {"injection_success_rate": Limit(maximum=0.0), "nope": Limit(0.1)},
+        "injections": {"injection_success_rate": Limit(maximum=0.0)},
+        "policy": {"nope": Limit(0.1)},
         "gate": {"false_refusal_rate": Limit(maximum=0.02)},  # skipped: no failure
         "bench": {"p95": Limit(maximum=10)},  # not part of this report at all
     }
     assert check(report, limits) == [
-        "answers: abstention_precision nicht messbar (keine Fälle)",
-        "policy: injection_success_rate = 0.100 > 0.000",
-        "policy: unbekannte Metrik 'nope' in den Schwellwerten",
+        "answers (test): abstention_precision nicht messbar (keine Fälle)",
+        "injections: injection_success_rate = 0.100 > 0.000",
+        "policy (test): unbekannte Metrik 'nope' in den Schwellwerten",
         "bench: unbekannter Abschnitt in den Schwellwerten",
     ]
 
 
+def test_thresholds_gate_on_test_not_on_dev() -> None:
+    report = {
+        "sets": {
+            "corpus": {
+                "splits": {"dev": {"ours": {"mrr": 0.99}}, "test": {"ours": {"mrr": 0.5}}},
+                "ingest": {"failed": []},
+            }
+        }
+    }
+    assert check(report, {"corpus": {"mrr": Limit(0.7)}}) == ["corpus (test): mrr = 0.500 < 0.700"]
+    report["sets"]["corpus"]["splits"] = {"dev": {"ours": {"mrr": 0.5}}, "test": {"ours": {"mrr": 0.99}}}
+    assert check(report, {"corpus": {"mrr": Limit(0.7)}}) == []
+
+
 def test_checked_in_thresholds_parse_and_bound_injections_from_above() -> None:
     limits = load_thresholds(PROJECT / "evals" / "thresholds.toml")
-    assert limits["policy"]["injection_success_rate"] == Limit(maximum=0.0)
+    assert limits["injections"]["injection_success_rate"] == Limit(maximum=0.0)
+    # Every threshold carries the target or says it has none ("Ziel 0.95", "kein Ziel").
+    lines = (PROJECT / "evals" / "thresholds.toml").read_text(encoding="utf-8").splitlines()
+    for section in ("corpus", "knowledge", "answers", "answers_llm"):
+        start = lines.index(next(line for line in lines if line.startswith(f"[{section}]")))
+        for line in lines[start + 1 :]:
+            if line.startswith("["):
+                break
+            if "=" in line and not line.startswith("#"):
+                assert "Ziel" in line, line
     assert limits["gate"]["e2e_false_refusal_rate"].maximum == 0.02
     assert all(limit.minimum == 0.95 for m, limit in limits["gate"].items() if m.startswith("recall."))

@@ -103,7 +103,10 @@ def documents(user: MaintainerDep, state: StateDep) -> dict[str, list[dict[str, 
     return {"documents": document_rows(state.assistant.index)}
 
 
-@router.get("/health", responses={503: {"description": "Index oder Datenbank nicht verfügbar"}})
+@router.get(
+    "/health",
+    responses={503: {"description": "Index oder Datenbank nicht verfügbar, oder Suchen schlugen fehl"}},
+)
 async def health(request: Request) -> JSONResponse:
     """Lebenszeichen mit Prüfung von Index und Datenbank. Ohne Anmeldung."""
     state = getattr(request.app.state, "web", None)
@@ -111,9 +114,10 @@ async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "starting"}, status_code=503)
     checks = await run_in_threadpool(_checks, state)
     healthy = all(check["ok"] for check in checks.values())
-    return JSONResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503
-    )
+    # Index and database answer, but searches failed recently: up, yet not serving questions.
+    degraded = not healthy and checks["index"]["ok"] and checks["database"]["ok"]
+    status = "ok" if healthy else "degraded" if degraded else "unavailable"
+    return JSONResponse({"status": status, "checks": checks}, status_code=200 if healthy else 503)
 
 
 def _checks(state: Any) -> dict[str, dict[str, Any]]:
@@ -123,4 +127,8 @@ def _checks(state: Any) -> dict[str, dict[str, Any]]:
         index = {"ok": True, **counts, "version": state.assistant.index.catalog.version}
     except Exception as exc:  # any failure to read the catalog means the index is down
         index = {"ok": False, "error": type(exc).__name__}
-    return {"index": index, "database": {"ok": bool(state.assistant.answer_log.health())}}
+    return {
+        "index": index,
+        "search": state.assistant.index.search_health.check(),
+        "database": {"ok": bool(state.assistant.answer_log.health())},
+    }

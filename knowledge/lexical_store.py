@@ -1,0 +1,180 @@
+"""`LexicalIndex`: the current `LexicalSnapshot` of a data dir, kept on disk in immutable generations.
+
+Layout under `index/lexical/`:
+
+- `g<version>-<random>/` one generation: bm25 arrays, chunk ids, vocabulary, compound splits, version.
+  Written completely in a staging directory, renamed into place, then never changed.
+- `CURRENT` names the published generation; replaced atomically (`os.replace`) after the generation
+  is complete, so a reader in any process loads either the old or the new generation, never half.
+- `../lexical.lock` serialises writers across processes and threads (`fcntl.flock`): two rebuilds
+  never share a staging directory, and the later writer publishes the later catalog state.
+
+The generation before the current one is kept, so a reader that read `CURRENT` just before a switch
+can still load what it named; older ones are removed by the next writer.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import secrets
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import MappingProxyType
+
+import bm25s
+
+from knowledge.lexical import LexicalSnapshot
+
+log = logging.getLogger(__name__)
+
+_POINTER = "CURRENT"
+_LOAD_ATTEMPTS = 5
+
+# What a rebuild indexes: the catalog version and its `(chunk_id, text)` pairs, read under the lock.
+EntrySource = Callable[[], tuple[int, Iterable[tuple[str, str]]]]
+
+
+class LexicalIndex:
+    """Hands out the current snapshot; `rebuild` builds the next one whole and swaps it in.
+
+    >>> lexical = LexicalIndex(Path("var/index/lexical"))  # doctest: +SKIP
+    >>> snapshot = lexical.current()  # hold it for the whole search  # doctest: +SKIP
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._lock_path = directory.with_name(directory.name + ".lock")
+        self._load_lock = threading.Lock()
+        self._snapshot = LexicalSnapshot.empty()
+        self.current()
+
+    def current(self) -> LexicalSnapshot:
+        """The published snapshot; loads a newer generation another process (or thread) published.
+
+        Costs one small file read when nothing changed. Never writes.
+        """
+        if _read_pointer(self.directory) == self._snapshot.generation:
+            return self._snapshot
+        with self._load_lock:
+            for attempt in range(_LOAD_ATTEMPTS):
+                generation = _read_pointer(self.directory)
+                if generation == self._snapshot.generation:
+                    break
+                try:
+                    self._snapshot = _load(self.directory / generation)  # one assignment: the swap
+                    break
+                except FileNotFoundError:
+                    # A writer replaced and removed it meanwhile: read the pointer again. A pointer
+                    # that keeps naming an incomplete generation is damage, reported, not hidden.
+                    if attempt == _LOAD_ATTEMPTS - 1:
+                        raise
+            return self._snapshot
+
+    def on_disk_version(self) -> int | None:
+        generation = _read_pointer(self.directory)
+        if not generation:
+            return None
+        try:
+            return int((self.directory / generation / "version").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def rebuild(self, source: EntrySource) -> LexicalSnapshot:
+        """Build from `source()` (read under the writer lock), publish, swap in; returns the new snapshot.
+
+        When another writer already published the version `source()` reports, that one is loaded instead.
+        """
+        with self._writer_lock():
+            version, entries = source()
+            if self.on_disk_version() == version:
+                return self.current()
+            generation = f"g{version}-{secrets.token_hex(4)}"
+            snapshot = LexicalSnapshot.build(entries, version, generation)
+            self._publish(snapshot)
+            with self._load_lock:
+                self._snapshot = snapshot
+            return snapshot
+
+    # Compatibility for callers that ask the index instead of a snapshot they hold.
+    @property
+    def size(self) -> int:
+        return self.current().size
+
+    def query_tokens(self, query: str) -> list[str]:
+        return self.current().query_tokens(query)
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        return self.current().idf(tokens)
+
+    def knows(self, token: str) -> bool:
+        return self.current().knows(token)
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock_path.open("a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _publish(self, snapshot: LexicalSnapshot) -> None:
+        """Write the generation in a staging dir, rename it into place, switch `CURRENT`, tidy up."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        previous = _read_pointer(self.directory)
+        staging = self.directory / f".staging-{snapshot.generation}"
+        staging.mkdir()
+        _save(snapshot, staging)
+        staging.rename(self.directory / snapshot.generation)
+        pointer_tmp = self.directory / f".{_POINTER}-{snapshot.generation}"
+        pointer_tmp.write_text(snapshot.generation, encoding="utf-8")
+        pointer_tmp.replace(self.directory / _POINTER)  # atomic: readers see old or new
+        keep = {_POINTER, snapshot.generation, previous}
+        for entry in self.directory.iterdir():
+            # Under the writer lock nobody else stages, so anything else is an older generation,
+            # a crashed writer's staging dir, or a file of the pre-generation layout.
+            if entry.name not in keep:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+
+
+def _read_pointer(directory: Path) -> str:
+    try:
+        return (directory / _POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+def _save(snapshot: LexicalSnapshot, directory: Path) -> None:
+    if snapshot.retriever is not None:
+        snapshot.retriever.save(str(directory / "bm25"), show_progress=False)
+    (directory / "chunk_ids.json").write_text(json.dumps(list(snapshot.chunk_ids)), encoding="utf-8")
+    vocabulary = json.dumps(sorted(snapshot.vocabulary), ensure_ascii=False)
+    (directory / "vocabulary.json").write_text(vocabulary, encoding="utf-8")
+    splits = json.dumps({w: list(p) for w, p in sorted(snapshot.splits.items())}, ensure_ascii=False)
+    (directory / "splits.json").write_text(splits, encoding="utf-8")
+    # Written last: a generation with a version file is complete (the rename makes it visible anyway).
+    (directory / "version").write_text(str(snapshot.version), encoding="utf-8")
+
+
+def _load(directory: Path) -> LexicalSnapshot:
+    version = int((directory / "version").read_text(encoding="utf-8"))
+    chunk_ids = tuple(json.loads((directory / "chunk_ids.json").read_text(encoding="utf-8")))
+    vocabulary = frozenset(json.loads((directory / "vocabulary.json").read_text(encoding="utf-8")))
+    raw_splits = json.loads((directory / "splits.json").read_text(encoding="utf-8"))
+    splits = MappingProxyType({word: tuple(parts) for word, parts in raw_splits.items()})
+    bm25_dir = directory / "bm25"
+    retriever = None
+    if chunk_ids:
+        if not bm25_dir.is_dir():
+            raise FileNotFoundError(bm25_dir)
+        retriever = bm25s.BM25.load(str(bm25_dir), show_progress=False, verbosity=0)
+    return LexicalSnapshot(version, chunk_ids, retriever, vocabulary, splits, directory.name)
