@@ -60,7 +60,7 @@ def evidence_rows(index: KnowledgeIndex, questions: list[Question], abstain: boo
 
 
 def _states_fact(question: Question, sentence: str, hit: Hit) -> bool:
-    facts = question.extra.get("facts") or []
+    facts = question.facts
     text = " ".join(sentence.lower().split())
     gold = question.is_gold(hit.document.source, hit.chunk.paragraph, hit.chunk.section, hit.chunk.chapter)
     return gold and any(" ".join(str(f).lower().split()) in text for f in facts)
@@ -69,7 +69,7 @@ def _states_fact(question: Question, sentence: str, hit: Hit) -> bool:
 def fit_lead(rows: list[Row], min_precision: float = 0.9) -> tuple[float, float, int, dict[str, float]]:
     """The "Kurz gesagt" thresholds that show the most leads while at least `min_precision` of the
     shown ones state a fact of the question (questions with `facts` only)."""
-    candidates = [r for r in rows if not r.abstain and r.lead is not None and r.question.extra.get("facts")]
+    candidates = [r for r in rows if not r.abstain and r.lead is not None and r.question.facts]
     best = (1.01, 1.01, 0, {"shown": 0, "precision": 1.0, "candidates": len(candidates)})
     for coverage in np.arange(0.3, 1.01, 0.05):
         for margin in np.arange(0.0, 0.51, 0.05):
@@ -121,22 +121,39 @@ def fit(rows: list[Row], names: list[str]) -> tuple[float, dict[str, float]]:
 def scores(
     rows: list[Row], intercept: float, weights: dict[str, float], threshold: float = 0.5
 ) -> dict[str, float]:
-    predicted = []
-    for row in rows:
-        if row.features is None:
-            predicted.append(True)
-            continue
-        z = intercept + sum(w * row.features[n] for n, w in weights.items())
-        predicted.append(1.0 / (1.0 + np.exp(-z)) >= threshold)
+    predicted = [_abstains(row, intercept, weights, threshold) for row in rows]
+    return {**_precision_recall(rows, predicted), "answerable": sum(not r.abstain for r in rows)}
+
+
+def cross_validated(rows: list[Row], names: list[str], folds: int = 5) -> dict[str, float]:
+    """Precision and recall with each dev question predicted by a model fitted without it: the
+    honest way to compare feature sets on dev alone."""
+    ordered = sorted(rows, key=lambda r: (r.abstain, r.question.id))
+    predicted: dict[str, bool] = {}
+    for fold in range(folds):
+        intercept, weights = fit([r for i, r in enumerate(ordered) if i % folds != fold], names)
+        for i, row in enumerate(ordered):
+            if i % folds == fold:
+                predicted[row.question.id] = _abstains(row, intercept, weights)
+    return _precision_recall(ordered, [predicted[r.question.id] for r in ordered])
+
+
+def _precision_recall(rows: list[Row], predicted: list[bool]) -> dict[str, float]:
     tp = sum(p and r.abstain for p, r in zip(predicted, rows, strict=True))
     fp = sum(p and not r.abstain for p, r in zip(predicted, rows, strict=True))
     fn = sum(not p and r.abstain for p, r in zip(predicted, rows, strict=True))
     return {
         "precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
         "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0,
-        "answerable": sum(not r.abstain for r in rows),
         "abstain": sum(r.abstain for r in rows),
     }
+
+
+def _abstains(row: Row, intercept: float, weights: dict[str, float], threshold: float = 0.5) -> bool:
+    if row.features is None:
+        return True
+    z = intercept + sum(w * row.features[n] for n, w in weights.items())
+    return bool(1.0 / (1.0 + np.exp(-z)) >= threshold)
 
 
 def _index(root: Path, name: str, folders: list[Path]) -> KnowledgeIndex:
@@ -168,13 +185,14 @@ def main() -> None:
         )
     dev = [r for r in rows if r.question.split == "dev"]
     test = [r for r in rows if r.question.split == "test"]
-    intercept, weights = fit(dev, args.features.split(",") if args.features else list(WEIGHTS))
+    names = args.features.split(",") if args.features else list(WEIGHTS)
+    intercept, weights = fit(dev, names)
     print(f"INTERCEPT = {intercept:.3f}")
     print("WEIGHTS: dict[str, float] = {")
     for name, weight in weights.items():
         print(f'    "{name}": {weight:.3f},')
     print("}")
-    print("dev ", scores(dev, intercept, weights))
+    print("dev ", scores(dev, intercept, weights), "cross-validated:", cross_validated(dev, names))
     print("test", scores(test, intercept, weights))
     coverage, margin, chars, lead_scores = fit_lead(dev)
     print(

@@ -211,17 +211,10 @@ class KnowledgeIndex:
         """Whether the current lexical index holds `token` (one of `query_tokens`' results)."""
         return self.lexical.current().knows(token)
 
-    def query_tokens(self, text: str) -> list[str]:
-        """The lexical tokens of `text` (German stems and compound parts), as search sees them."""
-        return self.lexical.query_tokens(text)
-
-    def term_weights(self, tokens: list[str]) -> dict[str, float]:
-        """How telling each token is (BM25 idf); tokens the index never uses weigh most."""
-        return self.lexical.idf(tokens)
-
-    def knows(self, token: str) -> bool:
-        """Whether any indexed chunk uses `token`."""
-        return self.lexical.knows(token)
+    def lexical_generation(self) -> str:
+        """Names the lexical snapshot in use; it changes with every rebuild (a key for caches of
+        `query_tokens` results, whose compound splitting depends on the indexed vocabulary)."""
+        return self.lexical.current().generation
 
     def paragraph_chunks(
         self, law: str, paragraph: str, *, current: bool = True

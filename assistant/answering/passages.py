@@ -30,7 +30,7 @@ from knowledge.models import Document, DocumentType, Hit
 
 LEGAL_TYPES = frozenset({DocumentType.LAW, DocumentType.BYLAW})
 CONSIDERED_HITS = 6
-MAX_PASSAGES = 3
+MAX_PASSAGES = 2
 MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it
 MAX_SENTENCES = 2
 # A further passage is shown when it answers nearly as well as the best one.
@@ -42,6 +42,8 @@ _RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
 _VIA_SUMMARY = 0.9  # a § reached through a summary stands a little below the summary's own rank
 _ADDS_SOMETHING = 0.15
 _HOLDS_ENTITY = 0.5
+_STANDING_POWER = 2.0
+_COVERAGE_FLOOR = 1.0
 # The § a summary names takes its place when it covers the question about as well as the summary.
 _PROMOTED_COVERAGE = 0.6  # coverage a summary must add to the law passages to stay as context
 _OLD_STATE = re.compile(
@@ -102,9 +104,9 @@ class _Candidate:
 
 
 def select_passages(
-    index: KnowledgeIndex, question: str, hits: list[Hit], *, limit: int = MAX_PASSAGES
+    index: KnowledgeIndex, question: str, hits: list[Hit], *, limit: int | None = None
 ) -> list[Passage]:
-    """The passages to answer `question` from, best first (at most `limit`)."""
+    """The passages to answer `question` from, best first (at most `limit`, default `MAX_PASSAGES`)."""
     terms = QuestionTerms.of(index, question)
     if not hits or terms.empty:
         return []
@@ -134,7 +136,7 @@ def select_passages(
     for candidate in sorted(candidates.values(), key=lambda c: c.standing, reverse=True):
         # Relevance is at most standing × 1.5 (coverage ≤ 1): a § that cannot come near the best so
         # far is not read at all, unless a summary named it (it may take the summary's place).
-        if candidate.via is None and candidate.standing * 1.5 < _FURTHER_PASSAGE * best:
+        if candidate.via is None and _relevance(candidate.standing, 1.0) < _FURTHER_PASSAGE * best:
             continue
         passage = _legal_passage(index, terms, candidate)
         if passage is not None:
@@ -142,7 +144,7 @@ def select_passages(
             best = max(best, passage.relevance)
     legal = _law_before_summary(legal, prose_passages)
     ranked = sorted([*legal, *prose_passages], key=lambda p: (p.relevance, p.is_legal), reverse=True)
-    return _choose(terms, ranked, limit)
+    return _choose(terms, ranked, limit or MAX_PASSAGES)
 
 
 def _law_before_summary(legal: list[Passage], summaries: list[Passage]) -> list[Passage]:
@@ -171,6 +173,11 @@ def law_passage(
     document, chunks = found
     hit = Hit(rank=0, score=1.0, chunk=chunks[0], document=document)
     return _legal_passage(index, terms, _Candidate((law, paragraph), 1.0, hit, {}, absatz))
+
+
+def _relevance(standing: float, coverage: float) -> float:
+    """The search's judgement of the passage, sharpened by how much of the question it holds."""
+    return standing**_STANDING_POWER * (_COVERAGE_FLOOR + coverage)
 
 
 def asks_about_old_state(question: str) -> bool:
@@ -294,7 +301,7 @@ def _legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: _Cand
     first_chunk = next((c for c in chunks if c.id == absaetze[ordered[0]].chunk_id), hit.chunk)
     return Passage(
         hit=replace(hit, chunk=first_chunk),
-        relevance=candidate.standing * (0.5 + coverage),
+        relevance=_relevance(candidate.standing, coverage),
         standing=candidate.standing,
         coverage=coverage,
         absaetze=tuple(absaetze[i] for i in ordered),
@@ -350,7 +357,7 @@ def _prose_passage(
     coverage = terms.coverage(frozenset(covered), context)
     return Passage(
         hit,
-        standing * (0.5 + coverage),
+        _relevance(standing, coverage),
         standing,
         coverage,
         sentences=shown,

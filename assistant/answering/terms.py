@@ -23,14 +23,14 @@ _CACHED_QUESTIONS = 64
 # Per index and lexical version: small caches of what one question needs several times (its terms,
 # the tokens of passage texts). Tokens depend on the index's vocabulary (compound splitting), so the
 # caches belong to one index and are dropped when it is rebuilt.
-_CACHES: WeakKeyDictionary[KnowledgeIndex, tuple[int | None, dict[str, OrderedDict[Any, Any]]]] = (
+_CACHES: WeakKeyDictionary[KnowledgeIndex, tuple[str, dict[str, OrderedDict[Any, Any]]]] = (
     WeakKeyDictionary()
 )
 
 
 def index_cache(index: KnowledgeIndex, name: str) -> OrderedDict[Any, Any]:
     """A cache named `name` that lives as long as `index` at its current lexical version."""
-    version = index.lexical.version
+    version = index.lexical_generation()
     entry = _CACHES.get(index)
     if entry is None or entry[0] != version:
         entry = (version, {})
