@@ -156,6 +156,59 @@ def _abstains(row: Row, intercept: float, weights: dict[str, float], threshold: 
     return bool(1.0 / (1.0 + np.exp(-z)) >= threshold)
 
 
+# The passage-selection constants tried by `--passages` (the chosen ones are in passages.py).
+PASSAGE_GRID: dict[str, tuple[float, ...]] = {
+    "_STANDING_POWER": (0.5, 1.0, 2.0),
+    "_COVERAGE_FLOOR": (0.2, 0.5, 1.0),
+    "_FURTHER_PASSAGE": (0.6, 0.75, 0.85, 0.95),
+    "MAX_PASSAGES": (2, 3),
+}
+
+
+def passage_grid(sets: list[tuple[str, KnowledgeIndex, list[Question]]]) -> None:
+    """Per setting of `PASSAGE_GRID`: gold citation, citation precision, key fact and answer length
+    of the built-in answer on the dev questions (abstention aside: every question is answered)."""
+    import itertools
+
+    from assistant.answering import passages as module
+    from assistant.answering.extractive import extract_answer
+    from evals.facts import states_fact
+
+    searched = {(name, q.id): index.search(q.question, k=RETRIEVE_K) for name, index, qs in sets for q in qs}
+    saved = {name: getattr(module, name) for name in PASSAGE_GRID}
+    try:
+        for values in itertools.product(*PASSAGE_GRID.values()):
+            for name, value in zip(PASSAGE_GRID, values, strict=True):
+                setattr(module, name, value)
+            measured = {}
+            for set_name, index, questions in sets:
+                gold, flags, facts, chars = [], [], [], []
+                for q in questions:
+                    hits = searched[(set_name, q.id)]
+                    answer = extract_answer(index, q.question, hits)
+                    cited = [] if answer is None else answer.citations
+                    chunks = index.catalog.get_chunks([c.chunk_id for c in cited])
+                    marks = [
+                        q.is_gold(c.source, c.paragraph, c.section, getattr(chunks.get(c.chunk_id), "chapter", None))
+                        for c in cited
+                    ]
+                    gold.append(any(marks))
+                    flags += marks
+                    chars.append(len(answer.text) if answer else 0)
+                    if q.facts:
+                        facts.append(answer is not None and states_fact(answer.text, q.facts))
+                measured[set_name] = {
+                    "gold_citation": round(sum(gold) / max(1, len(gold)), 3),
+                    "citation_precision": round(sum(flags) / max(1, len(flags)), 3),
+                    "key_fact": f"{sum(facts)}/{len(facts)}",
+                    "chars": int(sum(chars) / max(1, len(chars))),
+                }
+            print(dict(zip(PASSAGE_GRID, values, strict=True)), measured, flush=True)
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
+
+
 def _index(root: Path, name: str, folders: list[Path]) -> KnowledgeIndex:
     index = KnowledgeIndex.open(make_settings(data_dir=root / name, embedder=EmbedderMode.HASHING))
     if index.stats().documents:
@@ -172,12 +225,24 @@ def main() -> None:
     parser.add_argument("--knowledge", type=Path, default=PROJECT / "knowledge" / "documents")
     parser.add_argument("--show-dev", action="store_true", help="Dev-Fragen mit Merkmalen ausgeben.")
     parser.add_argument("--features", help="Nur diese Merkmale (Komma-getrennt).")
+    parser.add_argument("--passages", action="store_true", help="Auswahl der Fundstellen: Raster auf Dev.")
     parser.add_argument("--indexes", type=Path, help="Vorhandene Indizes (DIR/corpus, DIR/knowledge) nutzen.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jha-calibrate-") as tmp:
         root = args.indexes or Path(tmp)
         corpus = _index(root, "corpus", [args.corpus / "press", args.corpus / "laws", args.corpus / "bylaws"])
         knowledge = _index(root, "knowledge", [args.knowledge])
+        if args.passages:
+            passage_grid(
+                [
+                    (name, index, [q for q in load_questions(file) if q.split == "dev"])
+                    for name, index, file in (
+                        ("corpus", corpus, "corpus_questions.jsonl"),
+                        ("knowledge", knowledge, "knowledge_questions.jsonl"),
+                    )
+                ]
+            )
+            return
         rows = (
             evidence_rows(corpus, load_questions("corpus_questions.jsonl"), abstain=False)
             + evidence_rows(knowledge, load_questions("knowledge_questions.jsonl"), abstain=False)

@@ -95,6 +95,9 @@ def features(
         "noun_coverage_best": terms.noun_coverage(passages[0].tokens)
         if terms.nouns
         else passages[0].coverage,
+        # The question's nouns (unknown ones count as missing) that the best passage holds.
+        "noun_covered_share": (terms.noun_coverage(passages[0].tokens) if terms.nouns else 0.0)
+        * (1.0 - terms.unknown_noun_share),
     }
 
 

@@ -47,7 +47,8 @@ def best_statement(index: KnowledgeIndex, terms: QuestionTerms, passages: list[P
     for position, passage in enumerate(passages[:LEAD_PASSAGES]):
         context = text_tokens(index, passage.hit.chunk.section or "")
         for absatz, sentence in _sentences(passage):
-            coverage = terms.coverage(text_tokens(index, sentence), context)
+            # Of the whole question: words the knowledge base never uses are words no statement answers.
+            coverage = terms.coverage(text_tokens(index, sentence), context) * (1.0 - terms.unknown_share)
             scored.append(Lead(position, sentence, absatz, coverage, 0.0))
     scored.sort(key=lambda lead: (lead.coverage, -lead.passage), reverse=True)
     # Only statements count (whole, with a verb, not pointing back); checked best first, lazily.
