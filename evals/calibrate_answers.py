@@ -158,10 +158,10 @@ def _abstains(row: Row, intercept: float, weights: dict[str, float], threshold: 
 
 # The passage-selection constants tried by `--passages` (the chosen ones are in passages.py).
 PASSAGE_GRID: dict[str, tuple[float, ...]] = {
-    "_STANDING_POWER": (0.5, 1.0, 2.0),
-    "_COVERAGE_FLOOR": (0.2, 0.5, 1.0),
-    "_FURTHER_PASSAGE": (0.6, 0.75, 0.85, 0.95),
-    "MAX_PASSAGES": (2, 3),
+    "passage.STANDING_POWER": (0.5, 1.0, 2.0),
+    "passage.COVERAGE_FLOOR": (0.2, 0.5, 1.0),
+    "passages._FURTHER_PASSAGE": (0.6, 0.75, 0.85, 0.95),
+    "passages.MAX_PASSAGES": (2, 3),
 }
 
 
@@ -170,16 +170,22 @@ def passage_grid(sets: list[tuple[str, KnowledgeIndex, list[Question]]]) -> None
     of the built-in answer on the dev questions (abstention aside: every question is answered)."""
     import itertools
 
-    from assistant.answering import passages as module
+    from assistant.answering import passage, passages
     from assistant.answering.extractive import extract_answer
     from evals.facts import states_fact
 
     searched = {(name, q.id): index.search(q.question, k=RETRIEVE_K) for name, index, qs in sets for q in qs}
-    saved = {name: getattr(module, name) for name in PASSAGE_GRID}
+    modules = {"passage": passage, "passages": passages}
+
+    def place(name: str) -> tuple[object, str]:
+        module, attribute = name.split(".")
+        return modules[module], attribute
+
+    saved = {name: getattr(*place(name)) for name in PASSAGE_GRID}
     try:
         for values in itertools.product(*PASSAGE_GRID.values()):
             for name, value in zip(PASSAGE_GRID, values, strict=True):
-                setattr(module, name, value)
+                setattr(*place(name), value)
             measured = {}
             for set_name, index, questions in sets:
                 gold, flags, facts, chars = [], [], [], []
@@ -189,7 +195,9 @@ def passage_grid(sets: list[tuple[str, KnowledgeIndex, list[Question]]]) -> None
                     cited = [] if answer is None else answer.citations
                     chunks = index.catalog.get_chunks([c.chunk_id for c in cited])
                     marks = [
-                        q.is_gold(c.source, c.paragraph, c.section, getattr(chunks.get(c.chunk_id), "chapter", None))
+                        q.is_gold(
+                            c.source, c.paragraph, c.section, getattr(chunks.get(c.chunk_id), "chapter", None)
+                        )
                         for c in cited
                     ]
                     gold.append(any(marks))
@@ -206,7 +214,7 @@ def passage_grid(sets: list[tuple[str, KnowledgeIndex, list[Question]]]) -> None
             print(dict(zip(PASSAGE_GRID, values, strict=True)), measured, flush=True)
     finally:
         for name, value in saved.items():
-            setattr(module, name, value)
+            setattr(*place(name), value)
 
 
 def _index(root: Path, name: str, folders: list[Path]) -> KnowledgeIndex:

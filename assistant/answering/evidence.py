@@ -89,7 +89,7 @@ def features(
         "top_score": hits[0].score,
         "margin": hits[0].score - fifth,
         "entity_missing": float(bool(_missing_entities(index, question, passages))),
-        # Of the whole question, words unknown to the knowledge base included: the share the best passage holds.
+        # The share of the whole question (unknown words included) that the best passage holds.
         "covered_share": passages[0].coverage * (1.0 - terms.unknown_share),
         "unknown_noun_share": terms.unknown_noun_share,
         "noun_coverage_best": terms.noun_coverage(passages[0].tokens)
@@ -98,10 +98,21 @@ def features(
         # The question's nouns (unknown ones count as missing) that the best passage holds.
         "noun_covered_share": (terms.noun_coverage(passages[0].tokens) if terms.nouns else 0.0)
         * (1.0 - terms.unknown_noun_share),
+        # As covered_share, but from the best passage that holds what was asked (the place, the
+        # amount, …): a passage without it answers another question, however many words it shares.
+        "answering_share": max(
+            (p.coverage for p in passages if not _missing_in(index, question, [p])), default=0.0
+        )
+        * (1.0 - terms.unknown_share),
     }
 
 
 def _missing_entities(index: KnowledgeIndex, question: str, passages: list[Passage]) -> tuple[str, ...]:
+    """The kinds of asked-about entity that no shown passage holds."""
+    return _missing_in(index, question, passages)
+
+
+def _missing_in(index: KnowledgeIndex, question: str, passages: list[Passage]) -> tuple[str, ...]:
     shown = "\n".join(f"{p.hit.document.title} {p.hit.document.region or ''} {p.text}" for p in passages)
     return tuple(missing_kinds(asked_in_index(index, question), shown))
 

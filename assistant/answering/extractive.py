@@ -58,7 +58,8 @@ def extract_answer(
     if confident is not None:
         where = _location(passages[confident.passage], confident.absatz)
         lines += [
-            f"Kurz gesagt{f' ({where})' if where else ''}: {clean(confident.sentence)} [{confident.passage + 1}]",
+            f"Kurz gesagt{f' ({where})' if where else ''}: {clean(confident.sentence)}"
+            f" [{confident.passage + 1}]",
             "",
         ]
     lines.append(GOVERNING)

@@ -16,91 +16,33 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from assistant.answering.entities import AskedEntities, asked_in_index, missing_kinds
+from assistant.answering.entities import asked_in_index
+from assistant.answering.law_passage import LawCandidate, legal_passage, screened
 from assistant.answering.law_references import LawReference, default_law, law_references
-from assistant.answering.legal_text import Absatz, absaetze_of, qualifies, refers_to
-from assistant.answering.screening import without_instructions
-from assistant.answering.sentences import split_sentences
-from assistant.answering.statements import is_statement, opens_with_pronoun
-from assistant.answering.terms import QuestionTerms, text_tokens
+from assistant.answering.passage import Passage, relevance
+from assistant.answering.prose_passage import prose_passage
+from assistant.answering.terms import QuestionTerms
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Document, DocumentType, Hit
 
+__all__ = ["Passage", "asks_about_old_state", "law_passage", "select_passages"]
+
 LEGAL_TYPES = frozenset({DocumentType.LAW, DocumentType.BYLAW})
 CONSIDERED_HITS = 6
+# Tuned on the dev split with `python -m evals.calibrate_answers --passages` (see `passage`): at most
+# three passages, a further one shown when its relevance reaches 75 % of the best.
 MAX_PASSAGES = 3
-MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it
-MAX_SENTENCES = 2
-# Tuned on the dev split (corpus and knowledge questions: gold citation against citation precision
-# and answer length; `python -m evals.calibrate_answers --passages` prints the grid):
-# a passage's relevance is standing² × (1 + coverage), a further one is shown at 75 % of the best.
-_STANDING_POWER = 2.0
-_COVERAGE_FLOOR = 1.0
 _FURTHER_PASSAGE = 0.75
-# Another Absatz of the same § that does not qualify the best one is shown when it answers as well.
-_SIBLING_ABSATZ = 0.85
-_REFERRING_ABSATZ = 0.5  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
-_RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
 _VIA_SUMMARY = 0.9  # a § reached through a summary stands a little below the summary's own rank
 _ADDS_SOMETHING = 0.15  # coverage a summary must add to the law passages to stay as context
-_HOLDS_ENTITY = 0.5  # a prose sentence that holds the asked-for number, date or place
 _OLD_STATE = re.compile(
     r"\b(früher\w*|bisherige[nrs]?|bisher|alte[nrs]?\s+(fassung|recht|rechtslage|regelung)|a\.\s?f\.|"
     r"vor (der|dem) (reform|änderung|kjsg|inkrafttreten)|damals|galt|galten|war|waren)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One source of an answer and what of it is shown.
-
-    Legal: `absaetze` holds the whole Absätze shown, in order. Prose: `sentences` holds the whole
-    sentences shown, in text order. `hit` carries the document and the chunk the shown text begins in.
-    """
-
-    hit: Hit
-    relevance: float  # how well the passage answers the question (coverage × standing)
-    standing: float  # the search's judgement: its hit's score relative to the best hit
-    coverage: float  # weighted share of the question's known terms the shown text holds
-    absaetze: tuple[Absatz, ...] = ()
-    sentences: tuple[str, ...] = ()
-    tokens: frozenset[str] = field(default=frozenset(), repr=False)
-    via: Hit | None = None  # the summary hit that named this § of the law
-    skipped: int = 0  # lines of the shown text that address an AI and were left out (policy rule 6)
-
-    @property
-    def is_legal(self) -> bool:
-        return bool(self.absaetze)
-
-    @property
-    def numbers(self) -> tuple[str, ...]:
-        return tuple(a.number for a in self.absaetze if a.number)
-
-    @property
-    def text(self) -> str:
-        """The shown text: Absätze one per line block, or the sentences."""
-        return "\n".join(a.text for a in self.absaetze) if self.absaetze else " ".join(self.sentences)
-
-    @property
-    def label(self) -> str:
-        document = self.hit.document
-        if self.is_legal and self.hit.chunk.paragraph:
-            return f"{self.hit.chunk.paragraph} {document.law or document.title}"
-        return document.title
-
-
-@dataclass
-class _Candidate:
-    key: tuple[str, str]
-    standing: float
-    hit: Hit
-    retrieved: dict[str, float] = field(default_factory=dict)  # chunk id -> standing of its hit
-    named_absatz: str | None = None
-    via: Hit | None = None
 
 
 def select_passages(
@@ -112,7 +54,7 @@ def select_passages(
         return []
     top = hits[0].score or 1.0
     old_state = asks_about_old_state(question)
-    candidates: dict[tuple[str, str], _Candidate] = {}
+    candidates: dict[tuple[str, str], LawCandidate] = {}
     prose: list[tuple[Hit, float]] = []
     for hit in hits[:CONSIDERED_HITS]:
         standing = hit.score / top
@@ -124,7 +66,7 @@ def select_passages(
     asked = asked_in_index(index, question)
     prose_passages: list[Passage] = []
     for hit, standing in prose:
-        passage = _prose_passage(index, terms, asked, hit, standing)
+        passage = prose_passage(index, terms, asked, hit, standing)
         if passage is None:
             continue
         prose_passages.append(passage)
@@ -136,9 +78,9 @@ def select_passages(
     for candidate in sorted(candidates.values(), key=lambda c: c.standing, reverse=True):
         # Relevance is at most standing × 1.5 (coverage ≤ 1): a § that cannot come near the best so
         # far is not read at all, unless a summary named it (it may take the summary's place).
-        if candidate.via is None and _relevance(candidate.standing, 1.0) < _FURTHER_PASSAGE * best:
+        if candidate.via is None and relevance(candidate.standing, 1.0) < _FURTHER_PASSAGE * best:
             continue
-        passage = _legal_passage(index, terms, candidate)
+        passage = legal_passage(index, terms, candidate)
         if passage is not None:
             legal.append(passage)
             best = max(best, passage.relevance)
@@ -172,12 +114,7 @@ def law_passage(
         return None
     document, chunks = found
     hit = Hit(rank=0, score=1.0, chunk=chunks[0], document=document)
-    return _legal_passage(index, terms, _Candidate((law, paragraph), 1.0, hit, {}, absatz))
-
-
-def _relevance(standing: float, coverage: float) -> float:
-    """The search's judgement of the passage, sharpened by how much of the question it holds."""
-    return standing**_STANDING_POWER * (_COVERAGE_FLOOR + coverage)
+    return legal_passage(index, terms, LawCandidate((law, paragraph), 1.0, hit, {}, absatz))
 
 
 def asks_about_old_state(question: str) -> bool:
@@ -194,7 +131,7 @@ def _version_key(document: Document, paragraph: str) -> tuple[str, str]:
 
 
 def _add(
-    candidates: dict[tuple[str, str], _Candidate],
+    candidates: dict[tuple[str, str], LawCandidate],
     index: KnowledgeIndex,
     hit: Hit,
     standing: float,
@@ -204,7 +141,7 @@ def _add(
     key = _version_key(hit.document, paragraph)
     candidate = candidates.get(key)
     if candidate is None:
-        candidate = candidates[key] = _Candidate(key, standing, _in_version(index, hit, old_state))
+        candidate = candidates[key] = LawCandidate(key, standing, _in_version(index, hit, old_state))
     candidate.standing = max(candidate.standing, standing)
     candidate.retrieved[hit.chunk.id] = max(candidate.retrieved.get(hit.chunk.id, 0.0), standing)
 
@@ -226,7 +163,7 @@ def _in_version(index: KnowledgeIndex, hit: Hit, old_state: bool) -> Hit:
 
 
 def _add_reference(
-    candidates: dict[tuple[str, str], _Candidate],
+    candidates: dict[tuple[str, str], LawCandidate],
     index: KnowledgeIndex,
     reference: LawReference,
     summary: Passage,
@@ -246,7 +183,7 @@ def _add_reference(
         return
     document, chunks = found
     hit = Hit(rank=summary.hit.rank, score=summary.hit.score, chunk=chunks[0], document=document)
-    candidates[key] = _Candidate(key, standing, hit, {}, reference.absatz, summary.hit)
+    candidates[key] = LawCandidate(key, standing, hit, {}, reference.absatz, summary.hit)
 
 
 def _named_laws(passage: Passage) -> list[LawReference]:
@@ -255,115 +192,6 @@ def _named_laws(passage: Passage) -> list[LawReference]:
     fallback = default_law(chunk.section or "", document.title)
     named = law_references(" ".join(passage.sentences), fallback)
     return named or law_references(chunk.section or "", fallback) or law_references(document.title, fallback)
-
-
-def _legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: _Candidate) -> Passage | None:
-    hit = candidate.hit
-    chunks = index.document_paragraph(hit.document.id, hit.chunk.paragraph or "")
-    absaetze = absaetze_of(chunks or [hit.chunk])
-    if not absaetze:
-        return None
-    heading = text_tokens(index, f"{hit.chunk.section or ''} {hit.document.law or ''}")
-    # The search read every chunk of the §: the answering Absatz stands in a chunk it found (or the
-    # one a summary named). Only those are weighed word by word; the rest can still qualify them.
-    weighed = [
-        not candidate.retrieved
-        or a.chunk_id in candidate.retrieved
-        or (candidate.named_absatz is not None and a.number == candidate.named_absatz)
-        for a in absaetze
-    ]
-    scores = []
-    for position, (absatz, weigh) in enumerate(zip(absaetze, weighed, strict=True)):
-        if not weigh:
-            scores.append(-1.0)
-            continue
-        score = terms.coverage(text_tokens(index, absatz.text), heading)
-        score += _RETRIEVED_BONUS * candidate.retrieved.get(absatz.chunk_id, 0.0)
-        if candidate.named_absatz and absatz.number == candidate.named_absatz:
-            score += _RETRIEVED_BONUS
-        scores.append(score - 0.001 * position)  # on a tie, the earlier Absatz states the rule
-    best = max(range(len(absaetze)), key=lambda i: scores[i])
-    shown = {best}
-    for i, absatz in enumerate(absaetze):
-        if len(shown) >= MAX_ABSAETZE:
-            break
-        if i != best and qualifies(absatz, absaetze[best]):
-            shown.add(i)
-    for i in sorted(range(len(absaetze)), key=lambda i: scores[i], reverse=True):
-        if len(shown) >= MAX_ABSAETZE:
-            break
-        ratio = _REFERRING_ABSATZ if refers_to(absaetze[i], absaetze[best]) else _SIBLING_ABSATZ
-        if i not in shown and scores[i] >= ratio * scores[best] > 0:
-            shown.add(i)
-    ordered = sorted(shown)
-    shown_tokens = frozenset().union(*(text_tokens(index, absaetze[i].text) for i in ordered))
-    coverage = terms.coverage(shown_tokens, heading)
-    first_chunk = next((c for c in chunks if c.id == absaetze[ordered[0]].chunk_id), hit.chunk)
-    return Passage(
-        hit=replace(hit, chunk=first_chunk),
-        relevance=_relevance(candidate.standing, coverage),
-        standing=candidate.standing,
-        coverage=coverage,
-        absaetze=tuple(absaetze[i] for i in ordered),
-        tokens=shown_tokens | heading,
-        via=candidate.via,
-    )
-
-
-def _prose_passage(
-    index: KnowledgeIndex, terms: QuestionTerms, asked: AskedEntities, hit: Hit, standing: float
-) -> Passage | None:
-    """The best one or two sentences of a prose chunk that can stand alone, in text order."""
-    context = text_tokens(index, f"{hit.document.title} {hit.chunk.section or ''}")
-    screened, skipped = without_instructions(hit.chunk.text)
-    sentences = split_sentences(screened)
-    units: list[tuple[int, tuple[str, ...], frozenset[str], float]] = []
-    # What the document itself holds (the place in its region or title) no sentence needs to repeat.
-    document_context = f"{hit.document.title} {hit.document.region or ''}"
-    wanted = missing_kinds(asked, document_context)
-    for i, sentence in enumerate(sentences):
-        if not is_statement(sentence):
-            continue
-        unit = (sentence,)
-        if opens_with_pronoun(sentence):
-            if i == 0 or not is_statement(sentences[i - 1]) or opens_with_pronoun(sentences[i - 1]):
-                continue  # what "Dieses" points at is not in this passage
-            unit = (sentences[i - 1], sentence)
-        tokens = text_tokens(index, " ".join(unit))
-        # A sentence that holds what was asked for (the number, the date, the place) answers better.
-        holds = len(wanted) - len(missing_kinds(asked, " ".join((document_context, *unit)))) if wanted else 0
-        units.append((i, unit, tokens, terms.coverage(tokens, context) + _HOLDS_ENTITY * holds))
-    if not units:
-        return None
-    units.sort(key=lambda u: u[3], reverse=True)
-    chosen = [units[0]]
-    covered = set(units[0][2])
-    for unit in units[1:]:
-        if len(chosen) >= MAX_SENTENCES:
-            break
-        gain = terms.coverage(covered | unit[2]) - terms.coverage(covered)
-        if unit[3] >= 0.6 * chosen[0][3] and gain > 0.05:
-            chosen.append(unit)
-            covered |= unit[2]
-    chosen.sort(key=lambda u: u[0])
-    # A pronoun sentence stays with the sentence it points back at, in one statement.
-    items: list[list[str]] = []
-    for _, unit, _, _ in chosen:
-        if items and unit[0] == items[-1][-1]:
-            items[-1].extend(unit[1:])
-        elif not items or unit[-1] not in items[-1]:
-            items.append(list(unit))
-    shown = tuple(" ".join(item) for item in items)
-    coverage = terms.coverage(frozenset(covered), context)
-    return Passage(
-        hit,
-        _relevance(standing, coverage),
-        standing,
-        coverage,
-        sentences=shown,
-        tokens=frozenset(covered) | context,
-        skipped=skipped,
-    )
 
 
 def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Passage]:
@@ -380,18 +208,4 @@ def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Pas
             if terms.coverage(law_tokens | passage.tokens) - terms.coverage(law_tokens) < _ADDS_SOMETHING:
                 continue  # the law says it; the summary adds nothing
         kept.append(passage)
-    return [p for p in map(_screened, kept) if p.absaetze or p.sentences]
-
-
-def _screened(passage: Passage) -> Passage:
-    """The shown Absätze without any line that addresses an AI (documents are data, policy rule 6).
-    Only what is shown is screened: the pattern is costly on long legal lines."""
-    if not passage.is_legal:
-        return passage
-    absaetze, skipped = [], 0
-    for absatz in passage.absaetze:
-        text, dropped = without_instructions(absatz.text)
-        skipped += dropped
-        if text.strip():
-            absaetze.append(replace(absatz, text=text) if dropped else absatz)
-    return replace(passage, absaetze=tuple(absaetze), skipped=skipped) if skipped else passage
+    return [p for p in map(screened, kept) if p.absaetze or p.sentences]

@@ -40,7 +40,7 @@ _DISCLAIMER = re.compile(
     r"|\bmaßgeblich ist (allein )?der amtliche\b",
     re.IGNORECASE,
 )
-# Finite verbs are lower case and mostly end in -t/-en/-st/-te; these lower-case words do too but are no verbs.
+# Finite verbs are lower case and mostly end in -t/-en/-st/-te; these words do too but are no verbs.
 _NOT_VERBS = frozenset(
     [
         "nicht",

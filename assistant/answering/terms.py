@@ -23,9 +23,7 @@ _CACHED_QUESTIONS = 64
 # Per index and lexical version: small caches of what one question needs several times (its terms,
 # the tokens of passage texts). Tokens depend on the index's vocabulary (compound splitting), so the
 # caches belong to one index and are dropped when it is rebuilt.
-_CACHES: WeakKeyDictionary[KnowledgeIndex, tuple[str, dict[str, OrderedDict[Any, Any]]]] = (
-    WeakKeyDictionary()
-)
+_CACHES: WeakKeyDictionary[KnowledgeIndex, tuple[str, dict[str, OrderedDict[Any, Any]]]] = WeakKeyDictionary()
 
 
 def index_cache(index: KnowledgeIndex, name: str) -> OrderedDict[Any, Any]:
@@ -56,7 +54,7 @@ def text_tokens(index: KnowledgeIndex, text: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class QuestionTerms:
-    """>>> terms = QuestionTerms.of(index, "Bis zu welchem Alter gibt es Unterhaltsvorschuss?")  # doctest: +SKIP
+    """>>> terms = QuestionTerms.of(index, "Ab wann gibt es Unterhaltsvorschuss?")  # doctest: +SKIP
     >>> terms.coverage(text_tokens(index, "… bis zur Vollendung des 18. Lebensjahres …"))  # doctest: +SKIP
     """
 
@@ -85,17 +83,21 @@ class QuestionTerms:
         # "ISE" is unknown to the texts, but the thesaurus says what they call it: not a foreign word.
         translated = [
             bool(known) or _has_known_expansion(index, word)
-            for (word, _, _), (_, known) in zip(plain, known_words)
+            for (word, _, _), (_, known) in zip(plain, known_words, strict=True)
         ]
 
         def weight_of(tokens: list[str]) -> float:
             return sum(weights[t] for t in tokens)
 
         total = sum(weight_of(tokens) for _, _, tokens in plain)
-        unknown = sum(weight_of(tokens) for (_, _, tokens), ok in zip(plain, translated) if not ok)
+        unknown = sum(
+            weight_of(tokens) for (_, _, tokens), ok in zip(plain, translated, strict=True) if not ok
+        )
         noun_total = sum(weight_of(tokens) for _, noun, tokens in plain if noun)
         noun_unknown = sum(
-            weight_of(tokens) for (_, noun, tokens), ok in zip(plain, translated) if noun and not ok
+            weight_of(tokens)
+            for (_, noun, tokens), ok in zip(plain, translated, strict=True)
+            if noun and not ok
         )
         return cls(
             {t: weights[t] for _, known in known_words for t in known},
