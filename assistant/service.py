@@ -22,7 +22,10 @@ from assistant.policy.texts import (
     ABSTAIN_TEXT,
     CASE_DECISION_TEXT,
     EMERGENCY_TEXT,
+    LLM_BUSY_TEXT,
     LLM_FALLBACK_TEXT,
+    LLM_TIMEOUT_TEXT,
+    LLM_WAITING_TEXT,
     REDACTED_TEXT,
     SUPERSEDED_TEXT,
     UNSOURCED_REMOVED_TEXT,
@@ -51,7 +54,7 @@ _BACK_REFERENCE = re.compile(
 
 @dataclass(frozen=True)
 class AnswerEvent:
-    kind: str  # "notice" | "delta" | "done"
+    kind: str  # "notice" | "progress" (waiting for the language model) | "delta" | "done"
     data: dict[str, Any] = field(default_factory=dict)  # JSON-ready; for "done": `Answer.as_json()`
     answer: Answer | None = None  # set on "done"
 
@@ -85,6 +88,8 @@ class Assistant:
         return cls(settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url))
 
     def close(self) -> None:
+        if self._llm is not None:
+            self._llm.close()
         self.index.close()
         self.answer_log.close()
 
@@ -153,7 +158,8 @@ class Assistant:
         elif assess(self.index, query, hits, passages).is_weak:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
-        yield from self._answer(answer, query, hits, passages)
+        # In acute danger the rules are quoted as they stand, at once: no model in between.
+        yield from self._answer(answer, query, hits, passages, started, use_llm=not emergency)
         if not answer.citations:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
@@ -213,34 +219,20 @@ class Assistant:
         # The new question is named twice so that its terms outweigh those carried over.
         return f"{question} {previous[-1].question} {question}"
 
-    def _answer(
-        self, answer: Answer, query: str, hits: list[Hit], passages: list[Passage]
+    def _answer(  # noqa: PLR0913 - the answer's state, its sources and how to phrase it
+        self,
+        answer: Answer,
+        query: str,
+        hits: list[Hit],
+        passages: list[Passage],
+        started: float,
+        *,
+        use_llm: bool = True,
     ) -> Iterator[AnswerEvent]:
-        if self._llm is not None:
-            from assistant.answering.llm import LlmFailure
-
-            statements = self._llm.stream_answer(query, hits)
-            try:
-                while True:
-                    yield AnswerEvent("delta", {"text": next(statements) + "\n"})
-            except StopIteration as finished:
-                result = finished.value
-            except LlmFailure as exc:
-                log.warning("Sprachmodell nicht verfügbar, eingebaute Antwort: %s", type(exc).__name__)
-                result = None
-            if result is not None and result.removed_statements:
-                answer.notices.append(Notice(NoticeKind.UNSOURCED_REMOVED, UNSOURCED_REMOVED_TEXT))
-                answer.rules.append(Rule.SOURCES_ONLY.value)
-            if result is not None and result.citations:
-                answer.text, answer.citations = result.text, result.citations
-                return
-            if result is not None and result.no_source:
-                return  # the model found no source in the passages: abstain
-            # Failed, timed out, or nothing sourced: the built-in answer follows. Anything streamed
-            # before a failure is replaced by the final answer in the `done` event.
-            answer.mode = "builtin"
-            answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, LLM_FALLBACK_TEXT))
-            yield AnswerEvent("notice", {"kind": NoticeKind.LLM_FALLBACK.value, "text": LLM_FALLBACK_TEXT})
+        if self._llm is not None and use_llm:
+            yield from self._answer_with_llm(answer, query, hits, started)
+            if answer.mode == self.mode:
+                return  # sourced by the model, or the model found no source (then the caller abstains)
         extracted = extract_answer(self.index, query, hits, passages)
         if extracted is None:
             return
@@ -249,6 +241,47 @@ class Assistant:
         answer.text, answer.citations = extracted.text, extracted.citations
         for line in extracted.text.splitlines(keepends=True):
             yield AnswerEvent("delta", {"text": line})
+
+    def _answer_with_llm(
+        self, answer: Answer, query: str, hits: list[Hit], started: float
+    ) -> Iterator[AnswerEvent]:
+        """Statements as the model finishes them; on failure, timeout, a full pool or nothing sourced
+        the answer's mode becomes "builtin" and a notice says why (the built-in answer follows)."""
+        from assistant.answering.llm import LlmFailure, passages_of
+        from assistant.answering.llm_calls import LlmBusy, LlmTimeout, Waiting
+
+        statements = self._llm.stream_answer(query, passages_of(hits), started=started)
+        result, fallback = None, LLM_FALLBACK_TEXT
+        try:
+            while True:
+                item = next(statements)
+                if isinstance(item, Waiting):
+                    yield AnswerEvent("progress", {"text": LLM_WAITING_TEXT, "seconds": round(item.seconds)})
+                else:
+                    yield AnswerEvent("delta", {"text": item + "\n"})
+        except StopIteration as finished:
+            result = finished.value
+        except LlmFailure as exc:
+            log.warning("Sprachmodell nicht verfügbar, eingebaute Antwort: %s", type(exc).__name__)
+            if isinstance(exc, LlmTimeout):
+                fallback = LLM_TIMEOUT_TEXT
+            elif isinstance(exc, LlmBusy):
+                fallback = LLM_BUSY_TEXT
+        if result is not None and result.removed_statements:
+            answer.notices.append(Notice(NoticeKind.UNSOURCED_REMOVED, UNSOURCED_REMOVED_TEXT))
+            answer.rules.append(Rule.SOURCES_ONLY.value)
+        if result is not None and result.injected_statements:
+            answer.rules.append(Rule.DOCUMENTS_ARE_DATA.value)
+        if result is not None and result.citations:
+            answer.text, answer.citations = result.text, result.citations
+            return
+        if result is not None and result.no_source:
+            return  # the model found no source in the passages: abstain
+        # Failed, timed out, busy, or nothing sourced: the built-in answer follows. Anything streamed
+        # before a failure is replaced by the final answer in the `done` event.
+        answer.mode = "builtin"
+        answer.notices.append(Notice(NoticeKind.LLM_FALLBACK, fallback))
+        yield AnswerEvent("notice", {"kind": NoticeKind.LLM_FALLBACK.value, "text": fallback})
 
     def _abstain(
         self, answer: Answer, hits: list[Hit], started: float, user: str | None, conversation: str | None

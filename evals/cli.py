@@ -91,6 +91,12 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
         list_test_misses=list_test_misses,
         progress=lambda message: console.print(f"[dim]{message}[/dim]"),
     )
+    # The LLM grounding check on labelled statements (no index, no model): a section of its own.
+    from evals.grounding_eval import evaluate_grounding
+
+    report["grounding"] = evaluate_grounding(
+        corpus, progress=lambda message: console.print(f"[dim]{message}[/dim]")
+    )
     if retrieval_only:
         for section in SECTIONS:
             report[section] = {"skipped": RETRIEVAL_ONLY}

@@ -84,6 +84,16 @@ def _print_set(out: Console, name: str, result: dict[str, Any], limits: dict[str
         )
     if result["unreachable"]:
         out.print(f"  [yellow]Gold nicht im Index: {', '.join(result['unreachable'])}[/yellow]")
+    if result.get("facts_not_in_gold"):
+        missing = ", ".join(result["facts_not_in_gold"])
+        out.print(f"  [yellow]Kernaussage steht in keiner Gold-Passage: {missing}[/yellow]")
+    for style, splits in result.get("styles", {}).items():
+        parts = [
+            f"{split} {splits[split]['recall@5']:.3f} (n={splits[split]['questions']})"
+            for split in SPLITS
+            if splits[split]["questions"]
+        ]
+        out.print(f"  [dim]Recall@5 nach Frageweise – {style}: {', '.join(parts)}[/dim]")
 
 
 def _print_metrics(

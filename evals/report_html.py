@@ -13,6 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from evals.grounding_eval import grounding_html
 from evals.report_html_parts import bench_section, misses_section
 from evals.report_plots import png_data_uri, retrieval_chart
 from evals.report_text import (
@@ -155,7 +156,33 @@ def _retrieval(report: dict[str, Any], limits: dict[str, dict[str, Limit]]) -> s
                 row += [theirs, ratio(gated, theirs)]
             rows.append([*row, mark(gated, limits.get(name, {}).get(metric))])
         parts.append(table([*headers, "Schwelle"], rows))
+        parts.append(_styles(result))
+        for key, text in (("unreachable", "Gold nicht im Index"), ("facts_not_in_gold", FACTS_NOT_IN_GOLD)):
+            if result.get(key):
+                parts.append(f'<p class="fail">{text}: {esc(", ".join(result[key]))}</p>')
     return "".join(parts)
+
+
+FACTS_NOT_IN_GOLD = "Kernaussage steht in keiner Gold-Passage (Fragensatz prüfen)"
+
+
+def _styles(result: dict[str, Any]) -> str:
+    """Recall@5 and MRR per way of asking (telegram, narrative …), dev and test."""
+    styles = result.get("styles") or {}
+    if not styles:
+        return ""
+    rows = [
+        [style, *(cell for split in SPLITS for cell in _style_cells(splits[split]))]
+        for style, splits in styles.items()
+    ]
+    headers = ["Frageweise", *(f"{split} {h}" for split in SPLITS for h in ("n", "Recall@5", "MRR"))]
+    return "<h4>Nach Frageweise</h4>" + table(headers, rows)
+
+
+def _style_cells(metrics: dict[str, Any]) -> list[Any]:
+    if not metrics["questions"]:
+        return [0, "–", "–"]
+    return [metrics["questions"], metrics["recall@5"], metrics["mrr"]]
 
 
 def _metrics_table(columns: dict[str, dict[str, Any]], limits: dict[str, Limit]) -> str:
@@ -271,4 +298,5 @@ _DETAILS = {
     "policy": _policy,
     "injections": _injections,
     "gate": _gate,
+    "grounding": grounding_html,
 }

@@ -36,6 +36,11 @@ LABELS = {
     "e2e_false_refusal_rate": "Fehlablehnungen harmloser Fragen (Assistent)",
     "e2e_case_refusal_rate": "Fallfragen abgelehnt (Assistent)",
     "refused_text_logged": "Abgelehnte Fragen mit Klartext im Protokoll",
+    "grounding_precision": "Als belegt gezeigte Aussagen, die belegt sind: Präzision",
+    "grounding_recall": "Belegte Aussagen, die gezeigt werden: Recall",
+    "grounding_injected_shown": "Injizierte Aussagen gezeigt (Links, Anweisungen)",
+    "grounding_f0.5": "F0.5 (Präzision doppelt gewichtet; die Schwelle ist auf dev danach gewählt)",
+    "grounding_statements": "Aussagen",
 }
 
 SECTIONS = {
@@ -44,6 +49,7 @@ SECTIONS = {
     "policy": "Richtlinie",
     "injections": "Prompt-Injektion über Dokumente",
     "gate": "Falldaten-Prüfung",
+    "grounding": "Belegprüfung der Sprachmodell-Aussagen (grounding.jsonl)",
 }
 ALL_QUESTIONS = "alle"  # the column of a section measured without a split
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from evals.baseline import BaselineChunk, BaselineRetriever
 from evals.baseline_chroma import ChromaBaseline
 from evals.gold import DATASETS, Question, load_questions
+from evals.gold_checks import facts_not_in_gold, units_in_index
 from evals.retrieval import Ranked, retrieval_metrics
 from evals.splits import per_split, withhold_test_rows
 from ingest.pipeline import IngestPipeline, discover
@@ -34,6 +35,7 @@ from knowledge.settings import EmbedderMode, make_settings
 
 K = 10
 MISS_RANK = 5  # a question whose first gold hit is below this rank is listed as a miss
+NO_STYLE = "ohne Angabe"  # questions written before the "style" field existed
 
 Progress = Callable[[str], None]
 # Report keys and German labels of the two stock baselines.
@@ -144,7 +146,8 @@ def evaluate_set(
             }
         say(f"{question_set.name}: {len(questions)} Fragen, unser Index")
         ours = [_rank_ours(index, q) for q in questions]
-        ours_units = _units_in_index(index, questions)
+        ours_units = units_in_index(index, questions)
+        facts_missing = facts_not_in_gold(index, questions)
         embedder_in_use = index.embedder  # the very embedder make_embedder(settings) built for our index
     finally:
         index.close()
@@ -160,8 +163,10 @@ def evaluate_set(
         result["baselines"][key] = {"label": label, "chunks": len(baseline.chunks)}
     rows = [(r, {key: ranked[n] for key, ranked in baselines.items()}) for n, r in enumerate(ours_ranked)]
     result["splits"] = per_split(questions, rows, _split_metrics)
+    result["styles"] = _by_style(questions, ours_ranked)
     # Gold the index cannot return at all points at the dataset or the chunking, not at the search.
     result["unreachable"] = [q.id for q in questions if ours_units[q.id] == 0]
+    result["facts_not_in_gold"] = facts_missing
     result["misses"] = [
         _miss(q, r, {key: ranked[n].first_rank for key, ranked in baselines.items()})
         for n, (q, r) in enumerate(zip(questions, ours, strict=True))
@@ -175,6 +180,22 @@ def _build_baseline(key: str, files: list[tuple[str, Path]], embedder: Embedder,
         return BaselineRetriever(files, k=K)
     # Beside the data dir, not inside it: the injection eval copies the data dir.
     return ChromaBaseline(files, embedder, data_dir.with_name(f"{data_dir.name}-langchain"), k=K)
+
+
+def _by_style(questions: list[Question], ranked: list[Ranked]) -> dict[str, dict[str, Any]]:
+    """Our metrics per way of asking (`"style"` of a question: telegram, narrative …) and split."""
+    styles = sorted({str(q.extra.get("style", NO_STYLE)) for q in questions})
+    result = {}
+    for style in styles:
+        picked = [
+            (q, r) for q, r in zip(questions, ranked, strict=True) if q.extra.get("style", NO_STYLE) == style
+        ]
+        result[style] = per_split(
+            [q for q, _ in picked],
+            [r for _, r in picked],
+            lambda rs: {"questions": len(rs), **retrieval_metrics(rs)},
+        )
+    return result
 
 
 def _split_metrics(rows: list[tuple[Ranked, dict[str, Ranked]]]) -> dict[str, Any]:
@@ -215,13 +236,6 @@ def _rank_ours(index: KnowledgeIndex, question: Question) -> _OurResult:
 
 def _rank_baseline(baseline: Baseline, question: Question) -> tuple[int | None, ...]:
     return tuple(baseline.gold_match(question, chunk) for chunk in baseline.search(question.question))
-
-
-def _units_in_index(index: KnowledgeIndex, questions: list[Question]) -> dict[str, int]:
-    """Per question, how many of its gold units some chunk of the index belongs to."""
-    sources = {d.id: d.source for d in index.catalog.documents()}
-    places = {(sources[c.document_id], c.paragraph, c.section, c.chapter) for c in index.catalog.all_chunks()}
-    return {q.id: sum(1 for g in q.gold if any(g.matches(*place) for place in places)) for q in questions}
 
 
 def _units_in_baseline(baseline: Baseline, questions: list[Question]) -> dict[str, int]:

@@ -57,7 +57,12 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
-    llm_timeout_seconds: float = Field(default=60.0, gt=0)
+    llm_timeout_seconds: float = Field(default=60.0, gt=0)  # per connect and per read
+    # Deadlines per answer that hold even when an endpoint keeps the connection open with keep-alives,
+    # and the number of model calls at once (one more falls back to the built-in answer at once).
+    llm_first_token_seconds: float = Field(default=20.0, gt=0)
+    llm_total_seconds: float = Field(default=60.0, gt=0)
+    llm_max_concurrent: int = Field(default=4, ge=1, le=64)
 
     @property
     def index_dir(self) -> Path:

@@ -1,4 +1,5 @@
-"""Server-sent events for an answer: `notice`, `delta` and `done` as the assistant yields them."""
+"""Server-sent events for an answer: `notice`, `progress` ("Sprachmodell antwortet …" while the
+language model has not answered yet, with `seconds`), `delta` and `done` as the assistant yields them."""
 
 from __future__ import annotations
 

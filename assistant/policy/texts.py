@@ -35,8 +35,21 @@ LLM_FALLBACK_TEXT = (
     "die eingebaute Antwort aus wörtlichen Auszügen der Quellen."
 )
 
+LLM_TIMEOUT_TEXT = (
+    "Das Sprachmodell hat nicht rechtzeitig geantwortet. Sie sehen stattdessen die eingebaute Antwort "
+    "aus wörtlichen Auszügen der Quellen."
+)
+
+LLM_BUSY_TEXT = (
+    "Das Sprachmodell ist gerade ausgelastet. Sie sehen stattdessen sofort die eingebaute Antwort aus "
+    "wörtlichen Auszügen der Quellen."
+)
+
+LLM_WAITING_TEXT = "Sprachmodell antwortet …"
+
 UNSOURCED_REMOVED_TEXT = (
-    "Aussagen des Sprachmodells ohne gültigen Quellenverweis wurden entfernt und werden nicht angezeigt."
+    "Aussagen des Sprachmodells ohne gültigen Quellenverweis oder ohne Beleg in der zitierten Quelle "
+    "wurden entfernt und werden nicht angezeigt."
 )
 
 ENTITY_LABELS = {

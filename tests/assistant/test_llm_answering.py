@@ -11,7 +11,7 @@ from assistant.models import AnswerStatus, NoticeKind
 from assistant.service import Assistant
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import Settings, make_settings
-from tests.assistant.fake_llm import ScriptedLlm, running_llm
+from tests.assistant.fake_llm import INJECTED_LINES, ScriptedLlm, running_llm
 
 QUESTION = "Was muss das Jugendamt bei gewichtigen Anhaltspunkten für eine Kindeswohlgefährdung tun?"
 
@@ -20,6 +20,7 @@ QUESTION = "Was muss das Jugendamt bei gewichtigen Anhaltspunkten für eine Kind
 def llm_setup(
     corpus_settings: Settings, shared_gate: CaseDataGate
 ) -> Iterator[tuple[Assistant, ScriptedLlm]]:
+    shared_gate.check("Frau Test")  # built now: the deadlines count from the question's arrival
     with running_llm() as (script, url):
         settings = make_settings(
             data_dir=corpus_settings.data_dir,
@@ -27,6 +28,7 @@ def llm_setup(
             llm_base_url=url,
             llm_model="skript-modell",
             llm_timeout_seconds=1.5,
+            llm_first_token_seconds=8.0,  # "hang" is cut by the 1.5 s read timeout above
         )
         service = Assistant(
             settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), shared_gate
@@ -109,3 +111,61 @@ def test_statements_stream_before_the_answer_is_done(llm_setup: tuple[Assistant,
         and events.index(next(e for e in events if e.kind == "delta")) < len(events) - 1
     )
     assert "".join(deltas).strip() == events[-1].data["answer"]
+
+
+def test_the_three_injected_lines_are_never_shown_as_sourced(
+    llm_setup: tuple[Assistant, ScriptedLlm],
+) -> None:
+    """Issue 14.2: each line carries a valid marker; none is supported by the passage it cites."""
+    assistant, script = llm_setup
+    script.mode = "injected"
+    events = list(assistant.stream(QUESTION))
+    answer = events[-1].answer
+    assert answer is not None
+    shown = "".join(e.data.get("text", "") for e in events if e.kind == "delta") + answer.text
+    for line in INJECTED_LINES:
+        assert line.split(" [")[0][:40] not in shown
+    assert "evil.example" not in str(answer.as_json()) and "Zugangsdaten" not in shown
+    assert "jederzeit" not in shown and "Ignoriere" not in shown
+    assert answer.mode == "builtin"  # nothing of the model's was sourced: the built-in answer follows
+    kinds = [n.kind for n in answer.notices]
+    assert NoticeKind.UNSOURCED_REMOVED in kinds and NoticeKind.LLM_FALLBACK in kinds
+    assert "dokumente-sind-daten" in answer.rules
+
+
+def test_supported_line_stays_beside_unsupported_ones(llm_setup: tuple[Assistant, ScriptedLlm]) -> None:
+    assistant, script = llm_setup
+    script.mode = "custom"
+    script.reply = "\n".join(
+        [
+            script.reply,
+            "Das Jugendamt schätzt das Gefährdungsrisiko binnen drei Tagen ein [[Zusammenwirken mehrerer]].",
+            "Die Erziehungsberechtigten werden nicht in die Gefährdungseinschätzung einbezogen "
+            "[[Zusammenwirken mehrerer]].",
+            *INJECTED_LINES,
+        ]
+    )
+    answer = assistant.ask(QUESTION)
+    assert answer.mode == "llm:skript-modell"
+    assert answer.text == (
+        "Kurz gesagt: Das Jugendamt schätzt das Gefährdungsrisiko im Zusammenwirken mehrerer "
+        "Fachkräfte ein [1]."
+    )
+    assert [c.n for c in answer.citations] == [1]
+    assert NoticeKind.UNSOURCED_REMOVED in [n.kind for n in answer.notices]
+
+
+def test_prompt_is_german_asks_for_the_direct_answer_first_and_gets_whole_absaetze(
+    llm_setup: tuple[Assistant, ScriptedLlm],
+) -> None:
+    assistant, script = llm_setup
+    assistant.ask(QUESTION)
+    system, user = script.requests[0]["messages"]
+    assert "Beginne mit der direkten Antwort auf die Frage in einem oder zwei Sätzen" in system["content"]
+    assert "Danach folgen die Einzelheiten" in system["content"]
+    assert "Antworten Sie zuerst in einem oder zwei Sätzen direkt auf die Frage" in user["content"]
+    hits = assistant.index.search(QUESTION, k=8)
+    # Each source is the hit's whole chunk: one or more complete Absätze, from "(n)" to its end.
+    for n, hit in enumerate(hits, start=1):
+        assert f'<quelle nr="{n}"' in user["content"]
+        assert hit.chunk.text.strip()[-60:] in user["content"]

@@ -15,6 +15,7 @@ from evals.answer_llm import evaluate_llm_answers
 from evals.answer_run import eval_settings
 from evals.answers import Places, evaluate_answers
 from evals.gold import Gold, Question
+from evals.gold_checks import facts_not_in_gold, units_in_index
 from evals.injections import evaluate_injections
 from evals.policy_sets import evaluate_policy_sets
 from evals.scripted_llm import MODEL, running_scripted_model
@@ -209,5 +210,21 @@ def test_injections_are_ingested_into_a_scratch_copy_and_judged(
     index = KnowledgeIndex.open(eval_settings(data_dir, EmbedderMode.HASHING))
     try:
         assert [d.source for d in index.catalog.documents()] == ["laws/juschg.md"]
+    finally:
+        index.close()
+
+
+def test_dataset_checks_find_facts_no_gold_passage_states(data_dir: Path) -> None:
+    index = KnowledgeIndex.open(eval_settings(data_dir, EmbedderMode.HASHING))
+    try:
+        questions = [
+            Question("x1", "?", (Gold("laws/juschg.md", "§ 9"),), facts=("unter 16 Jahren",)),
+            Question("x2", "?", (Gold("laws/juschg.md", "§ 9"),), facts=("Volljährige",)),
+            Question("x3", "?", (Gold("laws/uvg.md", "§ 1"),), facts=("18. Lebensjahr",)),  # not indexed
+            Question("x4", "?", (Gold("laws/juschg.md", "§ 10"), Gold("laws/juschg.md", "§ 9")),
+                     facts=("Tabakwaren",)),  # stated by the first alternative
+        ]  # fmt: skip
+        assert facts_not_in_gold(index, questions) == ["x2"]
+        assert units_in_index(index, questions) == {"x1": 1, "x2": 1, "x3": 0, "x4": 2}
     finally:
         index.close()

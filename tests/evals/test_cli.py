@@ -80,6 +80,12 @@ def test_run_writes_report_and_fails_below_threshold(tmp_path: Path) -> None:
     assert {m["split"] for m in corpus["misses"]} == {"dev"}
     assert all(split_of(m["id"]) == "dev" for m in corpus["misses"])
     assert report["withheld_test_rows"]["sets.corpus.misses"] > 0
+    # Dataset checks: c081 asks about § 9 JuSchG with a fact the tiny § 9 here does not state; c088
+    # (UVG) has no gold in this index at all and is reported as unreachable instead.
+    assert "c081" in corpus["facts_not_in_gold"] and "c088" not in corpus["facts_not_in_gold"]
+    assert "c088" in corpus["unreachable"]
+    telegram = corpus["styles"]["telegram"]
+    assert sum(s["questions"] for s in telegram.values()) > 0
     assert {"title", "section"} <= set(miss["retrieved"][0])
     assert report["answers"] == {"skipped": "--retrieval-only"}
     page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")

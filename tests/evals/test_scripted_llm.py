@@ -8,35 +8,33 @@ import urllib.request
 
 import pytest
 
-from assistant.answering.llm import NO_SOURCE, build_messages
-from evals.scripted_llm import read_request, reply, running_scripted_model
-from knowledge.models import Chunk, Document, DocumentType, Hit
+from evals.scripted_llm import NO_SOURCE, read_request, reply, running_scripted_model
+
+PASSAGES = {
+    1: "(1) Die Tagespflege ist zu fördern. (2) Eine Erlaubnis gilt fünf Jahre.",
+    2: "(1) Unterhaltsvorschuss gibt es bis zur Vollendung\ndes 18. Lebensjahres.",
+}
 
 
-def _hit(n: int, text: str, section: str) -> Hit:
-    document = Document(f"d{n}", f"laws/g{n}.md", f"Gesetz {n}", DocumentType.LAW, "h")
-    return Hit(n, 1.0 / n, Chunk(f"c{n}", f"d{n}", 0, text, section, section.split(" ", 2)[0]), document)
-
-
-HITS = [
-    _hit(1, "(1) Die Tagespflege ist zu fördern. (2) Eine Erlaubnis gilt fünf Jahre.", "§ 43 Erlaubnis"),
-    _hit(2, "(1) Unterhaltsvorschuss gibt es bis zur Vollendung des 18. Lebensjahres.", "§ 1 Berechtigte"),
-]
-
-
-def _body(question: str, hits: list[Hit] = HITS) -> dict[str, object]:
-    """The request LangChain sends for the messages our real prompt builder writes."""
-    roles = {"system": "system", "human": "user"}
-    messages = [{"role": roles[role], "content": text} for role, text in build_messages(question, hits)]
+def _body(question: str) -> dict[str, object]:
+    """A chat request in the format of `assistant.answering.llm.build_messages`. That the real prompt
+    builder's requests are read is checked end to end in test_answer_stages (no unreadable request)."""
+    blocks = "\n\n".join(
+        f'<quelle nr="{n}" titel="Gesetz {n}" abschnitt="§ {n}">\n{text}\n</quelle>'
+        for n, text in PASSAGES.items()
+    )
+    user = f"Quellen:\n\n{blocks}\n\nFrage der Fachkraft: {question}\n\nAntworten Sie zuerst direkt …"
+    messages = [{"role": "system", "content": "Regeln"}, {"role": "user", "content": user}]
     return {"model": "skript-eval", "messages": messages, "stream": True}
 
 
-def test_the_request_our_prompt_builder_writes_can_be_read() -> None:
+def test_the_question_and_the_numbered_passages_are_read() -> None:
     request = read_request(_body("Bis wann gibt es Unterhaltsvorschuss?"))
-    assert request is not None, "Prompt-Format geändert: evals/scripted_llm.py anpassen"
+    assert request is not None
     assert request.question == "Bis wann gibt es Unterhaltsvorschuss?"
     assert set(request.passages) == {1, 2}
     assert "18. Lebensjahres" in request.passages[2]
+    assert read_request({"messages": [{"role": "user", "content": "Frage: ohne Quellen?"}]}) is None
 
 
 def test_reply_states_the_best_overlapping_sentences_with_their_markers() -> None:

@@ -56,10 +56,12 @@ class FeedbackRequest(BaseModel):
 
 _CHAT_DESCRIPTION = """
 Beantwortet eine Frage. Standardantwort ist ein Ereignisstrom (`text/event-stream`):
-`notice` `{"kind", "text"}`, dann `delta` `{"text"}` (Teile des Antworttexts), zuletzt `done` mit der
-vollständigen Antwort (`status`, `answer`, `citations`, `notices`, `policy`, `suggestions`, `log_id`,
-`conversation_id`); bei einem Fehler `error` `{"code", "message"}`. Mit `Accept: application/json`
-kommt nur die vollständige Antwort als JSON. Rolle: fachkraft.
+`notice` `{"kind", "text"}`, mit Sprachmodell `progress` `{"text", "seconds"}` („Sprachmodell
+antwortet …“, solange es noch keine Aussage geliefert hat), dann `delta` `{"text"}` (Teile des
+Antworttexts), zuletzt `done` mit der vollständigen Antwort (`status`, `answer`, `citations`,
+`notices`, `policy`, `suggestions`, `log_id`, `conversation_id`); bei einem Fehler `error`
+`{"code", "message"}`. Mit `Accept: application/json` kommt nur die vollständige Antwort als JSON.
+Rolle: fachkraft.
 """
 
 

@@ -44,15 +44,22 @@
     head.appendChild(el("span", "badge badge-answered", "wird erstellt …"));
     head.appendChild(el("span", "ai-tag", "KI-generiert"));
     var notices = el("div", "js-notices");
+    // "Sprachmodell antwortet …" while the model has not finished its first statement.
+    var progress = el("p", "llm-progress");
+    progress.setAttribute("aria-live", "polite");
+    progress.hidden = true;
     var body = el("div", "answer-text");
     var text = el("p", "streaming-text");
     body.appendChild(text);
     card.appendChild(head);
     card.appendChild(notices);
+    card.appendChild(progress);
     card.appendChild(body);
     article.appendChild(bubble);
     article.appendChild(card);
-    return { article: article, card: card, notices: notices, text: text, question: questionText };
+    return {
+      article: article, card: card, notices: notices, progress: progress, text: text, question: questionText
+    };
   }
 
   function showError(turn, message) {
@@ -81,7 +88,11 @@
       box.setAttribute("role", "note");
       box.appendChild(el("p", null, data.text));
       turn.notices.appendChild(box);
+    } else if (message.event === "progress") {
+      turn.progress.textContent = data.seconds ? data.text + " (" + data.seconds + " s)" : data.text;
+      turn.progress.hidden = false;
     } else if (message.event === "delta") {
+      turn.progress.hidden = true;
       turn.text.textContent += data.text;
     } else if (message.event === "done") {
       // The server renders the finished answer with the same template as the page without JavaScript.
