@@ -219,7 +219,7 @@ class Assistant:
         # The new question is named twice so that its terms outweigh those carried over.
         return f"{question} {previous[-1].question} {question}"
 
-    def _answer(  # noqa: PLR0913 - the answer's state, its sources and how to phrase it
+    def _answer(
         self,
         answer: Answer,
         query: str,
