@@ -40,14 +40,19 @@ _LAND = re.compile(
     re.IGNORECASE,
 )
 _NAME = r"([A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*)"
-# "Jugendamt Unna", "im Kreis Unna", "Landkreis Göppingen", "Stadt Norderstedt".
-_AFTER_PLACE_NOUN = re.compile(
-    r"\b(?:Kreis(?:es)?|Landkreis(?:es)?|Stadt|Gemeinde|Jugendamt(?:s|es)?|Kreisjugendamt(?:s|es)?|"
-    r"Stadtjugendamt(?:s|es)?|Landratsamt(?:s|es)?|Bezirk|Bezirksamt)\s+" + _NAME
+# "im Kreis Unna", "Landkreis Göppingen", "Stadt Norderstedt": what follows is a place name.
+_AFTER_PLACE_NOUN = re.compile(r"\b(?:Kreis(?:es)?|Landkreis(?:es)?|Stadt|Gemeinde|Bezirk)\s+" + _NAME)
+# "Jugendamt Unna", but also "Muss das Jugendamt Eltern …": a place only if it is one the documents
+# name or a word they never use.
+_AFTER_OFFICE = re.compile(
+    r"\b(?:Jugendamt(?:s|es)?|Kreisjugendamt(?:s|es)?|Stadtjugendamt(?:s|es)?|Landratsamt(?:s|es)?|"
+    r"Bezirksamt(?:s|es)?)\s+" + _NAME
 )
+# "Wie lange" and "wie oft" are answered in words as often as in numbers ("unverzüglich",
+# "regelmäßig"): no amount is required for them.
 _AMOUNT_ASKED = re.compile(
-    r"\bwie\s+(hoch|viel|viele|teuer|lange)\b|\bhöhe\s+(de[sr]|von)\b|\bwelche[rn]?\s+betrag\b|"
-    r"\bwie\s+groß\b|\bwie\s+oft\b|\bab\s+welche[mr]\s+(betrag|einkommen)\b",
+    r"\bwie\s+(hoch|viel|viele|teuer)\b|\bhöhe\s+(de[sr]|von)\b|\bwelche[rn]?\s+betrag\b|"
+    r"\bwie\s+groß\b|\bab\s+welche[mr]\s+(betrag|einkommen)\b",
     re.IGNORECASE,
 )
 # A number in the text once its legal references ("§ 39 Absatz 2 Nummer 2 bis 4", "(5)") are removed.
@@ -56,22 +61,28 @@ _AMOUNT = re.compile(
     r"tausend|hälfte|drittel|viertel|prozent|euro)\b|€|%",
     re.IGNORECASE,
 )
+# A number with a full stop before a lower-case word opens an item ("1. im Rahmen …"); before a noun
+# it is an ordinal that may well be the answer ("18. Lebensjahr", "3. Tag").
+_ENUMERATOR = re.compile(r"\b\d{1,2}\.\s+(?=[a-zäöü])|\b[a-z]\)\s")
 _LEGAL_NUMBER = re.compile(
     r"(§§?|Abs\.|Absatz|Absatzes|Absätze[n]?|Satz|Sätze|Nr\.|Nummer[n]?|Art\.|Artikel|Buchstabe[n]?)\s*\d+[a-z]?"
     r"(\s*(,|und|oder|bis|-|–)\s*\d+[a-z]?)*|\(\d+[a-z]?\)"
 )
 _DATE_ASKED = re.compile(
-    r"\ban welchem (tag|datum)\b|\bwelche[sn]? (datum|termin)\b|\bin welchem jahr\b|"
-    r"\bwann\s+(fand|findet|finden|fanden|startet|startete|begann|tagt|tagte|erscheint|erschien|"
-    r"öffnet|eröffnet|eröffnete|war|waren|wurde|wurden)\b|\bwann\b.{0,90}\b(statt|eröffnet|gegründet|"
-    r"veröffentlicht|beschlossen|vorgestellt)\b",
+    r"\ban welchem (tag|datum)\b|\bwelche[sn]? (datum|termin)\b|\bin welchem jahr\b|\b(seit|bis) wann\b|"
+    r"\bwann\s+(fand|findet|finden|fanden|startet|startete|beginnt|begann|endet|endete|läuft|lief|tagt|tagte|"
+    r"erscheint|erschien|öffnet|eröffnet|eröffnete|war|waren|wurde|wurden)\b|"
+    r"\bwann\b.{0,90}\b(statt|eröffnet|gegründet|veröffentlicht|beschlossen|vorgestellt)\b",
     re.IGNORECASE,
 )
+# A date, a year, a time of day, a weekday, or a span ("innerhalb von zwei Wochen", "vier Jahre").
 _DATE = re.compile(
     r"\b\d{1,2}\.\s?\d{1,2}\.\s?(\d{2}|\d{4})\b|\b\d{1,2}\.\s+(januar|februar|märz|april|mai|juni|juli|"
     r"august|september|oktober|november|dezember)\b|\b(januar|februar|märz|april|mai|juni|juli|august|"
     r"september|oktober|november|dezember)\s+\d{4}\b|\b(19|20)\d\d\b|\b\d{1,2}(:\d\d)?\s?uhr\b|"
-    r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b",
+    r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b|"
+    r"\b(\d+|eine[mnr]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\s+"
+    r"(tag|tage|tagen|woche|wochen|monat|monate|monaten|jahr|jahre|jahren|stunden?)\b",
     re.IGNORECASE,
 )
 # Contact details, or who is responsible in a named place ("Wer ist im Jugendamt Unna zuständig?");
@@ -108,18 +119,26 @@ def asked_entities(
     places = [_ALIASES[m.group(1).lower()] for m in _LAND.finditer(question)]
     known = {p.lower() for p in known_places}
     for match in _AFTER_PLACE_NOUN.finditer(question):
+        places.append(_ALIASES.get(match.group(1).lower(), match.group(1).lower()))
+    for match in _AFTER_OFFICE.finditer(question):
         name = match.group(1).lower()
         if name not in _ALIASES and (name in known or is_unknown_word(name)):
             places.append(name)
     words = {w.lower() for w in re.findall(r"[\wäöüß]+(?:-[\wäöüß]+)*", question)}
     places += sorted(p for p in known if p in words)
     places = list(dict.fromkeys(places))
+    # "Oeffnungszeiten", "hoehe": the question words are matched with their umlauts restored too.
+    spellings = (question, _with_umlauts(question))
     return AskedEntities(
         tuple(places),
-        bool(_AMOUNT_ASKED.search(question)),
-        bool(_DATE_ASKED.search(question)),
-        bool(_CONTACT_ASKED.search(question) or (places and _WHO_IS_RESPONSIBLE.search(question))),
+        any(_AMOUNT_ASKED.search(q) for q in spellings),
+        any(_DATE_ASKED.search(q) for q in spellings),
+        any(_CONTACT_ASKED.search(q) or (places and _WHO_IS_RESPONSIBLE.search(q)) for q in spellings),
     )
+
+
+def _with_umlauts(text: str) -> str:
+    return re.sub("[aou]e", lambda m: {"ae": "ä", "oe": "ö", "ue": "ü"}[m.group().lower()], text, flags=re.I)
 
 
 def asked_in_index(index: KnowledgeIndex, question: str) -> AskedEntities:
@@ -153,7 +172,7 @@ def missing_kinds(asked: AskedEntities, text: str) -> list[str]:
     missing = []
     if asked.places and not any(_mentions_place(place, lowered) for place in asked.places):
         missing.append("place")
-    if asked.amount and not _AMOUNT.search(_LEGAL_NUMBER.sub(" ", text)):
+    if asked.amount and not _AMOUNT.search(_ENUMERATOR.sub(" ", _LEGAL_NUMBER.sub(" ", text))):
         missing.append("amount")
     if asked.date and not _DATE.search(_LEGAL_NUMBER.sub(" ", text)):
         missing.append("date")

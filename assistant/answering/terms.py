@@ -18,6 +18,7 @@ from knowledge.index import KnowledgeIndex
 from knowledge.text.thesaurus import expand
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü"}
 _CACHED_TEXTS = 20_000
 _CACHED_QUESTIONS = 64
 # Per index and lexical version: small caches of what one question needs several times (its terms,
@@ -61,7 +62,6 @@ class QuestionTerms:
     plain: dict[str, float]  # known tokens of the question as asked -> weight
     expanded: dict[str, float]  # known tokens of the thesaurus-expanded question -> weight
     unknown_share: float  # share of the question's weight on words the index never uses
-    nouns: frozenset[str] = frozenset()  # known tokens of the question's nouns: what it is about
     unknown_noun_share: float = 0.0  # share of the nouns' weight on nouns the index never uses
 
     @classmethod
@@ -79,31 +79,22 @@ class QuestionTerms:
         weights = index.term_weights(
             list(dict.fromkeys(t for _, _, tokens in plain + expanded for t in tokens))
         )
-        known_words = [(noun, [t for t in tokens if index.knows(t)]) for _, noun, tokens in plain]
-        # "ISE" is unknown to the texts, but the thesaurus says what they call it: not a foreign word.
-        translated = [
-            bool(known) or _has_known_expansion(index, word)
-            for (word, _, _), (_, known) in zip(plain, known_words, strict=True)
+        known = [[t for t in tokens if index.knows(t)] for _, _, tokens in plain]
+        # A word is foreign to the knowledge base when neither it nor what the thesaurus says the
+        # texts call it ("ISE": intensive sozialpädagogische Einzelbetreuung) occurs in any text.
+        foreign = [
+            not found and not _has_known_expansion(index, word)
+            for (word, _, _), found in zip(plain, known, strict=True)
         ]
-
-        def weight_of(tokens: list[str]) -> float:
-            return sum(weights[t] for t in tokens)
-
-        total = sum(weight_of(tokens) for _, _, tokens in plain)
-        unknown = sum(
-            weight_of(tokens) for (_, _, tokens), ok in zip(plain, translated, strict=True) if not ok
-        )
-        noun_total = sum(weight_of(tokens) for _, noun, tokens in plain if noun)
-        noun_unknown = sum(
-            weight_of(tokens)
-            for (_, noun, tokens), ok in zip(plain, translated, strict=True)
-            if noun and not ok
-        )
+        weight = [sum(weights[t] for t in tokens) for _, _, tokens in plain]
+        nouns = [noun for _, noun, _ in plain]
+        total, noun_total = sum(weight), sum(w for w, noun in zip(weight, nouns, strict=True) if noun)
+        unknown = sum(w for w, no in zip(weight, foreign, strict=True) if no)
+        noun_unknown = sum(w for w, noun, no in zip(weight, nouns, foreign, strict=True) if noun and no)
         return cls(
-            {t: weights[t] for _, known in known_words for t in known},
+            {t: weights[t] for found in known for t in found},
             {t: weights[t] for _, _, tokens in expanded for t in tokens if index.knows(t)},
             unknown / total if total else 1.0,
-            frozenset(t for noun, known in known_words if noun for t in known),
             noun_unknown / noun_total if noun_total else 0.0,
         )
 
@@ -116,14 +107,19 @@ class QuestionTerms:
         heading, a document title) counts half."""
         return max(_share(self.plain, tokens, context), _share(self.expanded, tokens, context))
 
-    def noun_coverage(self, tokens: set[str] | frozenset[str]) -> float:
-        """Weighted share of the known tokens of the question's nouns in `tokens`."""
-        return _share({t: w for t, w in self.plain.items() if t in self.nouns}, tokens, frozenset())
-
 
 def _has_known_expansion(index: KnowledgeIndex, word: str) -> bool:
     expanded = expand(word)
     return expanded != word and any(index.knows(t) for t in index.query_tokens(expanded[len(word) :]))
+
+
+def _respelled(index: KnowledgeIndex, word: str) -> list[str]:
+    """The tokens of "Zustaendigkeit" as "Zuständigkeit" when only the umlaut form is known."""
+    variant = re.sub("ae|oe|ue|Ae|Oe|Ue", lambda m: _UMLAUTS[m.group()], word)
+    if variant == word:
+        return []
+    tokens = list(dict.fromkeys(index.query_tokens(variant)))
+    return tokens if any(index.knows(t) for t in tokens) else []
 
 
 def _word_terms(index: KnowledgeIndex, text: str) -> list[tuple[str, bool, list[str]]]:
@@ -136,6 +132,8 @@ def _word_terms(index: KnowledgeIndex, text: str) -> list[tuple[str, bool, list[
         tokens = list(dict.fromkeys(index.query_tokens(word)))
         if not tokens:
             continue
+        if not any(index.knows(t) for t in tokens):
+            tokens = _respelled(index, word) or tokens
         if len(tokens) > 1 and not index.knows(tokens[0]) and all(index.knows(t) for t in tokens[1:]):
             tokens = tokens[1:]
         starts_sentence = match.start() == 0 or text[: match.start()].rstrip().endswith((".", "?", "!", ":"))
