@@ -165,28 +165,36 @@ PASSAGE_GRID: dict[str, tuple[float, ...]] = {
     "passages._FURTHER_PASSAGE": (0.6, 0.75, 0.85, 0.95),
     "passages.MAX_PASSAGES": (2, 3),
 }
+# Which Absätze of a § are shown beside the best one (`--absaetze`; passage settings as chosen).
+ABSATZ_GRID: dict[str, tuple[float, ...]] = {
+    "law_passage._SIBLING_ABSATZ": (0.5, 0.7, 0.85, 1.01),
+    "law_passage._REFERRING_ABSATZ": (0.3, 0.5, 0.7),
+    "law_passage.MAX_ABSAETZE": (2, 3, 4),
+}
 
 
-def passage_grid(sets: list[tuple[str, KnowledgeIndex, list[Question]]]) -> None:
+def passage_grid(
+    sets: list[tuple[str, KnowledgeIndex, list[Question]]], grid: dict[str, tuple[float, ...]]
+) -> None:
     """Per setting of `PASSAGE_GRID`: gold citation, citation precision, key fact and answer length
     of the built-in answer on the dev questions (abstention aside: every question is answered)."""
     import itertools
 
-    from assistant.answering import passage, passages
+    from assistant.answering import law_passage, passage, passages
     from assistant.answering.extractive import extract_answer
     from evals.facts import states_fact
 
     searched = {(name, q.id): index.search(q.question, k=RETRIEVE_K) for name, index, qs in sets for q in qs}
-    modules = {"passage": passage, "passages": passages}
+    modules = {"passage": passage, "passages": passages, "law_passage": law_passage}
 
     def place(name: str) -> tuple[object, str]:
         module, attribute = name.split(".")
         return modules[module], attribute
 
-    saved = {name: getattr(*place(name)) for name in PASSAGE_GRID}
+    saved = {name: getattr(*place(name)) for name in grid}
     try:
-        for values in itertools.product(*PASSAGE_GRID.values()):
-            for name, value in zip(PASSAGE_GRID, values, strict=True):
+        for values in itertools.product(*grid.values()):
+            for name, value in zip(grid, values, strict=True):
                 setattr(*place(name), value)
             measured = {}
             for set_name, index, questions in sets:
@@ -213,7 +221,7 @@ def passage_grid(sets: list[tuple[str, KnowledgeIndex, list[Question]]]) -> None
                     "key_fact": f"{sum(facts)}/{len(facts)}",
                     "chars": int(sum(chars) / max(1, len(chars))),
                 }
-            print(dict(zip(PASSAGE_GRID, values, strict=True)), measured, flush=True)
+            print(dict(zip(grid, values, strict=True)), measured, flush=True)
     finally:
         for name, value in saved.items():
             setattr(*place(name), value)
@@ -235,13 +243,14 @@ def main() -> None:
     parser.add_argument("--knowledge", type=Path, default=PROJECT / "knowledge" / "documents")
     parser.add_argument("--show-dev", action="store_true", help="Dev-Fragen mit Merkmalen ausgeben.")
     parser.add_argument("--passages", action="store_true", help="Auswahl der Fundstellen: Raster auf Dev.")
+    parser.add_argument("--absaetze", action="store_true", help="Auswahl der Absätze: Raster auf Dev.")
     parser.add_argument("--indexes", type=Path, help="Vorhandene Indizes (DIR/corpus, DIR/knowledge) nutzen.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jha-calibrate-") as tmp:
         root = args.indexes or Path(tmp)
         corpus = _index(root, "corpus", [args.corpus / "press", args.corpus / "laws", args.corpus / "bylaws"])
         knowledge = _index(root, "knowledge", [args.knowledge])
-        if args.passages:
+        if args.passages or args.absaetze:
             passage_grid(
                 [
                     (name, index, [q for q in load_questions(file) if q.split == "dev"])
@@ -249,7 +258,8 @@ def main() -> None:
                         ("corpus", corpus, "corpus_questions.jsonl"),
                         ("knowledge", knowledge, "knowledge_questions.jsonl"),
                     )
-                ]
+                ],
+                PASSAGE_GRID if args.passages else ABSATZ_GRID,
             )
             return
         rows = (

@@ -13,9 +13,10 @@ from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 
 MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it
-# Another Absatz of the same § that does not qualify the best one is shown when it answers as well.
+# Another Absatz of the same § that does not qualify the best one is shown when it answers nearly as
+# well (tuned on dev with `python -m evals.calibrate_answers --absaetze`: key fact against length).
 _SIBLING_ABSATZ = 0.85
-_REFERRING_ABSATZ = 0.5  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
+_REFERRING_ABSATZ = 0.3  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
 _RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
 
 
