@@ -16,6 +16,7 @@ from rich.table import Table
 
 from assistant.doctor import diagnose
 from assistant.log import AnswerLog, LogFilter
+from assistant.log.reachable import DatabaseUnavailable
 from assistant.models import Answer
 from knowledge.embedders import EmbedderUnavailable
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
@@ -228,4 +229,8 @@ def main() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    app()
+    try:
+        app()
+    except DatabaseUnavailable as exc:  # one German line naming the setting, not a driver traceback
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(EXIT_CONFIG)

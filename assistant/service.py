@@ -168,9 +168,18 @@ class Assistant:
         yield from self._finish(answer, started, user, conversation)
 
     def feedback(
-        self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
+        self,
+        log_id: str,
+        *,
+        user: str,
+        helpful: bool | None,
+        source_mismatch: bool = False,
+        comment: str | None = None,
     ) -> bool:
-        """Store feedback; a comment with case data is stored redacted (rule 2 applies to comments too)."""
+        """Store feedback on the user's own answer (False for anyone else's or an unknown id); a comment
+        with case data is stored redacted (rule 2 applies to comments too)."""
+        if self.answer_log.asked_by(log_id) != pseudonym(self._secret, "user", user):
+            return False
         if comment:
             comment = self.gate.check(comment).redacted.strip()[:2000]
         return self.answer_log.add_feedback(
@@ -188,6 +197,12 @@ class Assistant:
         if not comment:
             return None
         return self.gate.check(comment).redacted.strip()[:limit] or None
+
+    def may_continue(self, conversation_id: str, user: str) -> bool:
+        """Whether the user may ask in this conversation: it is theirs, or nobody has used the id yet."""
+        key = pseudonym(self._secret, "conversation", conversation_id)
+        mine = pseudonym(self._secret, "user", user)
+        return key is not None and self.answer_log.conversation_users(key) <= {mine}
 
     def conversation(self, conversation_id: str, limit: int = 20) -> list[LogEntry]:
         """Every logged turn of a conversation, oldest first (refused ones without their question)."""

@@ -17,9 +17,9 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from web.db import users
+from web.db import sessions, users
 
 MIN_PASSWORD_LENGTH = 12
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -46,7 +46,6 @@ class User:
     username: str
     roles: frozenset[Role]
     created_at: datetime
-    session_version: int
     has_password: bool
 
     def has(self, role: Role) -> bool:
@@ -119,29 +118,32 @@ class AccountStore:
         return user
 
     def set_password(self, username: str, password: str) -> None:
+        """New password; every session of the account ends (whoever knew the old one is signed out)."""
         hashed = self._hash(password)
         with self.engine.begin() as conn:
             changed = conn.execute(
-                update(users)
-                .where(users.c.username == username)
-                .values(password_hash=hashed, session_version=users.c.session_version + 1)
+                update(users).where(users.c.username == username).values(password_hash=hashed)
             ).rowcount
+            _end_sessions(conn, username)
         if not changed:
             raise AccountError(f"Kein Konto {username!r}.")
 
     def set_roles(self, username: str, roles: frozenset[Role]) -> None:
+        """New roles; every session of the account ends, so the next one starts with the new roles."""
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(users)
                 .where(users.c.username == username)
                 .values(roles=",".join(sorted(r.value for r in roles)))
             ).rowcount
+            _end_sessions(conn, username)
         if not changed:
             raise AccountError(f"Kein Konto {username!r}.")
 
     def remove(self, username: str) -> None:
         with self.engine.begin() as conn:
             removed = conn.execute(delete(users).where(users.c.username == username)).rowcount
+            _end_sessions(conn, username)
         if not removed:
             raise AccountError(f"Kein Konto {username!r}.")
 
@@ -171,6 +173,10 @@ class AccountStore:
         return self._hasher.hash(password)
 
 
+def _end_sessions(conn: Connection, username: str) -> None:
+    conn.execute(delete(sessions).where(sessions.c.username == username))
+
+
 def _user(row: object) -> User:
     data = dict(row)  # type: ignore[call-overload]
     created = data["created_at"]
@@ -180,6 +186,5 @@ def _user(row: object) -> User:
         username=data["username"],
         roles=frozenset(Role(r) for r in data["roles"].split(",") if r),
         created_at=created,
-        session_version=int(data["session_version"]),
         has_password=data["password_hash"] is not None,
     )

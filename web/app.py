@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -14,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from knowledge.settings import Settings
 from web.errors import install_error_handlers
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from web.questions import question_schema
 from web.routes import api, api_review, auth, chat, documents, info, review
 from web.sessions import SessionMiddleware
 from web.settings import WebSettings
@@ -61,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.renderer = renderer
     install_error_handlers(app, renderer)
+    _document_question_limits(app, web_settings.max_question_chars)
 
     # Added innermost first: headers wrap everything, the session wraps the routes, the body limit is
     # checked where the routes read their bodies.
@@ -77,3 +80,18 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (auth, chat, review, documents, info, api, api_review):
         app.include_router(module.router)
     return app
+
+
+def _document_question_limits(app: FastAPI, limit: int) -> None:
+    """The schema's question constraints come from the same settings as the check in the routes."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            schema["components"]["schemas"]["ChatRequest"]["properties"]["question"].update(
+                question_schema(limit)
+            )
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]

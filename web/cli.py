@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
 from web.db import open_engine
 from web.settings import WebSettings
@@ -152,7 +153,7 @@ def users_passwd(
 
 @users_app.command("roles")
 def users_roles(name: Annotated[str, typer.Argument()], role: RolesOption) -> None:
-    """Rollen eines Kontos ersetzen."""
+    """Rollen eines Kontos ersetzen; seine Sitzungen enden (neue Anmeldung mit den neuen Rollen)."""
     store = _store()
     if store.get(name) is None:
         raise _fail(f"Kein Konto {name!r}.", EXIT_NOT_FOUND)
@@ -180,4 +181,8 @@ def main() -> None:
     # The operator should see which embedder runs (e.g. the weight-free fallback) and retention purges.
     for name in ("web", "knowledge", "assistant"):
         logging.getLogger(name).setLevel(logging.INFO)
-    app()
+    try:
+        app()
+    except DatabaseUnavailable as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(EXIT_CONFIG)

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
 )
 
+from assistant.log.reachable import database_errors
 from assistant.log.store import open_database
 
 metadata = MetaData()
@@ -26,15 +27,29 @@ users = Table(
     Column("password_hash", Text, nullable=True),
     Column("roles", String(100), nullable=False),  # comma-separated, e.g. "fachkraft,leitung"
     Column("created_at", DateTime(timezone=True), nullable=False),
-    # Bumped on password change or removal: sessions signed with an older value stop working.
+    # No longer read: sessions live in web_sessions and end there. Kept so that existing tables still fit.
     Column("session_version", Integer, nullable=False, default=1),
+)
+
+# One row per signed-in browser. The cookie carries a random token; the table keeps only its SHA-256, so
+# reading the database does not hand out sessions. Logout, a password or role change, and the account's
+# removal delete the rows: a copied cookie stops working at once.
+sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),  # the login: absolute lifetime
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),  # the idle timeout
 )
 
 login_failures = Table(
     "web_login_failures",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(200), nullable=False),  # "user:<name>" or "ip:<address>"
+    # "u:<HMAC of the typed name>" or "a:<HMAC of the client address>", never the name or address itself.
+    Column("key", String(200), nullable=False),
+    # When the attempt began: each attempt is recorded before its password is checked (see throttle.py).
     Column("failed_at", DateTime(timezone=True), nullable=False),
     Index("web_login_failures_key", "key", "failed_at"),
 )
@@ -48,5 +63,6 @@ def create_tables(engine: Engine) -> None:
 def open_engine(url: str) -> Engine:
     """Engine for the configured database (for the CLI); creates the web tables if they are missing."""
     engine = open_database(url)
-    create_tables(engine)
+    with database_errors(url):
+        create_tables(engine)
     return engine

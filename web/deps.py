@@ -54,10 +54,10 @@ def current_user(request: Request, state: StateDep, session: SessionDep) -> User
         user = state.accounts.get(sso_name)
     elif isinstance(session.get("user"), str):
         user = state.accounts.get(session["user"])
-        if user is not None and session.get("ver") != user.session_version:
-            user = None  # password changed since this session started
+        if user is not None and not state.sessions.is_valid(session.get("sid"), user.username):
+            user = None  # logged out, expired, or ended by a password or role change
         if user is None:
-            session.pop("user", None)
+            session.forget_user()
     request.state.user = user
     return user
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -65,6 +66,30 @@ def error_body(error: WebError) -> dict[str, object]:
     return {"error": {"code": error.code, "message": error.message}}
 
 
+def validation_message(errors: Sequence[Any]) -> str:
+    """German, per field, with the allowed range; never the submitted value (it may hold case data)."""
+    problems = sorted({_problem(error) for error in errors} - {""})
+    return _DEFAULTS[422][1] + (f" {'; '.join(problems)}." if problems else "")
+
+
+def _problem(error: Any) -> str:
+    field = ".".join(str(part) for part in error.get("loc", ())[1:])
+    if not field:
+        return ""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{field}: mindestens {context.get('ge', context.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{field}: höchstens {context.get('le', context.get('lt'))}"
+    if kind.startswith("int_"):
+        return f"{field}: bitte eine ganze Zahl angeben"
+    if kind == "string_too_long":
+        return f"{field}: höchstens {context.get('max_length')} Zeichen"
+    if kind == "missing":
+        return f"{field}: fehlt"
+    return f"{field}: ungültig"
+
+
 def install_error_handlers(app: FastAPI, renderer: Renderer) -> None:
     async def respond(request: Request, error: WebError) -> Response:
         if is_api(request):
@@ -85,9 +110,7 @@ def install_error_handlers(app: FastAPI, renderer: Renderer) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-        fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors()} - {""})
-        message = _DEFAULTS[422][1] + (f" Betroffen: {', '.join(fields)}." if fields else "")
-        return await respond(request, WebError(422, message=message))
+        return await respond(request, WebError(422, message=validation_message(exc.errors())))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -1,8 +1,8 @@
 """Signed session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS) and CSRF tokens.
 
-The cookie holds only the username, the account's session version, the CSRF token and the chat
-conversation id; roles are read from the database on every request, so removing an account or
-changing its password ends its sessions at once.
+The cookie holds only the username, the token of its server-side session (web/session_store.py), the CSRF
+token and the chat conversation id. Whether a sign-in is still valid is decided by the server on every
+request, never by the cookie alone: a copy of the cookie is worth nothing after logout.
 """
 
 from __future__ import annotations
@@ -68,12 +68,17 @@ class Session(dict[str, Any]):
             self["csrf"] = token
         return token
 
-    def login(self, username: str, session_version: int) -> None:
+    def login(self, username: str, token: str) -> None:
         """Start a fresh session for the user (a new CSRF token defeats session fixation)."""
         self.clear()
         self["user"] = username
-        self["ver"] = session_version
+        self["sid"] = token
         self["csrf"] = secrets.token_urlsafe(32)
+
+    def forget_user(self) -> None:
+        """The server ended this sign-in: drop it and everything that belonged to it, keep the CSRF token."""
+        for key in ("user", "sid", "conv", "flash", "ingest_result"):
+            self.pop(key, None)
 
 
 def csrf_matches(session: Session, submitted: str | None) -> bool:

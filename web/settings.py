@@ -22,7 +22,10 @@ class WebSettings(Settings):
     """Web-only settings, e.g. `JHA_SSO_ENABLED=true`, `JHA_TRUSTED_PROXIES=127.0.0.1,10.0.0.0/8`."""
 
     session_cookie: str = "jha_session"
+    # Absolute: a sign-in ends this long after the login, however active it was.
     session_max_age_seconds: int = Field(default=8 * 3600, ge=300)
+    # Idle: a sign-in also ends after this long without a request (never later than the absolute limit).
+    session_idle_seconds: int = Field(default=2 * 3600, ge=60)
     cookie_secure: CookieSecure = CookieSecure.AUTO
 
     # Single sign-on through a reverse proxy (oauth2-proxy and the like). The header is only believed when
@@ -35,8 +38,14 @@ class WebSettings(Settings):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_question_chars: int = Field(default=2000, ge=50)
 
+    # Per account strictly; per client address much higher, so that one person mistyping behind an
+    # office's shared NAT address does not lock out everyone else there.
     login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=10)
+
+    # Crash tests only (web/testhook.py): the name of a step at which requests block. Empty in production.
+    test_pause_at: str = ""
 
     @property
     def proxy_networks(self) -> list[Network]:

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from assistant.policy.texts import ENTITY_LABELS
 from knowledge.models import DocumentType
+from web import markdown
 from web.accounts import Role, User
 from web.sessions import Session
 
@@ -67,31 +67,27 @@ def percent(value: float) -> str:
     return f"{value * 100:.0f} %".replace(".", ",")
 
 
-# Answers quote documents, and documents may contain Markdown: lists and emphasis are rendered, raw
-# HTML is escaped, and links are left as text so that no answer can point the user somewhere else.
-_ANSWER_MD = MarkdownIt("commonmark", {"html": False}).disable(
-    ["link", "image", "autolink", "html_inline", "html_block", "reference"]
-)
-_DOCUMENT_MD = MarkdownIt("commonmark", {"html": False})
-
-
 def answer_html(text: str, anchor_prefix: str = "") -> Markup:
-    """Answer text as HTML, with every [n] a link to source n of the same answer."""
-    rendered = _ANSWER_MD.render(text)
+    """Answer text as HTML (links inert), with every [n] a link to source n of the same answer."""
     return Markup(
         _CITATION.sub(
             lambda m: (
                 f'<a class="cite" href="#{anchor_prefix}src-{m.group(1)}" '
                 f'aria-label="Quelle {m.group(1)}">[{m.group(1)}]</a>'
             ),
-            rendered,
+            markdown.render(text, heading_offset=3),
         )
     )
 
 
-def markdown_html(text: str) -> Markup:
-    """Our own Markdown documents (the policy): rendered, with raw HTML escaped."""
-    return Markup(_DOCUMENT_MD.render(text))
+def policy_html(text: str) -> Markup:
+    """Our own Markdown documents (the policy): rendered whole, headings as written."""
+    return markdown.render(text, links="external")
+
+
+def document_html(text: str) -> Markup:
+    """A passage on the document page: below the page's h1 and the section's h2."""
+    return markdown.render(text, links="external", heading_offset=2, passage=True)
 
 
 class Renderer:
@@ -106,12 +102,13 @@ class Renderer:
             type_label=type_label,
             percent=percent,
             answer_html=answer_html,
-            markdown=markdown_html,
+            markdown=policy_html,
+            document_markdown=document_html,
             status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
             verdict_label=lambda v: VERDICT_LABELS.get(str(v), str(v)),
             entity_label=lambda e: ENTITY_LABELS.get(str(e), str(e)),
         )
-        env.globals.update(product_name=product_name, Role=Role)
+        env.globals.update(product_name=product_name, Role=Role, passage_html=markdown.render_passage)
 
     def page(
         self, request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,18 +132,60 @@ def _citations(raw: list[dict[str, Any]], index: KnowledgeIndex) -> list[Citatio
 
 
 def _in_context(text: str, quote: str) -> tuple[str, str, str]:
-    """Split the passage into (before, quote, after), trimmed to a readable window around the quote."""
+    """Split the passage into (before, quote, after), trimmed to a readable window around the quote.
+
+    The window ends at line boundaries, so the Markdown around the quote stays whole (a table is shown
+    whole, a list item with its marker); only a very long line is cut, at a sentence, with "…".
+    """
     position = text.find(quote) if quote else -1
+    if position < 0 and quote.split():
+        # Quotes come with their whitespace evened out; the passage keeps its line breaks (paragraphs).
+        found = re.search(r"\s+".join(map(re.escape, quote.split())), text)
+        if found:
+            position, quote = found.start(), found.group()
     if position < 0:
         # No verbatim quote (the answer log keeps none; reworded LLM statements): the quote, if any, alone;
         # else the passage's start as context, unmarked, so nothing is shown as quoted that was not.
         if quote:
             return "", quote, ""
-        return text[:_EXCERPT_CHARS] + ("…" if len(text) > _EXCERPT_CHARS else ""), "", ""
-    before = text[max(0, position - CONTEXT_CHARS) : position]
-    after = text[position + len(quote) : position + len(quote) + CONTEXT_CHARS]
-    if position > CONTEXT_CHARS:
-        before = "…" + before.split(" ", 1)[-1]
-    if position + len(quote) + CONTEXT_CHARS < len(text):
-        after = after.rsplit(" ", 1)[0] + "…"
-    return before, quote, after
+        return _after(text, 0, _window_end(text, 0, _EXCERPT_CHARS)), "", ""
+    end = position + len(quote)
+    begin = _window_start(text, position)
+    before = text[begin:position]
+    if begin > 0 and text[begin - 1] != "\n":
+        before = "… " + before  # the window cuts into a long line
+    return before, quote, _after(text, end, _window_end(text, end))
+
+
+def _after(text: str, end: int, stop: int) -> str:
+    return text[end:stop] + (" …" if stop < len(text) and text[stop] != "\n" else "")
+
+
+def _window_start(text: str, position: int, reach: int = CONTEXT_CHARS) -> int:
+    target = max(0, position - reach)
+    begin = text.rfind("\n", 0, target) + 1
+    while text.startswith("|", begin) and begin > 0:  # inside a table: from its header row
+        previous = text.rfind("\n", 0, begin - 1) + 1
+        if not text.startswith("|", previous):
+            break
+        begin = previous
+    if position - begin <= 2 * reach or text.startswith("|", begin):
+        return begin
+    # A long line (a paragraph in one line): from the sentence that starts before the target.
+    cut = max(text.rfind(". ", begin, target), text.rfind("; ", begin, target))
+    return begin if cut < 0 else cut + 2
+
+
+def _window_end(text: str, end: int, reach: int = CONTEXT_CHARS) -> int:
+    target = min(len(text), end + reach)
+    stop = text.find("\n", target)
+    stop = len(text) if stop < 0 else stop
+    while text.startswith("|", text.rfind("\n", 0, stop) + 1) and stop < len(text):  # the rest of a table
+        following = text.find("\n", stop + 1)
+        if not text.startswith("|", stop + 1):
+            break
+        stop = len(text) if following < 0 else following
+    if stop - end <= 2 * reach:
+        return stop
+    cut = text.find(". ", target, stop)
+    return stop if cut < 0 else cut + 1

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, String, create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import Connection
 
+from assistant.log.reachable import database_errors
 from assistant.log.schema import answers, audit, feedback, reviews
 from assistant.models import Answer, AnswerStatus
 
@@ -89,7 +90,8 @@ class AnswerLog:
 
     def __init__(self, database_url: str) -> None:
         self.engine = open_database(database_url)
-        self.migrate()
+        with database_errors(database_url):
+            self.migrate()
 
     def migrate(self) -> None:
         from alembic import command
@@ -237,6 +239,23 @@ class AnswerLog:
             rows = connection.execute(query).mappings().all()
         return [_entry(row) for row in reversed(rows)]
 
+    def asked_by(self, log_id: str) -> str | None:
+        """The user pseudonym an answer was given to (None for an unknown id or an anonymous caller)."""
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(answers.c.user_pseudonym).where(answers.c.id == log_id)
+            ).scalar_one_or_none()
+
+    def conversation_users(self, conversation_pseudonym: str) -> set[str | None]:
+        """Every user pseudonym that asked in this conversation (empty for a conversation not begun)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(answers.c.user_pseudonym)
+                .where(answers.c.conversation_pseudonym == conversation_pseudonym)
+                .distinct()
+            )
+            return {row[0] for row in rows}
+
     def list(self, filters: LogFilter, limit: int = 50, offset: int = 0) -> list[LogEntry]:
         query = (
             _filtered(select(answers), filters)
@@ -282,7 +301,8 @@ class AnswerLog:
         )  # fmt: skip
         for e in entries:
             writer.writerow(
-                [
+                _csv_cell(value)
+                for value in [
                     e.id,
                     e.asked_at.isoformat(),
                     e.question or "",
@@ -300,6 +320,17 @@ class AnswerLog:
                 ]
             )
         return buffer.getvalue()
+
+
+# A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(…)" in a question).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> object:
+    """OWASP's CSV-injection defence: a text cell that could start a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def open_database(database_url: str) -> Engine:

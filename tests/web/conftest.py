@@ -3,6 +3,7 @@ that log in like a browser (form post with the CSRF token from the page)."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import MetaData, create_engine
 
 from knowledge.settings import EmbedderMode
 from web.accounts import AccountStore, Role
@@ -74,6 +76,49 @@ def make_web_settings(source: Path, target: Path, **overrides: Any) -> WebSettin
         accounts.add(name, frozenset(roles), password=PASSWORD)
     accounts.engine.dispose()
     return settings
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def postgres_url() -> str:
+    url = os.environ.get("JHA_TEST_DATABASE_URL")
+    if not url:
+        pytest.fail("JHA_TEST_DATABASE_URL fehlt: die Datenbanktests laufen auch gegen PostgreSQL")
+    return url
+
+
+def reset_database(url: str) -> None:
+    """Drop every table of the test database (answer log and web tables) for a fresh start."""
+    engine = create_engine(url)
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def server_on(request: pytest.FixtureRequest, indexed_corpus_dir: Path, tmp_path: Path) -> Iterator[Any]:
+    """`server_on("postgresql", login_max_failures=5)`: a fresh server over SQLite or PostgreSQL."""
+    started: list[LiveServer] = []
+    databases: list[str] = []
+
+    def start(backend: str, **overrides: Any) -> LiveServer:
+        if backend == "postgresql":
+            url = postgres_url()
+            reset_database(url)
+            databases.append(url)
+            overrides["database_url"] = url
+        settings = make_web_settings(indexed_corpus_dir, tmp_path / f"var{len(started)}", **overrides)
+        server = start_server(settings)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+    for url in databases:
+        reset_database(url)
 
 
 @pytest.fixture(scope="module")

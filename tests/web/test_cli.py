@@ -176,3 +176,40 @@ def test_serve_explains_an_index_built_with_another_embedder(
         conn.execute("UPDATE meta SET value = 'ein-anderer-embedder' WHERE key = 'embedder_id'")
     result = runner.invoke(app, ["serve"], env={"JHA_DATA_DIR": str(data_dir), "JHA_EMBEDDER": "hashing"})
     assert result.exit_code == 3 and "python -m ingest reindex" in result.output
+
+
+@pytest.mark.parametrize(
+    "database",
+    [
+        ("postgresql+psycopg://postgres:geheim@127.0.0.1:1/jha", "127.0.0.1:1", "nimmt kein Datenbankserver"),
+        (
+            "postgresql+psycopg://postgres:geheim@127.0.0.1:5432/gibt_es_nicht_jha",
+            "127.0.0.1:5432",
+            "existiert",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["web", "serve", "--port", "1"], ["web", "users", "list"], ["assistant", "logs", "export"],
+     ["assistant", "ask", "Was regelt § 8a SGB VIII?"]],
+)  # fmt: skip
+def test_an_unreachable_database_is_one_german_line(
+    tmp_path: Path, database: tuple[str, str, str], command: list[str]
+) -> None:
+    url, host, cause = database
+    env = {
+        **os.environ,
+        "JHA_DATA_DIR": str(tmp_path / "var"),
+        "JHA_EMBEDDER": "hashing",
+        "JHA_DATABASE_URL": url,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", *command],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 3, output
+    assert len(output.splitlines()) == 1, output
+    assert "JHA_DATABASE_URL" in output and f"Host {host}" in output and cause in output
+    assert "geheim" not in output and "Traceback" not in output

@@ -28,13 +28,17 @@ Jeder Einsatz der Rufbereitschaft wird am nächsten Werktag im Fachverfahren dok
 """
 
 
-def _upload(web: WebClient, name: str, content: bytes, doc_type: str = "") -> str:
+def _upload(web: WebClient, name: str, content: bytes, doc_type: str = "", *, status: int = 303) -> str:
+    """The documents page after the upload: followed after a 303, the response itself after a failure."""
     response = web.http.post(
         "/documents/upload",
         data={"csrf_token": web.csrf, "doc_type": doc_type},
         files={"file": (name, content, "application/octet-stream")},
     )
-    assert response.status_code == 303, response.text
+    assert response.status_code == status, response.text
+    if status != 303:
+        assert "Dokumente der Wissensbasis" in response.text  # the page itself, with the reason
+        return response.text
     return web.get("/documents").text
 
 
@@ -65,10 +69,13 @@ def test_upload_indexes_the_file_and_search_finds_it(
 
 def test_upload_reports_the_same_errors_as_the_cli(as_user: Callable[[str], WebClient]) -> None:
     web = as_user("pflege")
-    assert "Dateityp .exe wird nicht unterstützt" in _upload(web, "tool.exe", b"MZ\x90\x00")
-    assert "Datei ist leer" in _upload(web, "leer.md", b"")
+    assert "Dateityp .exe wird nicht unterstützt" in _upload(web, "tool.exe", b"MZ\x90\x00", status=422)
+    assert "Datei ist leer" in _upload(web, "leer.md", b"", status=422)
     press = (CORPUS / "press" / sorted(p.name for p in (CORPUS / "press").iterdir())[0]).read_bytes()
-    assert "Duplikat von press-" in _upload(web, "kopie.txt", press)
+    assert "Duplikat von press-" in _upload(web, "kopie.txt", press, status=409)
+    assert "gültigen Namen" in _upload(web, "...", b"# Titel\n\nText.", status=422)
+    assert "Unbekannter Dokumenttyp" in _upload(web, "typ.md", b"# Titel\n\nText.", "erfunden", status=422)
+    assert "uploads/tool.exe" not in web.get("/documents").text
     sneaky = _upload(web, "../../etc/passwd.md", b"# Titel\n\nEin harmloser Absatz mit Text.")
     assert (
         "passwd.md: neu indexiert als uploads-passwd-md" in sneaky

@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from knowledge.listing import document_rows
 from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
 from web.errors import WebError
-from web.routes.chat import conversation_of, validate_question
+from web.questions import validate_question
+from web.routes.chat import conversation_of
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
 
 router = APIRouter(prefix="/api", tags=["API"])
@@ -38,7 +39,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class ChatRequest(BaseModel):
-    question: str = Field(max_length=20_000, examples=["Was regelt § 8a SGB VIII?"])
+    # Length and content are checked by validate_question; the schema gets the same constraints from the
+    # settings in web/app.py, so that the documented and the enforced limit are one number.
+    question: str = Field(examples=["Was regelt § 8a SGB VIII?"])
     conversation_id: str | None = Field(
         default=None,
         max_length=64,
@@ -75,6 +78,8 @@ def chat(
     body: ChatRequest, request: Request, user: FachkraftDep, state: StateDep, session: SessionDep
 ) -> Response:
     question = validate_question(body.question, state.settings.max_question_chars)
+    if body.conversation_id and not state.assistant.may_continue(body.conversation_id, user.username):
+        raise WebError(403, "conversation_forbidden", "Dieses Gespräch gehört zu einer anderen Anmeldung.")
     conversation = body.conversation_id or conversation_of(session)
     accept = request.headers.get("accept", "")
     if "application/json" in accept and SSE_MEDIA_TYPE not in accept:
@@ -90,6 +95,7 @@ def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> dict
     """Rückmeldung zu einer Antwort: hilfreich / nicht hilfreich, „Quelle passt nicht“, Kommentar."""
     stored = state.assistant.feedback(
         body.log_id,
+        user=user.username,
         helpful=body.helpful,
         source_mismatch=body.source_mismatch,
         comment=(body.comment or "").strip() or None,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from assistant.log import Verdict
 from web.deps import CsrfDep, LeitungDep, StateDep
 from web.errors import WebError
-from web.filters import LogFilterDep
+from web.filters import MAX_OFFSET, LogFilterDep
 from web.routes.api import ERRORS, ErrorResponse
 
 router = APIRouter(prefix="/api", tags=["API"])
@@ -31,7 +31,7 @@ def answers(
     state: StateDep,
     filters: LogFilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     """Das Antwortprotokoll, neueste zuerst, gefiltert. Rolle: leitung."""
     log = state.assistant.answer_log

@@ -50,25 +50,28 @@ async def login(
 ) -> Response:
     username = username.strip()
     address = client_address(request.scope, state.settings.proxy_networks)
-    wait = await run_in_threadpool(state.throttle.blocked_for, username, address)
+    # Recorded before the password is checked: parallel guesses cannot all slip under the limit.
+    attempt = await run_in_threadpool(state.throttle.admit, username, address)
     page = {"title": "Anmelden", "next": _safe_next(next), "username": username}
-    if wait:
-        minutes = max(1, -(-wait // 60))
+    if attempt.wait_seconds:
+        minutes = max(1, -(-attempt.wait_seconds // 60))
         message = (
             f"Zu viele fehlgeschlagene Anmeldungen. Bitte versuchen Sie es in {minutes} Minute(n) erneut."
         )
         return renderer.page(request, "login.html", {**page, "error": message}, status=429)
     user = await run_in_threadpool(state.accounts.authenticate, username, password)
-    if user is None:
-        await run_in_threadpool(state.throttle.record_failure, username, address)
+    if user is None:  # the recorded attempt stays as the failure
         message = "Benutzername oder Passwort ist falsch."
         return renderer.page(request, "login.html", {**page, "error": message}, status=401)
-    await run_in_threadpool(state.throttle.clear, username)
-    session.login(user.username, user.session_version)
+    await run_in_threadpool(state.throttle.succeeded, attempt)
+    await run_in_threadpool(state.sessions.end, session.get("sid"))  # a sign-in this browser had before
+    token = await run_in_threadpool(state.sessions.start, user.username)
+    session.login(user.username, token)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfDep])
-def logout(session: SessionDep) -> RedirectResponse:
+def logout(session: SessionDep, state: StateDep) -> RedirectResponse:
+    state.sessions.end(session.get("sid"))
     session.clear()
     return RedirectResponse("/login", status_code=303)

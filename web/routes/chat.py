@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from web.conversations import new_conversation_id
 from web.deps import CsrfDep, FachkraftDep, RendererDep, SessionDep, StateDep
 from web.errors import WebError
+from web.questions import validate_question
 from web.sessions import Session
 from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
@@ -34,19 +35,6 @@ def conversation_of(session: Session) -> str:
         conversation = new_conversation_id()
         session["conv"] = conversation
     return conversation
-
-
-def validate_question(question: str, limit: int) -> str:
-    question = question.strip()
-    if not question:
-        raise WebError(422, "question_empty", "Bitte geben Sie eine Frage ein.")
-    if len(question) > limit:
-        raise WebError(
-            422,
-            "question_too_long",
-            f"Die Frage ist zu lang (höchstens {limit} Zeichen). Bitte kürzen Sie sie.",
-        )
-    return question
 
 
 def earlier_turns(state: AppState, conversation: str) -> list[TurnView]:
@@ -110,7 +98,7 @@ def ask(
 
 
 class StreamRequest(BaseModel):
-    question: str = Field(max_length=20_000)
+    question: str  # checked by validate_question against the configured limit
 
 
 @router.post("/chat/stream", dependencies=[CsrfDep])
@@ -149,6 +137,7 @@ def feedback_form(
 ) -> RedirectResponse:
     stored = state.assistant.feedback(
         log_id,
+        user=user.username,
         helpful={"yes": True, "no": False}.get(helpful),
         source_mismatch=source_mismatch is not None,
         comment=comment.strip() or None,

@@ -7,8 +7,6 @@ de-duplicated and reported exactly like files added on the command line.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -17,14 +15,19 @@ from fastapi.responses import RedirectResponse, Response
 
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import IngestPipeline, IngestReport
+from ingest.pipeline import document_id as id_for_source
 from knowledge.listing import document_rows
 from knowledge.models import DocumentType
+from web.accounts import User
 from web.deps import CsrfDep, MaintainerDep, RendererDep, SessionDep, StateDep, UserDep
 from web.errors import WebError
+from web.sessions import Session
+from web.state import AppState
+from web.templating import Renderer
+from web.testhook import pause_at
+from web.uploads import UPLOAD_FOLDER
 
 router = APIRouter(prefix="/documents", include_in_schema=False)
-
-UPLOAD_FOLDER = "uploads"  # uploaded files are indexed as "uploads/<name>", their copy kept there too
 
 
 def _safe_filename(name: str) -> str:
@@ -63,39 +66,80 @@ def documents_page(
 
 @router.post("/upload", dependencies=[CsrfDep])
 def upload(
+    *,
+    request: Request,
     user: MaintainerDep,
     state: StateDep,
+    renderer: RendererDep,
     session: SessionDep,
     file: Annotated[UploadFile, File()],
     doc_type: Annotated[str, Form()] = "",
-) -> RedirectResponse:
+) -> Response:
     name = _safe_filename(file.filename or "")
-    if not name or name.lower().startswith("."):
-        raise WebError(422, "invalid_filename", "Bitte eine Datei mit einem gültigen Namen auswählen.")
+    type_override: DocumentType | None = None
     try:
-        type_override = DocumentType(doc_type) if doc_type else None
+        if not name or name.lower().startswith("."):
+            raise ValueError("Bitte eine Datei mit einem gültigen Namen auswählen.")
+        try:
+            type_override = DocumentType(doc_type) if doc_type else None
+        except ValueError as exc:
+            raise ValueError("Unbekannter Dokumenttyp.") from exc
     except ValueError as exc:
-        raise WebError(422, "invalid_type", "Unbekannter Dokumenttyp.") from exc
-    keep = state.settings.data_dir / UPLOAD_FOLDER / name
-    with tempfile.TemporaryDirectory(dir=state.settings.data_dir, prefix=".upload-") as staging:
-        # The pipeline names a document by the folder it was given plus the relative path: a folder
-        # called "uploads" holding just this file makes the source "uploads/<name>".
-        folder = Path(staging) / UPLOAD_FOLDER
-        folder.mkdir()
-        staged = folder / name
-        with staged.open("wb") as target:
-            shutil.copyfileobj(file.file, target)
-        with state.index_lock:
-            report = IngestPipeline(state.assistant.index).add([folder], type_override=type_override)
-        if report.added or report.updated:
-            keep.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(staged, keep)
-    summary = _summary(name, report)
-    state.assistant.answer_log.audit(
-        actor=user.username, action="document_upload", target=summary.get("id"), detail=summary["text"][:500]
-    )
+        summary = {"kind": "error", "text": f"Nicht hochgeladen: {exc}"}
+        return _upload_failed(request, user, state, renderer, session, summary=summary, status=422)
+    summary = _ingest_upload(state, user.username, name, file, type_override)
     session["ingest_result"] = summary
+    if summary["kind"] in ("error", "warning"):  # failed, or a duplicate: nothing was indexed
+        status = 422 if summary["kind"] == "error" else 409
+        return _upload_failed(request, user, state, renderer, session, summary=summary, status=status)
     return RedirectResponse("/documents#ergebnis", status_code=303)
+
+
+def _ingest_upload(
+    state: AppState, actor: str, name: str, file: UploadFile, type_override: DocumentType | None
+) -> dict[str, str]:
+    """The upload through the ingest pipeline, in an order a kill -9 at any step cannot corrupt:
+    staged, audit intent, kept copy, index commit, settle the copy, audit result (see web/uploads.py)."""
+    area, answer_log, settings = state.uploads, state.assistant.answer_log, state.settings
+    staged = area.stage(name, file.file, type_override=type_override, actor=actor)
+    try:
+        pause_at(settings, "upload:staged", name)
+        answer_log.audit(
+            actor=actor, action="document_upload_started", target=id_for_source(f"{UPLOAD_FOLDER}/{name}"),
+            detail=name[:500],
+        )  # fmt: skip
+        pause_at(settings, "upload:intent", name)
+        with state.index_lock:
+            area.keep(staged)
+            pause_at(settings, "upload:kept", name)
+            report = IngestPipeline(state.assistant.index).add([staged.folder], type_override=type_override)
+            pause_at(settings, "upload:indexed", name)
+            area.settle(staged, indexed=bool(report.added or report.updated or report.unchanged))
+        summary = _summary(name, report)
+        answer_log.audit(
+            actor=actor, action="document_upload", target=summary.get("id"), detail=summary["text"][:500]
+        )
+        pause_at(settings, "upload:audited", name)
+    finally:
+        area.discard(staged)
+    return summary
+
+
+def _upload_failed(
+    request: Request,
+    user: User,
+    state: AppState,
+    renderer: Renderer,
+    session: Session,
+    *,
+    summary: dict[str, str],
+    status: int,
+) -> Response:
+    """The documents page with the reason, under a 4xx status: a failed upload is no success (no 303)."""
+    session["ingest_result"] = summary
+    page = documents_page(request=request, user=user, state=state, renderer=renderer, session=session)
+    page.status_code = status
+    return page
 
 
 def _summary(name: str, report: IngestReport) -> dict[str, str]:
@@ -156,7 +200,7 @@ def remove(document_id: str, user: MaintainerDep, state: StateDep, session: Sess
         raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr).")
     if document.source.startswith(f"{UPLOAD_FOLDER}/"):
         # The kept copy of an uploaded file goes with it; files added by the CLI are not ours to delete.
-        (state.settings.data_dir / UPLOAD_FOLDER / Path(document.source).name).unlink(missing_ok=True)
+        state.uploads.kept_copy(Path(document.source).name).unlink(missing_ok=True)
     state.assistant.answer_log.audit(actor=user.username, action="document_remove", target=document.id)
     session["flash"] = {"text": f"Entfernt: {document.title} ({document.id})."}
     return RedirectResponse("/documents", status_code=303)

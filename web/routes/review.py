@@ -15,7 +15,7 @@ from assistant.policy import Rule
 from web import charts
 from web.deps import CsrfDep, LeitungDep, RendererDep, SessionDep, StateDep
 from web.errors import WebError
-from web.filters import LogFilterDep
+from web.filters import MAX_OFFSET, LogFilterDep
 from web.templating import local_today
 from web.views import turn_from_log
 
@@ -37,7 +37,7 @@ def answer_log(
     state: StateDep,
     renderer: RendererDep,
     filters: LogFilterDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_OFFSET // PAGE_SIZE)] = 1,
 ) -> Response:
     log = state.assistant.answer_log
     total = log.count(filters)
