@@ -6,7 +6,8 @@ Builds fresh indexes like `python -m evals run` (corpus: press, laws, bylaws; kn
 knowledge base), computes the evidence features of every dev question (answerable corpus and
 knowledge questions: "answer"; `abstain_questions.jsonl` over the corpus index: "abstain"), fits an
 L2-regularised logistic regression and prints the weights as Python for `evidence.py`, with dev
-precision and recall. Test questions are only counted, never listed: their failures are not for tuning.
+precision and recall, in-sample and cross-validated, at several thresholds. Test questions are left
+out entirely: `python -m evals run` reports the test split.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answering.evidence import WEIGHTS, assess
+from assistant.answering.evidence import THRESHOLD, WEIGHTS, assess
 from assistant.answering.passages import select_passages
 from assistant.answering.short_answer import Lead, best_statement
 from assistant.answering.terms import QuestionTerms
@@ -49,7 +50,7 @@ def evidence_rows(index: KnowledgeIndex, questions: list[Question], abstain: boo
         hits = index.search(question.question, k=RETRIEVE_K)
         passages = select_passages(index, question.question, hits)
         evidence = assess(index, question.question, hits, passages)
-        rule_decides = not evidence.features or evidence.missing_paragraph is not None
+        rule_decides = not evidence.features or evidence.missing_paragraph is not None or evidence.off_topic
         lead = (
             best_statement(index, QuestionTerms.of(index, question.question), passages) if passages else None
         )
@@ -244,6 +245,7 @@ def main() -> None:
     parser.add_argument("--show-dev", action="store_true", help="Dev-Fragen mit Merkmalen ausgeben.")
     parser.add_argument("--passages", action="store_true", help="Auswahl der Fundstellen: Raster auf Dev.")
     parser.add_argument("--absaetze", action="store_true", help="Auswahl der Absätze: Raster auf Dev.")
+    parser.add_argument("--features", help="Diese Merkmale statt der gewählten anpassen (Komma-getrennt).")
     parser.add_argument("--indexes", type=Path, help="Vorhandene Indizes (DIR/corpus, DIR/knowledge) nutzen.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jha-calibrate-") as tmp:
@@ -268,16 +270,19 @@ def main() -> None:
             + evidence_rows(corpus, load_questions("abstain_questions.jsonl"), abstain=True)
         )
     dev = [r for r in rows if r.question.split == "dev"]
-    test = [r for r in rows if r.question.split == "test"]
-    names = list(WEIGHTS)
+    names = args.features.split(",") if args.features else list(WEIGHTS)
     intercept, weights = fit(dev, names)
     print(f"INTERCEPT = {intercept:.3f}")
     print("WEIGHTS: dict[str, float] = {")
     for name, weight in weights.items():
         print(f'    "{name}": {weight:.3f},')
     print("}")
-    print("dev ", scores(dev, intercept, weights), "cross-validated:", cross_validated(dev, names))
-    print("test", scores(test, intercept, weights))
+    print(
+        f"dev at threshold {THRESHOLD}",
+        scores(dev, intercept, weights, THRESHOLD),
+        "cross-validated:",
+        cross_validated(dev, names, threshold=THRESHOLD),
+    )
     for threshold in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
         print(
             f"  threshold {threshold}: cross-validated on dev",

@@ -9,9 +9,9 @@ from knowledge.models import Hit
 
 # Tuned on the dev split (corpus and knowledge questions: gold citation against citation precision
 # and answer length; `python -m evals.calibrate_answers --passages` prints the grid): a passage's
-# relevance is standing × (0.5 + coverage); citation precision held above its gate (≥ 0.51).
-STANDING_POWER = 1.0
-COVERAGE_FLOOR = 0.5
+# relevance is standing² × (1 + coverage); citation precision held above its gate (≥ 0.51).
+STANDING_POWER = 2.0
+COVERAGE_FLOOR = 1.0
 
 
 @dataclass(frozen=True)

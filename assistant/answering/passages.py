@@ -32,8 +32,8 @@ __all__ = ["Passage", "asks_about_old_state", "law_passage", "select_passages"]
 LEGAL_TYPES = frozenset({DocumentType.LAW, DocumentType.BYLAW})
 CONSIDERED_HITS = 6
 # Tuned on the dev split with `python -m evals.calibrate_answers --passages` (see `passage`): at most
-# two passages, the second shown when its relevance reaches 75 % of the best.
-MAX_PASSAGES = 2
+# three passages, a further one shown when its relevance reaches 75 % of the best.
+MAX_PASSAGES = 3
 _FURTHER_PASSAGE = 0.75
 _VIA_SUMMARY = 0.9  # a § reached through a summary stands a little below the summary's own rank
 _ADDS_SOMETHING = 0.15  # coverage a summary must add to the law passages to stay as context
