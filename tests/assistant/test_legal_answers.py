@@ -220,3 +220,23 @@ def test_kurz_gesagt_only_with_a_statement_of_a_cited_passage(assistant: Assista
         statement = re.sub(r"^Kurz gesagt( \([^)]*\))?: | \[\d+\]$", "", lead)
         cited = next(c for c in answer.citations if c.n == marker)
         assert _normalised(statement) in _normalised(cited.quote.replace("**", ""))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie hoch ist das Pflegegeld in NRW?",  # § 39 SGB VIII says how it is set, not what it is in NRW
+        "Wer ist im Jugendamt Unna zuständig?",  # a press release from Unna names no office for it
+        "Wann findet der nächste Workshop zum Kinderschutz statt?",  # no passage holds a date for it
+    ],
+)
+def test_related_words_without_what_was_asked_abstain(combined: Assistant, question: str) -> None:
+    answer = combined.ask(question)
+    assert answer.status is AnswerStatus.ABSTAINED, answer.text
+    assert answer.citations == []
+
+
+def test_holiday_job_of_a_fourteen_year_old_is_answered_from_the_jarbschg(assistant: Assistant) -> None:
+    answer = assistant.ask("Darf ein 14-Jähriger in den Ferien arbeiten?")
+    assert answer.status is AnswerStatus.ANSWERED, answer.text
+    assert any(c.law == "JArbSchG" for c in answer.citations), [c.label for c in answer.citations]
