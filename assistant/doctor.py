@@ -1,4 +1,5 @@
-"""`doctor`: the configuration in effect and whether anything could reach the network."""
+"""`doctor`: the configuration in effect, whether the index stores agree, and whether anything could
+reach the network."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def diagnose(settings: Settings) -> dict[str, Any]:
     try:
         index = KnowledgeIndex(settings, embedder)
         stats = index.stats()
+        drift = index.drift()
         report["index"] = {
             "documents": stats.documents,
             "chunks": stats.chunks,
@@ -35,6 +37,9 @@ def diagnose(settings: Settings) -> dict[str, Any]:
             "lexical_entries": stats.lexical_count,
             "built_with": stats.embedder,
             "version": stats.index_version,
+            # Counts per store and their differences; `python -m ingest repair` reconciles them.
+            "drift": drift.as_json(),
+            "consistency": drift.message(),
         }
         index.close()
     except IndexEmbedderMismatch as exc:

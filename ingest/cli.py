@@ -6,14 +6,16 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest.pipeline import IngestPipeline, IngestReport, discover
+from ingest.pipeline import IngestPipeline, discover
+from ingest.report_text import print_repair, print_report
+from ingest.sandbox import ParseSandbox
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.listing import document_rows
 from knowledge.models import DocumentType
@@ -56,19 +58,24 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Dokumente hinzufügen oder aktualisieren; unveränderte werden übersprungen."""
+    sandbox = ParseSandbox()
+    sandbox.start()  # the parse worker imports its parsers while the index opens
     index = _open_index()
-    pipeline = IngestPipeline(index)
+    pipeline = IngestPipeline(index, sandbox)
     files = list(discover([p for p in paths if p.exists()]))
-    with Progress(
-        TextColumn("[bold]Indexiere[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        disable=as_json or not console.is_terminal,
-        transient=True,
-    ) as progress:
+    with (
+        sandbox,
+        Progress(
+            TextColumn("[bold]Indexiere[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            disable=as_json or not console.is_terminal,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task("", total=len(files))
         report = pipeline.add(
             paths,
@@ -79,42 +86,11 @@ def add(
     if as_json:
         out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        _print_report(report, dry_run)
+        print_report(out, report, dry_run)
+    drift = index.drift()
+    if not drift.consistent:  # e.g. orphan vectors of runs killed before the write journal existed
+        console.print(f"[yellow]{drift.message()}[/yellow]")
     raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
-
-
-def _print_report(report: IngestReport, dry_run: bool) -> None:
-    table = Table(
-        title="Ergebnis (Probelauf, nichts geschrieben)" if dry_run else "Ergebnis", show_lines=False
-    )
-    table.add_column("Status")
-    table.add_column("Datei")
-    table.add_column("Details")
-    labels = [
-        ("neu", "green", report.added),
-        ("aktualisiert", "cyan", report.updated),
-        ("unverändert", "dim", report.unchanged),
-        ("Duplikat", "yellow", report.duplicates),
-        ("fehlgeschlagen", "red", report.failed),
-    ]
-    for label, style, entries in labels:
-        for entry in entries:
-            detail = entry.get("error") or (
-                f"Duplikat von {entry['duplicate_of']}" if "duplicate_of" in entry else _detail(entry)
-            )
-            table.add_row(f"[{style}]{label}[/{style}]", entry["path"], detail)
-    out.print(table)
-    counts = ", ".join(f"{len(entries)} {label}" for label, _, entries in labels)
-    out.print(f"Zusammenfassung: {counts}")
-
-
-def _detail(entry: dict[str, Any]) -> str:
-    if "chunks" in entry:
-        detail = f"{entry['id']} · {entry['type']} · {entry['chunks']} Abschnitte"
-        if entry.get("screened"):
-            detail += f" · {entry['screened']} Absatz/Absätze mit Anweisungen an KI-Systeme nicht indexiert"
-        return detail
-    return str(entry.get("id", ""))
 
 
 @app.command()
@@ -135,7 +111,7 @@ def bootstrap(
         f"{sum(e['chunks'] for e in report.added)} Abschnitte aus {directory}."
     )
     for entry in report.failed:
-        console.print(f"[red]Fehlgeschlagen:[/red] {entry['path']}: {entry['error']}")
+        console.print(f"[red]Fehlgeschlagen:[/red] {entry['error']}")
     raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
 
 
@@ -235,6 +211,7 @@ def stats(as_json: JsonOption = False) -> None:
     """Größe des Index, Embedder und Dokumente je Typ."""
     index = _open_index(check_embedder=False)
     numbers = index.stats()
+    drift = index.drift()
     data = {
         "documents": numbers.documents,
         "chunks": numbers.chunks,
@@ -243,12 +220,46 @@ def stats(as_json: JsonOption = False) -> None:
         "embedder": numbers.embedder,
         "index_version": numbers.index_version,
         "by_type": numbers.by_type,
+        "drift": drift.as_json(),
     }
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
     for key, value in data.items():
-        out.print(f"{key}: {value}")
+        if key != "drift":
+            out.print(f"{key}: {value}")
+    style = "green" if drift.consistent else "yellow"
+    out.print(f"[{style}]{drift.message()}[/{style}]")
+
+
+@app.command()
+def repair(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur prüfen und berichten.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Katalog, Vektoren und lexikalischen Index abgleichen und Abweichungen beheben.
+
+    Verwaiste Vektoren werden gelöscht, fehlende neu eingebettet, der lexikalische Index neu aufgebaut,
+    wenn er abweicht. Exit-Code 1 bei --dry-run mit Abweichungen.
+    """
+    index = _open_index()
+    with Progress(
+        TextColumn("[bold]Bette fehlende Vektoren ein[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        disable=as_json or not console.is_terminal,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=None)
+        report = index.repair(
+            dry_run=dry_run, progress=lambda done, total: progress.update(task, completed=done, total=total)
+        )
+    if as_json:
+        out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print_repair(out, report)
+    raise typer.Exit(EXIT_FAILED_FILES if dry_run and report.changes else 0)
 
 
 @models_app.command("pull")

@@ -1,10 +1,16 @@
 """File loaders: each turns one file into plain text (with Markdown-style headings where the format
-has structure) and front matter. A file that cannot be read raises `LoadError` with a German reason."""
+has structure) and front matter. A file that cannot be read raises `LoadError` with a German reason
+(no English library message: the maintainer reads it); a file over a limit raises `LimitExceeded`.
+
+Loaders run in the parse worker (`ingest.worker`), which enforces the time and memory limits; the
+limits a loader can see coming (file size, unpacked size, pages, text size) it enforces itself, early.
+"""
 
 from __future__ import annotations
 
+import codecs
+import logging
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,11 +18,14 @@ from typing import Any
 
 import yaml
 
+from ingest.archive import check_archive
+from ingest.limits import IngestLimits, LimitExceeded, LoadError
+
+__all__ = ["SUPPORTED_SUFFIXES", "LimitExceeded", "LoadError", "LoadedFile", "load_file"]
+
+log = logging.getLogger(__name__)
+
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
-
-
-class LoadError(Exception):
-    """A file could not be turned into text; the message says why, in German."""
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,8 @@ class LoadedFile:
     html_title: str | None = None
 
 
-def load_file(path: Path) -> LoadedFile:
+def load_file(path: Path, limits: IngestLimits | None = None) -> LoadedFile:
+    limits = limits or IngestLimits()
     suffix = path.suffix.lower()
     loader = _LOADERS.get(suffix)
     if loader is None:
@@ -35,16 +45,27 @@ def load_file(path: Path) -> LoadedFile:
         raise LoadError(
             f"Dateityp {suffix or '(ohne Endung)'} wird nicht unterstützt (unterstützt: {supported})"
         )
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise LoadError("Datei ist leer")
-    loaded = loader(path)
+    if size > limits.max_file_mb * 1_000_000:
+        raise limits.file_too_large()
+    loaded = loader(path, limits)
+    limits.check_text(loaded.text)
     if not loaded.text.strip():
         raise LoadError("Datei enthält keinen lesbaren Text")
     return loaded
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, limits: IngestLimits) -> str:
     raw = path.read_bytes()
+    if len(raw) > 4 * limits.max_text_chars:  # even four bytes per character would be too much text
+        raise limits.text_too_large()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Windows Editor "Unicode"
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise LoadError("Zeichenkodierung UTF-16 ist fehlerhaft") from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -55,8 +76,8 @@ def _read_text(path: Path) -> str:
             raise LoadError("Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Windows-1252)") from exc
 
 
-def _load_txt(path: Path) -> LoadedFile:
-    return LoadedFile(text=_read_text(path), format="txt")
+def _load_txt(path: Path, limits: IngestLimits) -> LoadedFile:
+    return LoadedFile(text=_read_text(path, limits), format="txt")
 
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
@@ -69,14 +90,17 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     try:
         data = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise LoadError(f"YAML-Kopf (Front Matter) ist fehlerhaft: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        # The mark counts from the opening "---" line, which is line 1 of the file.
+        where = f" in Zeile {mark.line + 2}" if mark is not None else ""
+        raise LoadError(f"YAML-Kopf (Front Matter) ist fehlerhaft{where}") from exc
     if not isinstance(data, dict):
         raise LoadError("YAML-Kopf (Front Matter) ist keine Zuordnung von Schlüsseln zu Werten")
     return data, text[match.end() :]
 
 
-def _load_markdown(path: Path) -> LoadedFile:
-    front_matter, body = split_front_matter(_read_text(path))
+def _load_markdown(path: Path, limits: IngestLimits) -> LoadedFile:
+    front_matter, body = split_front_matter(_read_text(path, limits))
     return LoadedFile(text=body, format="md", front_matter=front_matter)
 
 
@@ -95,10 +119,10 @@ _HTML_BOILERPLATE = (
 )
 
 
-def _load_html(path: Path) -> LoadedFile:
+def _load_html(path: Path, limits: IngestLimits) -> LoadedFile:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_read_text(path), "lxml")
+    soup = BeautifulSoup(_read_text(path, limits), "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup.find_all(_HTML_BOILERPLATE):
         tag.decompose()
@@ -116,19 +140,41 @@ def _load_html(path: Path) -> LoadedFile:
     return LoadedFile(text="\n\n".join(blocks), format="html", html_title=title)
 
 
-def _load_pdf(path: Path) -> LoadedFile:
+def _load_pdf(path: Path, limits: IngestLimits) -> LoadedFile:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfStreamError
 
+    with path.open("rb") as handle:
+        if b"%PDF-" not in handle.read(1024):
+            raise LoadError("Datei ist kein PDF (die PDF-Kennung „%PDF“ fehlt)")
+    pages: list[str] = []
     try:
         reader = PdfReader(str(path))
-        if reader.is_encrypted:
+        # Many "protected" PDFs only restrict printing and open with the empty password.
+        if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError("PDF ist verschlüsselt oder passwortgeschützt")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except LoadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise LoadError(f"PDF ist beschädigt oder nicht lesbar: {exc}") from exc
+        if len(reader.pages) > limits.max_pages:
+            raise limits.too_many_pages()
+        size = 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            size += len(text) + 2
+            if size > limits.max_text_chars:
+                raise limits.text_too_large()
+            pages.append(text)
+    except (LoadError, MemoryError, RecursionError):
+        raise  # the worker reports the limits itself
+    except LimitReachedError as exc:
+        reason = "PDF enthält einen übergroßen komprimierten Datenstrom (beschädigt oder manipuliert)"
+        raise LoadError(reason) from exc
+    except PdfStreamError as exc:
+        log.debug("pypdf: %s", exc)
+        raise LoadError("PDF ist unvollständig oder beschädigt (Datei abgeschnitten?)") from exc
+    except Exception as exc:  # pypdf raises many types on malformed files; none of their texts is German
+        log.debug("pypdf: %r", exc)
+        if "encrypt" in str(exc).lower() or "decrypt" in str(exc).lower():
+            raise LoadError("PDF ist verschlüsselt oder passwortgeschützt") from exc
+        raise LoadError("PDF ist beschädigt oder unvollständig und kann nicht gelesen werden") from exc
     text = "\n\n".join(pages)
     if not text.strip():
         raise LoadError(
@@ -137,15 +183,21 @@ def _load_pdf(path: Path) -> LoadedFile:
     return LoadedFile(text=text, format="pdf")
 
 
-def _load_docx(path: Path) -> LoadedFile:
+def _load_docx(path: Path, limits: IngestLimits) -> LoadedFile:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
+    check_archive(path, limits, "DOCX")
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise LoadError(f"DOCX ist beschädigt oder kein Word-Dokument: {exc}") from exc
+    except KeyError as exc:
+        raise LoadError("DOCX ist unvollständig: das Hauptdokument (word/document.xml) fehlt") from exc
+    except (MemoryError, RecursionError):
+        raise  # the worker reports the limits itself
+    except Exception as exc:  # python-docx, zipfile and lxml errors on malformed packages
+        log.debug("python-docx: %r", exc)
+        raise LoadError("DOCX ist beschädigt oder kein Word-Dokument") from exc
     blocks: list[str] = []
+    size = 0
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
@@ -156,11 +208,14 @@ def _load_docx(path: Path) -> LoadedFile:
             text = "#" * int(level.group(1)) + " " + text
         elif style == "Title":
             text = "# " + text
+        size += len(text) + 2
+        if size > limits.max_text_chars:
+            raise limits.text_too_large()
         blocks.append(text)
     return LoadedFile(text="\n\n".join(blocks), format="docx")
 
 
-_LOADERS: dict[str, Callable[[Path], LoadedFile]] = {
+_LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {
     ".txt": _load_txt,
     ".md": _load_markdown,
     ".markdown": _load_markdown,

@@ -1,4 +1,9 @@
-"""The ingest pipeline: files in, whole documents into the knowledge index, a report out."""
+"""The ingest pipeline: files in, whole documents into the knowledge index, a report out.
+
+Files are parsed in the `ParseSandbox` (a worker process under time and memory limits); this process
+only checks for duplicates, embeds and writes. A file that fails, fails alone: the others in the run
+are ingested, and the index keeps what it held for the failed one.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.chunking import chunk_document
-from ingest.fingerprint import content_hash, minhash, similarity
-from ingest.loaders import LoadError, load_file
-from ingest.metadata import extract_metadata
+from ingest.fingerprint import similarity
+from ingest.limits import IngestLimits, LoadError, file_message
+from ingest.parse import ParsedFile, ParseRequest
+from ingest.sandbox import ParseOutcome, ParseSandbox
+from knowledge.checkpoints import checkpoint
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
-from knowledge.text.injection import screen_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +87,16 @@ Progress = Callable[[SourceFile], None]
 
 
 class IngestPipeline:
-    """>>> IngestPipeline(index).add([Path("../shared/corpus/press")]).as_json()["added"]  # doctest: +SKIP"""
+    """>>> IngestPipeline(index).add([Path("../shared/corpus/press")]).as_json()["added"]  # doctest: +SKIP
 
-    def __init__(self, index: KnowledgeIndex) -> None:
+    Without a `sandbox` each `add()` starts its own parse worker and stops it at the end; callers that
+    ingest often (the web server) may pass one to reuse it.
+    """
+
+    def __init__(self, index: KnowledgeIndex, sandbox: ParseSandbox | None = None) -> None:
         self.index = index
+        self.limits = IngestLimits.from_settings(index.settings)
+        self._sandbox = sandbox
 
     def add(
         self,
@@ -98,107 +109,104 @@ class IngestPipeline:
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
         for path in missing:
-            report.failed.append({"path": str(path), "error": "Pfad nicht gefunden"})
-        # Read once per run, then kept current as documents are added (also in a dry run, so two
-        # copies in one batch are caught before either reaches the index).
-        fingerprints = dict(self.index.catalog.fingerprints())
-        for source_file in discover([p for p in paths if p.exists()]):
-            try:
-                self._add_one(source_file, type_override, dry_run, report, fingerprints)
-            except LoadError as exc:
-                report.failed.append({"path": str(source_file.path), "error": str(exc)})
-            except Exception as exc:  # one bad file must not stop the others; the reason is reported
-                log.exception("Unerwarteter Fehler bei %s", source_file.path)
-                report.failed.append({"path": str(source_file.path), "error": f"{type(exc).__name__}: {exc}"})
-            if on_file:
-                on_file(source_file)
+            report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
+        run = _Run(report, type_override, dry_run, dict(self.index.catalog.fingerprints()))
+        files = list(discover([p for p in paths if p.exists()]))
+        sandbox = self._sandbox or ParseSandbox()
+        try:
+            requests = [self._request(files[0], run)] if files else []
+            if requests:
+                sandbox.submit(requests[0])
+            for position, source_file in enumerate(files):
+                outcome = sandbox.receive(requests[position])
+                # The worker parses the next file while this process embeds and writes this one.
+                if position + 1 < len(files):
+                    requests.append(self._request(files[position + 1], run))
+                    sandbox.submit(requests[-1])
+                self._add_one(source_file, outcome, run)
+                if on_file:
+                    on_file(source_file)
+        finally:
+            if self._sandbox is None:
+                sandbox.close()
         if report.changed and not dry_run:
+            checkpoint(self.index.settings, "before_lexical")
             self.index.rebuild_lexical()
         return report
 
-    def _add_one(
-        self,
-        source_file: SourceFile,
-        type_override: DocumentType | None,
-        dry_run: bool,
-        report: IngestReport,
-        fingerprints: dict[str, bytes],
-    ) -> None:
-        loaded = load_file(source_file.path)
-        meta = extract_metadata(
-            source_file.source,
-            loaded.text,
-            loaded.front_matter,
-            html_title=loaded.html_title,
-            type_override=type_override,
+    def _request(self, source_file: SourceFile, run: _Run) -> ParseRequest:
+        existing = self.index.catalog.find_by_source(source_file.source)
+        return ParseRequest(
+            path=str(source_file.path),
+            source=source_file.source,
+            type_override=run.type_override.value if run.type_override else None,
+            known_hash=existing.content_hash if existing else None,
+            known_type=existing.type.value if existing else None,
+            limits=self.limits,
         )
-        digest = content_hash(loaded.text)
+
+    def _add_one(self, source_file: SourceFile, outcome: ParseOutcome | LoadError, run: _Run) -> None:
+        """Record the file's outcome; one bad file must not stop the others, so nothing is raised."""
+        try:
+            if isinstance(outcome, LoadError):
+                raise outcome
+            self._write(source_file, outcome.parsed, run)
+        except LoadError as exc:
+            run.report.failed.append(_failure(source_file, exc.reason, exc.limit))
+        except Exception as exc:  # the reason is logged with its traceback
+            log.exception("Unerwarteter Fehler bei %s", source_file.path)
+            reason = f"Unerwarteter Fehler ({type(exc).__name__}); Details im Protokoll"
+            run.report.failed.append(_failure(source_file, reason, None))
+
+    def _write(self, source_file: SourceFile, parsed: ParsedFile, run: _Run) -> None:
         entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
         existing = self.index.catalog.find_by_source(source_file.source)
-        if existing and existing.content_hash == digest and existing.type is meta.type:
-            report.unchanged.append({**entry, "id": existing.id})
+        if existing and parsed.unchanged:
+            run.report.unchanged.append({**entry, "id": existing.id})
             return
-        fingerprint = minhash(loaded.text)
         if existing is None:
-            original = self._duplicate_of(digest, fingerprint, meta.law, fingerprints)
+            original = self._duplicate_of(parsed, run)
             if original:
-                report.duplicates.append({**entry, "duplicate_of": original})
+                run.report.duplicates.append(
+                    {**entry, "duplicate_of": original[0], "duplicate_title": original[1]}
+                )
                 return
-        doc_id = existing.id if existing else document_id(source_file.source)
-        # Documents are data: paragraphs that address an AI, and hidden HTML comments, are not indexed.
-        text, screened = screen_paragraphs(loaded.text)
-        drafts = chunk_document(text, meta.type, meta.title)
-        if not drafts:
+        if not parsed.drafts:
             raise LoadError(
                 "Keine indexierbaren Inhalte gefunden (nur Überschriften oder aufgehobene Paragrafen)"
             )
-        document = Document(
-            id=doc_id,
-            source=source_file.source,
-            title=meta.title,
-            type=meta.type,
-            content_hash=digest,
-            date=meta.date,
-            publisher=meta.publisher,
-            region=meta.region,
-            law=meta.law,
-            version_state=meta.version_state,
-            ingested_at=datetime.now(UTC).replace(microsecond=0),
-            extra={**_extra(loaded.front_matter, loaded.format), "screened_paragraphs": screened},
-        )
-        chunks = [
-            Chunk(
-                id=f"{doc_id}:{digest[:10]}:{n}",
-                document_id=doc_id,
-                ordinal=n,
-                text=draft.text,
-                section=draft.section,
-                paragraph=draft.paragraph,
-                absaetze=draft.absaetze,
-                chapter=draft.chapter,
-            )
-            for n, draft in enumerate(drafts)
-        ]
-        result = {**entry, "id": doc_id, "title": meta.title, "type": meta.type.value, "chunks": len(chunks)}
-        if screened:
-            result["screened"] = screened  # the maintainer sees that, and how much, was left out
-        (report.updated if existing else report.added).append(result)
-        fingerprints[doc_id] = fingerprint
-        if dry_run:
+        doc_id = existing.id if existing else document_id(source_file.source)
+        document, chunks = _document(doc_id, source_file.source, parsed)
+        result = {
+            **entry,
+            "id": doc_id,
+            "title": document.title,
+            "type": document.type.value,
+            "chunks": len(chunks),
+        }
+        if parsed.screened:
+            result["screened"] = parsed.screened  # the maintainer sees that, and how much, was left out
+        (run.report.updated if existing else run.report.added).append(result)
+        run.fingerprints[doc_id] = parsed.fingerprint
+        run.titles[doc_id] = document.title
+        if run.dry_run:
             return
-        self.index.put(document, text, chunks, fingerprint, rebuild_lexical=False)
+        self.index.put(document, parsed.text, chunks, parsed.fingerprint, rebuild_lexical=False)
+        checkpoint(self.index.settings, "document_done")
 
-    def _duplicate_of(
-        self, digest: str, fingerprint: bytes, law: str | None, fingerprints: dict[str, bytes]
-    ) -> str | None:
-        same = self.index.catalog.find_by_content_hash(digest)
+    def _duplicate_of(self, parsed: ParsedFile, run: _Run) -> tuple[str, str] | None:
+        """(id, title) of a document with the same text, or one whose shingles overlap this much."""
+        catalog = self.index.catalog
+        same = catalog.find_by_content_hash(parsed.digest)
         if same:
-            return same.id
-        versions = {d.id for d in self.index.catalog.versions_of(law)} if law else set()
-        for other_id, other in fingerprints.items():
+            return same.id, same.title
+        law = parsed.meta.law
+        versions = {d.id for d in catalog.versions_of(law)} if law else set()
+        for other_id, other in run.fingerprints.items():
             # Another version of the same law shares most of its text but is no duplicate.
-            if other_id not in versions and similarity(fingerprint, other) >= DUPLICATE_SIMILARITY:
-                return other_id
+            if other_id not in versions and similarity(parsed.fingerprint, other) >= DUPLICATE_SIMILARITY:
+                known = catalog.get_document(other_id)
+                return other_id, known.title if known else run.titles.get(other_id, other_id)
         return None
 
     def remove(self, id_or_path: str) -> Document | None:
@@ -218,8 +226,56 @@ class IngestPipeline:
         return document
 
 
-def _extra(front_matter: dict[str, Any], file_format: str) -> dict[str, Any]:
-    keep = ("sources", "tags", "valid_from", "notice", "sample", "url", "quelle", "gueltig_ab")
-    extra = {key: front_matter[key] for key in keep if key in front_matter}
-    extra["format"] = file_format
-    return extra
+@dataclass
+class _Run:
+    """What one `add()` call carries from file to file."""
+
+    report: IngestReport
+    type_override: DocumentType | None
+    dry_run: bool
+    # Read once per run, then kept current as documents are added (also in a dry run, so two
+    # copies in one batch are caught before either reaches the index).
+    fingerprints: dict[str, bytes]
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+def _failure(source_file: SourceFile, reason: str, limit: str | None) -> dict[str, Any]:
+    failure: dict[str, Any] = {
+        "path": str(source_file.path),
+        "error": file_message(source_file.path.name, reason),
+    }
+    if limit:
+        failure["limit"] = limit
+    return failure
+
+
+def _document(doc_id: str, source: str, parsed: ParsedFile) -> tuple[Document, list[Chunk]]:
+    meta = parsed.meta
+    document = Document(
+        id=doc_id,
+        source=source,
+        title=meta.title,
+        type=meta.type,
+        content_hash=parsed.digest,
+        date=meta.date,
+        publisher=meta.publisher,
+        region=meta.region,
+        law=meta.law,
+        version_state=meta.version_state,
+        ingested_at=datetime.now(UTC).replace(microsecond=0),
+        extra={**parsed.extra, "screened_paragraphs": parsed.screened},
+    )
+    chunks = [
+        Chunk(
+            id=f"{doc_id}:{parsed.digest[:10]}:{n}",
+            document_id=doc_id,
+            ordinal=n,
+            text=draft.text,
+            section=draft.section,
+            paragraph=draft.paragraph,
+            absaetze=draft.absaetze,
+            chapter=draft.chapter,
+        )
+        for n, draft in enumerate(parsed.drafts)
+    ]
+    return document, chunks

@@ -2,7 +2,9 @@
 
 Vector and lexical stores may briefly hold chunks the catalog does not list (written before a
 replacement commits, or left by a crash); search only returns chunks the catalog lists, so a reader
-never sees half a document. `KnowledgeIndex.reindex()` clears such leftovers.
+never sees half a document. The write journal (`write_journal`) names every vector a write may leave
+behind, committed before Chroma sees it: the next write deletes what the catalog does not list
+(`KnowledgeIndex.apply_write_journal`), and `python -m ingest repair` reconciles everything else.
 """
 
 from __future__ import annotations
@@ -12,45 +14,11 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from knowledge.models import Chunk, Document, DocumentType
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,
-    source TEXT NOT NULL UNIQUE,
-    title TEXT NOT NULL,
-    type TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    text TEXT NOT NULL,
-    date TEXT,
-    publisher TEXT,
-    region TEXT,
-    law TEXT,
-    version_state TEXT,
-    ingested_at TEXT,
-    superseded_by TEXT,
-    extra TEXT NOT NULL DEFAULT '{}',
-    fingerprint BLOB
-);
-CREATE INDEX IF NOT EXISTS documents_content_hash ON documents (content_hash);
-CREATE INDEX IF NOT EXISTS documents_law ON documents (law);
-CREATE TABLE IF NOT EXISTS chunks (
-    id TEXT PRIMARY KEY,
-    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    section TEXT,
-    paragraph TEXT,
-    absaetze TEXT NOT NULL DEFAULT '[]',
-    chapter TEXT
-);
-CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, ordinal);
-"""
+from knowledge.catalog_rows import SCHEMA, chunk_from_row, document_from_row, first, iso
+from knowledge.models import Chunk, Document
 
 
 class Catalog:
@@ -68,7 +36,7 @@ class Catalog:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(_SCHEMA)
+        self._db.executescript(SCHEMA)
         # One connection shared by the web server's threads: the lock serialises its use.
         self._lock = threading.RLock()
 
@@ -92,7 +60,7 @@ class Catalog:
 
     # -- metadata ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = _first(self._execute("SELECT value FROM meta WHERE key = ?", (key,)))
+        row = first(self._execute("SELECT value FROM meta WHERE key = ?", (key,)))
         return None if row is None else str(row["value"])
 
     def set_meta(self, key: str, value: str) -> None:
@@ -101,6 +69,9 @@ class Catalog:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def delete_meta(self, key: str) -> None:
+        self._execute("DELETE FROM meta WHERE key = ?", (key,))
 
     def bump_version(self) -> int:
         version = self.version + 1
@@ -129,12 +100,12 @@ class Catalog:
                 document.type.value,
                 document.content_hash,
                 text,
-                _iso(document.date),
+                iso(document.date),
                 document.publisher,
                 document.region,
                 document.law,
-                _iso(document.version_state),
-                _iso(document.ingested_at),
+                iso(document.version_state),
+                iso(document.ingested_at),
                 document.superseded_by,
                 json.dumps(document.extra, ensure_ascii=False, default=str),
                 fingerprint,
@@ -171,26 +142,30 @@ class Catalog:
         self._execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (superseded_by, document_id))
 
     def get_document(self, document_id: str) -> Document | None:
-        row = _first(self._execute("SELECT * FROM documents WHERE id = ?", (document_id,)))
-        return None if row is None else _document(row)
+        row = first(self._execute("SELECT * FROM documents WHERE id = ?", (document_id,)))
+        return None if row is None else document_from_row(row)
 
     def find_by_source(self, source: str) -> Document | None:
-        row = _first(self._execute("SELECT * FROM documents WHERE source = ?", (source,)))
-        return None if row is None else _document(row)
+        row = first(self._execute("SELECT * FROM documents WHERE source = ?", (source,)))
+        return None if row is None else document_from_row(row)
 
     def find_by_content_hash(self, content_hash: str) -> Document | None:
-        row = _first(self._execute("SELECT * FROM documents WHERE content_hash = ?", (content_hash,)))
-        return None if row is None else _document(row)
+        row = first(self._execute("SELECT * FROM documents WHERE content_hash = ?", (content_hash,)))
+        return None if row is None else document_from_row(row)
 
     def document_text(self, document_id: str) -> str | None:
-        row = _first(self._execute("SELECT text FROM documents WHERE id = ?", (document_id,)))
+        row = first(self._execute("SELECT text FROM documents WHERE id = ?", (document_id,)))
         return None if row is None else str(row["text"])
 
     def documents(self) -> list[Document]:
-        return [_document(row) for row in self._execute("SELECT * FROM documents ORDER BY type, source")]
+        return [
+            document_from_row(row) for row in self._execute("SELECT * FROM documents ORDER BY type, source")
+        ]
 
     def versions_of(self, law: str) -> list[Document]:
-        return [_document(row) for row in self._execute("SELECT * FROM documents WHERE law = ?", (law,))]
+        return [
+            document_from_row(row) for row in self._execute("SELECT * FROM documents WHERE law = ?", (law,))
+        ]
 
     def fingerprints(self) -> list[tuple[str, bytes]]:
         rows = self._execute("SELECT id, fingerprint FROM documents WHERE fingerprint IS NOT NULL")
@@ -203,7 +178,7 @@ class Catalog:
 
     def chunks_of(self, document_id: str) -> list[Chunk]:
         rows = self._execute("SELECT * FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,))
-        return [_chunk(row) for row in rows]
+        return [chunk_from_row(row) for row in rows]
 
     def paragraph_chunks(self, document_id: str, paragraph: str) -> list[Chunk]:
         """The chunks of one § of one document, in their order."""
@@ -214,7 +189,9 @@ class Catalog:
         return [_chunk(row) for row in rows]
 
     def all_chunks(self) -> list[Chunk]:
-        return [_chunk(row) for row in self._execute("SELECT * FROM chunks ORDER BY document_id, ordinal")]
+        return [
+            chunk_from_row(row) for row in self._execute("SELECT * FROM chunks ORDER BY document_id, ordinal")
+        ]
 
     def paragraphs(self) -> dict[str, frozenset[str]]:
         """law (or "" for documents without one) -> the "§ n" its chunks hold."""
@@ -238,61 +215,66 @@ class Catalog:
             batch = chunk_ids[start : start + 500]
             marks = ",".join("?" * len(batch))
             for row in self._execute(f"SELECT * FROM chunks WHERE id IN ({marks})", batch):
-                found[str(row["id"])] = _chunk(row)
+                found[str(row["id"])] = chunk_from_row(row)
         return found
 
     def counts(self) -> dict[str, int]:
-        documents = _first(self._execute("SELECT COUNT(*) AS n FROM documents"))
-        chunks = _first(self._execute("SELECT COUNT(*) AS n FROM chunks"))
+        documents = first(self._execute("SELECT COUNT(*) AS n FROM documents"))
+        chunks = first(self._execute("SELECT COUNT(*) AS n FROM chunks"))
         return {
             "documents": int(documents["n"] if documents else 0),
             "chunks": int(chunks["n"] if chunks else 0),
         }
 
+    def all_chunk_ids(self) -> list[str]:
+        return [str(row["id"]) for row in self._execute("SELECT id FROM chunks")]
+
+    def live_chunk_ids(self, chunk_ids: list[str]) -> set[str]:
+        """The subset of `chunk_ids` the catalog lists."""
+        found: set[str] = set()
+        for start in range(0, len(chunk_ids), 500):
+            batch = chunk_ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self._execute(f"SELECT id FROM chunks WHERE id IN ({marks})", batch)
+            found.update(str(row["id"]) for row in rows)
+        return found
+
+    def duplicate_chunks(self) -> int:
+        """Chunks that share (document, ordinal) with another: a write that replaced nothing."""
+        row = first(
+            self._execute(
+                "SELECT COUNT(*) AS n FROM (SELECT document_id, ordinal FROM chunks"
+                " GROUP BY document_id, ordinal HAVING COUNT(*) > 1)"
+            )
+        )
+        return int(row["n"]) if row else 0
+
+    # -- write journal ----------------------------------------------------------------------------
+    def journal_add(self, kind: str, ids: list[str]) -> None:
+        """Record ids a write may leave behind (commits by itself unless inside `transaction()`)."""
+        with self._lock:
+            own = not self._db.in_transaction  # one commit for all rows, not one per row
+            if own:
+                self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR IGNORE INTO write_journal (kind, id) VALUES (?, ?)", [(kind, i) for i in ids]
+            )
+            if own:
+                self._db.execute("COMMIT")
+
+    def journal(self) -> dict[str, list[str]]:
+        entries: dict[str, list[str]] = {}
+        for row in self._execute("SELECT kind, id FROM write_journal ORDER BY kind, id"):
+            entries.setdefault(str(row["kind"]), []).append(str(row["id"]))
+        return entries
+
+    def journal_size(self) -> int:
+        row = first(self._execute("SELECT COUNT(*) AS n FROM write_journal"))
+        return int(row["n"]) if row else 0
+
+    def journal_clear(self) -> None:
+        self._execute("DELETE FROM write_journal")
+
     def chunk_counts(self) -> dict[str, int]:
         rows = self._execute("SELECT document_id, COUNT(*) AS n FROM chunks GROUP BY document_id")
         return {str(row["document_id"]): int(row["n"]) for row in rows}
-
-
-def _first(rows: list[sqlite3.Row]) -> sqlite3.Row | None:
-    return rows[0] if rows else None
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _document(row: sqlite3.Row) -> Document:
-    return Document(
-        id=row["id"],
-        source=row["source"],
-        title=row["title"],
-        type=DocumentType(row["type"]),
-        content_hash=row["content_hash"],
-        date=date.fromisoformat(row["date"]) if row["date"] else None,
-        publisher=row["publisher"],
-        region=row["region"],
-        law=row["law"],
-        version_state=date.fromisoformat(row["version_state"]) if row["version_state"] else None,
-        ingested_at=datetime.fromisoformat(row["ingested_at"]) if row["ingested_at"] else None,
-        superseded_by=row["superseded_by"],
-        extra=_loads(row["extra"]),
-    )
-
-
-def _loads(raw: str | None) -> dict[str, Any]:
-    value = json.loads(raw) if raw else {}
-    return value if isinstance(value, dict) else {}
-
-
-def _chunk(row: sqlite3.Row) -> Chunk:
-    return Chunk(
-        id=row["id"],
-        document_id=row["document_id"],
-        ordinal=int(row["ordinal"]),
-        text=row["text"],
-        section=row["section"],
-        paragraph=row["paragraph"],
-        absaetze=tuple(json.loads(row["absaetze"])),
-        chapter=row["chapter"],
-    )

@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from knowledge.catalog import Catalog
+from knowledge.checkpoints import checkpoint
 from knowledge.embedders import Embedder, make_embedder
 from knowledge.lexical_store import LexicalIndex
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.search import HybridSearcher, SearchFilter
 from knowledge.search_health import SearchHealth
 from knowledge.settings import Settings
-from knowledge.vector_store import ChromaVectorStore
+from knowledge.vector_store import ChromaVectorStore, separate_duplicates, vector_metadata
+from knowledge.write_lock import WriteLock
+
+if TYPE_CHECKING:
+    from knowledge.reconcile import Drift, RepairReport
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+
+# Chunks embedded and written per step: memory stays flat however long a document is (a 10 MB text
+# is 11,000 chunks; 4096-dim vectors for all of them at once took 2.3 GB).
+_EMBED_BATCH = 256
 
 
 class IndexEmbedderMismatch(RuntimeError):
@@ -51,6 +61,7 @@ class KnowledgeIndex:
         self.catalog = Catalog(settings.index_dir / "catalog.sqlite3")
         self.vectors = ChromaVectorStore(settings.chroma_dir)
         self.lexical = LexicalIndex(settings.index_dir / "lexical")
+        self._write_lock = WriteLock(settings.index_dir / "write.lock")
         recorded = self.catalog.get_meta("embedder_id")
         if recorded is None or self.catalog.counts()["chunks"] == 0:
             self.catalog.set_meta("embedder_id", embedder.id)
@@ -88,58 +99,117 @@ class KnowledgeIndex:
 
         New chunk ids carry the content hash, so the new vectors are written beside the old ones and
         the catalog commit is the moment the document changes; the old vectors are removed after.
+        Every vector that a kill at any step would leave behind is in the write journal first.
         """
-        vectors = self.embedder.embed_documents([chunk.context_text(document.title) for chunk in chunks])
-        previous = self.catalog.chunk_ids(document.id)
-        existing = self.catalog.find_by_source(document.source)
-        if existing and existing.id != document.id:
-            previous += self.catalog.chunk_ids(existing.id)
-        self.vectors.upsert([c.id for c in chunks], vectors, [_vector_metadata(document, c) for c in chunks])
-        with self.catalog.transaction():
-            self.catalog.put_document(document, text, chunks, fingerprint)
-            if document.law:
-                self._resolve_versions(document.law)
-            self.catalog.bump_version()
-        stale = sorted(set(previous) - {c.id for c in chunks})
-        if stale:
-            self.vectors.delete(stale)
+        with self.writing():
+            self.catalog.journal_add("vector", [c.id for c in chunks])
+            self.catalog.journal_add("metadata", [document.id])
+            self._write_vectors(document, chunks)
+            checkpoint(self.settings, "vectors_written")
+            previous = self.catalog.chunk_ids(document.id)
+            existing = self.catalog.find_by_source(document.source)
+            if existing and existing.id != document.id:
+                previous += self.catalog.chunk_ids(existing.id)
+            with self.catalog.transaction():
+                self.catalog.put_document(document, text, chunks, fingerprint)
+                changed = self._resolve_versions(document.law) if document.law else []
+                self.catalog.journal_add("vector", sorted(set(previous) - {c.id for c in chunks}))
+                self.catalog.journal_add("metadata", changed)
+                self.catalog.bump_version()
+            checkpoint(self.settings, "catalog_committed")
+            # Its own vectors were just written with the committed metadata: only the others need it.
+            self.apply_write_journal(settled={document.id})
         if rebuild_lexical:
             self.rebuild_lexical()
 
     def remove(self, document_id: str, *, rebuild_lexical: bool = True) -> bool:
-        document = self.catalog.get_document(document_id)
-        if document is None:
-            return False
-        with self.catalog.transaction():
-            chunk_ids = self.catalog.delete_document(document_id)
-            if document.law:
-                self._resolve_versions(document.law)
-            self.catalog.bump_version()
-        self.vectors.delete(chunk_ids)
+        with self.writing():
+            document = self.catalog.get_document(document_id)
+            if document is None:
+                return False
+            with self.catalog.transaction():
+                chunk_ids = self.catalog.delete_document(document_id)
+                changed = self._resolve_versions(document.law) if document.law else []
+                self.catalog.journal_add("vector", chunk_ids)
+                self.catalog.journal_add("metadata", changed)
+                self.catalog.bump_version()
+            checkpoint(self.settings, "removed_from_catalog")
+            self.apply_write_journal()
         if rebuild_lexical:
             self.rebuild_lexical()
         return True
 
-    def _resolve_versions(self, law: str) -> None:
-        """The version with the latest state is current; every older one is superseded by it."""
+    def _write_vectors(self, document: Document, chunks: list[Chunk]) -> None:
+        seen: set[bytes] = set()
+        for start in range(0, len(chunks), _EMBED_BATCH):
+            batch = chunks[start : start + _EMBED_BATCH]
+            ids = [c.id for c in batch]
+            vectors = self.embedder.embed_documents([chunk.context_text(document.title) for chunk in batch])
+            vectors = separate_duplicates(ids, vectors, seen)
+            self.vectors.upsert(ids, vectors, [vector_metadata(document, c) for c in batch])
+
+    def _resolve_versions(self, law: str) -> list[str]:
+        """The version with the latest state is current; every older one is superseded by it.
+
+        Returns the ids whose state changed: their vector metadata follows after the commit.
+        """
         versions = self.catalog.versions_of(law)
         dated = [v for v in versions if v.version_state]
         if not dated:
-            return
+            return []
         current = max(dated, key=lambda v: (v.version_state, v.id))
+        changed: list[str] = []
         for version in versions:
             newer = current.id if version.id != current.id and version in dated else None
             if version.superseded_by != newer:
                 self.catalog.set_superseded(version.id, newer)
-                self._mark_vectors(version.id, superseded=newer is not None)
+                changed.append(version.id)
+        return changed
 
-    def _mark_vectors(self, document_id: str, *, superseded: bool) -> None:
+    def sync_vector_metadata(self, document_id: str) -> None:
+        """Bring the vector metadata of a document in line with the catalog."""
         document = self.catalog.get_document(document_id)
         if document is None:
             return
         chunks = self.catalog.chunks_of(document_id)
-        metadata = [{**_vector_metadata(document, c), "superseded": superseded} for c in chunks]
-        self.vectors.update_metadata([c.id for c in chunks], metadata)
+        self.vectors.update_metadata([c.id for c in chunks], [vector_metadata(document, c) for c in chunks])
+
+    # -- consistency (write journal, drift, repair) -------------------------------------------------
+    @contextmanager
+    def writing(self, *, apply_journal: bool = True) -> Iterator[None]:
+        """One writer at a time; a journal left by a killed writer is applied before anything else."""
+        with self._write_lock.hold():
+            if apply_journal:
+                self.apply_write_journal()
+            yield
+
+    def apply_write_journal(self, *, settled: set[str] | frozenset[str] = frozenset()) -> None:
+        """Delete journaled vectors the catalog does not list; sync journaled documents' metadata
+        (except the `settled` ones, whose vectors the finishing write has just written)."""
+        journal = self.catalog.journal()
+        if not journal:
+            return
+        candidates = journal.get("vector", [])
+        live = self.catalog.live_chunk_ids(candidates)
+        orphans = [chunk_id for chunk_id in candidates if chunk_id not in live]
+        if orphans:
+            self.vectors.delete(orphans)
+        for document_id in journal.get("metadata", []):
+            if document_id not in settled:
+                self.sync_vector_metadata(document_id)
+        self.catalog.journal_clear()
+
+    def drift(self) -> Drift:
+        """Counts per store and their differences; cheap (no id is read), see `knowledge.reconcile`."""
+        from knowledge.reconcile import measure_drift
+
+        return measure_drift(self)
+
+    def repair(self, *, dry_run: bool = False, progress: Progress | None = None) -> RepairReport:
+        """Reconcile catalog, vectors and lexical index id by id; see `knowledge.reconcile`."""
+        from knowledge.reconcile import repair
+
+        return repair(self, dry_run=dry_run, progress=progress)
 
     def rebuild_lexical(self) -> None:
         """Build the lexical snapshot of the catalog as it is now and swap it in (every process sees it)."""
@@ -163,20 +233,23 @@ class KnowledgeIndex:
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Re-embed every chunk with the configured embedder; clears leftovers of interrupted writes."""
-        self.vectors.reset()
-        documents = {d.id: d for d in self.catalog.documents()}
-        chunks = self.catalog.all_chunks()
-        batch = 256
-        for start in range(0, len(chunks), batch):
-            part = chunks[start : start + batch]
-            texts = [c.context_text(documents[c.document_id].title) for c in part]
-            metadata = [_vector_metadata(documents[c.document_id], c) for c in part]
-            self.vectors.upsert([c.id for c in part], self.embedder.embed_documents(texts), metadata)
-            if progress:
-                progress(min(start + batch, len(chunks)), len(chunks))
-        with self.catalog.transaction():
-            self.catalog.set_meta("embedder_id", self.embedder.id)
-            self.catalog.bump_version()
+        with self.writing():
+            # Marked first: a reindex killed halfway leaves vectors of two embedders, which `repair` finishes.
+            self.catalog.set_meta("reindex_pending", self.embedder.id)
+            self.vectors.reset()
+            documents = {d.id: d for d in self.catalog.documents()}
+            chunks = self.catalog.all_chunks()
+            for start in range(0, len(chunks), _EMBED_BATCH):
+                part = chunks[start : start + _EMBED_BATCH]
+                texts = [c.context_text(documents[c.document_id].title) for c in part]
+                metadata = [vector_metadata(documents[c.document_id], c) for c in part]
+                self.vectors.upsert([c.id for c in part], self.embedder.embed_documents(texts), metadata)
+                if progress:
+                    progress(min(start + _EMBED_BATCH, len(chunks)), len(chunks))
+            with self.catalog.transaction():
+                self.catalog.set_meta("embedder_id", self.embedder.id)
+                self.catalog.delete_meta("reindex_pending")
+                self.catalog.bump_version()
         self.rebuild_lexical()
         return len(chunks)
 
@@ -263,13 +336,3 @@ class KnowledgeIndex:
             index_version=self.catalog.version,
             by_type=by_type,
         )
-
-
-def _vector_metadata(document: Document, chunk: Chunk) -> dict[str, Any]:
-    return {
-        "document_id": document.id,
-        "type": document.type.value,
-        "date": int(document.date.strftime("%Y%m%d")) if document.date else 0,
-        "superseded": document.superseded_by is not None,
-        "paragraph": chunk.paragraph or "",
-    }

@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     llm_total_seconds: float = Field(default=60.0, gt=0)
     llm_max_concurrent: int = Field(default=4, ge=1, le=64)
 
+    # Ingest limits per file (README "Grenzen beim Einlesen"). A file over a limit fails alone with a
+    # German message naming the limit; the others in the run are ingested.
+    ingest_max_file_mb: float = Field(default=100.0, gt=0)
+    ingest_max_unpacked_mb: float = Field(default=200.0, gt=0)  # DOCX/XLSX/ODT are zip archives
+    ingest_max_zip_ratio: float = Field(default=100.0, gt=1)
+    ingest_max_pages: int = Field(default=1000, ge=1)
+    ingest_max_text_mb: float = Field(default=5.0, gt=0)  # million characters of extracted text
+    ingest_max_seconds: float = Field(default=120.0, gt=0)  # wall-clock time to read one file
+    ingest_max_memory_mb: int = Field(default=1024, ge=256)  # address space of the reading process
+    ingest_min_word_share: float = Field(default=0.05, ge=0.0, le=1.0)  # 0 turns the word check off
+    # Tests only: pause the writing process at a named step ("catalog_committed" or "step:N" for the
+    # N-th time) so that a test can kill it there. Empty, and so inert, unless a test sets it.
+    test_pause_at: str = ""
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"

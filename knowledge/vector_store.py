@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from knowledge.embedders.base import Vectors
+from knowledge.models import Chunk, Document
 
 _COLLECTION = "chunks"
 _BATCH = 2000
+
+
+def vector_metadata(document: Document, chunk: Chunk) -> dict[str, Any]:
+    """What Chroma stores beside a chunk's vector, so that search filters run inside Chroma."""
+    return {
+        "document_id": document.id,
+        "type": document.type.value,
+        "date": int(document.date.strftime("%Y%m%d")) if document.date else 0,
+        "superseded": document.superseded_by is not None,
+        "paragraph": chunk.paragraph or "",
+    }
+
+
+def separate_duplicates(ids: list[str], vectors: Vectors, seen: set[bytes]) -> Vectors:
+    """Nudge vectors that repeat one already written in this document by 1e-4 of their length.
+
+    Chroma's HNSW (hnswlib) degrades badly on exact duplicates: 600 identical 4096-dim vectors took
+    25.9 s to insert, 600 random ones 1.3 s, 600 near-identical ones 0.7 s. A document that repeats a
+    paragraph a thousand times (or pages that differ only in their number) must not cost minutes. The
+    nudge is seeded by the chunk id and changes a cosine similarity by less than 1e-4.
+    """
+    result = np.asarray(vectors, dtype=np.float32)
+    for row, chunk_id in enumerate(ids):
+        key = result[row].tobytes()
+        if key not in seen:
+            seen.add(key)
+            continue
+        seed = int.from_bytes(hashlib.blake2b(chunk_id.encode(), digest_size=8).digest(), "little")
+        noise = np.random.default_rng(seed).standard_normal(size=(result.shape[1],), dtype=np.float32)
+        length = float(np.linalg.norm(result[row])) or 1.0
+        nudged = result[row] + (1e-4 * length / float(np.linalg.norm(noise))) * noise
+        result[row] = nudged / (float(np.linalg.norm(nudged)) or 1.0)
+        seen.add(result[row].tobytes())
+    return result
 
 
 class ChromaVectorStore:
@@ -61,7 +97,21 @@ class ChromaVectorStore:
             self._collection.delete(ids=ids[start : start + _BATCH])
 
     def all_ids(self) -> list[str]:
-        return list(self._collection.get(include=[])["ids"])
+        """Every stored id, read in pages so that 100k ids do not come back in one response."""
+        ids: list[str] = []
+        while True:
+            page = self._collection.get(include=[], limit=_BATCH * 5, offset=len(ids))["ids"]
+            ids.extend(page)
+            if len(page) < _BATCH * 5:
+                return ids
+
+    def metadata_of(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), _BATCH):
+            result = self._collection.get(ids=ids[start : start + _BATCH], include=["metadatas"])
+            for chunk_id, metadata in zip(result["ids"], result["metadatas"] or [], strict=False):
+                found[chunk_id] = dict(metadata or {})
+        return found
 
     def search(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Top `k` `(chunk_id, cosine similarity)`.

@@ -72,9 +72,14 @@ def _check_index(settings: WebSettings) -> None:
     from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 
     try:
-        KnowledgeIndex.open(settings).close()
+        index = KnowledgeIndex.open(settings)
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         raise _fail(f"Fehler: {exc}", EXIT_CONFIG) from exc
+    # Counts only (milliseconds at 100k chunks); the repair itself stays a maintainer's command.
+    drift = index.drift()
+    if not drift.consistent:
+        console.print(f"[yellow]Warnung:[/yellow] {drift.message()}")
+    index.close()
 
 
 def ensure_first_admin(store: AccountStore) -> None:

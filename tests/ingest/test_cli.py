@@ -35,6 +35,13 @@ def test_add_corpus_then_formats_reports_duplicates(settings: Settings, corpus: 
         "press-003-4335993b5d872957-txt",
     ]
 
+    titles = {d["duplicate_title"] for d in report["duplicates"]}
+    assert len(titles) == 3 and all(title and not title.startswith("press-") for title in titles)
+    text = runner.invoke(app, ["add", str(corpus / "formats")], env=_env(settings)).stdout
+    assert "Duplikat von „" in text and "Duplikat von press-" not in text
+    for title in titles:
+        assert title[:30] in " ".join(text.split())
+
     code, report = _add(settings, str(corpus / "press"))
     assert len(report["unchanged"]) == 5 and not report["added"] and not report["updated"]
 

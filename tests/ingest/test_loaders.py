@@ -39,7 +39,7 @@ def test_windows_1252_text_is_decoded(tmp_path: Path) -> None:
     ("name", "content", "reason"),
     [
         ("leer.txt", b"", "leer"),
-        ("kaputt.pdf", b"%PDF-1.7\nkein echtes pdf", "PDF ist beschädigt"),
+        ("kaputt.pdf", b"%PDF-1.7\nkein echtes pdf", "PDF ist unvollständig oder beschädigt"),
         ("kaputt.docx", b"PK\x03\x04 kein zip", "DOCX ist beschädigt"),
         ("tabelle.xlsx", b"irgendwas", "nicht unterstützt"),
         ("nur-leerzeichen.md", b"   \n\n  ", "keinen lesbaren Text"),
@@ -63,3 +63,48 @@ def test_encrypted_pdf_fails_with_reason(tmp_path: Path) -> None:
         writer.write(handle)
     with pytest.raises(LoadError, match="verschlüsselt"):
         load_file(path)
+
+
+def test_broken_files_get_german_reasons_without_library_text(tmp_path: Path, corpus: Path) -> None:
+    pdf = (corpus / "formats" / "000_aced6ad7e3399f69.pdf").read_bytes()
+    docx_bytes = (corpus / "formats" / "002_1d0aaaeed19d0961.docx").read_bytes()
+    cases = {
+        "abgeschnitten.pdf": (
+            pdf[: len(pdf) // 2],
+            "PDF ist unvollständig oder beschädigt (Datei abgeschnitten?)",
+        ),
+        "umbenannt.pdf": (b"Hallo, ich bin kein PDF.", "Datei ist kein PDF (die PDF-Kennung „%PDF“ fehlt)"),
+        "abgeschnitten.docx": (docx_bytes[: len(docx_bytes) // 2], "DOCX ist beschädigt"),
+        "kopf.md": (
+            b"---\ntitle: [offen\n---\n# Text\nInhalt",
+            "YAML-Kopf (Front Matter) ist fehlerhaft in Zeile",
+        ),
+    }
+    for name, (content, reason) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(LoadError) as failure:
+            load_file(path)
+        message = str(failure.value)
+        assert message.startswith(reason), (name, message)
+        for english in ("Stream has ended", "EOF marker", "File is not a zip", "while parsing", "expected"):
+            assert english not in message, (name, message)
+
+
+def test_docx_without_main_document_is_named_incomplete(tmp_path: Path, corpus: Path) -> None:
+    import zipfile
+
+    source = corpus / "formats" / "002_1d0aaaeed19d0961.docx"
+    broken = tmp_path / "ohne-hauptteil.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(broken, "w") as copy:
+        for member in original.infolist():
+            if member.filename != "word/document.xml":
+                copy.writestr(member, original.read(member))
+    with pytest.raises(LoadError, match="DOCX ist"):
+        load_file(broken)
+
+
+def test_utf16_with_byte_order_mark_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "editor.txt"
+    path.write_bytes("Jugendämter in Baden-Württemberg".encode("utf-16"))
+    assert load_file(path).text == "Jugendämter in Baden-Württemberg"

@@ -1,0 +1,153 @@
+"""One file in, everything the index needs out: the part of the ingest that reads untrusted bytes.
+
+`parse_file` runs in a forked child of the parse worker (`ingest.worker`) under its time and memory
+limits; its result crosses back to the ingesting process as JSON (never pickle: a parser bug exploited
+by a hostile file must not turn into code the ingesting process runs).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ingest.chunking import ChunkDraft, chunk_document
+from ingest.fingerprint import content_hash, minhash
+from ingest.limits import IngestLimits
+from ingest.loaders import load_file
+from ingest.metadata import Metadata, extract_metadata
+from ingest.plausibility import check_plausible
+from knowledge.models import DocumentType
+from knowledge.text.injection import screen_paragraphs
+
+
+@dataclass(frozen=True)
+class ParseRequest:
+    path: str
+    source: str
+    type_override: str | None = None
+    # What the index holds for this source: an unchanged file is recognised before it is chunked.
+    known_hash: str | None = None
+    known_type: str | None = None
+    limits: IngestLimits = field(default_factory=IngestLimits)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "source": self.source,
+            "type_override": self.type_override,
+            "known_hash": self.known_hash,
+            "known_type": self.known_type,
+            "limits": self.limits.as_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ParseRequest:
+        return cls(**{**data, "limits": IngestLimits(**data["limits"])})
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    meta: Metadata
+    digest: str
+    unchanged: bool = False
+    format: str = ""
+    fingerprint: bytes = b""
+    text: str = ""  # after screening: what the catalog stores
+    screened: int = 0
+    drafts: list[ChunkDraft] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_KEPT_FRONT_MATTER = ("sources", "tags", "valid_from", "notice", "sample", "url", "quelle", "gueltig_ab")
+
+
+def parse_file(request: ParseRequest) -> ParsedFile:
+    """Load, check, describe, fingerprint, screen and chunk one file; raises `LoadError`."""
+    limits = request.limits
+    loaded = load_file(Path(request.path), limits)
+    check_plausible(loaded.text, min_word_share=limits.min_word_share)
+    meta = extract_metadata(
+        request.source,
+        loaded.text,
+        loaded.front_matter,
+        html_title=loaded.html_title,
+        type_override=DocumentType(request.type_override) if request.type_override else None,
+    )
+    digest = content_hash(loaded.text)
+    if request.known_hash == digest and request.known_type == meta.type.value:
+        return ParsedFile(meta=meta, digest=digest, unchanged=True)
+    # Documents are data: paragraphs that address an AI, and hidden HTML comments, are not indexed.
+    text, screened = screen_paragraphs(loaded.text)
+    extra = {key: loaded.front_matter[key] for key in _KEPT_FRONT_MATTER if key in loaded.front_matter}
+    extra["format"] = loaded.format
+    return ParsedFile(
+        meta=meta,
+        digest=digest,
+        format=loaded.format,
+        fingerprint=minhash(loaded.text),
+        text=text,
+        screened=screened,
+        drafts=chunk_document(text, meta.type, meta.title),
+        # YAML dates and the like become strings here, as they would in the catalog's JSON column.
+        extra=json.loads(json.dumps(extra, ensure_ascii=False, default=str)),
+    )
+
+
+def parsed_to_json(parsed: ParsedFile) -> dict[str, Any]:
+    meta = parsed.meta
+    return {
+        "meta": {
+            "title": meta.title,
+            "type": meta.type.value,
+            "date": _iso(meta.date),
+            "publisher": meta.publisher,
+            "region": meta.region,
+            "law": meta.law,
+            "version_state": _iso(meta.version_state),
+        },
+        "digest": parsed.digest,
+        "unchanged": parsed.unchanged,
+        "format": parsed.format,
+        "fingerprint": parsed.fingerprint.hex(),
+        "text": parsed.text,
+        "screened": parsed.screened,
+        "drafts": [[d.text, d.section, d.paragraph, list(d.absaetze), d.chapter] for d in parsed.drafts],
+        "extra": parsed.extra,
+    }
+
+
+def parsed_from_json(data: dict[str, Any]) -> ParsedFile:
+    meta = data["meta"]
+    return ParsedFile(
+        meta=Metadata(
+            title=str(meta["title"]),
+            type=DocumentType(meta["type"]),
+            date=_date(meta["date"]),
+            publisher=meta["publisher"],
+            region=meta["region"],
+            law=meta["law"],
+            version_state=_date(meta["version_state"]),
+        ),
+        digest=str(data["digest"]),
+        unchanged=bool(data["unchanged"]),
+        format=str(data["format"]),
+        fingerprint=bytes.fromhex(data["fingerprint"]),
+        text=str(data["text"]),
+        screened=int(data["screened"]),
+        drafts=[
+            ChunkDraft(text, section, paragraph, tuple(absaetze), chapter)
+            for text, section, paragraph, absaetze, chapter in data["drafts"]
+        ],
+        extra=dict(data["extra"]),
+    )
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
