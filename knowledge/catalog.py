@@ -186,7 +186,7 @@ class Catalog:
             "SELECT * FROM chunks WHERE document_id = ? AND paragraph = ? ORDER BY ordinal",
             (document_id, paragraph),
         )
-        return [_chunk(row) for row in rows]
+        return [chunk_from_row(row) for row in rows]
 
     def all_chunks(self) -> list[Chunk]:
         return [
