@@ -95,10 +95,12 @@ def _sentences(text: str) -> tuple[str, ...]:
     lines = [item for raw in text.splitlines() if raw.strip() for item in _bullet_items(raw.strip())]
     sentences: list[str] = []
     pending = ""
+    in_list = False  # after a lead-in ("… folgende Themen:") its bullets belong to it
     for position, line in enumerate(lines):
         pending = f"{pending} {line}" if pending else line
         following = lines[position + 1] if position + 1 < len(lines) else ""
-        if re.search(r"[.!?…][\"“”»«)]*$", line) or not _continues(line, following):
+        in_list = bool(_BULLET_START.match(following)) and (in_list or line.endswith(":"))
+        if not in_list and (re.search(r"[.!?…][\"“”»«)]*$", line) or not _continues(line, following)):
             sentences.extend(_split_line(pending))
             pending = ""
     if pending:

@@ -15,6 +15,7 @@ _LIST_FRAGMENT = re.compile(
     r"(?<!Absatz )(?<!Abs\. )(?<!Satz )(?<!Nr\. )(?<!Nummer )(?<!§ )(?<!Artikel )(?<!Art\. )(?<!Kapitel )"
     r"(?:^|(?<=[\s,;:]))(?:\d{1,2}\.|[a-z]\))$"
 )
+_LEAD_IN_WITH_ITEMS = re.compile(r"\w:\s*[•◦▪-]\s+\S.*\s[•◦▪-]\s+\S")
 # An enumeration begun and cut after its first item: "… zwei Aufgaben: 1. Unterstützung … ."
 _UNFINISHED_LIST = re.compile(r"(?:^|[\s:])1\.\s(?!.*[\s,;]2\.\s)")
 # Openings that point back at something the sentence itself does not name.
@@ -178,7 +179,9 @@ def is_complete(sentence: str) -> bool:
     """Starts like a sentence, ends like one, has a verb, and is not a list cut after its number."""
     raw = sentence.strip()
     text = clean(raw)
-    if len(text) < 20 or not _TERMINAL.search(raw.rstrip("*_ ")):
+    # A lead-in with its bullets ("… besprechen folgende Themen: • Essenszeiten …") is whole as it is.
+    listed = bool(_LEAD_IN_WITH_ITEMS.search(text))
+    if len(text) < 20 or not (listed or _TERMINAL.search(raw.rstrip("*_ "))):
         return False
     if _LIST_FRAGMENT.search(text) or text.endswith(":") or _UNFINISHED_LIST.search(text):
         return False
