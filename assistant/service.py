@@ -248,6 +248,7 @@ class Assistant:
             yield from self._answer_with_llm(answer, query, hits, started)
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
+        answer.mode = "builtin"
         extracted = extract_answer(self.index, query, hits, passages)
         if extracted is None:
             return

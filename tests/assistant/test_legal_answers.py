@@ -19,7 +19,8 @@ from evals.gold import load_questions
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
 from knowledge.models import DocumentType
-from knowledge.settings import EmbedderMode, make_settings
+from knowledge.settings import EmbedderMode, Settings, make_settings
+from tests.assistant.fake_llm import running_llm
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLE_DOCUMENTS = PROJECT / "knowledge" / "documents"
@@ -240,3 +241,31 @@ def test_holiday_job_of_a_fourteen_year_old_is_answered_from_the_jarbschg(assist
     answer = assistant.ask("Darf ein 14-Jähriger in den Ferien arbeiten?")
     assert answer.status is AnswerStatus.ANSWERED, answer.text
     assert any(c.law == "JArbSchG" for c in answer.citations), [c.label for c in answer.citations]
+
+
+def test_in_acute_danger_the_rules_are_quoted_even_with_a_model_that_finds_nothing(
+    corpus_settings: Settings, shared_gate: CaseDataGate
+) -> None:
+    """With an LLM configured that answers "KEINE_QUELLE", the emergency answer still quotes the law."""
+    with running_llm() as (script, url):
+        script.mode = "no_source"
+        settings = make_settings(
+            data_dir=corpus_settings.data_dir,
+            embedder=EmbedderMode.HASHING,
+            llm_base_url=url,
+            llm_model="skript",
+        )
+        service = Assistant(
+            settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), shared_gate
+        )
+        try:
+            answer = service.ask(
+                "Ein Kind ruft an, der Vater schlägt es gerade. Was muss das Jugendamt jetzt tun?"
+            )
+        finally:
+            service.close()
+    assert answer.status is AnswerStatus.ANSWERED and answer.mode == "builtin"
+    assert [(c.law, c.paragraph) for c in answer.citations][:2] == [
+        ("SGB VIII", "§ 8a"),
+        ("SGB VIII", "§ 42"),
+    ]
