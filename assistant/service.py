@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answering.emergency import emergency_passages
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
+from assistant.answering.passages import Passage, select_passages
 from assistant.gate import CaseDataGate, GateResult, IndexTerms, StorageFilter
 from assistant.log import AnswerLog, LogEntry, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
@@ -143,7 +145,8 @@ class Assistant:
             question = stored.text
         answer.question_for_log = stored.text
 
-        if describes_acute_danger(question):
+        emergency = describes_acute_danger(question)
+        if emergency:
             answer.rules.append(Rule.EMERGENCY.value)
             answer.notices.insert(0, Notice(NoticeKind.EMERGENCY, EMERGENCY_TEXT))
         if asks_for_case_decision(question):
@@ -158,11 +161,15 @@ class Assistant:
         answer.retrieved = [
             RetrievedPassage(h.chunk.id, h.document.id, h.chunk.section, round(h.score, 4)) for h in hits
         ]
-        evidence = assess(self.index, query, hits)
-        if evidence.is_weak:
+        passages = select_passages(self.index, query, hits)
+        if emergency:
+            # The notice is never left alone: the rules for acting on acute danger always follow.
+            passages = emergency_passages(self.index, query, passages)
+        elif assess(self.index, query, hits, passages).is_weak:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
-        yield from self._answer(answer, query, hits, started)
+        # In acute danger the rules are quoted as they stand, at once: no model in between.
+        yield from self._answer(answer, query, hits, passages, started, use_llm=not emergency)
         if not answer.citations:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
@@ -242,12 +249,22 @@ class Assistant:
         # The new question is named twice so that its terms outweigh those carried over.
         return f"{question} {previous[-1].question} {question}"
 
-    def _answer(self, answer: Answer, query: str, hits: list[Hit], started: float) -> Iterator[AnswerEvent]:
-        if self._llm is not None:
+    def _answer(
+        self,
+        answer: Answer,
+        query: str,
+        hits: list[Hit],
+        passages: list[Passage],
+        started: float,
+        *,
+        use_llm: bool = True,
+    ) -> Iterator[AnswerEvent]:
+        if self._llm is not None and use_llm:
             yield from self._answer_with_llm(answer, query, hits, started)
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
-        extracted = extract_answer(self.index, query, hits)
+        answer.mode = "builtin"
+        extracted = extract_answer(self.index, query, hits, passages)
         if extracted is None:
             return
         if extracted.skipped_injections:

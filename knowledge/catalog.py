@@ -180,6 +180,14 @@ class Catalog:
         rows = self._execute("SELECT * FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,))
         return [chunk_from_row(row) for row in rows]
 
+    def paragraph_chunks(self, document_id: str, paragraph: str) -> list[Chunk]:
+        """The chunks of one § of one document, in their order."""
+        rows = self._execute(
+            "SELECT * FROM chunks WHERE document_id = ? AND paragraph = ? ORDER BY ordinal",
+            (document_id, paragraph),
+        )
+        return [chunk_from_row(row) for row in rows]
+
     def all_chunks(self) -> list[Chunk]:
         return [
             chunk_from_row(row) for row in self._execute("SELECT * FROM chunks ORDER BY document_id, ordinal")

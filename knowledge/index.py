@@ -79,6 +79,7 @@ class KnowledgeIndex:
         self.search_health = SearchHealth()
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
         self.terms = CatalogTerms(settings.index_dir / "terms.sqlite3", self.catalog)
+        self._documents: tuple[int, list[Document]] | None = None
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
@@ -306,6 +307,37 @@ class KnowledgeIndex:
     def name_phrases(self) -> frozenset[str]:
         """Runs of 2-4 capitalised words in the documents, for the gate's public names (`terms.py`)."""
         return self.terms.terms(PHRASE)
+
+    def lexical_generation(self) -> str:
+        """Names the lexical snapshot in use; it changes with every rebuild (a key for caches of
+        `query_tokens` results, whose compound splitting depends on the indexed vocabulary)."""
+        return self.lexical.latest().generation
+
+    def paragraph_chunks(
+        self, law: str, paragraph: str, *, current: bool = True
+    ) -> tuple[Document, list[Chunk]] | None:
+        """The chunks of "§ n" of `law` in its current version (`current=False`: the latest older
+        version that holds it), with that version; None when no such version holds the §."""
+        if paragraph not in self.known_paragraphs().get(law, frozenset()):
+            return None
+        versions = [d for d in self.documents() if d.law == law and (d.superseded_by is None) == current]
+        versions.sort(key=lambda v: (v.version_state or date.min, v.id), reverse=True)
+        for version in versions:
+            chunks = self.catalog.paragraph_chunks(version.id, paragraph)
+            if chunks:
+                return version, chunks
+        return None
+
+    def documents(self) -> list[Document]:
+        """Every indexed document (cached per index version)."""
+        version = self.catalog.version
+        if self._documents is None or self._documents[0] != version:
+            self._documents = (version, self.catalog.documents())
+        return self._documents[1]
+
+    def document_paragraph(self, document_id: str, paragraph: str) -> list[Chunk]:
+        """The chunks of "§ n" in one document, in their order."""
+        return self.catalog.paragraph_chunks(document_id, paragraph)
 
     def known_paragraphs(self) -> dict[str, frozenset[str]]:
         """law -> every "§ n" its indexed versions hold (cached per index version)."""

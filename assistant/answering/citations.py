@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from assistant.models import Citation
 from knowledge.models import DocumentType, Hit
+
+if TYPE_CHECKING:
+    from assistant.answering.passages import Passage
 
 _ABSATZ_START = re.compile(r"^\((\d+[a-z]?)\)", re.M)
 
@@ -44,8 +48,23 @@ def citation_label(hit: Hit, absatz: str | None) -> str:
     return label
 
 
-def make_citation(n: int, hit: Hit, quote: str) -> Citation:
-    absatz = absatz_of(hit.chunk.text, quote, hit.chunk.absaetze) if hit.chunk.paragraph else None
+def absatz_list(numbers: tuple[str, ...]) -> str | None:
+    """ "1", "1 und 1a", "1, 1a und 2"."""
+    if not numbers:
+        return None
+    return numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} und {numbers[-1]}"
+
+
+def passage_citation(n: int, passage: Passage) -> Citation:
+    """The citation of a passage: for a law, its § with every Absatz shown."""
+    if passage.is_legal:
+        return make_citation(n, passage.hit, passage.text, absatz_list(passage.numbers))
+    return make_citation(n, passage.hit, passage.text)
+
+
+def make_citation(n: int, hit: Hit, quote: str, absatz: str | None = None) -> Citation:
+    if absatz is None and hit.chunk.paragraph:
+        absatz = absatz_of(hit.chunk.text, quote, hit.chunk.absaetze)
     return Citation(
         n=n,
         document_id=hit.document.id,

@@ -1,144 +1,95 @@
-"""Built-in answering without a language model: the sentences of the top passages that answer the
-question best, quoted with their citation markers under a one-sentence "Kurz gesagt" line."""
+"""Built-in answering without a language model: the governing passages, quoted whole, with their
+citation markers; a "Kurz gesagt" line first only when one statement answers the question on its own.
+
+    Kurz gesagt (§ 1 Abs. 1a UVG): Über Absatz 1 Nummer 1 hinaus besteht Anspruch … [1]
+
+    Maßgeblich sind:
+
+    § 1 UVG – Berechtigte, Abs. 1 und 1a [1]
+    > (1) Anspruch auf Unterhaltsvorschuss … hat, wer
+    > 1. das zwölfte Lebensjahr noch nicht vollendet hat,
+    …
+
+Plain text with a Markdown-safe structure: one line per item, Absätze as quoted lines, prose
+extracts as "- " items.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from assistant.answering.citations import absatz_of, make_citation
-from assistant.answering.sentences import split_sentences
+from assistant.answering.citations import absatz_list, passage_citation
+from assistant.answering.legal_text import display_lines
+from assistant.answering.passages import Passage, select_passages
+from assistant.answering.screening import without_instructions
+from assistant.answering.short_answer import Lead, best_statement
+from assistant.answering.statements import clean
+from assistant.answering.terms import QuestionTerms
 from assistant.models import Citation
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
-from knowledge.text.injection import looks_like_injection
 
-MAX_STATEMENTS = 4
-_MIN_SENTENCE = 25
-_MAX_QUOTE = 520
-_DIVERSITY = 0.3  # MMR trade-off: 0 = relevance only, 1 = novelty only
-_LEADING_NUMBER = re.compile(r"^(\(\d+[a-z]?\)|\d+\.|[a-z]\))\s+")
+__all__ = ["ExtractedAnswer", "extract_answer", "without_instructions"]
 
-
-@dataclass(frozen=True)
-class _Candidate:
-    hit: Hit
-    sentence: str
-    tokens: frozenset[str]
-    relevance: float
+GOVERNING = "Maßgeblich sind:"
 
 
 @dataclass(frozen=True)
 class ExtractedAnswer:
     text: str
     citations: list[Citation]
-    statements: list[tuple[str, int]]  # (statement, citation number), for streaming
+    passages: list[Passage]
+    lead: Lead | None  # the "Kurz gesagt" statement, when one answers the question with confidence
     skipped_injections: int
 
 
-def extract_answer(index: KnowledgeIndex, question: str, hits: list[Hit]) -> ExtractedAnswer | None:
-    """Compose an answer from `hits`, or None when no sentence relates to the question."""
-    query_tokens = list(dict.fromkeys(index.lexical.query_tokens(question)))
-    weights = index.lexical.idf(query_tokens)
-    total = sum(weights.values()) or 1.0
-    usable = [h for h in hits[:5] if h.score >= 0.45 * hits[0].score] if hits else []
-
-    candidates: list[_Candidate] = []
-    skipped = 0
-    for rank, hit in enumerate(usable, start=1):
-        # A sentence stands under its § heading: "Die Erlaubnis ist zu erteilen, wenn …" in "§ 45 Erlaubnis
-        # für den Betrieb einer Einrichtung" is about the Betriebserlaubnis even if it does not say so.
-        heading = frozenset(index.lexical.query_tokens(hit.chunk.section or ""))
-        text, dropped = without_instructions(hit.chunk.text)
-        skipped += dropped
-        for sentence in split_sentences(text):
-            if len(sentence) < _MIN_SENTENCE:
-                continue
-            tokens = frozenset(index.lexical.query_tokens(sentence))
-            context = tokens | heading
-            overlap = sum(w if t in tokens else 0.5 * w for t, w in weights.items() if t in context) / total
-            # Retrieval already weighed the whole passage; a sentence inherits part of that judgement.
-            standing = (hit.score / hits[0].score) ** 2
-            # Long enumerations make poor statements: they mention many things in passing.
-            length_penalty = min(0.4, 0.25 * max(0, len(sentence) - 350) / 350)
-            relevance = overlap * standing + 0.15 / rank - length_penalty
-            candidates.append(_Candidate(hit, sentence, tokens, relevance))
-    if not candidates:
+def extract_answer(
+    index: KnowledgeIndex, question: str, hits: list[Hit], passages: list[Passage] | None = None
+) -> ExtractedAnswer | None:
+    """Compose an answer from `passages` (selected from `hits` when not given), or None without any."""
+    if passages is None:
+        passages = select_passages(index, question, hits)
+    if not passages:
         return None
-
-    chosen = _select(candidates)
-    numbers: dict[str, int] = {}
-    quotes: dict[str, list[str]] = {}
-    statements: list[tuple[str, int]] = []
-    locations: list[str] = []
-    for candidate in chosen:
-        chunk_id = candidate.hit.chunk.id
-        number = numbers.setdefault(chunk_id, len(numbers) + 1)
-        quotes.setdefault(chunk_id, []).append(candidate.sentence)
-        statements.append((_clean(candidate.sentence), number))
-        locations.append(_location(candidate.hit, candidate.sentence))
-    hits_by_chunk = {c.hit.chunk.id: c.hit for c in chosen}
-    citations = [
-        make_citation(number, hits_by_chunk[chunk_id], " ".join(quotes[chunk_id]))
-        for chunk_id, number in numbers.items()
-    ]
-    return ExtractedAnswer(_compose(statements, locations), citations, statements, skipped)
-
-
-def without_instructions(text: str) -> tuple[str, int]:
-    """The passage without any line that addresses an AI (documents are data, policy rule 6).
-
-    Ingest screens new documents already; this also protects indexes built before screening existed.
-    """
-    lines = text.splitlines()
-    kept = [line for line in lines if not looks_like_injection(line)]
-    return "\n".join(kept), len(lines) - len(kept)
+    terms = QuestionTerms.of(index, question)
+    lead = best_statement(index, terms, passages)
+    confident = lead if lead is not None and lead.confident else None
+    lines: list[str] = []
+    if confident is not None:
+        where = _location(passages[confident.passage], confident.absatz)
+        lines += [
+            f"Kurz gesagt{f' ({where})' if where else ''}: {clean(confident.sentence)}"
+            f" [{confident.passage + 1}]",
+            "",
+        ]
+    lines.append(GOVERNING)
+    for n, passage in enumerate(passages, start=1):
+        lines += ["", *_render(passage, n)]
+    citations = [passage_citation(n, p) for n, p in enumerate(passages, start=1)]
+    skipped = sum(p.skipped for p in passages)
+    return ExtractedAnswer("\n".join(lines), citations, passages, confident, skipped)
 
 
-def _select(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Maximal marginal relevance: relevant sentences that do not repeat each other."""
-    pool = sorted(candidates, key=lambda c: c.relevance, reverse=True)
-    best = pool[0].relevance
-    chosen = [pool.pop(0)]
-    while pool and len(chosen) < MAX_STATEMENTS:
-
-        def score(candidate: _Candidate) -> float:
-            redundancy = max(_jaccard(candidate.tokens, c.tokens) for c in chosen)
-            return (1 - _DIVERSITY) * candidate.relevance - _DIVERSITY * redundancy
-
-        candidate = max(pool, key=score)
-        pool.remove(candidate)
-        if candidate.relevance < 0.45 * best or score(candidate) <= 0:
-            break
-        chosen.append(candidate)
-    return chosen
-
-
-def _jaccard(left: frozenset[str], right: frozenset[str]) -> float:
-    return len(left & right) / len(left | right) if left and right else 0.0
-
-
-def _clean(sentence: str) -> str:
-    text = _LEADING_NUMBER.sub("", sentence.strip())
-    if len(text) > _MAX_QUOTE:
-        text = text[:_MAX_QUOTE].rsplit(" ", 1)[0] + " …"
-    return text
-
-
-def _location(hit: Hit, sentence: str) -> str:
-    """ "§ 8a Abs. 1 SGB VIII" for a sentence of a legal text; empty for prose."""
-    if not hit.chunk.paragraph:
+def _location(passage: Passage, absatz: str | None) -> str:
+    """ "§ 1 Abs. 1a UVG" for a statement of a legal text; empty for prose."""
+    if not passage.is_legal:
         return ""
-    absatz = absatz_of(hit.chunk.text, sentence, hit.chunk.absaetze)
-    name = hit.document.law or hit.document.title
-    return f"{hit.chunk.paragraph}{f' Abs. {absatz}' if absatz else ''} {name}"
+    document, chunk = passage.hit.document, passage.hit.chunk
+    return f"{chunk.paragraph}{f' Abs. {absatz}' if absatz else ''} {document.law or document.title}"
 
 
-def _compose(statements: list[tuple[str, int]], locations: list[str]) -> str:
-    (lead, lead_number), lead_where = statements[0], locations[0]
-    lines = [f"Kurz gesagt{f' ({lead_where})' if lead_where else ''}: {lead} [{lead_number}]"]
-    if len(statements) > 1:
-        lines += ["", "Aus den Quellen im Einzelnen:"]
-        for (statement, number), where in zip(statements[1:], locations[1:], strict=True):
-            lines.append(f"- {where}: {statement} [{number}]" if where else f"- {statement} [{number}]")
-    return "\n".join(lines)
+def _render(passage: Passage, n: int) -> list[str]:
+    if not passage.is_legal:
+        return [f"- {clean(sentence)} [{n}]" for sentence in passage.sentences]
+    document, chunk = passage.hit.document, passage.hit.chunk
+    heading = f"{chunk.paragraph} {document.law or document.title}"
+    title = (chunk.section or "").removeprefix(chunk.paragraph or "").strip()
+    if title:
+        heading += f" – {title}"
+    numbers = absatz_list(passage.numbers)
+    if numbers:
+        heading += f", Abs. {numbers}"
+    if document.superseded_by:
+        heading += " (ältere, inzwischen ersetzte Fassung)"
+    quoted = [f"> {line}" for absatz in passage.absaetze for line in display_lines(absatz.text)]
+    return [f"{heading} [{n}]", *quoted]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Lower-cased abbreviations that end with a period but do not end a sentence.
 ABBREVIATIONS = frozenset(
@@ -74,26 +75,52 @@ ABBREVIATIONS = frozenset(
 )
 _MONTHS = ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
            "november", "dezember")  # fmt: skip
+_BULLET_START = re.compile(r"^[-•◦▪*]\s+\S")
+_BULLET_SEPARATOR = re.compile(r"\s+(?=[-•◦▪]\s+\S)")
+_LIST_ITEM = re.compile(r"^(\d{1,2}\.|[a-z]\)|[a-z]{2}\))\s")
 _CANDIDATE = re.compile(r"[.!?…]+[\"“”»«)]*\s+")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of `text`. A line that ends in a full stop ends a sentence; a line that does not (a
-    list's lead-in "Anspruch hat, wer" or an item "1. …, sowie") continues into the next line, so an
-    enumeration stays one sentence instead of becoming fragments."""
+    """Sentences of `text` (see `_sentences`; cached, passages repeat across questions)."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[str, ...]:
+    """Sentences of `text`. A line that ends in a full stop ends a sentence. A line that does not
+    continues into the next one when it is a list's lead-in or item ("Anspruch hat, wer" / "1. …,
+    sowie" / "a) …") or the next line goes on in lower case; otherwise (a heading, a date line) it
+    stands alone. An enumeration stays one sentence instead of becoming fragments."""
+    lines = [item for raw in text.splitlines() if raw.strip() for item in _bullet_items(raw.strip())]
     sentences: list[str] = []
     pending = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
+    in_list = False  # after a lead-in ("… folgende Themen:") its bullets belong to it
+    for position, line in enumerate(lines):
         pending = f"{pending} {line}" if pending else line
-        if re.search(r"[.!?…][\"“”»«)]*$", line):
+        following = lines[position + 1] if position + 1 < len(lines) else ""
+        in_list = bool(_BULLET_START.match(following)) and (in_list or line.endswith(":"))
+        if not in_list and (re.search(r"[.!?…][\"“”»«)]*$", line) or not _continues(line, following)):
             sentences.extend(_split_line(pending))
             pending = ""
     if pending:
         sentences.extend(_split_line(pending))
-    return sentences
+    return tuple(sentences)
+
+
+def _bullet_items(line: str) -> list[str]:
+    """A Markdown list that ingest joined into one line ("- a … - b …") as one line per item."""
+    if not _BULLET_START.match(line):
+        return [line]
+    return [item.strip() for item in _BULLET_SEPARATOR.split(line) if item.strip()]
+
+
+def _continues(line: str, following: str) -> bool:
+    if not following or _BULLET_START.match(following):
+        return False  # a Markdown bullet is an item of its own
+    if _LIST_ITEM.match(following) or following[:1].islower():
+        return True
+    return bool(re.search(r"([,;:–-]|\b(und|oder|sowie|wer|wenn|dass|ob|die|der|des|von|zu|mit))$", line))
 
 
 def _split_line(line: str) -> list[str]:
@@ -114,8 +141,8 @@ def _split_line(line: str) -> list[str]:
 def _is_boundary(line: str, period: int, next_start: int) -> bool:
     if line[period] != ".":
         return True  # "!" and "?" always end a sentence
-    before = re.search(r"(\S+)$", line[:period])
-    token = before.group(1).lower() if before else ""
+    head = line[:period].rsplit(None, 1)
+    token = head[-1].lower() if head and not line[:period].endswith((" ", "\t")) else ""
     word = token.lstrip("(„\"'").rstrip(".")
     following = line[next_start : next_start + 20]
     next_word = following.split(" ", 1)[0].lower().strip('„"(')

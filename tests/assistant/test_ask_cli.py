@@ -25,7 +25,7 @@ def test_ask_json_contract(corpus_settings: Settings) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["status"] == "answered"
-    assert data["answer"].startswith("Kurz gesagt")
+    assert data["answer"].startswith(("Kurz gesagt", "Maßgeblich sind:"))
     assert set(data["policy"]) == {"rules", "entities"} and "ki-kennzeichnung" in data["policy"]["rules"]
     assert data["log_id"]
     first = data["citations"][0]

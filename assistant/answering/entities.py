@@ -1,0 +1,197 @@
+"""What a question asks about that a passage must actually contain: a place ("in Unna", "NRW"), an
+amount ("Wie hoch …"), a date ("Wann findet … statt"), an office or contact ("Wer ist … zuständig").
+
+A passage that shares the question's other words but not the asked-about entity answers another
+question: § 39 SGB VIII says how Pflegegeld is set, not what it is in NRW. These are evidence
+features for abstaining (`evidence`), not rules of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from assistant.answering.terms import index_cache, remember
+from knowledge.index import KnowledgeIndex
+
+# The Länder with the abbreviations colleagues use; a federal law says nothing particular about them.
+_LAENDER: dict[str, tuple[str, ...]] = {
+    "baden-württemberg": ("bw", "ba-wü"),
+    "bayern": ("by",),
+    "berlin": (),
+    "brandenburg": (),
+    "bremen": (),
+    "hamburg": (),
+    "hessen": (),
+    "mecklenburg-vorpommern": ("mv", "m-v"),
+    "niedersachsen": ("nds",),
+    "nordrhein-westfalen": ("nrw",),
+    "rheinland-pfalz": ("rlp",),
+    "saarland": (),
+    "sachsen": (),
+    "sachsen-anhalt": ("lsa",),
+    "schleswig-holstein": ("sh",),
+    "thüringen": (),
+}
+_ALIASES = {alias: name for name, aliases in _LAENDER.items() for alias in (name, *aliases)}
+_LAND = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_NAME = r"([A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*)"
+# "im Kreis Unna", "Landkreis Göppingen", "Stadt Norderstedt": what follows is a place name.
+_AFTER_PLACE_NOUN = re.compile(r"\b(?:Kreis(?:es)?|Landkreis(?:es)?|Stadt|Gemeinde|Bezirk)\s+" + _NAME)
+# "Jugendamt Unna", but also "Muss das Jugendamt Eltern …": a place only if it is one the documents
+# name or a word they never use.
+_AFTER_OFFICE = re.compile(
+    r"\b(?:Jugendamt(?:s|es)?|Kreisjugendamt(?:s|es)?|Stadtjugendamt(?:s|es)?|Landratsamt(?:s|es)?|"
+    r"Bezirksamt(?:s|es)?)\s+" + _NAME
+)
+# "Wie lange" and "wie oft" are answered in words as often as in numbers ("unverzüglich",
+# "regelmäßig"): no amount is required for them.
+_AMOUNT_ASKED = re.compile(
+    r"\bwie\s+(hoch|viel|viele|teuer)\b|\bhöhe\s+(de[sr]|von)\b|\bwelche[rn]?\s+betrag\b|"
+    r"\bwie\s+groß\b|\bab\s+welche[mr]\s+(betrag|einkommen)\b",
+    re.IGNORECASE,
+)
+# A number in the text once its legal references ("§ 39 Absatz 2 Nummer 2 bis 4", "(5)") are removed.
+_AMOUNT = re.compile(
+    r"\b\d[\d.,]*\b|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zehn|\w+zig|hundert|"
+    r"tausend|hälfte|drittel|viertel|prozent|euro)\b|€|%",
+    re.IGNORECASE,
+)
+# A number with a full stop before a lower-case word opens an item ("1. im Rahmen …"); before a noun
+# it is an ordinal that may well be the answer ("18. Lebensjahr", "3. Tag").
+_ENUMERATOR = re.compile(r"\b\d{1,2}\.\s+(?=[a-zäöü])|\b[a-z]\)\s")
+_LEGAL_NUMBER = re.compile(
+    r"(§§?|Abs\.|Absatz|Absatzes|Absätze[n]?|Satz|Sätze|Nr\.|Nummer[n]?|Art\.|Artikel|Buchstabe[n]?)\s*\d+[a-z]?"
+    r"(\s*(,|und|oder|bis|-|–)\s*\d+[a-z]?)*|\(\d+[a-z]?\)"
+)
+_DATE_ASKED = re.compile(
+    r"\ban welchem (tag|datum)\b|\bwelche[sn]? (datum|termin)\b|\bin welchem jahr\b|\b(seit|bis) wann\b|"
+    r"\bwann\s+(fand|findet|finden|fanden|startet|startete|beginnt|begann|endet|endete|läuft|lief|tagt|tagte|"
+    r"erscheint|erschien|öffnet|eröffnet|eröffnete|war|waren|wurde|wurden)\b|"
+    r"\bwann\b.{0,90}\b(statt|eröffnet|gegründet|veröffentlicht|beschlossen|vorgestellt)\b",
+    re.IGNORECASE,
+)
+# A date, a year, a time of day, a weekday, or a span ("innerhalb von zwei Wochen", "vier Jahre").
+_DATE = re.compile(
+    r"\b\d{1,2}\.\s?\d{1,2}\.\s?(\d{2}|\d{4})\b|\b\d{1,2}\.\s+(januar|februar|märz|april|mai|juni|juli|"
+    r"august|september|oktober|november|dezember)\b|\b(januar|februar|märz|april|mai|juni|juli|august|"
+    r"september|oktober|november|dezember)\s+\d{4}\b|\b(19|20)\d\d\b|\b\d{1,2}(:\d\d)?\s?uhr\b|"
+    r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b|"
+    r"\b(\d+|eine[mnr]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\s+"
+    r"(tag|tage|tagen|woche|wochen|monat|monate|monaten|jahr|jahre|jahren|stunden?)\b",
+    re.IGNORECASE,
+)
+# Contact details, or who is responsible in a named place ("Wer ist im Jugendamt Unna zuständig?");
+# "Wer ist dafür zuständig?" without a place asks for the legal rule on competence, which laws answer.
+_CONTACT_ASKED = re.compile(
+    r"\b(ansprechpartner\w*|ansprechperson\w*|kontaktdaten|kontaktperson\w*|telefonnummer|"
+    r"e-mail-adresse|sprechzeiten|öffnungszeiten|durchwahl)\b|\bwie\s+erreiche\b",
+    re.IGNORECASE,
+)
+_WHO_IS_RESPONSIBLE = re.compile(r"\bwer\b.{0,60}\b(zuständig|verantwortlich|leitet)\b", re.IGNORECASE)
+_OFFICE = re.compile(
+    r"\b(leiter(in)?|leitung|dezernent(in)?|ansprechpartner\w*|kontakt|tel\.|telefon|fon|e-mail|"
+    r"sprechzeiten|öffnungszeiten)\b|@\w",
+    re.IGNORECASE,
+)
+
+
+_PLACES = ("places",)  # the cache key of the index's place names (no question is a tuple)
+
+
+@dataclass(frozen=True)
+class AskedEntities:
+    places: tuple[str, ...] = ()  # lower case; a Land by its full name
+    amount: bool = False
+    date: bool = False
+    office: bool = False
+
+
+def asked_entities(
+    question: str, known_places: Iterable[str] = (), is_unknown_word: Callable[[str], bool] = lambda _w: False
+) -> AskedEntities:
+    """What `question` asks about. `known_places`: the place names of the indexed documents;
+    `is_unknown_word`: whether the knowledge base never uses a word ("Jugendamt Bielefeld")."""
+    places = [_ALIASES[m.group(1).lower()] for m in _LAND.finditer(question)]
+    known = {p.lower() for p in known_places}
+    for match in _AFTER_PLACE_NOUN.finditer(question):
+        places.append(_ALIASES.get(match.group(1).lower(), match.group(1).lower()))
+    for match in _AFTER_OFFICE.finditer(question):
+        name = match.group(1).lower()
+        if name not in _ALIASES and (name in known or is_unknown_word(name)):
+            places.append(name)
+    words = {w.lower() for w in re.findall(r"[\wäöüß]+(?:-[\wäöüß]+)*", question)}
+    places += sorted(p for p in known if p in words)
+    places = list(dict.fromkeys(places))
+    # "Oeffnungszeiten", "hoehe": the question words are matched with their umlauts restored too.
+    spellings = (question, _with_umlauts(question))
+    return AskedEntities(
+        tuple(places),
+        any(_AMOUNT_ASKED.search(q) for q in spellings),
+        any(_DATE_ASKED.search(q) for q in spellings),
+        any(_CONTACT_ASKED.search(q) or (places and _WHO_IS_RESPONSIBLE.search(q)) for q in spellings),
+    )
+
+
+def _with_umlauts(text: str) -> str:
+    return re.sub("[aou]e", lambda m: {"ae": "ä", "oe": "ö", "ue": "ü"}[m.group().lower()], text, flags=re.I)
+
+
+def asked_in_index(index: KnowledgeIndex, question: str) -> AskedEntities:
+    """`asked_entities` with the places and the vocabulary of `index` (cached per question)."""
+    cache = index_cache(index, "asked")
+    asked = cache.get(question)
+    if asked is None:
+        places = cache.get(_PLACES)
+        if places is None:
+            places = cache[_PLACES] = frozenset(place_names(d.region for d in index.documents()))
+        asked = asked_entities(
+            question, places, lambda word: not any(index.knows(t) for t in index.query_tokens(word))
+        )
+        remember(cache, question, asked, 64)
+    return asked
+
+
+def asked_kinds(asked: AskedEntities) -> list[str]:
+    kinds = [
+        ("place", bool(asked.places)),
+        ("amount", asked.amount),
+        ("date", asked.date),
+        ("office", asked.office),
+    ]
+    return [kind for kind, is_asked in kinds if is_asked]
+
+
+def missing_kinds(asked: AskedEntities, text: str) -> list[str]:
+    """The kinds of asked-about entity `text` does not contain: "place", "amount", "date", "office"."""
+    lowered = text.lower()
+    missing = []
+    if asked.places and not any(_mentions_place(place, lowered) for place in asked.places):
+        missing.append("place")
+    if asked.amount and not _AMOUNT.search(_ENUMERATOR.sub(" ", _LEGAL_NUMBER.sub(" ", text))):
+        missing.append("amount")
+    if asked.date and not _DATE.search(_LEGAL_NUMBER.sub(" ", text)):
+        missing.append("date")
+    if asked.office and not _OFFICE.search(text):
+        missing.append("office")
+    return missing
+
+
+def place_names(regions: Iterable[str | None]) -> set[str]:
+    """Place names from documents' regions ("Kreis Unna", "Landkreis Göppingen") for `asked_entities`."""
+    names: set[str] = set()
+    for region in regions:
+        for match in re.finditer(_NAME, region or ""):
+            word = match.group(1)
+            if not re.fullmatch(r"(Kreis|Landkreis|Stadt|Gemeinde|Landschaftsverband|Region|Bezirk)", word):
+                names.add(word.lower())
+    return names
+
+
+def _mentions_place(place: str, lowered: str) -> bool:
+    names = [place, *_LAENDER.get(place, ())]
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) for name in names)

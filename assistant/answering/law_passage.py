@@ -1,0 +1,101 @@
+"""A § as a passage: the Absatz that answers best, whole, with the Absätze of the same § that qualify
+or extend it (1a after 1, "Abweichend von Absatz 1 …"), in the law's own order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from assistant.answering.legal_text import absaetze_of, qualifies, refers_to
+from assistant.answering.passage import Passage, relevance
+from assistant.answering.screening import without_instructions
+from assistant.answering.terms import QuestionTerms, text_tokens
+from knowledge.index import KnowledgeIndex
+from knowledge.models import Hit
+
+MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it
+# Another Absatz of the same § that does not qualify the best one is shown when it answers nearly as
+# well (tuned on dev with `python -m evals.calibrate_answers --absaetze`: key fact against length).
+_SIBLING_ABSATZ = 0.85
+_REFERRING_ABSATZ = 0.3  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
+_RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
+
+
+@dataclass
+class LawCandidate:
+    """A § the answer may quote: the hit that brought it (in the version wanted) and what the search
+    and any summary said about it."""
+
+    key: tuple[str, str]  # (law, "§ n")
+    standing: float
+    hit: Hit
+    retrieved: dict[str, float] = field(default_factory=dict)  # chunk id -> standing of its hit
+    named_absatz: str | None = None
+    via: Hit | None = None
+
+
+def legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: LawCandidate) -> Passage | None:
+    """The § of `candidate` with the Absätze to show; None when it has no text."""
+    hit = candidate.hit
+    chunks = index.document_paragraph(hit.document.id, hit.chunk.paragraph or "")
+    absaetze = absaetze_of(chunks or [hit.chunk])
+    if not absaetze:
+        return None
+    heading = text_tokens(index, f"{hit.chunk.section or ''} {hit.document.law or ''}")
+    # The search read every chunk of the §: the answering Absatz stands in a chunk it found (or the
+    # one a summary named). Only those are weighed word by word; the rest can still qualify them.
+    weighed = [
+        not candidate.retrieved
+        or a.chunk_id in candidate.retrieved
+        or (candidate.named_absatz is not None and a.number == candidate.named_absatz)
+        for a in absaetze
+    ]
+    scores = []
+    for position, (absatz, weigh) in enumerate(zip(absaetze, weighed, strict=True)):
+        if not weigh:
+            scores.append(-1.0)
+            continue
+        score = terms.coverage(text_tokens(index, absatz.text), heading)
+        score += _RETRIEVED_BONUS * candidate.retrieved.get(absatz.chunk_id, 0.0)
+        if candidate.named_absatz and absatz.number == candidate.named_absatz:
+            score += _RETRIEVED_BONUS
+        scores.append(score - 0.001 * position)  # on a tie, the earlier Absatz states the rule
+    best = max(range(len(absaetze)), key=lambda i: scores[i])
+    shown = {best}
+    for i, absatz in enumerate(absaetze):
+        if len(shown) >= MAX_ABSAETZE:
+            break
+        if i != best and qualifies(absatz, absaetze[best]):
+            shown.add(i)
+    for i in sorted(range(len(absaetze)), key=lambda i: scores[i], reverse=True):
+        if len(shown) >= MAX_ABSAETZE:
+            break
+        ratio = _REFERRING_ABSATZ if refers_to(absaetze[i], absaetze[best]) else _SIBLING_ABSATZ
+        if i not in shown and scores[i] >= ratio * scores[best] > 0:
+            shown.add(i)
+    ordered = sorted(shown)
+    shown_tokens = frozenset().union(*(text_tokens(index, absaetze[i].text) for i in ordered))
+    coverage = terms.coverage(shown_tokens, heading)
+    first_chunk = next((c for c in chunks if c.id == absaetze[ordered[0]].chunk_id), hit.chunk)
+    return Passage(
+        hit=replace(hit, chunk=first_chunk),
+        relevance=relevance(candidate.standing, coverage),
+        standing=candidate.standing,
+        coverage=coverage,
+        absaetze=tuple(absaetze[i] for i in ordered),
+        tokens=shown_tokens | heading,
+        via=candidate.via,
+    )
+
+
+def screened(passage: Passage) -> Passage:
+    """The shown Absätze without any line that addresses an AI (documents are data, policy rule 6).
+    Only what is shown is screened: the pattern is costly on long legal lines."""
+    if not passage.is_legal:
+        return passage
+    absaetze, skipped = [], 0
+    for absatz in passage.absaetze:
+        text, dropped = without_instructions(absatz.text)
+        skipped += dropped
+        if text.strip():
+            absaetze.append(replace(absatz, text=text) if dropped else absatz)
+    return replace(passage, absaetze=tuple(absaetze), skipped=skipped) if skipped else passage

@@ -1,0 +1,211 @@
+"""The passages an answer stands on, chosen from the retrieved hits; shared by built-in and LLM answers.
+
+- A legal hit becomes its § in the right version (the current one unless the question asks about the
+  old state), shown as whole Absätze: the Absatz that answers best, and the Absätze of the same §
+  that qualify or extend it (1a after 1, "Abweichend von Absatz 1 …"), in the law's own order.
+- A summary, workshop paper or press release that names "§ X <law>" of an indexed law brings that §
+  of the law itself; the summary stays only where it adds something the law passages do not say.
+- Prose keeps sentence extracts: whole sentences that can stand alone, a pronoun opening ("Dieses
+  kann …") together with the sentence before it.
+
+>>> passages = select_passages(index, "Brauchen Pflegeeltern eine Erlaubnis?", hits)  # doctest: +SKIP
+>>> passages[0].label, passages[0].numbers  # doctest: +SKIP
+('§ 44 SGB VIII', ('1',))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answering.entities import asked_in_index
+from assistant.answering.law_passage import LawCandidate, legal_passage, screened
+from assistant.answering.law_references import LawReference, default_law, law_references
+from assistant.answering.passage import Passage, relevance
+from assistant.answering.prose_passage import prose_passage
+from assistant.answering.terms import QuestionTerms
+from knowledge.index import KnowledgeIndex
+from knowledge.models import Document, DocumentType, Hit
+
+__all__ = ["Passage", "asks_about_old_state", "law_passage", "select_passages"]
+
+LEGAL_TYPES = frozenset({DocumentType.LAW, DocumentType.BYLAW})
+CONSIDERED_HITS = 6
+# Tuned on the dev split with `python -m evals.calibrate_answers --passages` (see `passage`): at most
+# three passages, a further one shown when its relevance reaches 75 % of the best.
+MAX_PASSAGES = 3
+_FURTHER_PASSAGE = 0.75
+_VIA_SUMMARY = 0.9  # a § reached through a summary stands a little below the summary's own rank
+_ADDS_SOMETHING = 0.15  # coverage a summary must add to the law passages to stay as context
+_OLD_STATE = re.compile(
+    r"\b(früher\w*|bisherige[nrs]?|bisher|alte[nrs]?\s+(fassung|recht|rechtslage|regelung)|a\.\s?f\.|"
+    r"vor (der|dem) (reform|änderung|kjsg|inkrafttreten)|damals|galt|galten|war|waren)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+
+
+def select_passages(
+    index: KnowledgeIndex, question: str, hits: list[Hit], *, limit: int | None = None
+) -> list[Passage]:
+    """The passages to answer `question` from, best first (at most `limit`, default `MAX_PASSAGES`)."""
+    terms = QuestionTerms.of(index, question)
+    if not hits or terms.empty:
+        return []
+    top = hits[0].score or 1.0
+    old_state = asks_about_old_state(question)
+    candidates: dict[tuple[str, str], LawCandidate] = {}
+    prose: list[tuple[Hit, float]] = []
+    for hit in hits[:CONSIDERED_HITS]:
+        standing = hit.score / top
+        if _is_legal(hit):
+            _add(candidates, index, hit, standing, old_state)
+        else:
+            prose.append((hit, standing))
+
+    asked = asked_in_index(index, question)
+    prose_passages: list[Passage] = []
+    for hit, standing in prose:
+        passage = prose_passage(index, terms, asked, hit, standing)
+        if passage is None:
+            continue
+        prose_passages.append(passage)
+        for reference in _named_laws(passage):
+            _add_reference(candidates, index, reference, passage, old_state)
+
+    legal: list[Passage] = []
+    best = max((p.relevance for p in prose_passages), default=0.0)
+    for candidate in sorted(candidates.values(), key=lambda c: c.standing, reverse=True):
+        # Relevance is at most standing × 1.5 (coverage ≤ 1): a § that cannot come near the best so
+        # far is not read at all, unless a summary named it (it may take the summary's place).
+        if candidate.via is None and relevance(candidate.standing, 1.0) < _FURTHER_PASSAGE * best:
+            continue
+        passage = legal_passage(index, terms, candidate)
+        if passage is not None:
+            legal.append(passage)
+            best = max(best, passage.relevance)
+    legal = _law_before_summary(legal, prose_passages)
+    ranked = sorted([*legal, *prose_passages], key=lambda p: (p.relevance, p.is_legal), reverse=True)
+    return _choose(terms, ranked, limit or MAX_PASSAGES)
+
+
+def _law_before_summary(legal: list[Passage], summaries: list[Passage]) -> list[Passage]:
+    """The best § a summary names takes the summary's place in the ranking (the law is the source)."""
+    by_summary: dict[str, Passage] = {}
+    for passage in legal:
+        if passage.via is None:
+            continue
+        current = by_summary.get(passage.via.chunk.id)
+        if current is None or passage.coverage > current.coverage:
+            by_summary[passage.via.chunk.id] = passage
+    promoted = {id(p): s for s in summaries if (p := by_summary.get(s.hit.chunk.id)) is not None}
+    return [
+        replace(p, relevance=max(p.relevance, promoted[id(p)].relevance)) if id(p) in promoted else p
+        for p in legal
+    ]
+
+
+def law_passage(
+    index: KnowledgeIndex, terms: QuestionTerms, law: str, paragraph: str, *, absatz: str | None = None
+) -> Passage | None:
+    """ "§ n" of the current version of `law` as a passage (`absatz`: the Absatz to prefer)."""
+    found = index.paragraph_chunks(law, paragraph)
+    if found is None:
+        return None
+    document, chunks = found
+    hit = Hit(rank=0, score=1.0, chunk=chunks[0], document=document)
+    return legal_passage(index, terms, LawCandidate((law, paragraph), 1.0, hit, {}, absatz))
+
+
+def asks_about_old_state(question: str) -> bool:
+    """ "Wie hoch war der Kostenbeitrag früher?", "… vor der Reform", "… im Jahr 2020"."""
+    return bool(_OLD_STATE.search(question) or _YEAR.search(question))
+
+
+def _is_legal(hit: Hit) -> bool:
+    return hit.document.type in LEGAL_TYPES and hit.chunk.paragraph is not None
+
+
+def _version_key(document: Document, paragraph: str) -> tuple[str, str]:
+    return (document.law or document.id, paragraph)
+
+
+def _add(
+    candidates: dict[tuple[str, str], LawCandidate],
+    index: KnowledgeIndex,
+    hit: Hit,
+    standing: float,
+    old_state: bool,
+) -> None:
+    paragraph = hit.chunk.paragraph or ""
+    key = _version_key(hit.document, paragraph)
+    candidate = candidates.get(key)
+    if candidate is None:
+        candidate = candidates[key] = LawCandidate(key, standing, _in_version(index, hit, old_state))
+    candidate.standing = max(candidate.standing, standing)
+    candidate.retrieved[hit.chunk.id] = max(candidate.retrieved.get(hit.chunk.id, 0.0), standing)
+
+
+def _in_version(index: KnowledgeIndex, hit: Hit, old_state: bool) -> Hit:
+    """The hit moved to the version of its law the question is about: current unless the old state
+    was asked for (a superseded version holds the old state)."""
+    law, paragraph = hit.document.law, hit.chunk.paragraph
+    if not law or not paragraph:
+        return hit
+    wanted_current = not old_state
+    if (hit.document.superseded_by is None) == wanted_current:
+        return hit
+    found = index.paragraph_chunks(law, paragraph, current=wanted_current)
+    if found is None:
+        return hit
+    document, chunks = found
+    return replace(hit, chunk=chunks[0], document=document)
+
+
+def _add_reference(
+    candidates: dict[tuple[str, str], LawCandidate],
+    index: KnowledgeIndex,
+    reference: LawReference,
+    summary: Passage,
+    old_state: bool,
+) -> None:
+    key = (reference.law, reference.paragraph)
+    standing = summary.standing * _VIA_SUMMARY
+    candidate = candidates.get(key)
+    if candidate is not None:
+        candidate.standing = max(candidate.standing, standing)
+        candidate.named_absatz = candidate.named_absatz or reference.absatz
+        candidate.via = candidate.via or summary.hit
+        return
+    found = index.paragraph_chunks(reference.law, reference.paragraph, current=not old_state)
+    found = found or index.paragraph_chunks(reference.law, reference.paragraph, current=old_state)
+    if found is None:
+        return
+    document, chunks = found
+    hit = Hit(rank=summary.hit.rank, score=summary.hit.score, chunk=chunks[0], document=document)
+    candidates[key] = LawCandidate(key, standing, hit, {}, reference.absatz, summary.hit)
+
+
+def _named_laws(passage: Passage) -> list[LawReference]:
+    """The §§ of indexed laws a summary's shown sentences name (or, failing that, its heading)."""
+    document, chunk = passage.hit.document, passage.hit.chunk
+    fallback = default_law(chunk.section or "", document.title)
+    named = law_references(" ".join(passage.sentences), fallback)
+    return named or law_references(chunk.section or "", fallback) or law_references(document.title, fallback)
+
+
+def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Passage]:
+    if not ranked:
+        return []
+    best = ranked[0].relevance
+    chosen = [p for p in ranked if p.relevance >= _FURTHER_PASSAGE * best][:limit]
+    laws = [p for p in chosen if p.is_legal]
+    kept: list[Passage] = []
+    for passage in chosen:
+        named_by_it = [p for p in laws if p.via is not None and p.via.chunk.id == passage.hit.chunk.id]
+        if not passage.is_legal and named_by_it:
+            law_tokens = frozenset().union(*(p.tokens for p in named_by_it))
+            if terms.coverage(law_tokens | passage.tokens) - terms.coverage(law_tokens) < _ADDS_SOMETHING:
+                continue  # the law says it; the summary adds nothing
+        kept.append(passage)
+    return [p for p in map(screened, kept) if p.absaetze or p.sentences]
