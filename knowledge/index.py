@@ -60,7 +60,7 @@ class KnowledgeIndex:
     def __init__(self, settings: Settings, embedder: Embedder, *, check_embedder: bool = True) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.catalog = Catalog(settings.index_dir / "catalog.sqlite3")
+        self.catalog = Catalog(settings.catalog_url)
         self.vectors = ChromaVectorStore(settings.chroma_dir)
         self.lexical = LexicalIndex(settings.index_dir / "lexical")
         self._write_lock = WriteLock(settings.index_dir / "write.lock")
