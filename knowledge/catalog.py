@@ -35,10 +35,10 @@ from knowledge.reachable import database_errors
 _BATCH = 500  # ids per IN (…): below SQLite's variable limit, and short statements for PostgreSQL
 
 
-class Catalog:
+class SqlCatalog:
     """Documents, chunks and index metadata in SQLite or PostgreSQL.
 
-    >>> catalog = Catalog("sqlite:///var/index/catalog.sqlite3")  # doctest: +SKIP
+    >>> catalog = SqlCatalog("sqlite:///var/index/catalog.sqlite3")  # doctest: +SKIP
     >>> catalog.get_document("laws-2026-sgb8-md").title  # doctest: +SKIP
     """
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from knowledge.catalog import Catalog
+from knowledge.catalog import SqlCatalog as Catalog
 from knowledge.models import Chunk, Document, DocumentType
 from tests.conftest import PROJECT
 from tests.databases import BACKENDS, database_url
@@ -117,7 +117,7 @@ def test_write_journal_and_meta(catalog: Catalog) -> None:
     assert catalog.get_meta("embedder_id") is None
 
 
-_OPEN = "import sys; from knowledge.catalog import Catalog; Catalog(sys.argv[1]).close()"
+_OPEN = "import sys; from knowledge.catalog import SqlCatalog; SqlCatalog(sys.argv[1]).close()"
 
 
 def test_two_processes_migrate_a_fresh_database_once(catalog_url: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from assistant.log import AnswerLog, LogFilter
-from knowledge.catalog import Catalog
+from knowledge.catalog import SqlCatalog as Catalog
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, make_settings
 from tests.databases import postgres_url, reset_database
