@@ -121,25 +121,8 @@ def _open_assistant() -> Assistant:
 
 
 def _ask_json(answer: Answer) -> dict[str, Any]:
-    data = answer.as_json()
-    data["citations"] = [
-        {
-            k: c[k]
-            for k in (
-                "n",
-                "document_id",
-                "source",
-                "title",
-                "section",
-                "quote",
-                "label",
-                "absatz",
-                "superseded",
-            )
-        }
-        for c in data["citations"]
-    ]
-    return data
+    """The answer in its schema (`assistant.schemas.AnswerRecord`): the same citations as the API."""
+    return answer.as_json()
 
 
 @app.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -52,11 +52,10 @@ class Citation:
     label: str  # "§ 8a Abs. 1 SGB VIII, Stand 29.03.2026" or "Pressemitteilung „…“ vom 13.02.2026"
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("date", "version_state"):
-            data[key] = data[key].isoformat() if data[key] else None
-        data["superseded"] = self.superseded_by is not None
-        return data
+        """The one citation schema (`assistant.schemas.CitationRecord`), JSON-ready."""
+        from assistant.schemas import CitationRecord
+
+        return CitationRecord.of(self).model_dump(mode="json")
 
 
 @dataclass(frozen=True)
@@ -95,14 +94,8 @@ class Answer:
     latency_ms: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "status": self.status.value,
-            "question": self.shown_question,
-            "answer": self.text,
-            "citations": [c.as_json() for c in self.citations],
-            "notices": [{"kind": n.kind.value, "text": n.text} for n in self.notices],
-            "policy": {"rules": self.rules, "entities": self.entities},
-            "suggestions": self.suggestions,
-            "mode": self.mode,
-            "log_id": self.log_id,
-        }
+        """`assistant.schemas.AnswerRecord`, JSON-ready: what the API, the stream's `done` event and
+        `python -m assistant ask --json` return."""
+        from assistant.schemas import AnswerRecord
+
+        return AnswerRecord.of(self).model_dump(mode="json")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from knowledge.models import Chunk, Document, DocumentType
 
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from knowledge.lexical import LexicalSnapshot
     from knowledge.lexical_store import EntrySource
     from knowledge.settings import Settings
+
+
+# What a vector store keeps beside each vector (`knowledge.vector_store.vector_metadata`): flat scalars,
+# the only values Chroma's metadata accepts.
+VectorMetadata = dict[str, str | int | float | bool]
 
 
 @dataclass(frozen=True)
@@ -81,11 +86,11 @@ class VectorStore(Protocol):
     """Vectors with a little metadata per chunk, searched by cosine similarity (`knowledge.vector_store`)."""
 
     def count(self) -> int: ...
-    def upsert(self, ids: list[str], vectors: Vectors, metadatas: list[dict[str, Any]]) -> None: ...
-    def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None: ...
+    def upsert(self, ids: list[str], vectors: Vectors, metadatas: list[VectorMetadata]) -> None: ...
+    def update_metadata(self, ids: list[str], metadatas: list[VectorMetadata]) -> None: ...
     def delete(self, ids: list[str]) -> None: ...
     def all_ids(self) -> list[str]: ...
-    def metadata_of(self, ids: list[str]) -> dict[str, dict[str, Any]]: ...
+    def metadata_of(self, ids: list[str]) -> dict[str, VectorMetadata]: ...
     def search(
         self, vector: Vectors, k: int, where: VectorFilter | None = None
     ) -> list[tuple[str, float]]: ...

@@ -10,13 +10,13 @@ import numpy as np
 
 from knowledge.embedders.base import Vectors
 from knowledge.models import Chunk, Document
-from knowledge.stores import VectorFilter
+from knowledge.stores import VectorFilter, VectorMetadata
 
 _COLLECTION = "chunks"
 _BATCH = 2000
 
 
-def vector_metadata(document: Document, chunk: Chunk) -> dict[str, Any]:
+def vector_metadata(document: Document, chunk: Chunk) -> VectorMetadata:
     """What Chroma stores beside a chunk's vector, so that search filters run inside Chroma."""
     return {
         "document_id": document.id,
@@ -101,7 +101,7 @@ class ChromaVectorStore:
     def count(self) -> int:
         return int(self._collection.count())
 
-    def upsert(self, ids: list[str], vectors: Vectors, metadatas: list[dict[str, Any]]) -> None:
+    def upsert(self, ids: list[str], vectors: Vectors, metadatas: list[VectorMetadata]) -> None:
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
             self._collection.upsert(
@@ -110,7 +110,7 @@ class ChromaVectorStore:
                 metadatas=metadatas[start:end],
             )
 
-    def update_metadata(self, ids: list[str], metadatas: list[dict[str, Any]]) -> None:
+    def update_metadata(self, ids: list[str], metadatas: list[VectorMetadata]) -> None:
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
             self._collection.update(ids=ids[start:end], metadatas=metadatas[start:end])
@@ -128,8 +128,8 @@ class ChromaVectorStore:
             if len(page) < _BATCH * 5:
                 return ids
 
-    def metadata_of(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    def metadata_of(self, ids: list[str]) -> dict[str, VectorMetadata]:
+        found: dict[str, VectorMetadata] = {}
         for start in range(0, len(ids), _BATCH):
             result = self._collection.get(ids=ids[start : start + _BATCH], include=["metadatas"])
             for chunk_id, metadata in zip(result["ids"], result["metadatas"] or [], strict=False):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from assistant.log import LogEntry
 from assistant.policy import AI_DISCLOSURE_TEXT
+from assistant.schemas import CitationRecord
 from knowledge.index import KnowledgeIndex
 
 CONTEXT_CHARS = 160
@@ -91,38 +93,42 @@ def turn_from_log(entry: LogEntry, index: KnowledgeIndex) -> TurnView:
     )
 
 
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _citations(raw: list[dict[str, Any]], index: KnowledgeIndex) -> list[CitationView]:
     """Citations with the document's metadata and the quoted passage in its surrounding text.
 
     Log entries keep only ids and labels, so type, date and version come from the catalog; for a fresh
     answer the catalog supplies the text around the quote.
     """
-    chunks = index.chunks([c["chunk_id"] for c in raw if c.get("chunk_id")])
+    records = [CitationRecord.model_validate(item) for item in raw]
+    chunks = index.chunks([c.chunk_id for c in records if c.chunk_id])
     views = []
-    for item in raw:
-        document = index.document(item["document_id"])
-        chunk = chunks.get(item.get("chunk_id", ""))
-        quote = str(item.get("quote") or "")
+    for item in records:
+        document = index.document(item.document_id)
+        chunk = chunks.get(item.chunk_id)
+        quote = item.quote
         before, after = "", ""
         if chunk is not None:
             before, quote, after = _in_context(chunk.text, quote)
         views.append(
             CitationView(
-                n=int(item["n"]),
-                document_id=item["document_id"],
-                chunk_id=item.get("chunk_id", ""),
-                label=item.get("label") or item.get("title", ""),
-                title=item.get("title") or (document.title if document else ""),
-                type=item.get("type") or (document.type.value if document else None),
-                date=item.get("date") or (document.date.isoformat() if document and document.date else None),
-                section=item.get("section") or (chunk.section if chunk else None),
-                paragraph=item.get("paragraph") or (chunk.paragraph if chunk else None),
-                absatz=item.get("absatz"),
-                law=item.get("law") or (document.law if document else None),
-                version_state=item.get("version_state")
-                or (document.version_state.isoformat() if document and document.version_state else None),
+                n=item.n,
+                document_id=item.document_id,
+                chunk_id=item.chunk_id,
+                label=item.label or item.title,
+                title=item.title or (document.title if document else ""),
+                type=item.type or (document.type.value if document else None),
+                date=_iso(item.date or (document.date if document else None)),
+                section=item.section or (chunk.section if chunk else None),
+                paragraph=item.paragraph or (chunk.paragraph if chunk else None),
+                absatz=item.absatz,
+                law=item.law or (document.law if document else None),
+                version_state=_iso(item.version_state or (document.version_state if document else None)),
                 # The catalog knows the current state: a version superseded since the answer counts too.
-                superseded_by=(document.superseded_by if document else None) or item.get("superseded_by"),
+                superseded_by=(document.superseded_by if document else None) or item.superseded_by,
                 before=before,
                 quote=quote,
                 after=after,

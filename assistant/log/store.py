@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from assistant.log.schema import answers, audit, feedback, reviews
 from assistant.models import Answer, AnswerStatus
+from assistant.schemas import LogEntryRecord
 from knowledge.database import APP, migrate, open_database
 from knowledge.reachable import database_errors
 
@@ -65,6 +66,10 @@ class LogEntry:
     index_version: int
     feedback: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self) -> LogEntryRecord:
+        """The entry in its schema (`assistant.schemas.LogEntryRecord`), as the API returns it."""
+        return LogEntryRecord.model_validate(self.as_json())
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -154,21 +159,8 @@ class AnswerLog:
             "search_query": self._stored(answer.search_query),
             "status": answer.status.value,
             "answer": answer.text,
-            "citations": [
-                {
-                    "n": c.n,
-                    "document_id": c.document_id,
-                    "chunk_id": c.chunk_id,
-                    "title": c.title,
-                    "section": c.section,
-                    "paragraph": c.paragraph,
-                    "absatz": c.absatz,
-                    "label": c.label,
-                    "quote": c.quote,
-                    "superseded": c.superseded_by is not None,
-                }
-                for c in answer.citations
-            ],
+            # The one citation schema (`assistant.schemas.CitationRecord`), as the answer showed it.
+            "citations": [c.as_json() for c in answer.citations],
             "retrieved": [asdict(r) for r in answer.retrieved],
             "rules": answer.rules,
             "entities": answer.entities,

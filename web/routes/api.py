@@ -14,6 +14,7 @@ from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
 from web.errors import WebError
 from web.questions import validate_question
 from web.routes.chat import conversation_of
+from web.schemas import ChatResponse, DocumentList, DocumentRow, Stored
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
 
 router = APIRouter(prefix="/api", tags=["API"])
@@ -72,7 +73,8 @@ Rolle: fachkraft.
     "/chat",
     dependencies=[CsrfDep],
     description=_CHAT_DESCRIPTION,
-    responses={**ERRORS, 200: {"content": {SSE_MEDIA_TYPE: {}, "application/json": {}}}},
+    response_model=ChatResponse,  # the JSON variant; the stream's `done` event carries the same object
+    responses={**ERRORS, 200: {"content": {SSE_MEDIA_TYPE: {}}}},
 )
 def chat(
     body: ChatRequest, request: Request, user: FachkraftDep, state: StateDep, session: SessionDep
@@ -91,7 +93,7 @@ def chat(
 
 
 @router.post("/feedback", dependencies=[CsrfDep], responses={**ERRORS, 404: {"model": ErrorResponse}})
-def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> dict[str, bool]:
+def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> Stored:
     """Rückmeldung zu einer Antwort: hilfreich / nicht hilfreich, „Quelle passt nicht“, Kommentar."""
     stored = state.assistant.feedback(
         body.log_id,
@@ -102,13 +104,14 @@ def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> dict
     )
     if not stored:
         raise WebError(404, "answer_not_found", "Diese Antwort gibt es nicht (mehr).")
-    return {"stored": True}
+    return Stored()
 
 
 @router.get("/documents", responses=ERRORS)
-def documents(user: MaintainerDep, state: StateDep) -> dict[str, list[dict[str, Any]]]:
+def documents(user: MaintainerDep, state: StateDep) -> DocumentList:
     """Alle Dokumente der Wissensbasis mit Typ, Datum, Abschnitten und Versionsstand. Rolle: maintainer."""
-    return {"documents": document_rows(state.assistant.index)}
+    rows = document_rows(state.assistant.index)
+    return DocumentList(documents=[DocumentRow.model_validate(row) for row in rows])
 
 
 @router.get(

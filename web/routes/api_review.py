@@ -8,10 +8,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from assistant.log import Verdict
+from assistant.schemas import LogEntryRecord
 from web.deps import CsrfDep, LeitungDep, StateDep
 from web.errors import WebError
 from web.filters import MAX_OFFSET, LogFilterDep
 from web.routes.api import ERRORS, ErrorResponse
+from web.schemas import AnswerList, ReviewStored
 
 router = APIRouter(prefix="/api", tags=["API"])
 
@@ -32,32 +34,30 @@ def answers(
     filters: LogFilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> dict[str, Any]:
+) -> AnswerList:
     """Das Antwortprotokoll, neueste zuerst, gefiltert. Rolle: leitung."""
     log = state.assistant.answer_log
-    return {
-        "total": log.count(filters),
-        "limit": limit,
-        "offset": offset,
-        "answers": [entry.as_json() for entry in log.list(filters, limit=limit, offset=offset)],
-    }
+    entries = log.list(filters, limit=limit, offset=offset)
+    return AnswerList(
+        total=log.count(filters), limit=limit, offset=offset, answers=[e.record() for e in entries]
+    )
 
 
 @router.get("/answers/{log_id}", responses={**ERRORS, **_NOT_FOUND})
-def answer(log_id: str, user: LeitungDep, state: StateDep) -> dict[str, Any]:
+def answer(log_id: str, user: LeitungDep, state: StateDep) -> LogEntryRecord:
     """Ein Eintrag mit geschwärzter Frage, Antwort, Quellen, Suchtreffern, Rückmeldungen und Bewertungen."""
     entry = state.assistant.answer_log.get(log_id)
     if entry is None:
         raise WebError(404, "answer_not_found", "Kein Eintrag mit dieser ID.")
-    return entry.as_json()
+    return entry.record()
 
 
 @router.post("/answers/{log_id}/review", dependencies=[CsrfDep], responses={**ERRORS, **_NOT_FOUND})
-def review(log_id: str, body: ReviewRequest, user: LeitungDep, state: StateDep) -> dict[str, Any]:
+def review(log_id: str, body: ReviewRequest, user: LeitungDep, state: StateDep) -> ReviewStored:
     """Eine Bewertung abgeben; wer wann was bewertet hat, wird protokolliert. Rolle: leitung."""
     stored = state.assistant.review(
         log_id, reviewer=user.username, verdict=body.verdict, comment=(body.comment or "").strip() or None
     )
     if not stored:
         raise WebError(404, "answer_not_found", "Kein Eintrag mit dieser ID.")
-    return {"stored": True, "verdict": body.verdict.value}
+    return ReviewStored(verdict=body.verdict.value)
