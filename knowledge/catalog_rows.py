@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, Table, Text
-from sqlalchemy.engine import RowMapping
 
 from knowledge.database import metadata
 from knowledge.models import Chunk, Document, DocumentType
+
+Row = Mapping[str, Any]  # a row by column name (SQLAlchemy's RowMapping or a plain dict)
 
 documents = Table(
     "documents",
@@ -66,7 +67,7 @@ write_journal = Table(
 )
 
 
-def first(rows: Sequence[RowMapping]) -> RowMapping | None:
+def first(rows: Sequence[Row]) -> Row | None:
     return rows[0] if rows else None
 
 
@@ -74,7 +75,7 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def document_from_row(row: RowMapping) -> Document:
+def document_from_row(row: Row) -> Document:
     return Document(
         id=row["id"],
         source=row["source"],
@@ -97,7 +98,7 @@ def _loads(raw: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def chunk_from_row(row: RowMapping) -> Chunk:
+def chunk_from_row(row: Row) -> Chunk:
     return Chunk(
         id=row["id"],
         document_id=row["document_id"],
