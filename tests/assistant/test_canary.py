@@ -28,6 +28,7 @@ from assistant.cli import app
 from assistant.gate import CaseDataGate
 from assistant.log import AnswerLog, LogFilter, Verdict
 from assistant.service import Assistant
+from knowledge.catalog_copy import copy_catalog
 from knowledge.settings import EmbedderMode, GateAction, Settings, make_settings
 from tests.assistant.test_log_store import POSTGRES_URL
 
@@ -168,6 +169,8 @@ def test_canaries_are_nowhere_after_the_cli(
     temp_dir = tmp_path / "tmp"
     temp_dir.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp_dir))
+    if database_url:  # with PostgreSQL the catalog lives there: the corpus index goes there too
+        copy_catalog(corpus_settings.catalog_url, database_url)
     env = {
         "JHA_DATA_DIR": str(corpus_settings.data_dir),
         "JHA_EMBEDDER": "hashing",

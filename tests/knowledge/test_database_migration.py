@@ -99,3 +99,19 @@ def test_with_postgresql_the_catalog_and_every_table_live_there(
     assert tables >= {"documents", "chunks", "meta", "write_journal", "answers", "feedback", "reviews",
                       "audit", "web_users", "web_sessions", "web_login_failures"}  # fmt: skip
     assert _alembic_versions(postgres) == {"c001", "0002"}
+
+
+@pytest.mark.postgres
+def test_a_sqlite_catalog_moves_into_postgresql_whole(postgres: str, tmp_path: Path) -> None:
+    from knowledge.catalog_copy import CatalogNotEmpty, copy_catalog
+
+    shutil.copytree(LEGACY, tmp_path / "var", ignore=shutil.ignore_patterns("*.py"))
+    source = f"sqlite:///{tmp_path / 'var' / 'index' / 'catalog.sqlite3'}"
+    assert copy_catalog(source, postgres) == 3
+    moved = Catalog(postgres)
+    assert moved.get_document("laws-2022-kkg-md").superseded_by == "laws-2026-kkg-md"  # type: ignore[union-attr]
+    assert moved.counts() == {"documents": 3, "chunks": 20} and moved.version == 3
+    assert len(moved.fingerprints()) == 3 and moved.chunks_of("laws-2026-kkg-md")[0].absaetze is not None
+    moved.close()
+    with pytest.raises(CatalogNotEmpty):
+        copy_catalog(source, postgres)

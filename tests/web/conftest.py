@@ -19,6 +19,7 @@ import pytest
 import uvicorn
 from sqlalchemy import MetaData, create_engine
 
+from knowledge.catalog_copy import copy_catalog
 from knowledge.settings import EmbedderMode
 from web.accounts import AccountStore, Role
 from web.app import create_app
@@ -110,6 +111,8 @@ def server_on(request: pytest.FixtureRequest, indexed_corpus_dir: Path, tmp_path
             databases.append(url)
             overrides["database_url"] = url
         settings = make_web_settings(indexed_corpus_dir, tmp_path / f"var{len(started)}", **overrides)
+        if backend == "postgresql":  # the catalog lives in PostgreSQL now: the corpus index goes there too
+            copy_catalog(f"sqlite:///{settings.index_dir / 'catalog.sqlite3'}", settings.catalog_url)
         server = start_server(settings)
         started.append(server)
         return server
