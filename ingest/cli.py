@@ -140,7 +140,7 @@ def list_documents(as_json: JsonOption = False) -> None:
             row["date"] or "–",
             str(row["chunks"]),
             version,
-            row["title"],
+            row["title"] + (f" ({row['pages_note']})" if row["pages_note"] else ""),
         )
     out.print(table)
 
@@ -165,6 +165,7 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
         ("Region", document.region),
         ("Gesetz", document.law),
         ("Stand", document.version_state),
+        ("Seiten", document.pages_note),
         ("Ersetzt durch", document.superseded_by),
         ("Inhalts-Hash", document.content_hash[:16]),
         ("Indexiert", document.ingested_at),
@@ -175,7 +176,9 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
     out.print(f"  Abschnitte: {len(chunks)}")
     for chunk in chunks:
         absatz = f" Abs. {', '.join(chunk.absaetze)}" if chunk.absaetze else ""
-        out.print(f"   {chunk.ordinal:>4}  {chunk.section or '–'}{absatz}  ({len(chunk.text)} Zeichen)")
+        page = document.page_of(chunk)
+        where = f"S. {page}  " if page else ""
+        out.print(f"   {chunk.ordinal:>4}  {where}{chunk.section or '–'}{absatz}  ({len(chunk.text)} Zeichen)")
 
 
 @app.command()

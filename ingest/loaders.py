@@ -12,28 +12,20 @@ import codecs
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ingest.archive import check_archive
+from ingest.formats.images import load_image
+from ingest.formats.pdf import load_pdf
 from ingest.limits import IngestLimits, LimitExceeded, LoadError
+from ingest.loaded import LoadedFile
 
 __all__ = ["SUPPORTED_SUFFIXES", "LimitExceeded", "LoadError", "LoadedFile", "load_file"]
 
 log = logging.getLogger(__name__)
-
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
-
-
-@dataclass(frozen=True)
-class LoadedFile:
-    text: str
-    format: str
-    front_matter: dict[str, Any] = field(default_factory=dict)
-    html_title: str | None = None
 
 
 def load_file(path: Path, limits: IngestLimits | None = None) -> LoadedFile:
@@ -140,49 +132,6 @@ def _load_html(path: Path, limits: IngestLimits) -> LoadedFile:
     return LoadedFile(text="\n\n".join(blocks), format="html", html_title=title)
 
 
-def _load_pdf(path: Path, limits: IngestLimits) -> LoadedFile:
-    from pypdf import PdfReader
-    from pypdf.errors import LimitReachedError, PdfStreamError
-
-    with path.open("rb") as handle:
-        if b"%PDF-" not in handle.read(1024):
-            raise LoadError("Datei ist kein PDF (die PDF-Kennung „%PDF“ fehlt)")
-    pages: list[str] = []
-    try:
-        reader = PdfReader(str(path))
-        # Many "protected" PDFs only restrict printing and open with the empty password.
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError("PDF ist verschlüsselt oder passwortgeschützt")
-        if len(reader.pages) > limits.max_pages:
-            raise limits.too_many_pages()
-        size = 0
-        for page in reader.pages:
-            text = page.extract_text() or ""
-            size += len(text) + 2
-            if size > limits.max_text_chars:
-                raise limits.text_too_large()
-            pages.append(text)
-    except (LoadError, MemoryError, RecursionError):
-        raise  # the worker reports the limits itself
-    except LimitReachedError as exc:
-        reason = "PDF enthält einen übergroßen komprimierten Datenstrom (beschädigt oder manipuliert)"
-        raise LoadError(reason) from exc
-    except PdfStreamError as exc:
-        log.debug("pypdf: %s", exc)
-        raise LoadError("PDF ist unvollständig oder beschädigt (Datei abgeschnitten?)") from exc
-    except Exception as exc:  # pypdf raises many types on malformed files; none of their texts is German
-        log.debug("pypdf: %r", exc)
-        if "encrypt" in str(exc).lower() or "decrypt" in str(exc).lower():
-            raise LoadError("PDF ist verschlüsselt oder passwortgeschützt") from exc
-        raise LoadError("PDF ist beschädigt oder unvollständig und kann nicht gelesen werden") from exc
-    text = "\n\n".join(pages)
-    if not text.strip():
-        raise LoadError(
-            "PDF enthält keinen Text (gescanntes Bild? Bitte zuerst eine Texterkennung durchführen)"
-        )
-    return LoadedFile(text=text, format="pdf")
-
-
 def _load_docx(path: Path, limits: IngestLimits) -> LoadedFile:
     import docx
 
@@ -221,6 +170,12 @@ _LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {
     ".markdown": _load_markdown,
     ".html": _load_html,
     ".htm": _load_html,
-    ".pdf": _load_pdf,
+    ".pdf": load_pdf,
     ".docx": _load_docx,
+    ".png": load_image,
+    ".jpg": load_image,
+    ".jpeg": load_image,
+    ".tif": load_image,
+    ".tiff": load_image,
 }
+SUPPORTED_SUFFIXES = tuple(_LOADERS)

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest.chunking import ChunkDraft, chunk_document
+from ingest.chunking import ChunkDraft, chunk_document, mark_pages, strip_page_marks
 from ingest.fingerprint import content_hash, minhash
 from ingest.limits import IngestLimits
 from ingest.loaders import load_file
@@ -80,17 +80,22 @@ def parse_file(request: ParseRequest) -> ParsedFile:
     if request.known_hash == digest and request.known_type == meta.type.value:
         return ParsedFile(meta=meta, digest=digest, unchanged=True)
     # Documents are data: paragraphs that address an AI, and hidden HTML comments, are not indexed.
-    text, screened = screen_paragraphs(loaded.text)
+    # Paged text is chunked with its page marks, so that every chunk knows its page.
+    marked, screened = screen_paragraphs(mark_pages(loaded.pages) if loaded.pages else loaded.text)
+    drafts = chunk_document(marked, meta.type, meta.title)
     extra = {key: loaded.front_matter[key] for key in _KEPT_FRONT_MATTER if key in loaded.front_matter}
+    extra.update(loaded.extra)
     extra["format"] = loaded.format
+    if loaded.pages:
+        extra["chunk_pages"] = [draft.page for draft in drafts]
     return ParsedFile(
         meta=meta,
         digest=digest,
         format=loaded.format,
         fingerprint=minhash(loaded.text),
-        text=text,
+        text=strip_page_marks(marked) if loaded.pages else marked,
         screened=screened,
-        drafts=chunk_document(text, meta.type, meta.title),
+        drafts=drafts,
         # YAML dates and the like become strings here, as they would in the catalog's JSON column.
         extra=json.loads(json.dumps(extra, ensure_ascii=False, default=str)),
     )
@@ -114,7 +119,9 @@ def parsed_to_json(parsed: ParsedFile) -> dict[str, Any]:
         "fingerprint": parsed.fingerprint.hex(),
         "text": parsed.text,
         "screened": parsed.screened,
-        "drafts": [[d.text, d.section, d.paragraph, list(d.absaetze), d.chapter] for d in parsed.drafts],
+        "drafts": [
+            [d.text, d.section, d.paragraph, list(d.absaetze), d.chapter, d.page] for d in parsed.drafts
+        ],
         "extra": parsed.extra,
     }
 
@@ -138,8 +145,8 @@ def parsed_from_json(data: dict[str, Any]) -> ParsedFile:
         text=str(data["text"]),
         screened=int(data["screened"]),
         drafts=[
-            ChunkDraft(text, section, paragraph, tuple(absaetze), chapter)
-            for text, section, paragraph, absaetze, chapter in data["drafts"]
+            ChunkDraft(text, section, paragraph, tuple(absaetze), chapter, page)
+            for text, section, paragraph, absaetze, chapter, page in data["drafts"]
         ],
         extra=dict(data["extra"]),
     )

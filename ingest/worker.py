@@ -86,9 +86,13 @@ def _preload() -> None:
     import io
 
     import docx
+    import pdfplumber  # noqa: F401
     import pypdf
+    import pypdfium2  # noqa: F401
     from bs4 import BeautifulSoup
+    from PIL import Image  # noqa: F401
 
+    import ingest.formats.tables  # noqa: F401
     import ingest.parse  # noqa: F401
 
     writer = pypdf.PdfWriter()
