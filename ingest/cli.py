@@ -178,7 +178,9 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
         absatz = f" Abs. {', '.join(chunk.absaetze)}" if chunk.absaetze else ""
         page = document.page_of(chunk)
         where = f"S. {page}  " if page else ""
-        out.print(f"   {chunk.ordinal:>4}  {where}{chunk.section or '–'}{absatz}  ({len(chunk.text)} Zeichen)")
+        out.print(
+            f"   {chunk.ordinal:>4}  {where}{chunk.section or '–'}{absatz}  ({len(chunk.text)} Zeichen)"
+        )
 
 
 @app.command()

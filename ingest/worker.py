@@ -92,7 +92,7 @@ def _preload() -> None:
     from bs4 import BeautifulSoup
     from PIL import Image  # noqa: F401
 
-    import ingest.formats.tables  # noqa: F401
+    import ingest.formats.tables
     import ingest.parse  # noqa: F401
 
     writer = pypdf.PdfWriter()

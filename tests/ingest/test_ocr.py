@@ -56,7 +56,10 @@ def test_mixed_pdf_reports_which_pages_were_ocrd_and_cites_the_page(
     path = mixed_pdf(
         tmp_path / "gemischt.pdf",
         [
-            ("text", ["Merkblatt Kindertagespflege", "Die Anmeldung erfolgt über das Kita-Portal der Stadt."]),
+            (
+                "text",
+                ["Merkblatt Kindertagespflege", "Die Anmeldung erfolgt über das Kita-Portal der Stadt."],
+            ),
             ("scan", ["Gescannte Anlage", "", "Die Eingewöhnung dauert in der Regel vier Wochen."]),
             ("text", ["Kontakt", "Sprechzeiten des Jugendamtes: montags bis donnerstags."]),
         ],
@@ -97,7 +100,10 @@ def test_image_files_are_ocrd(settings: Settings, tmp_path: Path) -> None:
     index.close()
     assert not report.failed, report.failed
     # The JPEG is the same letter as the PNG: a duplicate, named by the title of the first.
-    assert {entry["path"].rsplit("/", 1)[-1] for entry in report.added} == {"brief-kopie.jpg", "mehrseitig.tif"}
+    assert {entry["path"].rsplit("/", 1)[-1] for entry in report.added} == {
+        "brief-kopie.jpg",
+        "mehrseitig.tif",
+    }
     assert report.duplicates[0]["duplicate_title"] == "Rundschreiben des Pflegekinderdienstes"
 
 
