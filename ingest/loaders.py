@@ -17,9 +17,12 @@ from typing import Any
 
 import yaml
 
-from ingest.archive import check_archive
 from ingest.formats.images import load_image
+from ingest.formats.mail import load_eml
+from ingest.formats.odf import load_odf
 from ingest.formats.pdf import load_pdf
+from ingest.formats.spreadsheet import load_xlsx
+from ingest.formats.word import load_doc, load_docx, load_rtf
 from ingest.limits import IngestLimits, LimitExceeded, LoadError
 from ingest.loaded import LoadedFile
 
@@ -112,9 +115,15 @@ _HTML_BOILERPLATE = (
 
 
 def _load_html(path: Path, limits: IngestLimits) -> LoadedFile:
+    title, blocks = html_blocks(_read_text(path, limits))
+    return LoadedFile(text="\n\n".join(blocks), format="html", html_title=title)
+
+
+def html_blocks(html: str) -> tuple[str | None, list[str]]:
+    """The page's title and its text blocks, headings as Markdown; page furniture left out."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_read_text(path, limits), "lxml")
+    soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup.find_all(_HTML_BOILERPLATE):
         tag.decompose()
@@ -129,39 +138,7 @@ def _load_html(path: Path, limits: IngestLimits) -> LoadedFile:
         if element.name in {"h1", "h2", "h3", "h4"}:
             text = "#" * int(element.name[1]) + " " + text
         blocks.append(text)
-    return LoadedFile(text="\n\n".join(blocks), format="html", html_title=title)
-
-
-def _load_docx(path: Path, limits: IngestLimits) -> LoadedFile:
-    import docx
-
-    check_archive(path, limits, "DOCX")
-    try:
-        document = docx.Document(str(path))
-    except KeyError as exc:
-        raise LoadError("DOCX ist unvollständig: das Hauptdokument (word/document.xml) fehlt") from exc
-    except (MemoryError, RecursionError):
-        raise  # the worker reports the limits itself
-    except Exception as exc:  # python-docx, zipfile and lxml errors on malformed packages
-        log.debug("python-docx: %r", exc)
-        raise LoadError("DOCX ist beschädigt oder kein Word-Dokument") from exc
-    blocks: list[str] = []
-    size = 0
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
-        if not text:
-            continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        level = re.match(r"(?:Heading|Überschrift)\s*(\d)", style)
-        if level:
-            text = "#" * int(level.group(1)) + " " + text
-        elif style == "Title":
-            text = "# " + text
-        size += len(text) + 2
-        if size > limits.max_text_chars:
-            raise limits.text_too_large()
-        blocks.append(text)
-    return LoadedFile(text="\n\n".join(blocks), format="docx")
+    return title, blocks
 
 
 _LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {
@@ -171,7 +148,13 @@ _LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {
     ".html": _load_html,
     ".htm": _load_html,
     ".pdf": load_pdf,
-    ".docx": _load_docx,
+    ".docx": load_docx,
+    ".doc": load_doc,
+    ".rtf": load_rtf,
+    ".odt": load_odf,
+    ".ods": load_odf,
+    ".xlsx": load_xlsx,
+    ".eml": load_eml,
     ".png": load_image,
     ".jpg": load_image,
     ".jpeg": load_image,

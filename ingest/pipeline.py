@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.fingerprint import similarity
 from ingest.limits import IngestLimits, LoadError, file_message
-from ingest.parse import ParsedFile, ParseRequest
+from ingest.parse import AttachmentResult, ParsedFile, ParseRequest
 from ingest.sandbox import ParseOutcome, ParseSandbox
 from knowledge.checkpoints import checkpoint
 from knowledge.index import KnowledgeIndex
@@ -151,6 +151,8 @@ class IngestPipeline:
             if isinstance(outcome, LoadError):
                 raise outcome
             self._write(source_file, outcome.parsed, run)
+            for attachment in outcome.parsed.attachments:
+                self._write_attachment(source_file, attachment, run)
         except LoadError as exc:
             run.report.failed.append(_failure(source_file, exc.reason, exc.limit))
         except Exception as exc:  # the reason is logged with its traceback
@@ -158,10 +160,27 @@ class IngestPipeline:
             reason = f"Unerwarteter Fehler ({type(exc).__name__}); Details im Protokoll"
             run.report.failed.append(_failure(source_file, reason, None))
 
-    def _write(self, source_file: SourceFile, parsed: ParsedFile, run: _Run) -> None:
+    def _write_attachment(self, mail: SourceFile, attachment: AttachmentResult, run: _Run) -> None:
+        """An e-mail's attachment is a document of its own; when it fails, the mail is still indexed."""
+        part = SourceFile(mail.path, attachment.source)
+        name = f"{mail.path.name} › {attachment.name}"
+        try:
+            if attachment.error:
+                raise attachment.error
+            assert attachment.parsed is not None
+            self._write(part, attachment.parsed, run, attachment_of=mail.source)
+        except LoadError as exc:
+            failure = _failure(part, exc.reason, exc.limit)
+            run.report.failed.append({**failure, "error": file_message(name, exc.reason)})
+
+    def _write(
+        self, source_file: SourceFile, parsed: ParsedFile, run: _Run, attachment_of: str | None = None
+    ) -> None:
         entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
+        if attachment_of:
+            entry["attachment_of"] = attachment_of
         existing = self.index.catalog.find_by_source(source_file.source)
-        if existing and parsed.unchanged:
+        if existing and (parsed.unchanged or _same_content(existing, parsed)):
             run.report.unchanged.append({**entry, "id": existing.id})
             return
         if existing is None:
@@ -176,7 +195,7 @@ class IngestPipeline:
                 "Keine indexierbaren Inhalte gefunden (nur Überschriften oder aufgehobene Paragrafen)"
             )
         doc_id = existing.id if existing else document_id(source_file.source)
-        document, chunks = _document(doc_id, source_file.source, parsed)
+        document, chunks = _document(doc_id, source_file.source, parsed, attachment_of)
         result = {
             **entry,
             "id": doc_id,
@@ -249,8 +268,18 @@ def _failure(source_file: SourceFile, reason: str, limit: str | None) -> dict[st
     return failure
 
 
-def _document(doc_id: str, source: str, parsed: ParsedFile) -> tuple[Document, list[Chunk]]:
+def _same_content(existing: Document, parsed: ParsedFile) -> bool:
+    """An attachment comes without a known hash (its mail changed, or was read again): compare here."""
+    return existing.content_hash == parsed.digest and existing.type is parsed.meta.type
+
+
+def _document(
+    doc_id: str, source: str, parsed: ParsedFile, attachment_of: str | None = None
+) -> tuple[Document, list[Chunk]]:
     meta = parsed.meta
+    extra = {**parsed.extra, "screened_paragraphs": parsed.screened}
+    if attachment_of:
+        extra["attachment_of"] = attachment_of  # removing or syncing the mail concerns this one too
     document = Document(
         id=doc_id,
         source=source,
@@ -263,7 +292,7 @@ def _document(doc_id: str, source: str, parsed: ParsedFile) -> tuple[Document, l
         law=meta.law,
         version_state=meta.version_state,
         ingested_at=datetime.now(UTC).replace(microsecond=0),
-        extra={**parsed.extra, "screened_paragraphs": parsed.screened},
+        extra=extra,
     )
     chunks = [
         Chunk(

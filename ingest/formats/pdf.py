@@ -139,7 +139,13 @@ class _PageReader:
         paths = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2))
         if paths < _MIN_PATHS_FOR_TABLE:
             return layer
-        return self._plumbed(number) or layer
+        try:
+            return self._plumbed(number) or layer
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # pdfminer on an odd page: the text layer is still good
+            log.debug("pdfplumber, Seite %d: %r", number, exc)
+            return layer
 
     def _plumbed(self, number: int) -> str | None:
         """The page's lines with its ruled tables in place, as Markdown; None when it has no table."""
@@ -153,10 +159,17 @@ class _PageReader:
             return None
         outside = page
         for table in tables:
-            outside = outside.outside_bbox(table.bbox)
+            outside = outside.outside_bbox(_clip(table.bbox, page.bbox))
         items: list[tuple[float, str]] = [
             (line["top"], line["text"]) for line in outside.extract_text_lines()
         ]
         items += [(table.bbox[1], "\n" + markdown_table(table.extract()) + "\n") for table in tables]
         items.sort(key=lambda item: item[0])
         return "\n".join(text for _, text in items)
+
+
+def _clip(
+    box: tuple[float, float, float, float], page: tuple[float, float, float, float]
+) -> tuple[float, ...]:
+    """A table drawn past the page edge, cut to the page (pdfplumber refuses boxes outside it)."""
+    return (max(box[0], page[0]), max(box[1], page[1]), min(box[2], page[2]), min(box[3], page[3]))
