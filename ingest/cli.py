@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ingest.laws.cli import laws_app
 from ingest.pipeline import IngestPipeline, discover
 from ingest.report_text import print_repair, print_report
 from ingest.sandbox import ParseSandbox
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Sprachmodelle für Embeddings verwalten.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(laws_app, name="laws")
 console = Console(stderr=True)
 # Scripts read this output: a fixed width when it is not a terminal keeps tables readable in logs.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)

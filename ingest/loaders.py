@@ -23,6 +23,7 @@ from ingest.formats.odf import load_odf
 from ingest.formats.pdf import load_pdf
 from ingest.formats.spreadsheet import load_xlsx
 from ingest.formats.word import load_doc, load_docx, load_rtf
+from ingest.laws.gii import load_gii
 from ingest.limits import IngestLimits, LimitExceeded, LoadError
 from ingest.loaded import LoadedFile
 
@@ -31,10 +32,13 @@ __all__ = ["SUPPORTED_SUFFIXES", "LimitExceeded", "LoadError", "LoadedFile", "lo
 log = logging.getLogger(__name__)
 
 
-def load_file(path: Path, limits: IngestLimits | None = None) -> LoadedFile:
+def load_file(
+    path: Path, limits: IngestLimits | None = None, *, loader_name: str | None = None
+) -> LoadedFile:
+    """`loader_name="gii"` reads a law's gii-norm XML (`ingest laws import`), whatever the file's name."""
     limits = limits or IngestLimits()
     suffix = path.suffix.lower()
-    loader = _LOADERS.get(suffix)
+    loader = _NAMED_LOADERS[loader_name] if loader_name else _LOADERS.get(suffix)
     if loader is None:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise LoadError(
@@ -162,3 +166,5 @@ _LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {
     ".tiff": load_image,
 }
 SUPPORTED_SUFFIXES = tuple(_LOADERS)
+# Loaders a command asks for by name: a folder's .zip files are not laws.
+_NAMED_LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {"gii": load_gii}

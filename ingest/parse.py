@@ -34,6 +34,7 @@ class ParseRequest:
     known_type: str | None = None
     limits: IngestLimits = field(default_factory=IngestLimits)
     with_attachments: bool = True  # an attachment's own attachments are not read
+    loader: str | None = None  # a loader by name instead of by suffix ("gii": a law's XML)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -44,6 +45,7 @@ class ParseRequest:
             "known_type": self.known_type,
             "limits": self.limits.as_json(),
             "with_attachments": self.with_attachments,
+            "loader": self.loader,
         }
 
     @classmethod
@@ -85,7 +87,7 @@ _KEPT_FRONT_MATTER = ("sources", "tags", "valid_from", "notice", "sample", "url"
 def parse_file(request: ParseRequest) -> ParsedFile:
     """Load, check, describe, fingerprint, screen and chunk one file; raises `LoadError`."""
     limits = request.limits
-    loaded = load_file(Path(request.path), limits)
+    loaded = load_file(Path(request.path), limits, loader_name=request.loader)
     check_plausible(loaded.text, min_word_share=limits.min_word_share)
     meta = extract_metadata(
         request.source,

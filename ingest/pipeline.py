@@ -105,12 +105,18 @@ class IngestPipeline:
         type_override: DocumentType | None = None,
         dry_run: bool = False,
         on_file: Progress | None = None,
+        loader: str | None = None,
+        source_from: Callable[[ParsedFile], str] | None = None,
     ) -> IngestReport:
+        """`loader` names a loader to use instead of the one for the suffix; `source_from` names each
+        document after it was read (a law import: by law and Stand, not by the zip's file name)."""
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
         for path in missing:
             report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
-        run = _Run(report, type_override, dry_run, dict(self.index.catalog.fingerprints()))
+        run = _Run(
+            report, type_override, dry_run, dict(self.index.catalog.fingerprints()), loader, source_from
+        )
         files = list(discover([p for p in paths if p.exists()]))
         sandbox = self._sandbox or ParseSandbox()
         try:
@@ -143,6 +149,7 @@ class IngestPipeline:
             known_hash=existing.content_hash if existing else None,
             known_type=existing.type.value if existing else None,
             limits=self.limits,
+            loader=run.loader,
         )
 
     def _add_one(self, source_file: SourceFile, outcome: ParseOutcome | LoadError, run: _Run) -> None:
@@ -150,6 +157,8 @@ class IngestPipeline:
         try:
             if isinstance(outcome, LoadError):
                 raise outcome
+            if run.source_from:
+                source_file = SourceFile(source_file.path, run.source_from(outcome.parsed))
             self._write(source_file, outcome.parsed, run)
             for attachment in outcome.parsed.attachments:
                 self._write_attachment(source_file, attachment, run)
@@ -255,6 +264,8 @@ class _Run:
     # Read once per run, then kept current as documents are added (also in a dry run, so two
     # copies in one batch are caught before either reaches the index).
     fingerprints: dict[str, bytes]
+    loader: str | None = None
+    source_from: Callable[[ParsedFile], str] | None = None
     titles: dict[str, str] = field(default_factory=dict)
 
 
