@@ -166,7 +166,7 @@ class IngestPipeline:
             run.report.failed.append(_failure(source_file, exc.reason, exc.limit))
         except Exception as exc:  # the reason is logged with its traceback
             log.exception("Unerwarteter Fehler bei %s", source_file.path)
-            reason = f"Unerwarteter Fehler ({type(exc).__name__}); Details im Protokoll"
+            reason = "Unerwarteter Fehler beim Indexieren (Programmfehler); Details im Protokoll"
             run.report.failed.append(_failure(source_file, reason, None))
 
     def _write_attachment(self, mail: SourceFile, attachment: AttachmentResult, run: _Run) -> None:

@@ -164,7 +164,8 @@ def _child_result(request: Any) -> bytes:
         result = {"error": "Datei ist zu tief verschachtelt, um gelesen zu werden"}
     except Exception as exc:  # a parser bug: the maintainer gets a German line, the log the traceback
         traceback.print_exc(file=sys.stderr)
-        result = {"error": f"Unerwarteter Fehler beim Lesen ({type(exc).__name__}); Details im Protokoll"}
+        # The exception's class name is English and means nothing to the maintainer: it goes to the log.
+        result = {"error": "Unerwarteter Fehler beim Lesen (Programmfehler); Details im Protokoll"}
     try:
         return json.dumps(result, ensure_ascii=False).encode("utf-8")
     except MemoryError:
