@@ -44,7 +44,8 @@ class IngestLimits:
     min_word_share: float = 0.05
     ocr_language: str = "deu"
     ocr_dpi: int = 300
-    ocr_page_seconds: float = 30.0
+    ocr_page_seconds: float = 60.0
+    ocr_workers: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestLimits:
@@ -60,6 +61,7 @@ class IngestLimits:
             ocr_language=settings.ingest_ocr_language,
             ocr_dpi=settings.ingest_ocr_dpi,
             ocr_page_seconds=settings.ingest_ocr_page_seconds,
+            ocr_workers=settings.ingest_ocr_workers,
         )
 
     def as_json(self) -> dict[str, Any]:

@@ -164,7 +164,7 @@ class IngestPipeline:
                 self._write_attachment(source_file, attachment, run)
         except LoadError as exc:
             run.report.failed.append(_failure(source_file, exc.reason, exc.limit))
-        except Exception as exc:  # the reason is logged with its traceback
+        except Exception:  # the reason is logged with its traceback
             log.exception("Unerwarteter Fehler bei %s", source_file.path)
             reason = "Unerwarteter Fehler beim Indexieren (Programmfehler); Details im Protokoll"
             run.report.failed.append(_failure(source_file, reason, None))

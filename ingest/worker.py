@@ -162,7 +162,7 @@ def _child_result(request: Any) -> bytes:
         result = {"error": request.limits.too_much_memory().reason, "limit": "JHA_INGEST_MAX_MEMORY_MB"}
     except RecursionError:
         result = {"error": "Datei ist zu tief verschachtelt, um gelesen zu werden"}
-    except Exception as exc:  # a parser bug: the maintainer gets a German line, the log the traceback
+    except Exception:  # a parser bug: the maintainer gets a German line, the log the traceback
         traceback.print_exc(file=sys.stderr)
         # The exception's class name is English and means nothing to the maintainer: it goes to the log.
         result = {"error": "Unerwarteter Fehler beim Lesen (Programmfehler); Details im Protokoll"}

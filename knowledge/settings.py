@@ -86,7 +86,8 @@ class Settings(BaseSettings):
     # Texterkennung (Tesseract) of scanned pages: language model, resolution, time per page.
     ingest_ocr_language: str = "deu"
     ingest_ocr_dpi: int = Field(default=300, ge=72, le=600)
-    ingest_ocr_page_seconds: float = Field(default=30.0, gt=0)
+    ingest_ocr_page_seconds: float = Field(default=60.0, gt=0)
+    ingest_ocr_workers: int = Field(default=2, ge=1, le=16)  # Tesseract processes at once (cores)
     # `python -m ingest laws import URL` may download from the internet only when an administrator
     # allows it; offline installs pass the downloaded xml.zip files.
     laws_download_enabled: bool = False

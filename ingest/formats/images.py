@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.formats.ocr import OcrPage, recognise
+from ingest.formats.ocr import recognise_all
 from ingest.limits import IngestLimits, LoadError
 from ingest.loaded import LoadedFile, paged
 
@@ -20,24 +21,18 @@ def load_image(path: Path, limits: IngestLimits) -> LoadedFile:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     kind = path.suffix.lower().lstrip(".").upper().replace("JPEG", "JPG").replace("TIFF", "TIF")
-    pages: list[str] = []
-    results: list[OcrPage] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                frames = getattr(image, "n_frames", 1)
-                if frames > limits.max_pages:
+                if getattr(image, "n_frames", 1) > limits.max_pages:
                     raise limits.too_many_pages()
-                for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                    if frame.width * frame.height > _MAX_PIXELS:
-                        raise LoadError(_too_large(frame.width, frame.height))
-                    frame.load()
-                    result = recognise(
-                        frame, language=limits.ocr_language, seconds=limits.ocr_page_seconds, page=number
-                    )
-                    results.append(result)
-                    pages.append(result.text)
+                recognised = recognise_all(
+                    _frames(ImageSequence.Iterator(image)),
+                    language=limits.ocr_language,
+                    seconds=limits.ocr_page_seconds,
+                    workers=limits.ocr_workers,
+                )
     except LoadError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
@@ -46,6 +41,8 @@ def load_image(path: Path, limits: IngestLimits) -> LoadedFile:
         raise LoadError(f"Datei ist kein lesbares {kind}-Bild") from exc
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow's errors on truncated or broken files
         raise LoadError(f"{kind}-Bild ist unvollständig oder beschädigt") from exc
+    results = [recognised[number] for number in sorted(recognised)]
+    pages = [result.text for result in results]
     if not any(p.strip() for p in pages):
         raise LoadError(_NO_TEXT)
     words = sum(r.words for r in results) or 1
@@ -55,6 +52,14 @@ def load_image(path: Path, limits: IngestLimits) -> LoadedFile:
         "ocr_confidence": round(sum(r.confidence * r.words for r in results) / words, 1),
     }
     return paged(pages, "image", extra)
+
+
+def _frames(frames: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+    """Each frame as an image of its own (the iterator reuses one object), checked for its size."""
+    for number, frame in enumerate(frames, start=1):
+        if frame.width * frame.height > _MAX_PIXELS:
+            raise LoadError(_too_large(frame.width, frame.height))
+        yield number, frame.copy()
 
 
 def _too_large(width: int, height: int) -> str:

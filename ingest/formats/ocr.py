@@ -12,6 +12,8 @@ import io
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -70,6 +72,27 @@ def recognise(image: Image, *, language: str, seconds: float, page: int) -> OcrP
             raise LoadError(f"Texterkennung nicht möglich: Sprachmodell „{language}“ fehlt ({_PACKAGES})")
         raise LoadError(f"Texterkennung von Seite {page} fehlgeschlagen (Bild unlesbar oder beschädigt)")
     return _from_tsv(result.stdout.decode("utf-8", "replace"))
+
+
+def recognise_all(
+    images: Iterable[tuple[int, Image]], *, language: str, seconds: float, workers: int
+) -> dict[int, OcrPage]:
+    """Pages by number, `workers` Tesseract processes at a time (one per core: one page's OpenMP threads
+    gain little, two pages at once nearly double the rate). `images` is drawn lazily, so that no more
+    than two pages per worker wait rendered in memory."""
+    results: dict[int, OcrPage] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pending: dict[Future[OcrPage], int] = {}
+        for number, image in images:
+            future = pool.submit(recognise, image, language=language, seconds=seconds, page=number)
+            pending[future] = number
+            if len(pending) >= 2 * max(1, workers):
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for finished in done:
+                    results[pending.pop(finished)] = finished.result()
+        for finished, number in pending.items():
+            results[number] = finished.result()
+    return results
 
 
 def _from_tsv(tsv: str) -> OcrPage:

@@ -12,12 +12,15 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingest.formats.ocr import OcrPage, recognise
+from ingest.formats.ocr import recognise_all
 from ingest.formats.tables import markdown_table
 from ingest.limits import IngestLimits, LoadError
 from ingest.loaded import LoadedFile, paged
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 log = logging.getLogger(__name__)
 
@@ -77,19 +80,18 @@ class _PageReader:
         self._plumber: Any = None
 
     def read(self, layers: list[str]) -> LoadedFile:
-        pages: list[str] = []
-        ocr: list[OcrPage] = []
-        ocr_numbers: list[int] = []
-        size = 0
+        scanned = [n for n, layer in enumerate(layers, start=1) if len(_LETTER.findall(layer)) < _MIN_LETTERS]
         try:
+            recognised = recognise_all(
+                ((number, self._render(number)) for number in scanned),
+                language=self.limits.ocr_language,
+                seconds=self.limits.ocr_page_seconds,
+                workers=self.limits.ocr_workers,
+            )
+            pages: list[str] = []
+            size = 0
             for number, layer in enumerate(layers, start=1):
-                if len(_LETTER.findall(layer)) >= _MIN_LETTERS:
-                    text = self._with_tables(number, layer)
-                else:
-                    recognised = self._recognise(number)
-                    ocr.append(recognised)
-                    ocr_numbers.append(number)
-                    text = recognised.text
+                text = recognised[number].text if number in recognised else self._with_tables(number, layer)
                 size += len(text) + 2
                 if size > self.limits.max_text_chars:
                     raise self.limits.text_too_large()
@@ -99,9 +101,10 @@ class _PageReader:
         if not any(p.strip() for p in pages):
             raise LoadError(_NO_TEXT)
         extra: dict[str, Any] = {"pages": len(pages)}
-        if ocr_numbers:
+        if scanned:
+            ocr = list(recognised.values())
             words = sum(p.words for p in ocr) or 1
-            extra["ocr_pages"] = ocr_numbers
+            extra["ocr_pages"] = scanned
             extra["ocr_confidence"] = round(sum(p.confidence * p.words for p in ocr) / words, 1)
         return paged(pages, "pdf", extra)
 
@@ -123,14 +126,11 @@ class _PageReader:
                 ) from exc
         return self._pdfium
 
-    def _recognise(self, number: int) -> OcrPage:
+    def _render(self, number: int) -> Image:
         page = self._document()[number - 1]
         width, height = page.get_size()  # in points, 1/72 inch
         scale = min(self.limits.ocr_dpi / 72, (_MAX_PIXELS / max(width * height, 1)) ** 0.5)
-        image = page.render(scale=scale, grayscale=True).to_pil()
-        return recognise(
-            image, language=self.limits.ocr_language, seconds=self.limits.ocr_page_seconds, page=number
-        )
+        return page.render(scale=scale, grayscale=True).to_pil()
 
     def _with_tables(self, number: int, layer: str) -> str:
         import pypdfium2.raw as pdfium_c
