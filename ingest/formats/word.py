@@ -111,20 +111,19 @@ def load_doc(path: Path, limits: IngestLimits) -> LoadedFile:
 
 
 def _doc_text(raw: str) -> str:
-    """antiword writes tables as lines "|a |b |"; everything else is paragraphs."""
+    """With `-w 0` antiword writes one line per paragraph and tables as lines "|a |b |"."""
     blocks: list[str] = []
     rows: list[list[str]] = []
-    for block in re.split(r"\n\s*\n", raw):
-        lines = [line for line in block.splitlines() if line.strip()]
-        if lines and all(line.lstrip().startswith("|") for line in lines):
-            rows.extend([cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines)
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|"):
+            rows.append([cell.strip() for cell in stripped.strip("|").split("|")])
             continue
         if rows:
             blocks.append(markdown_table(rows))
             rows = []
-        text = " ".join(block.split())
-        if text:
-            blocks.append(text)
+        if stripped:
+            blocks.append(" ".join(stripped.split()))
     if rows:
         blocks.append(markdown_table(rows))
     return "\n\n".join(blocks)

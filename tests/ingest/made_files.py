@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -223,3 +224,104 @@ def eml(path: Path, subject: str, body: str, attachments: dict[str, bytes]) -> P
         message.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
     path.write_bytes(message.as_bytes())
     return path
+
+
+# Legacy Word (.doc), written by hand: no library writes the format, and LibreOffice is too big for CI.
+ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def _pad(data: bytes, size: int) -> bytes:
+    return data + b"\0" * (size - len(data))
+
+
+def word97(paragraphs: list[str]) -> bytes:
+    """A Word 97–2003 .doc: a compound file with the WordDocument and 1Table streams, the text as one
+    8-bit piece, an empty style sheet and one font (what antiword needs to read it)."""
+    text = ("\r".join(paragraphs) + "\r").encode("cp1252")
+    fc_min = 0x400
+    fib = bytearray(fc_min)
+    struct.pack_into("<HHHHH", fib, 0, 0xA5EC, 0x00C1, 0, 0x0407, 0)
+    struct.pack_into("<H", fib, 0x0A, 0x0200 | 0x1000)  # fWhichTblStm (1Table), fExtChar
+    struct.pack_into("<H", fib, 0x0C, 0x00BF)
+    struct.pack_into("<II", fib, 0x18, fc_min, fc_min + len(text))
+    struct.pack_into("<H", fib, 0x20, 14)
+    struct.pack_into("<H", fib, 0x3E, 22)
+    word_len = max(4096, fc_min + len(text))
+    struct.pack_into("<I", fib, 0x40, word_len)  # cbMac
+    struct.pack_into("<I", fib, 0x4C, len(text))  # ccpText
+    struct.pack_into("<H", fib, 0x98, 93)
+    clx = (
+        b"\x02"
+        + struct.pack("<I", 16)
+        + struct.pack("<II", 0, len(text))
+        + struct.pack("<HIH", 0, (fc_min * 2) | 0x40000000, 0)
+    )
+    stsh = struct.pack("<H", 18) + struct.pack("<HHHHHH", 0, 10, 1, 15, 15, 0) + struct.pack("<HHH", 0, 0, 0)
+    ffn_name = "Arial".encode("utf-16-le") + b"\0\0"
+    ffn = (
+        bytes([39 + len(ffn_name) - 1])
+        + bytes([0x22])
+        + struct.pack("<h", 400)
+        + bytes([0, 0])
+        + bytes(10)
+        + bytes(16)
+        + bytes([0])
+        + ffn_name
+    )
+    fonts = struct.pack("<HH", 1, 0) + ffn
+    table_data = clx
+    offsets = {}
+    for key, blob in (("stsh", stsh), ("fonts", fonts)):
+        offsets[key] = len(table_data)
+        table_data += blob
+    struct.pack_into("<II", fib, 0x1A2, 0, len(clx))  # fcClx, lcbClx
+    struct.pack_into("<II", fib, 0xA2, offsets["stsh"], len(stsh))  # fcStshf
+    struct.pack_into("<II", fib, 0x112, offsets["fonts"], len(fonts))  # fcSttbfffn
+    word = _pad(bytes(fib) + text, word_len)
+    table = _pad(table_data, 4096)
+    return compound({"WordDocument": word, "1Table": table})
+
+
+def compound(streams: dict[str, bytes]) -> bytes:
+    """An OLE2 compound file (512-byte sectors, one FAT sector, streams of at least 4096 bytes so that
+    no mini stream is needed)."""
+    sectors = []  # data sectors after FAT (0) and directory (1)
+    starts = {}
+    chains = []
+    nxt = 2
+    for name, data in streams.items():
+        count = (len(data) + 511) // 512
+        starts[name] = nxt
+        chains.append((nxt, count))
+        sectors.append(_pad(data, count * 512))
+        nxt += count
+    assert nxt <= 128
+    fat = [FREESECT] * 128
+    fat[0], fat[1] = FATSECT, ENDOFCHAIN
+    for start, count in chains:
+        for i in range(count):
+            fat[start + i] = start + i + 1 if i + 1 < count else ENDOFCHAIN
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+    difat = [0] + [FREESECT] * 108
+    struct.pack_into("<109I", header, 76, *difat)
+
+    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:  # noqa: PLR0917
+        raw = name.encode("utf-16-le") + b"\0\0"
+        e = bytearray(128)
+        e[0 : len(raw)] = raw
+        struct.pack_into("<HBB", e, 64, len(raw) if name else 0, kind, 1)
+        struct.pack_into("<III", e, 68, left, right, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return bytes(e)
+
+    directory = entry("Root Entry", 5, NOSTREAM, NOSTREAM, 1, ENDOFCHAIN, 0)
+    # WordDocument (1) with 1Table (2) as its left sibling: shorter names sort first.
+    directory += entry(
+        "WordDocument", 2, 2, NOSTREAM, NOSTREAM, starts["WordDocument"], len(streams["WordDocument"])
+    )
+    directory += entry("1Table", 2, NOSTREAM, NOSTREAM, NOSTREAM, starts["1Table"], len(streams["1Table"]))
+    directory += entry("", 0, NOSTREAM, NOSTREAM, NOSTREAM, 0, 0)
+    return bytes(header) + struct.pack("<128I", *fat) + directory + b"".join(sectors)

@@ -10,7 +10,7 @@ import pytest
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import Settings
-from tests.ingest.made_files import PFLEGEGELD, docx_file, eml, ods, odt, rtf, text_pdf_bytes, xlsx
+from tests.ingest.made_files import PFLEGEGELD, docx_file, eml, ods, odt, rtf, text_pdf_bytes, word97, xlsx
 
 SECTIONS = [
     ("Zuständigkeit", ["Der Pflegekinderdienst berät Pflegeeltern in allen Fragen der Vollzeitpflege."]),
@@ -89,4 +89,26 @@ def test_email_and_its_attachments_become_documents(settings: Settings, tmp_path
     assert failure["error"].startswith("Datei rundmail.eml › kaputt.pdf: PDF ist")
     again = IngestPipeline(index).add([folder])
     assert {e["source"] for e in again.unchanged} == {"postfach/rundmail.eml"} and not again.added
+    index.close()
+
+
+def test_legacy_word_doc_is_read_with_antiword(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "rufbereitschaft.doc"
+    path.write_bytes(
+        word97(
+            [
+                "Merkblatt Rufbereitschaft",
+                "Die Rufbereitschaft des Jugendamtes ist werktags über die Leitstelle erreichbar.",
+                "Außerhalb der Dienstzeiten entscheidet die Fachkraft über eine Inobhutnahme.",
+            ]
+        )
+    )
+    index = KnowledgeIndex.open(settings)
+    report = IngestPipeline(index).add([path])
+    assert not report.failed, report.failed
+    document = index.catalog.get_document(report.added[0]["id"])
+    assert document is not None and document.title == "Merkblatt Rufbereitschaft"
+    assert document.extra["format"] == "doc"
+    hits = index.search("Wer entscheidet außerhalb der Dienstzeiten über eine Inobhutnahme?", k=1)
+    assert hits[0].document.id == document.id and "Außerhalb der Dienstzeiten" in hits[0].chunk.text
     index.close()
