@@ -168,6 +168,7 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
         ("Gesetz", document.law),
         ("Stand", document.version_state),
         ("Seiten", document.pages_note),
+        ("Texterkennung auf Seite", ", ".join(str(n) for n in document.extra.get("ocr_pages", []))),
         ("Ersetzt durch", document.superseded_by),
         ("Inhalts-Hash", document.content_hash[:16]),
         ("Indexiert", document.ingested_at),

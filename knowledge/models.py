@@ -109,6 +109,7 @@ class Hit:
             "title": self.document.title,
             "section": self.chunk.section,
             "absaetze": list(self.chunk.absaetze),
+            "page": self.document.page_of(self.chunk),
             "type": self.document.type.value,
             "date": self.document.date.isoformat() if self.document.date else None,
             "superseded": self.document.superseded_by is not None,
