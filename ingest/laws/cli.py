@@ -71,9 +71,9 @@ def import_laws(
 
 def _print_versions(out: Console, index: KnowledgeIndex, report: IngestReport) -> None:
     for entry in report.added:
-        document = index.catalog.get_document(entry["id"])
+        document = index.document(entry["id"])
         if document and document.law:
-            older = [d for d in index.catalog.versions_of(document.law) if d.superseded_by == document.id]
+            older = [d for d in index.versions_of(document.law) if d.superseded_by == document.id]
             for version in older:
                 out.print(
                     f"  {document.law}: ersetzt die Fassung {version.id} ({version.version_state or '–'})"

@@ -36,7 +36,7 @@ def _import(settings: Settings, *sources: str, **env: str) -> tuple[int, dict]:
 
 
 def _structure(index: KnowledgeIndex, doc_id: str) -> list[tuple]:
-    return [(c.section, c.paragraph, c.absaetze, c.chapter, c.text) for c in index.catalog.chunks_of(doc_id)]
+    return [(c.section, c.paragraph, c.absaetze, c.chapter, c.text) for c in index.chunks_of(doc_id)]
 
 
 def test_xml_import_gives_the_markdown_laws_chunks(settings: Settings, corpus: Path, tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_xml_import_gives_the_markdown_laws_chunks(settings: Settings, corpus: P
     from_markdown = KnowledgeIndex.open(other)
     [expected] = IngestPipeline(from_markdown).add([markdown]).added
     from_xml = KnowledgeIndex.open(settings)
-    law = from_xml.catalog.get_document(added["id"])
+    law = from_xml.document(added["id"])
     assert law is not None and (law.law, law.type.value, str(law.version_state)) == (
         "KKG",
         "law",

@@ -58,7 +58,7 @@ def test_broken_files_of_every_format_fail_in_german(settings: Settings, tmp_pat
         (folder / name).write_bytes(data)
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([folder])
-    assert index.catalog.counts()["documents"] == 0
+    assert index.counts()["documents"] == 0
     index.close()
     assert not report.added
     messages = {Path(f["path"]).name: f["error"] for f in report.failed}

@@ -38,7 +38,7 @@ def test_scanned_pdf_is_read_by_ocr_and_found_by_its_content(settings: Settings,
     report = IngestPipeline(index).add([folder])
     assert not report.failed, report.failed
     [added] = report.added
-    document = index.catalog.get_document(added["id"])
+    document = index.document(added["id"])
     assert document is not None
     assert document.extra["ocr_pages"] == [1]
     assert document.extra["ocr_confidence"] > 70
@@ -67,7 +67,7 @@ def test_mixed_pdf_reports_which_pages_were_ocrd_and_cites_the_page(
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([path])
     assert not report.failed, report.failed
-    document = index.catalog.get_document(report.added[0]["id"])
+    document = index.document(report.added[0]["id"])
     assert document is not None
     assert document.extra["pages"] == 3
     assert document.extra["ocr_pages"] == [2]
@@ -111,7 +111,7 @@ def test_pdf_without_any_text_fails_with_a_german_reason(settings: Settings, tmp
     path = image_pdf(tmp_path / "leer.pdf", [[], []])
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([path])
-    assert not report.added and index.catalog.counts()["documents"] == 0
+    assert not report.added and index.counts()["documents"] == 0
     index.close()
     [failure] = report.failed
     assert failure["error"].startswith("Datei leer.pdf: PDF enthält keinen lesbaren Text")

@@ -43,11 +43,9 @@ def test_headings_become_sections_tables_stay_whole_and_a_value_question_finds_t
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([path, Path("../shared/corpus/press")])
     assert not report.failed, report.failed
-    [document] = [
-        index.catalog.get_document(e["id"]) for e in report.added if e["source"].endswith(path.name)
-    ]
+    [document] = [index.document(e["id"]) for e in report.added if e["source"].endswith(path.name)]
     assert document is not None
-    chunks = index.catalog.chunks_of(document.id)
+    chunks = index.chunks_of(document.id)
     [table] = [c for c in chunks if HEADER_ROW in c.text]
     if kind in ("odt", "docx"):
         assert document.title.startswith("Merkblatt Vollzeitpflege")
@@ -80,9 +78,9 @@ def test_email_and_its_attachments_become_documents(settings: Settings, tmp_path
     report = IngestPipeline(index).add([folder])
     sources = sorted(entry["source"] for entry in report.added)
     assert sources == ["postfach/rundmail.eml", "postfach/rundmail.eml#pauschalen.pdf"]
-    mail = index.catalog.find_by_source("postfach/rundmail.eml")
+    mail = index.document_by_source("postfach/rundmail.eml")
     assert mail is not None and mail.title == "Neue Pauschalen in der Vollzeitpflege"
-    part = index.catalog.find_by_source("postfach/rundmail.eml#pauschalen.pdf")
+    part = index.document_by_source("postfach/rundmail.eml#pauschalen.pdf")
     assert part is not None and part.extra["attachment_of"] == "postfach/rundmail.eml"
     # The broken attachment fails alone, named with its mail; Thumbs.db is no document at all.
     [failure] = report.failed
@@ -106,7 +104,7 @@ def test_legacy_word_doc_is_read_with_antiword(settings: Settings, tmp_path: Pat
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([path])
     assert not report.failed, report.failed
-    document = index.catalog.get_document(report.added[0]["id"])
+    document = index.document(report.added[0]["id"])
     assert document is not None and document.title == "Merkblatt Rufbereitschaft"
     assert document.extra["format"] == "doc"
     hits = index.search("Wer entscheidet außerhalb der Dienstzeiten über eine Inobhutnahme?", k=1)
