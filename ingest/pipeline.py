@@ -249,6 +249,10 @@ class IngestPipeline:
         if document is None:
             return None
         self.index.remove(document.id)
+        # An e-mail's attachments were indexed as documents of their own; they go with it.
+        for attachment in index.documents():
+            if attachment.extra.get("attachment_of") == document.source:
+                self.index.remove(attachment.id)
         return document
 
 

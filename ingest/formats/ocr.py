@@ -32,17 +32,6 @@ class OcrPage:
     words: int
 
 
-def tesseract_available(language: str = "deu") -> bool:
-    """True when the program and the language model are installed."""
-    program = shutil.which("tesseract")
-    if program is None:
-        return False
-    listed = subprocess.run(
-        [program, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-    )
-    return language in listed.stdout.split()
-
-
 def recognise(image: Image, *, language: str, seconds: float, page: int) -> OcrPage:
     """The text on one page image; raises `LoadError` when Tesseract is missing, fails or is too slow."""
     program = shutil.which("tesseract")

@@ -87,6 +87,9 @@ def test_email_and_its_attachments_become_documents(settings: Settings, tmp_path
     assert failure["error"].startswith("Datei rundmail.eml › kaputt.pdf: PDF ist")
     again = IngestPipeline(index).add([folder])
     assert {e["source"] for e in again.unchanged} == {"postfach/rundmail.eml"} and not again.added
+    # Removing the mail removes its attachments from every index.
+    assert IngestPipeline(index).remove("postfach/rundmail.eml") is not None
+    assert index.counts()["documents"] == 0 and index.stats().vector_count == 0
     index.close()
 
 
