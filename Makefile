@@ -7,9 +7,10 @@ PIP := $(VENV)/bin/pip
 # torch is pinned to the CPU build that is installed first; a bare requirement would pull CUDA.
 TORCH := torch==2.13.0
 # Debian packages the product reads at run time: the German word list (storage filter), OpenThesaurus
-# (synonyms), Tesseract with the German model (OCR). Tests also drive Debian's Chromium.
-DEB_RUNTIME := wngerman mythes-de tesseract-ocr tesseract-ocr-deu
-DEB_TEST := chromium
+# (synonyms), Tesseract with the German model (OCR), antiword (legacy Word .doc). Tests also drive
+# Debian's Chromium and draw their scans with the DejaVu fonts.
+DEB_RUNTIME := wngerman mythes-de tesseract-ocr tesseract-ocr-deu antiword
+DEB_TEST := chromium fonts-dejavu-core
 # The PostgreSQL every machine runs; the tests that need it fail (not skip) when it is unreachable.
 export JHA_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1/test
 

@@ -50,6 +50,7 @@ class Citation:
     superseded_by: str | None
     quote: str
     label: str  # "§ 8a Abs. 1 SGB VIII, Stand 29.03.2026" or "Pressemitteilung „…“ vom 13.02.2026"
+    page: int | None = None  # the page of a PDF or scan the passage starts on ("S. 4")
 
     def as_json(self) -> dict[str, Any]:
         """The one citation schema (`assistant.schemas.CitationRecord`), JSON-ready."""

@@ -39,6 +39,7 @@ class CitationRecord(_Record):
     version_state: dt.date | None = Field(default=None, description="Stand der zitierten Fassung.")
     superseded_by: str | None = Field(default=None, description="Id der neueren Fassung, falls ersetzt.")
     superseded: bool = False
+    page: int | None = Field(default=None, description="Seite im PDF oder Scan, auf der die Stelle beginnt.")
     quote: str = ""
     label: str = Field(default="", examples=["§ 8a Abs. 1 SGB VIII, Stand 29.03.2026"])
 
@@ -59,6 +60,7 @@ class CitationRecord(_Record):
             version_state=citation.version_state,
             superseded_by=citation.superseded_by,
             superseded=citation.superseded_by is not None,
+            page=citation.page,
             quote=citation.quote,
             label=citation.label,
         )

@@ -5,6 +5,7 @@
 2. Search latency at 1k, 10k and 100k chunks (`evals.bench_build` grows the index synthetically and
    caches it): `KnowledgeIndex.search` against LangChain's BM25Retriever and plain Chroma
    `similarity_search` over the same chunks; p50/p95 after warm-up, and the ratios.
+   Texterkennung (`evals.bench_ocr`): pages/s of a scanned PDF at 300 dpi (target ≥ 1 page/s).
 3. Built-in `Assistant.ask` latency at 10k chunks; the gate's warm-up apart. The case-data gate with
    the storage filter on its own (`evals.bench_gate`): warm-up in a fresh process, p95 per question.
 4. The running server at 10k chunks under `users` simultaneous colleagues for `duration` seconds:
@@ -65,13 +66,20 @@ class BenchOptions:
     duration: float = 60.0
     ingest_runs: int = 3
     memory_questions: int = 5
+    ocr_pages: int = 6
     rebuild: bool = False
     cache_root: Path = field(default=CACHE_ROOT)
 
     @classmethod
     def quick(cls) -> BenchOptions:
         return cls(
-            sizes=(1_000, 3_000), ask_size=3_000, memory_size=3_000, users=8, duration=10.0, ingest_runs=1
+            sizes=(1_000, 3_000),
+            ask_size=3_000,
+            memory_size=3_000,
+            users=8,
+            duration=10.0,
+            ingest_runs=1,
+            ocr_pages=1,
         )
 
     def with_sizes(self, sizes: tuple[int, ...]) -> BenchOptions:
@@ -94,6 +102,7 @@ def run(
 ) -> dict[str, Any]:
     from evals.bench_ask import ask_latency
     from evals.bench_gate import gate_latency
+    from evals.bench_ocr import ocr_throughput
     from evals.bench_search import search_latency
     from evals.bench_server import data_dir_over, load_test, memory_test
 
@@ -111,6 +120,8 @@ def run(
     report["gate"] = gate_latency()
     report["ingest"] = ingest_throughput(corpus, options.ingest_runs, say)
     report["embedder"] = report["ingest"].pop("embedder")
+    say("Texterkennung: gescanntes PDF mit 300 dpi im Leseprozess")
+    report["ocr"] = ocr_throughput(corpus, options.ocr_pages)
     built = build_indexes(
         corpus, options.sizes, cache_root=options.cache_root, rebuild=options.rebuild, progress=say
     )

@@ -20,6 +20,10 @@ def print_bench(out: Console, report: dict[str, Any]) -> None:
         f"nach {_warmup(report)} zum Aufwärmen"
     )
     _ingest(out, report)
+    if "ocr" in report:
+        from evals.bench_ocr import print_ocr
+
+        print_ocr(out, report["ocr"])
     _builds(out, report["indexes"])
     _search(out, report["search"])
     _ask_load_memory(out, report)

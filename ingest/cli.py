@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ingest.laws.cli import laws_app
 from ingest.pipeline import IngestPipeline, discover
 from ingest.report_text import print_repair, print_report
 from ingest.sandbox import ParseSandbox
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Sprachmodelle für Embeddings verwalten.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(laws_app, name="laws")
 console = Console(stderr=True)
 # Scripts read this output: a fixed width when it is not a terminal keeps tables readable in logs.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -142,7 +144,7 @@ def list_documents(as_json: JsonOption = False) -> None:
             row["date"] or "–",
             str(row["chunks"]),
             version,
-            row["title"],
+            row["title"] + (f" ({row['pages_note']})" if row["pages_note"] else ""),
         )
     out.print(table)
 
@@ -167,6 +169,8 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
         ("Region", document.region),
         ("Gesetz", document.law),
         ("Stand", document.version_state),
+        ("Seiten", document.pages_note),
+        ("Texterkennung auf Seite", ", ".join(str(n) for n in document.extra.get("ocr_pages", []))),
         ("Ersetzt durch", document.superseded_by),
         ("Inhalts-Hash", document.content_hash[:16]),
         ("Indexiert", document.ingested_at),
@@ -177,7 +181,11 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
     out.print(f"  Abschnitte: {len(chunks)}")
     for chunk in chunks:
         absatz = f" Abs. {', '.join(chunk.absaetze)}" if chunk.absaetze else ""
-        out.print(f"   {chunk.ordinal:>4}  {chunk.section or '–'}{absatz}  ({len(chunk.text)} Zeichen)")
+        page = document.page_of(chunk)
+        where = f"S. {page}  " if page else ""
+        out.print(
+            f"   {chunk.ordinal:>4}  {where}{chunk.section or '–'}{absatz}  ({len(chunk.text)} Zeichen)"
+        )
 
 
 @app.command()

@@ -42,6 +42,10 @@ class IngestLimits:
     max_seconds: float = 120.0
     max_memory_mb: int = 1024
     min_word_share: float = 0.05
+    ocr_language: str = "deu"
+    ocr_dpi: int = 300
+    ocr_page_seconds: float = 60.0
+    ocr_workers: int = 2
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestLimits:
@@ -54,6 +58,10 @@ class IngestLimits:
             max_seconds=settings.ingest_max_seconds,
             max_memory_mb=settings.ingest_max_memory_mb,
             min_word_share=settings.ingest_min_word_share,
+            ocr_language=settings.ingest_ocr_language,
+            ocr_dpi=settings.ingest_ocr_dpi,
+            ocr_page_seconds=settings.ingest_ocr_page_seconds,
+            ocr_workers=settings.ingest_ocr_workers,
         )
 
     def as_json(self) -> dict[str, Any]:

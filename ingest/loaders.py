@@ -12,34 +12,33 @@ import codecs
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ingest.archive import check_archive
+from ingest.formats.images import load_image
+from ingest.formats.mail import load_eml
+from ingest.formats.odf import load_odf
+from ingest.formats.pdf import load_pdf
+from ingest.formats.spreadsheet import load_xlsx
+from ingest.formats.word import load_doc, load_docx, load_rtf
+from ingest.laws.gii import load_gii
 from ingest.limits import IngestLimits, LimitExceeded, LoadError
+from ingest.loaded import LoadedFile
 
 __all__ = ["SUPPORTED_SUFFIXES", "LimitExceeded", "LoadError", "LoadedFile", "load_file"]
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
-
-@dataclass(frozen=True)
-class LoadedFile:
-    text: str
-    format: str
-    front_matter: dict[str, Any] = field(default_factory=dict)
-    html_title: str | None = None
-
-
-def load_file(path: Path, limits: IngestLimits | None = None) -> LoadedFile:
+def load_file(
+    path: Path, limits: IngestLimits | None = None, *, loader_name: str | None = None
+) -> LoadedFile:
+    """`loader_name="gii"` reads a law's gii-norm XML (`ingest laws import`), whatever the file's name."""
     limits = limits or IngestLimits()
     suffix = path.suffix.lower()
-    loader = _LOADERS.get(suffix)
+    loader = _NAMED_LOADERS[loader_name] if loader_name else _LOADERS.get(suffix)
     if loader is None:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise LoadError(
@@ -120,9 +119,15 @@ _HTML_BOILERPLATE = (
 
 
 def _load_html(path: Path, limits: IngestLimits) -> LoadedFile:
+    title, blocks = html_blocks(_read_text(path, limits))
+    return LoadedFile(text="\n\n".join(blocks), format="html", html_title=title)
+
+
+def html_blocks(html: str) -> tuple[str | None, list[str]]:
+    """The page's title and its text blocks, headings as Markdown; page furniture left out."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(_read_text(path, limits), "lxml")
+    soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup.find_all(_HTML_BOILERPLATE):
         tag.decompose()
@@ -137,82 +142,7 @@ def _load_html(path: Path, limits: IngestLimits) -> LoadedFile:
         if element.name in {"h1", "h2", "h3", "h4"}:
             text = "#" * int(element.name[1]) + " " + text
         blocks.append(text)
-    return LoadedFile(text="\n\n".join(blocks), format="html", html_title=title)
-
-
-def _load_pdf(path: Path, limits: IngestLimits) -> LoadedFile:
-    from pypdf import PdfReader
-    from pypdf.errors import LimitReachedError, PdfStreamError
-
-    with path.open("rb") as handle:
-        if b"%PDF-" not in handle.read(1024):
-            raise LoadError("Datei ist kein PDF (die PDF-Kennung „%PDF“ fehlt)")
-    pages: list[str] = []
-    try:
-        reader = PdfReader(str(path))
-        # Many "protected" PDFs only restrict printing and open with the empty password.
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise LoadError("PDF ist verschlüsselt oder passwortgeschützt")
-        if len(reader.pages) > limits.max_pages:
-            raise limits.too_many_pages()
-        size = 0
-        for page in reader.pages:
-            text = page.extract_text() or ""
-            size += len(text) + 2
-            if size > limits.max_text_chars:
-                raise limits.text_too_large()
-            pages.append(text)
-    except (LoadError, MemoryError, RecursionError):
-        raise  # the worker reports the limits itself
-    except LimitReachedError as exc:
-        reason = "PDF enthält einen übergroßen komprimierten Datenstrom (beschädigt oder manipuliert)"
-        raise LoadError(reason) from exc
-    except PdfStreamError as exc:
-        log.debug("pypdf: %s", exc)
-        raise LoadError("PDF ist unvollständig oder beschädigt (Datei abgeschnitten?)") from exc
-    except Exception as exc:  # pypdf raises many types on malformed files; none of their texts is German
-        log.debug("pypdf: %r", exc)
-        if "encrypt" in str(exc).lower() or "decrypt" in str(exc).lower():
-            raise LoadError("PDF ist verschlüsselt oder passwortgeschützt") from exc
-        raise LoadError("PDF ist beschädigt oder unvollständig und kann nicht gelesen werden") from exc
-    text = "\n\n".join(pages)
-    if not text.strip():
-        raise LoadError(
-            "PDF enthält keinen Text (gescanntes Bild? Bitte zuerst eine Texterkennung durchführen)"
-        )
-    return LoadedFile(text=text, format="pdf")
-
-
-def _load_docx(path: Path, limits: IngestLimits) -> LoadedFile:
-    import docx
-
-    check_archive(path, limits, "DOCX")
-    try:
-        document = docx.Document(str(path))
-    except KeyError as exc:
-        raise LoadError("DOCX ist unvollständig: das Hauptdokument (word/document.xml) fehlt") from exc
-    except (MemoryError, RecursionError):
-        raise  # the worker reports the limits itself
-    except Exception as exc:  # python-docx, zipfile and lxml errors on malformed packages
-        log.debug("python-docx: %r", exc)
-        raise LoadError("DOCX ist beschädigt oder kein Word-Dokument") from exc
-    blocks: list[str] = []
-    size = 0
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
-        if not text:
-            continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        level = re.match(r"(?:Heading|Überschrift)\s*(\d)", style)
-        if level:
-            text = "#" * int(level.group(1)) + " " + text
-        elif style == "Title":
-            text = "# " + text
-        size += len(text) + 2
-        if size > limits.max_text_chars:
-            raise limits.text_too_large()
-        blocks.append(text)
-    return LoadedFile(text="\n\n".join(blocks), format="docx")
+    return title, blocks
 
 
 _LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {
@@ -221,6 +151,20 @@ _LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {
     ".markdown": _load_markdown,
     ".html": _load_html,
     ".htm": _load_html,
-    ".pdf": _load_pdf,
-    ".docx": _load_docx,
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".doc": load_doc,
+    ".rtf": load_rtf,
+    ".odt": load_odf,
+    ".ods": load_odf,
+    ".xlsx": load_xlsx,
+    ".eml": load_eml,
+    ".png": load_image,
+    ".jpg": load_image,
+    ".jpeg": load_image,
+    ".tif": load_image,
+    ".tiff": load_image,
 }
+SUPPORTED_SUFFIXES = tuple(_LOADERS)
+# Loaders a command asks for by name: a folder's .zip files are not laws.
+_NAMED_LOADERS: dict[str, Callable[[Path, IngestLimits], LoadedFile]] = {"gii": load_gii}

@@ -8,14 +8,15 @@ by a hostile file must not turn into code the ingesting process runs).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest.chunking import ChunkDraft, chunk_document
+from ingest.chunking import ChunkDraft, chunk_document, mark_pages, strip_page_marks
 from ingest.fingerprint import content_hash, minhash
-from ingest.limits import IngestLimits
+from ingest.limits import IngestLimits, LoadError
 from ingest.loaders import load_file
 from ingest.metadata import Metadata, extract_metadata
 from ingest.plausibility import check_plausible
@@ -32,6 +33,8 @@ class ParseRequest:
     known_hash: str | None = None
     known_type: str | None = None
     limits: IngestLimits = field(default_factory=IngestLimits)
+    with_attachments: bool = True  # an attachment's own attachments are not read
+    loader: str | None = None  # a loader by name instead of by suffix ("gii": a law's XML)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,8 @@ class ParseRequest:
             "known_hash": self.known_hash,
             "known_type": self.known_type,
             "limits": self.limits.as_json(),
+            "with_attachments": self.with_attachments,
+            "loader": self.loader,
         }
 
     @classmethod
@@ -59,6 +64,21 @@ class ParsedFile:
     screened: int = 0
     drafts: list[ChunkDraft] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # An e-mail's attachments: each a document of its own, or the reason it could not be read.
+    attachments: list[AttachmentResult] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AttachmentResult:
+    name: str
+    source: str
+    parsed: ParsedFile | None = None
+    error: LoadError | None = None
+
+
+def attachment_source(source: str, name: str) -> str:
+    """How an attachment is named in the index: "postfach/mail.eml#Anlage.pdf"."""
+    return f"{source}#{name}"
 
 
 _KEPT_FRONT_MATTER = ("sources", "tags", "valid_from", "notice", "sample", "url", "quelle", "gueltig_ab")
@@ -67,7 +87,7 @@ _KEPT_FRONT_MATTER = ("sources", "tags", "valid_from", "notice", "sample", "url"
 def parse_file(request: ParseRequest) -> ParsedFile:
     """Load, check, describe, fingerprint, screen and chunk one file; raises `LoadError`."""
     limits = request.limits
-    loaded = load_file(Path(request.path), limits)
+    loaded = load_file(Path(request.path), limits, loader_name=request.loader)
     check_plausible(loaded.text, min_word_share=limits.min_word_share)
     meta = extract_metadata(
         request.source,
@@ -80,20 +100,49 @@ def parse_file(request: ParseRequest) -> ParsedFile:
     if request.known_hash == digest and request.known_type == meta.type.value:
         return ParsedFile(meta=meta, digest=digest, unchanged=True)
     # Documents are data: paragraphs that address an AI, and hidden HTML comments, are not indexed.
-    text, screened = screen_paragraphs(loaded.text)
+    # Paged text is chunked with its page marks, so that every chunk knows its page.
+    marked, screened = screen_paragraphs(mark_pages(loaded.pages) if loaded.pages else loaded.text)
+    drafts = chunk_document(marked, meta.type, meta.title)
     extra = {key: loaded.front_matter[key] for key in _KEPT_FRONT_MATTER if key in loaded.front_matter}
+    extra.update(loaded.extra)
     extra["format"] = loaded.format
+    if loaded.pages:
+        extra["chunk_pages"] = [draft.page for draft in drafts]
     return ParsedFile(
         meta=meta,
         digest=digest,
         format=loaded.format,
         fingerprint=minhash(loaded.text),
-        text=text,
+        text=strip_page_marks(marked) if loaded.pages else marked,
         screened=screened,
-        drafts=chunk_document(text, meta.type, meta.title),
+        drafts=drafts,
         # YAML dates and the like become strings here, as they would in the catalog's JSON column.
         extra=json.loads(json.dumps(extra, ensure_ascii=False, default=str)),
+        attachments=_attachments(request, loaded.attachments) if request.with_attachments else [],
     )
+
+
+def _attachments(request: ParseRequest, attachments: tuple[Any, ...]) -> list[AttachmentResult]:
+    """Each attachment parsed as a file of its own, in this same child and under its limits."""
+    results: list[AttachmentResult] = []
+    with tempfile.TemporaryDirectory(prefix="jha-anhang-") as folder:
+        for number, attachment in enumerate(attachments):
+            path = Path(folder) / f"{number}-{Path(attachment.name).name}"
+            path.write_bytes(attachment.data)
+            source = attachment_source(request.source, attachment.name)
+            nested = replace(
+                request,
+                path=str(path),
+                source=source,
+                known_hash=None,
+                known_type=None,
+                with_attachments=False,
+            )
+            try:
+                results.append(AttachmentResult(attachment.name, source, parsed=parse_file(nested)))
+            except LoadError as exc:
+                results.append(AttachmentResult(attachment.name, source, error=exc))
+    return results
 
 
 def parsed_to_json(parsed: ParsedFile) -> dict[str, Any]:
@@ -114,8 +163,20 @@ def parsed_to_json(parsed: ParsedFile) -> dict[str, Any]:
         "fingerprint": parsed.fingerprint.hex(),
         "text": parsed.text,
         "screened": parsed.screened,
-        "drafts": [[d.text, d.section, d.paragraph, list(d.absaetze), d.chapter] for d in parsed.drafts],
+        "drafts": [
+            [d.text, d.section, d.paragraph, list(d.absaetze), d.chapter, d.page] for d in parsed.drafts
+        ],
         "extra": parsed.extra,
+        "attachments": [
+            {
+                "name": a.name,
+                "source": a.source,
+                "ok": parsed_to_json(a.parsed) if a.parsed else None,
+                "error": a.error.reason if a.error else None,
+                "limit": a.error.limit if a.error else None,
+            }
+            for a in parsed.attachments
+        ],
     }
 
 
@@ -138,10 +199,19 @@ def parsed_from_json(data: dict[str, Any]) -> ParsedFile:
         text=str(data["text"]),
         screened=int(data["screened"]),
         drafts=[
-            ChunkDraft(text, section, paragraph, tuple(absaetze), chapter)
-            for text, section, paragraph, absaetze, chapter in data["drafts"]
+            ChunkDraft(text, section, paragraph, tuple(absaetze), chapter, page)
+            for text, section, paragraph, absaetze, chapter, page in data["drafts"]
         ],
         extra=dict(data["extra"]),
+        attachments=[
+            AttachmentResult(
+                a["name"],
+                a["source"],
+                parsed=parsed_from_json(a["ok"]) if a["ok"] else None,
+                error=LoadError(a["error"], limit=a["limit"]) if a["error"] else None,
+            )
+            for a in data.get("attachments", [])
+        ],
     )
 
 

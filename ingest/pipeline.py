@@ -18,7 +18,7 @@ from typing import Any
 
 from ingest.fingerprint import similarity
 from ingest.limits import IngestLimits, LoadError, file_message
-from ingest.parse import ParsedFile, ParseRequest
+from ingest.parse import AttachmentResult, ParsedFile, ParseRequest
 from ingest.sandbox import ParseOutcome, ParseSandbox
 from knowledge.checkpoints import checkpoint
 from knowledge.index import KnowledgeIndex
@@ -105,12 +105,16 @@ class IngestPipeline:
         type_override: DocumentType | None = None,
         dry_run: bool = False,
         on_file: Progress | None = None,
+        loader: str | None = None,
+        source_from: Callable[[ParsedFile], str] | None = None,
     ) -> IngestReport:
+        """`loader` names a loader to use instead of the one for the suffix; `source_from` names each
+        document after it was read (a law import: by law and Stand, not by the zip's file name)."""
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
         for path in missing:
             report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
-        run = _Run(report, type_override, dry_run, self.index.fingerprints())
+        run = _Run(report, type_override, dry_run, self.index.fingerprints(), loader, source_from)
         files = list(discover([p for p in paths if p.exists()]))
         sandbox = self._sandbox or ParseSandbox()
         try:
@@ -143,6 +147,7 @@ class IngestPipeline:
             known_hash=existing.content_hash if existing else None,
             known_type=existing.type.value if existing else None,
             limits=self.limits,
+            loader=run.loader,
         )
 
     def _add_one(self, source_file: SourceFile, outcome: ParseOutcome | LoadError, run: _Run) -> None:
@@ -150,18 +155,39 @@ class IngestPipeline:
         try:
             if isinstance(outcome, LoadError):
                 raise outcome
+            if run.source_from:
+                source_file = SourceFile(source_file.path, run.source_from(outcome.parsed))
             self._write(source_file, outcome.parsed, run)
+            for attachment in outcome.parsed.attachments:
+                self._write_attachment(source_file, attachment, run)
         except LoadError as exc:
             run.report.failed.append(_failure(source_file, exc.reason, exc.limit))
-        except Exception as exc:  # the reason is logged with its traceback
+        except Exception:  # the reason is logged with its traceback
             log.exception("Unerwarteter Fehler bei %s", source_file.path)
-            reason = f"Unerwarteter Fehler ({type(exc).__name__}); Details im Protokoll"
+            reason = "Unerwarteter Fehler beim Indexieren (Programmfehler); Details im Protokoll"
             run.report.failed.append(_failure(source_file, reason, None))
 
-    def _write(self, source_file: SourceFile, parsed: ParsedFile, run: _Run) -> None:
+    def _write_attachment(self, mail: SourceFile, attachment: AttachmentResult, run: _Run) -> None:
+        """An e-mail's attachment is a document of its own; when it fails, the mail is still indexed."""
+        part = SourceFile(mail.path, attachment.source)
+        name = f"{mail.path.name} › {attachment.name}"
+        try:
+            if attachment.error:
+                raise attachment.error
+            assert attachment.parsed is not None
+            self._write(part, attachment.parsed, run, attachment_of=mail.source)
+        except LoadError as exc:
+            failure = _failure(part, exc.reason, exc.limit)
+            run.report.failed.append({**failure, "error": file_message(name, exc.reason)})
+
+    def _write(
+        self, source_file: SourceFile, parsed: ParsedFile, run: _Run, attachment_of: str | None = None
+    ) -> None:
         entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
+        if attachment_of:
+            entry["attachment_of"] = attachment_of
         existing = self.index.document_by_source(source_file.source)
-        if existing and parsed.unchanged:
+        if existing and (parsed.unchanged or _same_content(existing, parsed)):
             run.report.unchanged.append({**entry, "id": existing.id})
             return
         if existing is None:
@@ -176,7 +202,7 @@ class IngestPipeline:
                 "Keine indexierbaren Inhalte gefunden (nur Überschriften oder aufgehobene Paragrafen)"
             )
         doc_id = existing.id if existing else document_id(source_file.source)
-        document, chunks = _document(doc_id, source_file.source, parsed)
+        document, chunks = _document(doc_id, source_file.source, parsed, attachment_of)
         result = {
             **entry,
             "id": doc_id,
@@ -223,6 +249,10 @@ class IngestPipeline:
         if document is None:
             return None
         self.index.remove(document.id)
+        # An e-mail's attachments were indexed as documents of their own; they go with it.
+        for attachment in index.documents():
+            if attachment.extra.get("attachment_of") == document.source:
+                self.index.remove(attachment.id)
         return document
 
 
@@ -236,6 +266,8 @@ class _Run:
     # Read once per run, then kept current as documents are added (also in a dry run, so two
     # copies in one batch are caught before either reaches the index).
     fingerprints: dict[str, bytes]
+    loader: str | None = None
+    source_from: Callable[[ParsedFile], str] | None = None
     titles: dict[str, str] = field(default_factory=dict)
 
 
@@ -249,8 +281,18 @@ def _failure(source_file: SourceFile, reason: str, limit: str | None) -> dict[st
     return failure
 
 
-def _document(doc_id: str, source: str, parsed: ParsedFile) -> tuple[Document, list[Chunk]]:
+def _same_content(existing: Document, parsed: ParsedFile) -> bool:
+    """An attachment comes without a known hash (its mail changed, or was read again): compare here."""
+    return existing.content_hash == parsed.digest and existing.type is parsed.meta.type
+
+
+def _document(
+    doc_id: str, source: str, parsed: ParsedFile, attachment_of: str | None = None
+) -> tuple[Document, list[Chunk]]:
     meta = parsed.meta
+    extra = {**parsed.extra, "screened_paragraphs": parsed.screened}
+    if attachment_of:
+        extra["attachment_of"] = attachment_of  # removing or syncing the mail concerns this one too
     document = Document(
         id=doc_id,
         source=source,
@@ -263,7 +305,7 @@ def _document(doc_id: str, source: str, parsed: ParsedFile) -> tuple[Document, l
         law=meta.law,
         version_state=meta.version_state,
         ingested_at=datetime.now(UTC).replace(microsecond=0),
-        extra={**parsed.extra, "screened_paragraphs": parsed.screened},
+        extra=extra,
     )
     chunks = [
         Chunk(

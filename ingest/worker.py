@@ -86,9 +86,13 @@ def _preload() -> None:
     import io
 
     import docx
+    import pdfplumber  # noqa: F401
     import pypdf
+    import pypdfium2  # noqa: F401
     from bs4 import BeautifulSoup
+    from PIL import Image  # noqa: F401
 
+    import ingest.formats.tables
     import ingest.parse  # noqa: F401
 
     writer = pypdf.PdfWriter()
@@ -158,9 +162,10 @@ def _child_result(request: Any) -> bytes:
         result = {"error": request.limits.too_much_memory().reason, "limit": "JHA_INGEST_MAX_MEMORY_MB"}
     except RecursionError:
         result = {"error": "Datei ist zu tief verschachtelt, um gelesen zu werden"}
-    except Exception as exc:  # a parser bug: the maintainer gets a German line, the log the traceback
+    except Exception:  # a parser bug: the maintainer gets a German line, the log the traceback
         traceback.print_exc(file=sys.stderr)
-        result = {"error": f"Unerwarteter Fehler beim Lesen ({type(exc).__name__}); Details im Protokoll"}
+        # The exception's class name is English and means nothing to the maintainer: it goes to the log.
+        result = {"error": "Unerwarteter Fehler beim Lesen (Programmfehler); Details im Protokoll"}
     try:
         return json.dumps(result, ensure_ascii=False).encode("utf-8")
     except MemoryError:

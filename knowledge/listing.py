@@ -25,6 +25,11 @@ def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
             "superseded_by": d.superseded_by,
             "supersedes": superseding.get(d.id),
             "ingested_at": d.ingested_at.isoformat() if d.ingested_at else None,
+            # PDFs and scans: "12 Seiten, 9 per Texterkennung"
+            "pages": d.extra.get("pages"),
+            "ocr_pages": d.extra.get("ocr_pages", []),
+            "ocr_confidence": d.extra.get("ocr_confidence"),
+            "pages_note": d.pages_note,
         }
         for d in documents
     ]

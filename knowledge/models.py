@@ -49,6 +49,27 @@ class Document:
     superseded_by: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def page_of(self, chunk: Chunk) -> int | None:
+        """The page a chunk starts on, for paged formats (PDF, scans): ingest records it per ordinal."""
+        pages = self.extra.get("chunk_pages") or []
+        page = pages[chunk.ordinal] if 0 <= chunk.ordinal < len(pages) else None
+        return int(page) if page else None
+
+    @property
+    def pages_note(self) -> str | None:
+        """ "12 Seiten, 9 per Texterkennung" for paged formats."""
+        count = self.extra.get("pages")
+        if not count:
+            return None
+        note = "1 Seite" if count == 1 else f"{count} Seiten"
+        ocr = self.extra.get("ocr_pages") or []
+        if ocr:
+            note += f", {len(ocr)} per Texterkennung"
+            confidence = self.extra.get("ocr_confidence")
+            if confidence is not None:
+                note += f" (Erkennungsgüte {round(confidence)} %)"
+        return note
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -88,6 +109,7 @@ class Hit:
             "title": self.document.title,
             "section": self.chunk.section,
             "absaetze": list(self.chunk.absaetze),
+            "page": self.document.page_of(self.chunk),
             "type": self.document.type.value,
             "date": self.document.date.isoformat() if self.document.date else None,
             "superseded": self.document.superseded_by is not None,

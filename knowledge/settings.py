@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     ingest_max_seconds: float = Field(default=120.0, gt=0)  # wall-clock time to read one file
     ingest_max_memory_mb: int = Field(default=1024, ge=256)  # address space of the reading process
     ingest_min_word_share: float = Field(default=0.05, ge=0.0, le=1.0)  # 0 turns the word check off
+    # Texterkennung (Tesseract) of scanned pages: language model, resolution, time per page.
+    ingest_ocr_language: str = "deu"
+    ingest_ocr_dpi: int = Field(default=300, ge=72, le=600)
+    ingest_ocr_page_seconds: float = Field(default=60.0, gt=0)
+    ingest_ocr_workers: int = Field(default=2, ge=1, le=16)  # Tesseract processes at once (cores)
+    # `python -m ingest laws import URL` may download from the internet only when an administrator
+    # allows it; offline installs pass the downloaded xml.zip files.
+    laws_download_enabled: bool = False
     # Tests only: pause the writing process at a named step ("catalog_committed" or "step:N" for the
     # N-th time) so that a test can kill it there. Empty, and so inert, unless a test sets it.
     test_pause_at: str = ""

@@ -31,16 +31,21 @@ class CitationView:
     law: str | None
     version_state: str | None
     superseded_by: str | None
+    page: int | None = None  # PDF and scans: the page the passage starts on
     before: str = ""  # text of the passage around the quote, for "in context"
     quote: str = ""
     after: str = ""
 
     @property
     def where(self) -> str:
-        """ "§ 8a Abs. 1" for legal texts, the section heading otherwise."""
+        """ "§ 8a Abs. 1" for legal texts, the section heading otherwise; "S. 4" where there are pages."""
         if self.paragraph:
-            return self.paragraph + (f" Abs. {self.absatz}" if self.absatz else "")
-        return self.section or ""
+            where = self.paragraph + (f" Abs. {self.absatz}" if self.absatz else "")
+        else:
+            where = self.section or ""
+        if self.page:
+            where = f"{where}, S. {self.page}" if where else f"S. {self.page}"
+        return where
 
 
 @dataclass
@@ -129,6 +134,7 @@ def _citations(raw: list[dict[str, Any]], index: KnowledgeIndex) -> list[Citatio
                 version_state=_iso(item.version_state or (document.version_state if document else None)),
                 # The catalog knows the current state: a version superseded since the answer counts too.
                 superseded_by=(document.superseded_by if document else None) or item.superseded_by,
+                page=item.page or (document.page_of(chunk) if document and chunk else None),
                 before=before,
                 quote=quote,
                 after=after,

@@ -27,6 +27,12 @@ def absatz_of(chunk_text: str, quote: str, fallback: tuple[str, ...]) -> str | N
 
 
 def citation_label(hit: Hit, absatz: str | None) -> str:
+    page = hit.document.page_of(hit.chunk)
+    label = _label(hit, absatz)
+    return f"{label}, S. {page}" if page else label
+
+
+def _label(hit: Hit, absatz: str | None) -> str:
     document, chunk = hit.document, hit.chunk
     german_date = document.date.strftime("%d.%m.%Y") if document.date else None
     if document.type in {DocumentType.LAW, DocumentType.BYLAW} and chunk.paragraph:
@@ -81,4 +87,5 @@ def make_citation(n: int, hit: Hit, quote: str, absatz: str | None = None) -> Ci
         superseded_by=hit.document.superseded_by,
         quote=quote,
         label=citation_label(hit, absatz),
+        page=hit.document.page_of(hit.chunk),
     )

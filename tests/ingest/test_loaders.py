@@ -41,7 +41,8 @@ def test_windows_1252_text_is_decoded(tmp_path: Path) -> None:
         ("leer.txt", b"", "leer"),
         ("kaputt.pdf", b"%PDF-1.7\nkein echtes pdf", "PDF ist unvollständig oder beschädigt"),
         ("kaputt.docx", b"PK\x03\x04 kein zip", "DOCX ist beschädigt"),
-        ("tabelle.xlsx", b"irgendwas", "nicht unterstützt"),
+        ("tabelle.xlsx", b"irgendwas", "XLSX ist beschädigt"),
+        ("praesentation.pptx", b"irgendwas", "nicht unterstützt"),
         ("nur-leerzeichen.md", b"   \n\n  ", "keinen lesbaren Text"),
     ],
 )

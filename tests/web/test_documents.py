@@ -72,7 +72,8 @@ def test_upload_reports_the_same_errors_as_the_cli(as_user: Callable[[str], WebC
     assert "Dateityp .exe wird nicht unterstützt" in _upload(web, "tool.exe", b"MZ\x90\x00", status=422)
     assert "Datei ist leer" in _upload(web, "leer.md", b"", status=422)
     press = (CORPUS / "press" / sorted(p.name for p in (CORPUS / "press").iterdir())[0]).read_bytes()
-    assert "Duplikat von press-" in _upload(web, "kopie.txt", press, status=409)
+    duplicate = _upload(web, "kopie.txt", press, status=409)
+    assert "Duplikat von „" in duplicate and "Duplikat von press-" not in duplicate  # the title, not the id
     assert "gültigen Namen" in _upload(web, "...", b"# Titel\n\nText.", status=422)
     assert "Unbekannter Dokumenttyp" in _upload(web, "typ.md", b"# Titel\n\nText.", "erfunden", status=422)
     assert "uploads/tool.exe" not in web.get("/documents").text

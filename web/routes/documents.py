@@ -151,8 +151,9 @@ def _summary(name: str, report: IngestReport) -> dict[str, str]:
     if report.failed:
         return {"kind": "error", "text": f"{name}: fehlgeschlagen – {report.failed[0]['error']}"}
     if report.duplicates:
-        original = report.duplicates[0]["duplicate_of"]
-        return {"kind": "warning", "text": f"{name}: Duplikat von {original}; nichts neu indexiert."}
+        duplicate = report.duplicates[0]
+        original = duplicate.get("duplicate_title") or duplicate["duplicate_of"]
+        return {"kind": "warning", "text": f"{name}: Duplikat von „{original}“; nichts neu indexiert."}
     if report.unchanged:
         return {
             "kind": "info",

@@ -1,0 +1,174 @@
+"""`python -m evals.bench_ocr`: Texterkennung pages per second at 300 dpi, and what the new PDF path
+costs a PDF with a text layer.
+
+1. An image-only PDF of `pages` A4 pages at 300 dpi, each full of German text (a press release of
+   ../shared/corpus drawn with Pillow), through `ParseSandbox` as `ingest add` reads it: pages/s.
+2. Tesseract on one of those pages with one OpenMP thread (what ingest/formats/ocr.py sets) against
+   Tesseract's default, to show why one thread.
+3. The corpus PDF with a text layer: `parse_file` against pypdf's bare text extraction, same run.
+
+Target (issue 12): at least 1 page/s on 2 cores. Absolute seconds move with the machine's load.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+TARGET_PAGES_PER_SECOND = 1.0
+
+
+def _page_images(corpus: Path, pages: int) -> list[Any]:
+    from PIL import Image, ImageDraw, ImageFont
+
+    texts = [p.read_text("utf-8") for p in sorted((corpus / "press").glob("*.txt"))]
+    words = " ".join(texts).split()
+    font = ImageFont.truetype(str(FONT), 38)
+    images = []
+    for number in range(pages):
+        image = Image.new("L", (2480, 3508), 255)
+        draw = ImageDraw.Draw(image)
+        start = number * 450
+        line: list[str] = []
+        y = 250
+        for word in words[start : start + 450]:
+            if len(" ".join([*line, word])) > 80:
+                draw.text((220, y), " ".join(line), fill=0, font=font)
+                y, line = y + 58, []
+                if y > 3300:
+                    break
+            line.append(word)
+        draw.text((220, y), " ".join(line), fill=0, font=font)
+        images.append(image.convert("RGB"))
+    return images
+
+
+def _tesseract_seconds(image: Any, *, one_thread: bool) -> float:
+    buffer = io.BytesIO()
+    image.convert("L").save(buffer, format="PPM")
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("OMP_THREAD_LIMIT", "OMP_NUM_THREADS")
+    }
+    if one_thread:
+        env["OMP_THREAD_LIMIT"] = "1"
+    started = time.perf_counter()
+    subprocess.run(
+        ["tesseract", "-", "-", "-l", "deu", "tsv"],
+        input=buffer.getvalue(),
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def ocr_throughput(corpus: Path, pages: int = 6) -> dict[str, Any]:
+    from ingest.limits import IngestLimits
+    from ingest.parse import ParseRequest, parse_file
+    from ingest.sandbox import ParseSandbox
+
+    images = _page_images(corpus, pages)
+    report: dict[str, Any] = {"pages": pages, "dpi": 300}
+    with tempfile.TemporaryDirectory(prefix="jha-bench-ocr-") as tmp:
+        scan = Path(tmp) / "scan.pdf"
+        images[0].save(scan, format="PDF", save_all=True, append_images=images[1:], resolution=300)
+        limits = IngestLimits(max_seconds=900, ocr_page_seconds=300)
+        with ParseSandbox() as sandbox:
+            sandbox.parse(
+                ParseRequest(path=str(corpus / "press" / "001_170159435c02ff57.txt"), source="warm")
+            )
+            started = time.perf_counter()
+            outcome = sandbox.parse(ParseRequest(path=str(scan), source="scan.pdf", limits=limits))
+            seconds = time.perf_counter() - started
+        report["seconds"] = round(seconds, 2)
+        report["pages_per_second"] = round(pages / seconds, 2)
+        # CPU time does not move with the machine's load: the rate two free cores would reach.
+        report["cpu_seconds_per_page"] = round(outcome.cpu_seconds / pages, 2)
+        report["pages_per_second_two_free_cores"] = round(2 * pages / max(outcome.cpu_seconds, 0.01), 2)
+        report["load_average_1m"] = round(os.getloadavg()[0], 2)
+        report["ocr_confidence"] = outcome.parsed.extra.get("ocr_confidence")
+        report["characters"] = len(outcome.parsed.text)
+    report["one_thread_seconds"] = round(
+        statistics.median(_tesseract_seconds(images[0], one_thread=True) for _ in range(3)), 2
+    )
+    report["default_threads_seconds"] = round(
+        statistics.median(_tesseract_seconds(images[0], one_thread=False) for _ in range(3)), 2
+    )
+    report["text_pdf"] = _text_pdf(corpus, parse_file, ParseRequest)
+    report["target_met"] = report["pages_per_second"] >= TARGET_PAGES_PER_SECOND
+    return report
+
+
+def _text_pdf(corpus: Path, parse_file: Any, request: Any) -> dict[str, Any]:
+    from pypdf import PdfReader
+
+    pdf = next((corpus / "formats").glob("*.pdf"))
+    runs = 20
+
+    def bare() -> None:
+        for page in PdfReader(str(pdf)).pages:
+            page.extract_text()
+
+    def ours() -> None:
+        parse_file(request(path=str(pdf), source="formats/" + pdf.name))
+
+    timings = {}
+    for name, call in (("pypdf_ms", bare), ("parse_file_ms", ours)):
+        call()
+        started = time.perf_counter()
+        for _ in range(runs):
+            call()
+        timings[name] = round((time.perf_counter() - started) / runs * 1000, 2)
+    return {"file": pdf.name, **timings}
+
+
+def print_ocr(out: Console, ocr: dict[str, Any]) -> None:
+    table = Table(
+        title=f"Texterkennung ({ocr['pages']} Seiten A4 voller Text, {ocr['dpi']} dpi, im Leseprozess)"
+    )
+    table.add_column("Messung")
+    table.add_column("Wert", justify="right")
+    target = "erreicht" if ocr["target_met"] else "verfehlt"
+    for label, value in (
+        (
+            "Seiten/s (Uhrzeit)",
+            f"{ocr['pages_per_second']:.2f} (Ziel ≥ {TARGET_PAGES_PER_SECOND:g}: {target})",
+        ),
+        ("Sekunden gesamt", f"{ocr['seconds']:.1f}"),
+        ("Last (1 min) während der Messung", f"{ocr['load_average_1m']}"),
+        ("CPU-Sekunden je Seite", f"{ocr['cpu_seconds_per_page']:.2f}"),
+        ("Seiten/s auf 2 freien Kernen (aus der CPU-Zeit)", f"{ocr['pages_per_second_two_free_cores']:.2f}"),
+        ("Erkennungsgüte", f"{ocr['ocr_confidence']} %"),
+        ("Tesseract, eine Seite, 1 Thread", f"{ocr['one_thread_seconds']:.2f} s"),
+        ("Tesseract, eine Seite, Standard-Threads", f"{ocr['default_threads_seconds']:.2f} s"),
+    ):
+        table.add_row(label, value)
+    out.print(table)
+    text = ocr["text_pdf"]
+    out.print(
+        f"PDF mit Textebene ({text['file']}): parse_file {text['parse_file_ms']} ms "
+        f"(lesen, Metadaten, Fingerabdruck, Abschnitte), pypdf-Textextraktion allein {text['pypdf_ms']} ms"
+    )
+
+
+def main(
+    corpus: Annotated[Path, typer.Option(help="Korpus (../shared/corpus).")] = DEFAULT_CORPUS,
+    pages: Annotated[int, typer.Option(help="Seiten des gescannten PDFs.")] = 6,
+) -> None:
+    print_ocr(Console(), ocr_throughput(corpus, pages))
+
+
+if __name__ == "__main__":
+    typer.run(main)

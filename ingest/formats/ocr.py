@@ -1,0 +1,127 @@
+"""Texterkennung (OCR) with Debian's Tesseract and its German model, one page image at a time.
+
+Tesseract is called as a program (`tesseract - - tsv`), not through pytesseract: that wrapper only
+writes temporary files and calls the same program, and the TSV output carries what we need — the words
+with their block/paragraph/line numbers (to rebuild paragraphs) and a confidence per word. Each page has
+its own time limit (`JHA_INGEST_OCR_PAGE_SECONDS`); the whole file stays under the worker's limits.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ingest.limits import LimitExceeded, LoadError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+_PACKAGES = "Debian-Pakete tesseract-ocr und tesseract-ocr-deu"
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    text: str
+    confidence: float  # mean word confidence, 0–100
+    words: int
+
+
+def recognise(image: Image, *, language: str, seconds: float, page: int) -> OcrPage:
+    """The text on one page image; raises `LoadError` when Tesseract is missing, fails or is too slow."""
+    program = shutil.which("tesseract")
+    if program is None:
+        raise LoadError(f"Texterkennung nicht möglich: Tesseract ist nicht installiert ({_PACKAGES})")
+    buffer = io.BytesIO()
+    # PNM is uncompressed: writing it costs nothing, unlike PNG at 300 dpi (about 0,3 s a page).
+    image.convert("L").save(buffer, format="PPM")
+    # One thread: the machine's cores belong to the other files and the web server, and Tesseract's
+    # OpenMP threads gain little on one page (measured in evals/bench_ocr.py).
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        result = subprocess.run(
+            [program, "-", "-", "-l", language, "--psm", "3", "tsv"],
+            input=buffer.getvalue(),
+            capture_output=True,
+            timeout=seconds,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        what = f"Texterkennung von Seite {page} dauerte länger als {seconds:g} Sekunden".replace(".", ",")
+        raise LimitExceeded(what, "JHA_INGEST_OCR_PAGE_SECONDS") from exc
+    if result.returncode != 0:
+        stderr = result.stderr.decode("utf-8", "replace")
+        if "Failed loading language" in stderr or "Error opening data file" in stderr:
+            raise LoadError(f"Texterkennung nicht möglich: Sprachmodell „{language}“ fehlt ({_PACKAGES})")
+        raise LoadError(f"Texterkennung von Seite {page} fehlgeschlagen (Bild unlesbar oder beschädigt)")
+    return _from_tsv(result.stdout.decode("utf-8", "replace"))
+
+
+def recognise_all(
+    images: Iterable[tuple[int, Image]], *, language: str, seconds: float, workers: int
+) -> dict[int, OcrPage]:
+    """Pages by number, `workers` Tesseract processes at a time (one per core: one page's OpenMP threads
+    gain little, two pages at once nearly double the rate). `images` is drawn lazily, so that no more
+    than two pages per worker wait rendered in memory."""
+    results: dict[int, OcrPage] = {}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pending: dict[Future[OcrPage], int] = {}
+        for number, image in images:
+            future = pool.submit(recognise, image, language=language, seconds=seconds, page=number)
+            pending[future] = number
+            if len(pending) >= 2 * max(1, workers):
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for finished in done:
+                    results[pending.pop(finished)] = finished.result()
+        for finished, number in pending.items():
+            results[number] = finished.result()
+    return results
+
+
+def _from_tsv(tsv: str) -> OcrPage:
+    """Words back into lines and paragraphs; a word hyphenated at a line end is joined again."""
+    paragraphs: dict[tuple[str, str], list[list[str]]] = {}
+    line_keys: dict[tuple[str, str, str], list[str]] = {}
+    confidences: list[float] = []
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        block, par, line, conf, word = cells[2], cells[3], cells[4], float(cells[10]), cells[11].strip()
+        if conf >= 0:
+            confidences.append(conf)
+        key = (block, par, line)
+        if key not in line_keys:
+            line_keys[key] = []
+            paragraphs.setdefault((block, par), []).append(line_keys[key])
+        line_keys[key].append(word)
+    texts = [_join_lines([" ".join(words) for words in lines]) for lines in paragraphs.values()]
+    mean = sum(confidences) / len(confidences) if confidences else 0.0
+    return OcrPage(text="\n\n".join(t for t in texts if t), confidence=round(mean, 1), words=len(confidences))
+
+
+# "Jugend- und Familienhilfe": a hyphen before these words is part of the text, not a line break.
+_KEPT_HYPHEN_BEFORE = {"und", "oder", "bzw.", "sowie", "bis"}
+
+
+def _join_lines(lines: list[str]) -> str:
+    text = ""
+    for line in lines:
+        first = line.split(" ", 1)[0]
+        if (
+            text.endswith("-")
+            and len(text) > 1
+            and text[-2].isalpha()
+            and first[:1].islower()
+            and first not in _KEPT_HYPHEN_BEFORE
+        ):
+            text = text[:-1] + line  # "Kindes-" + "wohl…"
+        else:
+            text = f"{text} {line}" if text else line
+    return text

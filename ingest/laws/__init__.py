@@ -1,0 +1,1 @@
+"""Official law texts: the XML of gesetze-im-internet.de (`python -m ingest laws import`)."""

@@ -1,0 +1,80 @@
+"""`python -m ingest laws import FILE_OR_URL…`: official law texts from gesetze-im-internet.de."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ingest.laws.download import download, is_url
+from ingest.limits import LoadError, file_message
+from ingest.parse import ParsedFile
+from ingest.pipeline import IngestPipeline, IngestReport
+from ingest.report_text import print_report
+from knowledge.index import KnowledgeIndex
+from knowledge.models import DocumentType
+
+laws_app = typer.Typer(help="Gesetze aus gesetze-im-internet.de (XML) einlesen.", no_args_is_help=True)
+
+
+def law_source(parsed: ParsedFile) -> str:
+    """One document per law and Stand: a newer Stand is a new version that supersedes the older one,
+    the same Stand imported again is unchanged."""
+    meta = parsed.meta
+    law = (meta.law or meta.title).replace(" ", "_")
+    stand = meta.version_state.isoformat() if meta.version_state else "ohne-stand"
+    return f"gesetze-im-internet/{law}/{stand}"
+
+
+@laws_app.command("import")
+def import_laws(
+    sources: Annotated[list[str], typer.Argument(help="xml.zip-Dateien (oder URLs, wenn erlaubt).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur anzeigen, was passieren würde.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe (JSON).")] = False,
+) -> None:
+    """Gesetze im XML-Format (xml.zip je Gesetz) einlesen; eine neuere Fassung ersetzt die ältere."""
+    from ingest.cli import EXIT_FAILED_FILES, _open_index, out  # ingest.cli registers this command
+
+    index = _open_index()
+    report = IngestReport()
+    with tempfile.TemporaryDirectory(prefix="jha-gesetze-") as folder:
+        paths: list[Path] = []
+        for source in sources:
+            if not is_url(source):
+                paths.append(Path(source))
+                continue
+            try:
+                paths.append(download(source, Path(folder), index.settings))
+            except LoadError as exc:
+                report.failed.append({"path": source, "error": file_message(source, exc.reason)})
+        if paths:
+            imported = IngestPipeline(index).add(
+                paths,
+                type_override=DocumentType.LAW,
+                dry_run=dry_run,
+                loader="gii",
+                source_from=law_source,
+            )
+            for key, entries in imported.as_json().items():
+                getattr(report, key).extend(entries)
+    if as_json:
+        out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print_report(out, report, dry_run)
+        _print_versions(out, index, report)
+    raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
+
+
+def _print_versions(out: Console, index: KnowledgeIndex, report: IngestReport) -> None:
+    for entry in report.added:
+        document = index.document(entry["id"])
+        if document and document.law:
+            older = [d for d in index.versions_of(document.law) if d.superseded_by == document.id]
+            for version in older:
+                out.print(
+                    f"  {document.law}: ersetzt die Fassung {version.id} ({version.version_state or '–'})"
+                )
