@@ -7,6 +7,7 @@ are ingested, and the index keeps what it held for the failed one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -14,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingest.fingerprint import similarity
+from ingest.fingerprint import file_sha256, similarity
 from ingest.limits import IngestLimits, LoadError, file_message
 from ingest.parse import ParsedFile, ParseRequest
 from ingest.sandbox import ParseOutcome, ParseSandbox
@@ -24,11 +25,16 @@ from knowledge.checkpoints import checkpoint
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
 
+if TYPE_CHECKING:
+    from ingest.audit import ChangeAudit
+
 log = logging.getLogger(__name__)
 
 # Two files whose word 5-gram shingles overlap this much are the same text in another format.
 DUPLICATE_SIMILARITY = 0.9
 _IGNORED_NAMES = {"readme.md", "license.md", "sha256sums"}
+# Key in `Document.extra`: the SHA-256 of the file's bytes as last ingested.
+FILE_HASH = "file_sha256"
 
 
 @dataclass
@@ -90,13 +96,18 @@ class IngestPipeline:
     """>>> IngestPipeline(index).add([Path("../shared/corpus/press")]).as_json()["added"]  # doctest: +SKIP
 
     Without a `sandbox` each `add()` starts its own parse worker and stops it at the end; callers that
-    ingest often (the web server) may pass one to reuse it.
+    ingest often (the web server) may pass one to reuse it. With an `audit`, every document written or
+    removed is recorded in the Prüfprotokoll right after the index commit (the CLI passes one; the web
+    routes write their own records).
     """
 
-    def __init__(self, index: KnowledgeIndex, sandbox: ParseSandbox | None = None) -> None:
+    def __init__(
+        self, index: KnowledgeIndex, sandbox: ParseSandbox | None = None, audit: ChangeAudit | None = None
+    ) -> None:
         self.index = index
         self.limits = IngestLimits.from_settings(index.settings)
         self._sandbox = sandbox
+        self.audit = audit
 
     def add(
         self,
@@ -110,8 +121,23 @@ class IngestPipeline:
         missing = [p for p in paths if not p.exists()]
         for path in missing:
             report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
-        run = _Run(report, type_override, dry_run, dict(self.index.catalog.fingerprints()))
         files = list(discover([p for p in paths if p.exists()]))
+        return self.add_files(
+            files, type_override=type_override, dry_run=dry_run, on_file=on_file, report=report
+        )
+
+    def add_files(
+        self,
+        files: list[SourceFile],
+        *,
+        type_override: DocumentType | None = None,
+        dry_run: bool = False,
+        on_file: Progress | None = None,
+        report: IngestReport | None = None,
+    ) -> IngestReport:
+        """Ingest files already named in the index's terms (`discover`), e.g. the changed ones of a sync."""
+        report = IngestReport() if report is None else report
+        run = _Run(report, type_override, dry_run, dict(self.index.catalog.fingerprints()))
         sandbox = self._sandbox or ParseSandbox()
         try:
             requests = [self._request(files[0], run)] if files else []
@@ -135,6 +161,10 @@ class IngestPipeline:
         return report
 
     def _request(self, source_file: SourceFile, run: _Run) -> ParseRequest:
+        # The bytes' hash is taken before the worker reads the file: if the file changes in between,
+        # the recorded hash is the older one, and the next `sync` reads the file again.
+        with contextlib.suppress(OSError):  # the worker reports why the file cannot be read
+            run.file_hashes[source_file.source] = file_sha256(source_file.path)
         existing = self.index.catalog.find_by_source(source_file.source)
         return ParseRequest(
             path=str(source_file.path),
@@ -175,8 +205,10 @@ class IngestPipeline:
             raise LoadError(
                 "Keine indexierbaren Inhalte gefunden (nur Überschriften oder aufgehobene Paragrafen)"
             )
-        doc_id = existing.id if existing else document_id(source_file.source)
-        document, chunks = _document(doc_id, source_file.source, parsed)
+        doc_id = existing.id if existing else self._free_id(source_file.source)
+        document, chunks = _document(
+            doc_id, source_file.source, parsed, run.file_hashes.get(source_file.source)
+        )
         result = {
             **entry,
             "id": doc_id,
@@ -193,6 +225,16 @@ class IngestPipeline:
             return
         self.index.put(document, parsed.text, chunks, parsed.fingerprint, rebuild_lexical=False)
         checkpoint(self.index.settings, "document_done")
+        if self.audit:
+            self.audit.document_written(result, updated=existing is not None)
+
+    def _free_id(self, source: str) -> str:
+        """The id for a new document; a moved document keeps its old id, so the slug may be taken."""
+        doc_id = document_id(source)
+        holder = self.index.catalog.get_document(doc_id)
+        if holder is not None and holder.source != source:
+            doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
+        return doc_id
 
     def _duplicate_of(self, parsed: ParsedFile, run: _Run) -> tuple[str, str] | None:
         """(id, title) of a document with the same text, or one whose shingles overlap this much."""
@@ -223,6 +265,8 @@ class IngestPipeline:
         if document is None:
             return None
         self.index.remove(document.id)
+        if self.audit:
+            self.audit.document_removed(document)
         return document
 
 
@@ -237,6 +281,7 @@ class _Run:
     # copies in one batch are caught before either reaches the index).
     fingerprints: dict[str, bytes]
     titles: dict[str, str] = field(default_factory=dict)
+    file_hashes: dict[str, str] = field(default_factory=dict)  # source -> SHA-256 of the file's bytes
 
 
 def _failure(source_file: SourceFile, reason: str, limit: str | None) -> dict[str, Any]:
@@ -249,8 +294,13 @@ def _failure(source_file: SourceFile, reason: str, limit: str | None) -> dict[st
     return failure
 
 
-def _document(doc_id: str, source: str, parsed: ParsedFile) -> tuple[Document, list[Chunk]]:
+def _document(
+    doc_id: str, source: str, parsed: ParsedFile, file_hash: str | None
+) -> tuple[Document, list[Chunk]]:
     meta = parsed.meta
+    extra: dict[str, Any] = {**parsed.extra, "screened_paragraphs": parsed.screened}
+    if file_hash:
+        extra[FILE_HASH] = file_hash  # lets `sync` skip an unchanged file without reading it
     document = Document(
         id=doc_id,
         source=source,
@@ -263,7 +313,7 @@ def _document(doc_id: str, source: str, parsed: ParsedFile) -> tuple[Document, l
         law=meta.law,
         version_state=meta.version_state,
         ingested_at=datetime.now(UTC).replace(microsecond=0),
-        extra={**parsed.extra, "screened_paragraphs": parsed.screened},
+        extra=extra,
     )
     chunks = [
         Chunk(
