@@ -39,13 +39,14 @@ class SyncReport(IngestReport):
     moved: list[dict[str, Any]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    files_read: int = 0  # handed to the parser; the others were settled by their hash alone
     seconds: float = 0.0
 
     @property
     def changes(self) -> int:
         return len(self.added) + len(self.updated) + len(self.moved) + len(self.removed)
 
-    def as_json(self) -> dict[str, Any]:  # type: ignore[override]
+    def as_json(self) -> dict[str, Any]:
         return {
             "folder": self.folder,
             "dry_run": self.dry_run,
@@ -53,6 +54,7 @@ class SyncReport(IngestReport):
             "moved": self.moved,
             "removed": self.removed,
             "skipped": self.skipped,
+            "files_read": self.files_read,
             "summary": self.summary(),
             "seconds": round(self.seconds, 3),
         }
@@ -133,6 +135,7 @@ class FolderSync:
         report.removed.extend({"id": d.id, "source": d.source, "title": d.title} for d in plan.vanished)
         if not dry_run:
             self._apply_moves_and_removals(plan)
+        report.files_read = len(plan.to_ingest)
         self.pipeline.add_files(
             plan.to_ingest, type_override=type_override, dry_run=dry_run, on_file=on_file, report=report
         )

@@ -44,10 +44,10 @@ def sync(
         with exclusive_run(make_settings().index_dir / "sync.lock"):
             report = _run(folder, doc_type, dry_run=dry_run, allow_empty=allow_empty, as_json=as_json)
     except AlreadyRunning as exc:
-        console.print(f"[yellow]{exc}[/yellow]")
+        console.print(f"[yellow]{exc}[/yellow]", soft_wrap=True)  # one line in a timer's log
         raise typer.Exit(EXIT_BUSY) from exc
     except SyncRefused as exc:
-        console.print(f"[red]Fehler:[/red] {exc}")
+        console.print(f"[red]Fehler:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from exc
     if as_json:
         out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
