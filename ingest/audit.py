@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from knowledge.models import Document, DocumentType
@@ -50,17 +50,29 @@ def cli_actor() -> str:
     return f"{user} (Kommandozeile)"
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChangeAudit:
-    """Writes one Prüfprotokoll record per changed document, and run summaries, for one actor."""
+    """Writes one Prüfprotokoll record per changed document, and run summaries, for one actor.
+
+    Records are written in batches (`flush`, at the latest every `flush_every` records and at the end
+    of each pipeline run): the storage filter recomputes the knowledge base's vocabulary whenever the
+    index changed, which took seconds per record at 1,000 documents when written one by one.
+    """
 
     sink: AuditSink
     actor: str
+    flush_every: int = 100
+    pending: list[tuple[str, str | None, str | None]] = field(default_factory=list)
 
     def record(self, action: str, target: str | None, detail: str | None = None) -> None:
-        self.sink.audit(
-            actor=self.actor, action=action, target=target, detail=detail[:_DETAIL_CHARS] if detail else None
-        )
+        self.pending.append((action, target, detail[:_DETAIL_CHARS] if detail else None))
+        if len(self.pending) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        while self.pending:
+            action, target, detail = self.pending.pop(0)
+            self.sink.audit(actor=self.actor, action=action, target=target, detail=detail)
 
     def document_written(self, entry: dict[str, Any], *, updated: bool) -> None:
         """`entry` as in `IngestReport.added`/`updated`: id, title, type, chunks."""

@@ -217,6 +217,7 @@ def reindex() -> None:
         task = progress.add_task("", total=total)
         count = index.reindex(lambda done, _total: progress.update(task, completed=done))
     audit.record(REINDEX, None, f"{count} Abschnitte mit {index.embedder.id}")
+    audit.flush()
     out.print(f"Neu eingebettet: {count} Abschnitte mit {index.embedder.id}.")
 
 

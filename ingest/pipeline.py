@@ -155,6 +155,8 @@ class IngestPipeline:
         finally:
             if self._sandbox is None:
                 sandbox.close()
+            if self.audit:
+                self.audit.flush()  # what was committed is recorded, also when the run broke off
         if report.changed and not dry_run:
             checkpoint(self.index.settings, "before_lexical")
             self.index.rebuild_lexical()
@@ -267,6 +269,7 @@ class IngestPipeline:
         self.index.remove(document.id)
         if self.audit:
             self.audit.document_removed(document)
+            self.audit.flush()
         return document
 
 

@@ -94,12 +94,83 @@ def skip_reason(path: Path) -> str | None:
 
 
 @dataclass
-class _Plan:
+class SyncPlan:
+    """What a sync would do, found from the file hashes and the catalog alone (no parser, no vectors)."""
+
+    folder: str
     unchanged: list[tuple[SourceFile, Document]] = field(default_factory=list)
     to_ingest: list[SourceFile] = field(default_factory=list)
     moves: list[tuple[Document, SourceFile, str]] = field(default_factory=list)  # doc, new file, its hash
     vanished: list[Document] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)  # source -> file hash
+
+    @property
+    def idle(self) -> bool:
+        """Nothing to read, move or remove: the index already mirrors the folder."""
+        return not (self.to_ingest or self.moves or self.vanished)
+
+    def report(self, *, dry_run: bool) -> SyncReport:
+        report = SyncReport(folder=self.folder, dry_run=dry_run, files_read=len(self.to_ingest))
+        report.unchanged.extend(_entry(f, d.id) for f, d in self.unchanged)
+        report.moved.extend({**_entry(f, d.id), "from": d.source, "title": d.title} for d, f, _ in self.moves)
+        report.removed.extend({"id": d.id, "source": d.source, "title": d.title} for d in self.vanished)
+        report.skipped.extend(self.skipped)
+        return report
+
+
+def plan_sync(
+    folder: Path,
+    documents: list[Document],
+    *,
+    type_override: DocumentType | None = None,
+    allow_empty: bool = False,
+) -> SyncPlan:
+    """Compare the folder's files (by the SHA-256 of their bytes) with the indexed `documents`."""
+    if not folder.is_dir():
+        raise SyncRefused(f"Verzeichnis {folder} nicht gefunden; nichts geändert.")
+    plan = SyncPlan(folder.resolve().name)
+    owned = {d.source: d for d in documents if d.source.startswith(f"{plan.folder}/")}
+    fresh: list[SourceFile] = []
+    for source_file in discover([folder]):
+        reason = skip_reason(source_file.path)
+        if reason:
+            plan.skipped.append({**_entry(source_file), "reason": reason})
+            continue
+        try:
+            digest = file_sha256(source_file.path)
+        except OSError:
+            plan.to_ingest.append(source_file)  # the pipeline reports why it cannot be read
+            continue
+        plan.hashes[source_file.source] = digest
+        known = owned.get(source_file.source)
+        if known is None:
+            fresh.append(source_file)
+        elif known.extra.get(FILE_HASH) == digest and type_override in (None, known.type):
+            plan.unchanged.append((source_file, known))
+        else:
+            plan.to_ingest.append(source_file)
+    present = set(plan.hashes) | {f.source for f in plan.to_ingest}
+    vanished = {d.id: d for source, d in owned.items() if source not in present}
+    if not present and vanished and not allow_empty:
+        raise SyncRefused(
+            f"Verzeichnis {folder} enthält keine Dokumente, der Index aber {len(vanished)} aus ihm. "
+            "Ist die Freigabe eingehängt? Nichts geändert; zum Leeren: --allow-empty."
+        )
+    by_hash: dict[str, list[Document]] = {}
+    for document in vanished.values():
+        if document.extra.get(FILE_HASH) and type_override in (None, document.type):
+            by_hash.setdefault(str(document.extra[FILE_HASH]), []).append(document)
+    for source_file in fresh:
+        digest = plan.hashes[source_file.source]
+        if by_hash.get(digest):
+            moved = by_hash[digest].pop()
+            del vanished[moved.id]
+            plan.moves.append((moved, source_file, digest))
+        else:
+            plan.to_ingest.append(source_file)
+    plan.vanished = sorted(vanished.values(), key=lambda d: d.source)
+    return plan
 
 
 class FolderSync:
@@ -121,21 +192,12 @@ class FolderSync:
         on_file: Progress | None = None,
     ) -> SyncReport:
         started = time.perf_counter()
-        if not folder.is_dir():
-            raise SyncRefused(f"Verzeichnis {folder} nicht gefunden; nichts geändert.")
-        report = SyncReport(folder=folder.resolve().name, dry_run=dry_run)
-        plan = self._plan(folder, report, type_override)
-        if not plan.hashes and plan.vanished and not allow_empty:
-            raise SyncRefused(
-                f"Verzeichnis {folder} enthält keine Dokumente, der Index aber {len(plan.vanished)} aus ihm. "
-                "Ist die Freigabe eingehängt? Nichts geändert; zum Leeren: --allow-empty."
-            )
-        report.unchanged.extend(_entry(f, d.id) for f, d in plan.unchanged)
-        report.moved.extend({**_entry(f, d.id), "from": d.source, "title": d.title} for d, f, _ in plan.moves)
-        report.removed.extend({"id": d.id, "source": d.source, "title": d.title} for d in plan.vanished)
+        plan = plan_sync(
+            folder, self.index.catalog.documents(), type_override=type_override, allow_empty=allow_empty
+        )
+        report = plan.report(dry_run=dry_run)
         if not dry_run:
             self._apply_moves_and_removals(plan)
-        report.files_read = len(plan.to_ingest)
         self.pipeline.add_files(
             plan.to_ingest, type_override=type_override, dry_run=dry_run, on_file=on_file, report=report
         )
@@ -146,47 +208,7 @@ class FolderSync:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _plan(self, folder: Path, report: SyncReport, type_override: DocumentType | None) -> _Plan:
-        plan = _Plan()
-        prefix = f"{folder.resolve().name}/"
-        owned = {d.source: d for d in self.index.catalog.documents() if d.source.startswith(prefix)}
-        fresh: list[SourceFile] = []
-        for source_file in discover([folder]):
-            reason = skip_reason(source_file.path)
-            if reason:
-                report.skipped.append({**_entry(source_file), "reason": reason})
-                continue
-            try:
-                digest = file_sha256(source_file.path)
-            except OSError:
-                plan.to_ingest.append(source_file)  # the pipeline reports why it cannot be read
-                continue
-            plan.hashes[source_file.source] = digest
-            known = owned.get(source_file.source)
-            if known is None:
-                fresh.append(source_file)
-            elif known.extra.get(FILE_HASH) == digest and type_override in (None, known.type):
-                plan.unchanged.append((source_file, known))
-            else:
-                plan.to_ingest.append(source_file)
-        present = set(plan.hashes) | {f.source for f in plan.to_ingest}
-        vanished = {d.id: d for source, d in owned.items() if source not in present}
-        by_hash: dict[str, list[Document]] = {}
-        for document in vanished.values():
-            if document.extra.get(FILE_HASH) and type_override in (None, document.type):
-                by_hash.setdefault(str(document.extra[FILE_HASH]), []).append(document)
-        for source_file in fresh:
-            digest = plan.hashes[source_file.source]
-            if by_hash.get(digest):
-                moved = by_hash[digest].pop()
-                del vanished[moved.id]
-                plan.moves.append((moved, source_file, digest))
-            else:
-                plan.to_ingest.append(source_file)
-        plan.vanished = sorted(vanished.values(), key=lambda d: d.source)
-        return plan
-
-    def _apply_moves_and_removals(self, plan: _Plan) -> None:
+    def _apply_moves_and_removals(self, plan: SyncPlan) -> None:
         audit = self.pipeline.audit
         if plan.moves:
             moved = [_moved(d, f.source, h) for d, f, h in plan.moves]
@@ -199,7 +221,7 @@ class FolderSync:
             if audit:
                 audit.document_removed(document)
 
-    def _record_file_hashes(self, report: SyncReport, plan: _Plan) -> None:
+    def _record_file_hashes(self, report: SyncReport, plan: SyncPlan) -> None:
         """A file whose bytes changed but whose text did not (re-saved) keeps its document; its new
         hash is recorded so that the next run skips it without reading it again."""
         stale: list[Document] = []
