@@ -79,7 +79,8 @@ def main(
         f"Erster Abgleich ({result['documents']} Dokumente): {result['first_seconds']:.1f} s; "
         f"unverändert ({result['files']} Dateien, Median aus {runs}): {result['unchanged_seconds']:.2f} s "
         f"je Befehl (Abgleich selbst {result['unchanged_sync_seconds']:.2f} s; alle Läufe "
-        f"{result['unchanged_all_seconds']}); Spitzenspeicher {result['unchanged_peak_rss_mb']} MB; Ziel ≤ 10 s"
+        f"{result['unchanged_all_seconds']}); Spitzenspeicher {result['unchanged_peak_rss_mb']} MB; "
+        "Ziel ≤ 10 s"
     )
 
 

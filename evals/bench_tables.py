@@ -20,6 +20,7 @@ def print_bench(out: Console, report: dict[str, Any]) -> None:
         f"nach {_warmup(report)} zum Aufwärmen"
     )
     _ingest(out, report)
+    _sync(out, report.get("sync"))
     _builds(out, report["indexes"])
     _search(out, report["search"])
     _ask_load_memory(out, report)
@@ -156,6 +157,17 @@ def _ask_load_memory(out: Console, report: dict[str, Any]) -> None:
         f"Fehler {memory['errors']})",
     )
     out.print(table)
+
+
+def _sync(out: Console, sync: dict[str, Any] | None) -> None:
+    if not sync:
+        return
+    out.print(
+        f"Abgleich (`ingest sync`): {sync['files']} Dateien zum ersten Mal {sync['first_seconds']:.1f} s; "
+        f"unverändert {sync['unchanged_seconds']:.2f} s je Befehl (Läufe {sync['unchanged_all_seconds']}, "
+        f"davon Abgleich selbst {sync['unchanged_sync_seconds']:.2f} s), "
+        f"Spitzenspeicher {sync['unchanged_peak_rss_mb']} MB"
+    )
 
 
 def _targets(out: Console, targets: list[dict[str, Any]]) -> None:
