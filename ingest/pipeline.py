@@ -137,7 +137,7 @@ class IngestPipeline:
     ) -> IngestReport:
         """Ingest files already named in the index's terms (`discover`), e.g. the changed ones of a sync."""
         report = IngestReport() if report is None else report
-        run = _Run(report, type_override, dry_run, dict(self.index.catalog.fingerprints()))
+        run = _Run(report, type_override, dry_run, self.index.fingerprints())
         sandbox = self._sandbox or ParseSandbox()
         try:
             requests = [self._request(files[0], run)] if files else []
@@ -167,7 +167,7 @@ class IngestPipeline:
         # the recorded hash is the older one, and the next `sync` reads the file again.
         with contextlib.suppress(OSError):  # the worker reports why the file cannot be read
             run.file_hashes[source_file.source] = file_sha256(source_file.path)
-        existing = self.index.catalog.find_by_source(source_file.source)
+        existing = self.index.document_by_source(source_file.source)
         return ParseRequest(
             path=str(source_file.path),
             source=source_file.source,
@@ -192,7 +192,7 @@ class IngestPipeline:
 
     def _write(self, source_file: SourceFile, parsed: ParsedFile, run: _Run) -> None:
         entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
-        existing = self.index.catalog.find_by_source(source_file.source)
+        existing = self.index.document_by_source(source_file.source)
         if existing and parsed.unchanged:
             run.report.unchanged.append({**entry, "id": existing.id})
             return
@@ -233,35 +233,35 @@ class IngestPipeline:
     def _free_id(self, source: str) -> str:
         """The id for a new document; a moved document keeps its old id, so the slug may be taken."""
         doc_id = document_id(source)
-        holder = self.index.catalog.get_document(doc_id)
+        holder = self.index.document(doc_id)
         if holder is not None and holder.source != source:
             doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
         return doc_id
 
     def _duplicate_of(self, parsed: ParsedFile, run: _Run) -> tuple[str, str] | None:
         """(id, title) of a document with the same text, or one whose shingles overlap this much."""
-        catalog = self.index.catalog
-        same = catalog.find_by_content_hash(parsed.digest)
+        index = self.index
+        same = index.document_by_content_hash(parsed.digest)
         if same:
             return same.id, same.title
         law = parsed.meta.law
-        versions = {d.id for d in catalog.versions_of(law)} if law else set()
+        versions = {d.id for d in index.versions_of(law)} if law else set()
         for other_id, other in run.fingerprints.items():
             # Another version of the same law shares most of its text but is no duplicate.
             if other_id not in versions and similarity(parsed.fingerprint, other) >= DUPLICATE_SIMILARITY:
-                known = catalog.get_document(other_id)
+                known = index.document(other_id)
                 return other_id, known.title if known else run.titles.get(other_id, other_id)
         return None
 
     def remove(self, id_or_path: str) -> Document | None:
         """Remove a document given by id, by source, or by the path it was ingested from."""
-        catalog = self.index.catalog
-        document = catalog.get_document(id_or_path) or catalog.find_by_source(id_or_path)
+        index = self.index
+        document = index.document(id_or_path) or index.document_by_source(id_or_path)
         if document is None:
             path = Path(id_or_path)
             candidates = [path.as_posix(), (Path(path.resolve().parent.name) / path.name).as_posix()]
             matches = [
-                d for d in catalog.documents() if d.source in candidates or path.as_posix().endswith(d.source)
+                d for d in index.documents() if d.source in candidates or path.as_posix().endswith(d.source)
             ]
             document = matches[0] if len(matches) == 1 else None
         if document is None:

@@ -192,9 +192,7 @@ class FolderSync:
         on_file: Progress | None = None,
     ) -> SyncReport:
         started = time.perf_counter()
-        plan = plan_sync(
-            folder, self.index.catalog.documents(), type_override=type_override, allow_empty=allow_empty
-        )
+        plan = plan_sync(folder, self.index.documents(), type_override=type_override, allow_empty=allow_empty)
         report = plan.report(dry_run=dry_run)
         if not dry_run:
             self._apply_moves_and_removals(plan)
@@ -230,7 +228,7 @@ class FolderSync:
             if entry["source"] not in read:
                 continue
             digest = plan.hashes.get(entry["source"])
-            document = self.index.catalog.get_document(entry["id"])
+            document = self.index.document(entry["id"])
             if digest and document is not None and document.extra.get(FILE_HASH) != digest:
                 stale.append(replace(document, extra={**document.extra, FILE_HASH: digest}))
         self.index.relocate(stale, rebuild_lexical=False)

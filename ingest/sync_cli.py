@@ -16,9 +16,9 @@ from ingest.cli import EXIT_CONFIG, EXIT_FAILED_FILES, JsonOption, _open_index, 
 from ingest.pipeline import IngestPipeline
 from ingest.run_lock import AlreadyRunning, exclusive_run
 from ingest.sync import FolderSync, SyncRefused, SyncReport, plan_sync
-from knowledge.catalog import Catalog
 from knowledge.models import Document, DocumentType
 from knowledge.settings import Settings, make_settings
+from knowledge.stores import open_catalog
 
 EXIT_USAGE = 2
 # A run that found another one at work: nothing was done, the next timer run will do it.
@@ -103,7 +103,7 @@ def _run(
 
 def indexed_documents(settings: Settings) -> list[Document]:
     """The catalog's documents, read without opening the rest of the index."""
-    catalog = Catalog(settings.index_dir / "catalog.sqlite3")
+    catalog = open_catalog(settings)
     try:
         return catalog.documents()
     finally:

@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.container import Container
 from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
-from web.db import open_engine
 from web.first_steps import KnowledgeState, console_text
 from web.settings import WebSettings
 
@@ -35,7 +35,7 @@ RolesOption = Annotated[
 
 
 def _store() -> AccountStore:
-    return AccountStore(open_engine(WebSettings().effective_database_url))
+    return AccountStore(Container(WebSettings()).database)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -61,7 +61,7 @@ def serve(
 
     settings = WebSettings()
     knowledge = _check_index(settings)
-    admin_created = ensure_first_admin(AccountStore(open_engine(settings.effective_database_url)))
+    admin_created = ensure_first_admin(AccountStore(Container(settings).database))
     hint = console_text(knowledge, admin_created=admin_created, url=f"http://{host}:{port}/login")
     if hint:
         out.print(hint, soft_wrap=True, markup=False)
@@ -74,10 +74,10 @@ def _check_index(settings: WebSettings) -> KnowledgeState:
     """Fail with the reason, not a traceback, when the index cannot be opened with this configuration;
     otherwise say what it holds (for the start-up hint)."""
     from knowledge.embedders import EmbedderUnavailable
-    from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+    from knowledge.index import IndexEmbedderMismatch
 
     try:
-        index = KnowledgeIndex.open(settings)
+        index = Container(settings).index
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         raise _fail(f"Fehler: {exc}", EXIT_CONFIG) from exc
     # Counts only (milliseconds at 100k chunks); the repair itself stays a maintainer's command.

@@ -78,17 +78,16 @@ def test_every_cli_change_is_audited_with_the_os_user(
     assert len(_trail(settings)) == len(trail)
 
 
-def test_no_change_without_a_reachable_audit_database(
-    settings: Settings, corpus: Path, tmp_path: Path
-) -> None:
+def test_no_change_without_a_usable_audit_database(settings: Settings, corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "akten"
     folder.mkdir()
     shutil.copy(corpus / "press" / "001_170159435c02ff57.txt", folder / "a.txt")
-    unreachable = {"JHA_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:9/jha"}
+    # The catalog stays beside the index (SQLite); the answer log's database cannot be opened.
+    unusable = {"JHA_DATABASE_URL": f"sqlite:///{tmp_path / 'fehlt' / 'log.sqlite3'}"}
     for command in (["add", str(folder)], ["sync", str(folder)]):
-        result = runner.invoke(app, command, env=_env(settings, **unreachable))
+        result = runner.invoke(app, command, env=_env(settings, **unusable))
         assert result.exit_code == 3, result.output
-        assert "nicht erreichbar" in result.stderr and "127.0.0.1:9" in result.stderr
+        assert "log.sqlite3 ist nicht nutzbar" in " ".join(result.stderr.split())
     index = KnowledgeIndex.open(settings)
-    assert index.catalog.counts() == {"documents": 0, "chunks": 0}
+    assert index.counts() == {"documents": 0, "chunks": 0}
     index.close()

@@ -34,18 +34,19 @@ def _sync(settings: Settings, folder: Path, *args: str) -> tuple[int, dict[str, 
 def _stores(settings: Settings) -> dict[str, Any]:
     """The index as a fresh process sees it: sources, and the chunk ids each of the three stores holds."""
     index = KnowledgeIndex.open(settings)
+    stores = index.stores  # each store on its own: the test checks that they agree
     try:
-        documents = index.catalog.documents()
-        catalog_chunks = set(index.catalog.all_chunk_ids())
-        assert set(index.vectors.all_ids()) == catalog_chunks, "Chroma weicht vom Katalog ab"
-        assert set(index.lexical.latest().chunk_ids) == catalog_chunks, "lexikalischer Index weicht ab"
+        documents = stores.catalog.documents()
+        catalog_chunks = set(stores.catalog.all_chunk_ids())
+        assert set(stores.vectors.all_ids()) == catalog_chunks, "Chroma weicht vom Katalog ab"
+        assert set(stores.lexical.latest().chunk_ids) == catalog_chunks, "lexikalischer Index weicht ab"
         assert not index.lexical_is_stale()
         return {
             "sources": sorted(d.source for d in documents),
             "ids": {d.source: d.id for d in documents},
-            "chunks": {d.id: index.catalog.chunk_ids(d.id) for d in documents},
+            "chunks": {d.id: stores.catalog.chunk_ids(d.id) for d in documents},
             "ingested_at": {d.id: d.ingested_at for d in documents},
-            "version": index.catalog.version,
+            "version": index.version,
         }
     finally:
         index.close()
@@ -241,7 +242,7 @@ def test_one_run_at_a_time_and_a_killed_run_does_not_block(
         busy = _run(folder, env)
     assert busy.returncode == 5
     assert "Ein anderer Abgleich läuft bereits" in busy.stderr and "ohne Änderungen" in busy.stderr
-    assert not (settings.index_dir / "catalog.sqlite3").exists()  # it stopped before opening the index
+    assert not (settings.index_dir / "catalog.sqlite3").exists()  # it stopped before opening the catalog
 
     # A real run, paused after its first document and killed there with kill -9.
     paused = subprocess.Popen(
