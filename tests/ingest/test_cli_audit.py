@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import getpass
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
 
 from assistant.log import AnswerLog
+from evals.ingest_process import ingest_env
 from ingest.cli import app
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import Settings
@@ -78,16 +81,18 @@ def test_every_cli_change_is_audited_with_the_os_user(
     assert len(_trail(settings)) == len(trail)
 
 
-def test_no_change_without_a_usable_audit_database(settings: Settings, corpus: Path, tmp_path: Path) -> None:
+def test_no_change_without_a_reachable_database(settings: Settings, corpus: Path, tmp_path: Path) -> None:
     folder = tmp_path / "akten"
     folder.mkdir()
     shutil.copy(corpus / "press" / "001_170159435c02ff57.txt", folder / "a.txt")
-    # The catalog stays beside the index (SQLite); the answer log's database cannot be opened.
-    unusable = {"JHA_DATABASE_URL": f"sqlite:///{tmp_path / 'fehlt' / 'log.sqlite3'}"}
+    # Catalog and Prüfprotokoll both live in the PostgreSQL of JHA_DATABASE_URL, which is not there.
+    env = ingest_env(settings.data_dir, JHA_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:9/jha")
     for command in (["add", str(folder)], ["sync", str(folder)]):
-        result = runner.invoke(app, command, env=_env(settings, **unusable))
-        assert result.exit_code == 3, result.output
-        assert "log.sqlite3 ist nicht nutzbar" in " ".join(result.stderr.split())
-    index = KnowledgeIndex.open(settings)
+        result = subprocess.run(
+            [sys.executable, "-m", "ingest", *command], env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 3, result.stderr
+        assert "nicht erreichbar (Host 127.0.0.1:9" in result.stderr and "Traceback" not in result.stderr
+    index = KnowledgeIndex.open(settings)  # SQLite beside the index, as before: still empty
     assert index.counts() == {"documents": 0, "chunks": 0}
     index.close()
