@@ -164,7 +164,8 @@ def _sync(out: Console, sync: dict[str, Any] | None) -> None:
         return
     out.print(
         f"Abgleich (`ingest sync`): {sync['files']} Dateien zum ersten Mal {sync['first_seconds']:.1f} s; "
-        f"unverändert {sync['unchanged_seconds']:.2f} s je Befehl (Läufe {sync['unchanged_all_seconds']}, "
+        f"unverändert {sync['unchanged_seconds']:.2f} s je Befehl, CPU {sync['unchanged_cpu_seconds']:.2f} s "
+        f"(Läufe {sync['unchanged_all_seconds']}, "
         f"davon Abgleich selbst {sync['unchanged_sync_seconds']:.2f} s), "
         f"Spitzenspeicher {sync['unchanged_peak_rss_mb']} MB"
     )
