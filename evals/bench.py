@@ -52,6 +52,7 @@ TARGETS = (
     ("gate_warmup_s", "Aufwärmen der Falldaten-Prüfung", None, 5.0),
     ("load_errors", "Fehler unter Last", None, 0),
     ("load_rows_lost", "verlorene Protokollzeilen unter Last", None, 0),
+    ("sync_unchanged_s", "Abgleich eines unveränderten Ordners (je Befehl, s)", None, 10.0),
 )
 
 Progress = Callable[[str], None]
@@ -67,6 +68,7 @@ class BenchOptions:
     ingest_runs: int = 3
     memory_questions: int = 5
     ocr_pages: int = 6
+    sync_files: int = 1_000  # `ingest sync` of an unchanged folder of this many files
     rebuild: bool = False
     cache_root: Path = field(default=CACHE_ROOT)
 
@@ -80,6 +82,7 @@ class BenchOptions:
             duration=10.0,
             ingest_runs=1,
             ocr_pages=1,
+            sync_files=50,
         )
 
     def with_sizes(self, sizes: tuple[int, ...]) -> BenchOptions:
@@ -105,6 +108,7 @@ def run(
     from evals.bench_ocr import ocr_throughput
     from evals.bench_search import search_latency
     from evals.bench_server import data_dir_over, load_test, memory_test
+    from evals.bench_sync import sync_unchanged
 
     options = options or BenchOptions()
     say = progress or (lambda _message: None)
@@ -122,6 +126,9 @@ def run(
     report["embedder"] = report["ingest"].pop("embedder")
     say("Texterkennung: gescanntes PDF mit 300 dpi im Leseprozess")
     report["ocr"] = ocr_throughput(corpus, options.ocr_pages)
+    report["sync"] = sync_unchanged(
+        corpus, options.sync_files, runs=1 if options.sync_files < 1_000 else 3, say=say
+    )
     built = build_indexes(
         corpus, options.sizes, cache_root=options.cache_root, rebuild=options.rebuild, progress=say
     )
@@ -220,6 +227,8 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     if "gate" in report:
         values["gate_p95_ms", None] = report["gate"]["wall_p95_ms"]
         values["gate_warmup_s", None] = report["gate"]["warmup_s"]
+    if "sync" in report:
+        values["sync_unchanged_s", None] = report["sync"]["unchanged_seconds"]
     if "load" in report:
         values["load_errors", None] = report["load"]["errors"]
         values["load_rows_lost", None] = report["load"]["log_rows_lost"]

@@ -24,6 +24,7 @@ def print_bench(out: Console, report: dict[str, Any]) -> None:
         from evals.bench_ocr import print_ocr
 
         print_ocr(out, report["ocr"])
+    _sync(out, report.get("sync"))
     _builds(out, report["indexes"])
     _search(out, report["search"])
     _ask_load_memory(out, report)
@@ -160,6 +161,18 @@ def _ask_load_memory(out: Console, report: dict[str, Any]) -> None:
         f"Fehler {memory['errors']})",
     )
     out.print(table)
+
+
+def _sync(out: Console, sync: dict[str, Any] | None) -> None:
+    if not sync:
+        return
+    out.print(
+        f"Abgleich (`ingest sync`): {sync['files']} Dateien zum ersten Mal {sync['first_seconds']:.1f} s; "
+        f"unverändert {sync['unchanged_seconds']:.2f} s je Befehl, CPU {sync['unchanged_cpu_seconds']:.2f} s "
+        f"(Läufe {sync['unchanged_all_seconds']}, "
+        f"davon Abgleich selbst {sync['unchanged_sync_seconds']:.2f} s), "
+        f"Spitzenspeicher {sync['unchanged_peak_rss_mb']} MB"
+    )
 
 
 def _targets(out: Console, targets: list[dict[str, Any]]) -> None:

@@ -18,7 +18,8 @@ _MEASURE = (
     "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
     "print(json.dumps({'returncode': done.returncode, 'stdout': done.stdout.decode(),"
     " 'stderr': done.stderr.decode()[-4000:], 'seconds': time.monotonic() - started,"
-    " 'peak_rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+    " 'peak_rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+    " 'cpu_seconds': sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])}))\n"
 )
 
 
@@ -41,6 +42,9 @@ class Measured:
     stderr: str
     seconds: float
     peak_rss_mb: float
+    # CPU time (user + system) of the command and its children: on a shared, loaded machine the wall
+    # time is mostly waiting for a core, the CPU time is what the command itself costs.
+    cpu_seconds: float = 0.0
 
     def json(self) -> Any:
         return json.loads(self.stdout)
@@ -63,4 +67,5 @@ def run_measured(args: list[str], env: dict[str, str], timeout: float = 600) -> 
         stderr=data["stderr"],
         seconds=data["seconds"],
         peak_rss_mb=data["peak_rss_kb"] / 1024,
+        cpu_seconds=data["cpu_seconds"],
     )

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ingest.audit import REINDEX, ChangeAudit, open_cli_audit
 from ingest.laws.cli import laws_app
 from ingest.pipeline import IngestPipeline, discover
 from ingest.report_text import print_repair, print_report
@@ -52,6 +53,15 @@ def _open_index(*, check_embedder: bool = True) -> KnowledgeIndex:
         raise typer.Exit(EXIT_CONFIG) from exc
 
 
+def cli_audit(index: KnowledgeIndex) -> ChangeAudit:
+    """The Prüfprotokoll, opened before anything changes: no change without its record."""
+    try:
+        return open_cli_audit(index)
+    except DatabaseUnavailable as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_CONFIG) from exc
+
+
 @app.command()
 def add(
     paths: Annotated[list[Path], typer.Argument(help="Dateien oder Verzeichnisse (rekursiv).")],
@@ -65,7 +75,7 @@ def add(
     sandbox = ParseSandbox()
     sandbox.start()  # the parse worker imports its parsers while the index opens
     index = _open_index()
-    pipeline = IngestPipeline(index, sandbox)
+    pipeline = IngestPipeline(index, sandbox, audit=None if dry_run else cli_audit(index))
     files = list(discover([p for p in paths if p.exists()]))
     with (
         sandbox,
@@ -109,7 +119,7 @@ def bootstrap(
     if not directory.is_dir():
         console.print(f"[yellow]Verzeichnis {directory} fehlt; der Index bleibt leer.[/yellow]")
         return
-    report = IngestPipeline(index).add([directory])
+    report = IngestPipeline(index, audit=cli_audit(index)).add([directory])
     out.print(
         f"Standard-Wissensbasis indexiert: {len(report.added)} Dokumente, "
         f"{sum(e['chunks'] for e in report.added)} Abschnitte aus {directory}."
@@ -192,7 +202,7 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
 def remove(target: Annotated[str, typer.Argument(help="Dokument-ID oder Pfad.")]) -> None:
     """Ein Dokument aus allen Indizes entfernen."""
     index = _open_index()
-    document = IngestPipeline(index).remove(target)
+    document = IngestPipeline(index, audit=cli_audit(index)).remove(target)
     if document is None:
         console.print(f"[red]Kein Dokument zu {target!r} gefunden.[/red] `python -m ingest list` zeigt alle.")
         raise typer.Exit(EXIT_NOT_FOUND)
@@ -203,6 +213,7 @@ def remove(target: Annotated[str, typer.Argument(help="Dokument-ID oder Pfad.")]
 def reindex() -> None:
     """Alle Abschnitte mit dem konfigurierten Embedder neu einbetten (z. B. nach Modellwechsel)."""
     index = _open_index(check_embedder=False)
+    audit = cli_audit(index)
     total = index.counts()["chunks"]
     with Progress(
         TextColumn("[bold]Neuaufbau[/bold]"),
@@ -213,6 +224,8 @@ def reindex() -> None:
     ) as progress:
         task = progress.add_task("", total=total)
         count = index.reindex(lambda done, _total: progress.update(task, completed=done))
+    audit.record(REINDEX, None, f"{count} Abschnitte mit {index.embedder.id}")
+    audit.flush()
     out.print(f"Neu eingebettet: {count} Abschnitte mit {index.embedder.id}.")
 
 
@@ -282,6 +295,12 @@ def models_pull(
     settings = make_settings()
     destination = pull_model(name, settings.models_dir)
     out.print(f"Gespeichert unter {destination}. Setzen Sie JHA_EMBEDDING_MODEL={destination}")
+
+
+# The sync command lives in its own module and uses the helpers above.
+from ingest.sync_cli import sync  # noqa: E402
+
+app.command()(sync)
 
 
 def main() -> None:

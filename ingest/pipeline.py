@@ -7,6 +7,7 @@ are ingested, and the index keeps what it held for the failed one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -14,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingest.fingerprint import similarity
+from ingest.fingerprint import file_sha256, similarity
 from ingest.limits import IngestLimits, LoadError, file_message
 from ingest.parse import AttachmentResult, ParsedFile, ParseRequest
 from ingest.sandbox import ParseOutcome, ParseSandbox
@@ -24,11 +25,16 @@ from knowledge.checkpoints import checkpoint
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
 
+if TYPE_CHECKING:
+    from ingest.audit import ChangeAudit
+
 log = logging.getLogger(__name__)
 
 # Two files whose word 5-gram shingles overlap this much are the same text in another format.
 DUPLICATE_SIMILARITY = 0.9
 _IGNORED_NAMES = {"readme.md", "license.md", "sha256sums"}
+# Key in `Document.extra`: the SHA-256 of the file's bytes as last ingested.
+FILE_HASH = "file_sha256"
 
 
 @dataclass
@@ -90,13 +96,18 @@ class IngestPipeline:
     """>>> IngestPipeline(index).add([Path("../shared/corpus/press")]).as_json()["added"]  # doctest: +SKIP
 
     Without a `sandbox` each `add()` starts its own parse worker and stops it at the end; callers that
-    ingest often (the web server) may pass one to reuse it.
+    ingest often (the web server) may pass one to reuse it. With an `audit`, every document written or
+    removed is recorded in the Prüfprotokoll right after the index commit (the CLI passes one; the web
+    routes write their own records).
     """
 
-    def __init__(self, index: KnowledgeIndex, sandbox: ParseSandbox | None = None) -> None:
+    def __init__(
+        self, index: KnowledgeIndex, sandbox: ParseSandbox | None = None, audit: ChangeAudit | None = None
+    ) -> None:
         self.index = index
         self.limits = IngestLimits.from_settings(index.settings)
         self._sandbox = sandbox
+        self.audit = audit
 
     def add(
         self,
@@ -114,8 +125,31 @@ class IngestPipeline:
         missing = [p for p in paths if not p.exists()]
         for path in missing:
             report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
-        run = _Run(report, type_override, dry_run, self.index.fingerprints(), loader, source_from)
         files = list(discover([p for p in paths if p.exists()]))
+        return self.add_files(
+            files,
+            type_override=type_override,
+            dry_run=dry_run,
+            on_file=on_file,
+            report=report,
+            loader=loader,
+            source_from=source_from,
+        )
+
+    def add_files(
+        self,
+        files: list[SourceFile],
+        *,
+        type_override: DocumentType | None = None,
+        dry_run: bool = False,
+        on_file: Progress | None = None,
+        report: IngestReport | None = None,
+        loader: str | None = None,
+        source_from: Callable[[ParsedFile], str] | None = None,
+    ) -> IngestReport:
+        """Ingest files already named in the index's terms (`discover`), e.g. the changed ones of a sync."""
+        report = IngestReport() if report is None else report
+        run = _Run(report, type_override, dry_run, self.index.fingerprints(), loader, source_from)
         sandbox = self._sandbox or ParseSandbox()
         try:
             requests = [self._request(files[0], run)] if files else []
@@ -133,12 +167,18 @@ class IngestPipeline:
         finally:
             if self._sandbox is None:
                 sandbox.close()
+            if self.audit:
+                self.audit.flush()  # what was committed is recorded, also when the run broke off
         if report.changed and not dry_run:
             checkpoint(self.index.settings, "before_lexical")
             self.index.rebuild_lexical()
         return report
 
     def _request(self, source_file: SourceFile, run: _Run) -> ParseRequest:
+        # The bytes' hash is taken before the worker reads the file: if the file changes in between,
+        # the recorded hash is the older one, and the next `sync` reads the file again.
+        with contextlib.suppress(OSError):  # the worker reports why the file cannot be read
+            run.file_hashes[source_file.source] = file_sha256(source_file.path)
         existing = self.index.document_by_source(source_file.source)
         return ParseRequest(
             path=str(source_file.path),
@@ -201,8 +241,10 @@ class IngestPipeline:
             raise LoadError(
                 "Keine indexierbaren Inhalte gefunden (nur Überschriften oder aufgehobene Paragrafen)"
             )
-        doc_id = existing.id if existing else document_id(source_file.source)
-        document, chunks = _document(doc_id, source_file.source, parsed, attachment_of)
+        doc_id = existing.id if existing else self._free_id(source_file.source)
+        document, chunks = _document(
+            doc_id, source_file.source, parsed, run.file_hashes.get(source_file.source), attachment_of
+        )
         result = {
             **entry,
             "id": doc_id,
@@ -219,6 +261,16 @@ class IngestPipeline:
             return
         self.index.put(document, parsed.text, chunks, parsed.fingerprint, rebuild_lexical=False)
         checkpoint(self.index.settings, "document_done")
+        if self.audit:
+            self.audit.document_written(result, updated=existing is not None)
+
+    def _free_id(self, source: str) -> str:
+        """The id for a new document; a moved document keeps its old id, so the slug may be taken."""
+        doc_id = document_id(source)
+        holder = self.index.document(doc_id)
+        if holder is not None and holder.source != source:
+            doc_id = f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:8]}"
+        return doc_id
 
     def _duplicate_of(self, parsed: ParsedFile, run: _Run) -> tuple[str, str] | None:
         """(id, title) of a document with the same text, or one whose shingles overlap this much."""
@@ -249,10 +301,16 @@ class IngestPipeline:
         if document is None:
             return None
         self.index.remove(document.id)
+        removed = [document]
         # An e-mail's attachments were indexed as documents of their own; they go with it.
         for attachment in index.documents():
             if attachment.extra.get("attachment_of") == document.source:
                 self.index.remove(attachment.id)
+                removed.append(attachment)
+        if self.audit:
+            for gone in removed:
+                self.audit.document_removed(gone)
+            self.audit.flush()
         return document
 
 
@@ -269,6 +327,7 @@ class _Run:
     loader: str | None = None
     source_from: Callable[[ParsedFile], str] | None = None
     titles: dict[str, str] = field(default_factory=dict)
+    file_hashes: dict[str, str] = field(default_factory=dict)  # source -> SHA-256 of the file's bytes
 
 
 def _failure(source_file: SourceFile, reason: str, limit: str | None) -> dict[str, Any]:
@@ -287,10 +346,12 @@ def _same_content(existing: Document, parsed: ParsedFile) -> bool:
 
 
 def _document(
-    doc_id: str, source: str, parsed: ParsedFile, attachment_of: str | None = None
+    doc_id: str, source: str, parsed: ParsedFile, file_hash: str | None, attachment_of: str | None = None
 ) -> tuple[Document, list[Chunk]]:
     meta = parsed.meta
-    extra = {**parsed.extra, "screened_paragraphs": parsed.screened}
+    extra: dict[str, Any] = {**parsed.extra, "screened_paragraphs": parsed.screened}
+    if file_hash:
+        extra[FILE_HASH] = file_hash  # lets `sync` skip an unchanged file without reading it
     if attachment_of:
         extra["attachment_of"] = attachment_of  # removing or syncing the mail concerns this one too
     document = Document(

@@ -161,6 +161,23 @@ class KnowledgeIndex:
             self.rebuild_lexical()
         return True
 
+    def relocate(self, documents: list[Document], *, rebuild_lexical: bool = True) -> None:
+        """Rewrite the catalog rows of documents whose file moved or whose file details changed
+        (`source`, `extra`); their text, chunks and vectors stay as they are, nothing is re-embedded."""
+        if not documents:
+            return
+        with self.writing():
+            fingerprints = dict(self._catalog.fingerprints())
+            with self._catalog.transaction():
+                for document in documents:
+                    text = self._catalog.document_text(document.id)
+                    if text is not None:
+                        chunks = self._catalog.chunks_of(document.id)
+                        self._catalog.put_document(document, text, chunks, fingerprints.get(document.id))
+                self._catalog.bump_version()
+        if rebuild_lexical:
+            self.rebuild_lexical()
+
     def _write_vectors(self, document: Document, chunks: list[Chunk]) -> None:
         seen: set[bytes] = set()
         for start in range(0, len(chunks), _EMBED_BATCH):

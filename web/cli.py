@@ -14,6 +14,7 @@ from rich.table import Table
 from assistant.container import Container
 from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
+from web.first_steps import KnowledgeState, console_text
 from web.settings import WebSettings
 
 app = typer.Typer(help="Jugendhilfe-Assistent: Weboberfläche und Konten.", no_args_is_help=True)
@@ -59,15 +60,19 @@ def serve(
     from web.app import create_app
 
     settings = WebSettings()
-    _check_index(settings)
-    ensure_first_admin(AccountStore(Container(settings).database))
+    knowledge = _check_index(settings)
+    admin_created = ensure_first_admin(AccountStore(Container(settings).database))
+    hint = console_text(knowledge, admin_created=admin_created, url=f"http://{host}:{port}/login")
+    if hint:
+        out.print(hint, soft_wrap=True, markup=False)
     # uvicorn's own X-Forwarded-* handling is off: web/proxy.py believes those headers only from the
     # configured proxies, and needs the real peer address to decide that.
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, server_header=False)
 
 
-def _check_index(settings: WebSettings) -> None:
-    """Fail with the reason, not a traceback, when the index cannot be opened with this configuration."""
+def _check_index(settings: WebSettings) -> KnowledgeState:
+    """Fail with the reason, not a traceback, when the index cannot be opened with this configuration;
+    otherwise say what it holds (for the start-up hint)."""
     from knowledge.embedders import EmbedderUnavailable
     from knowledge.index import IndexEmbedderMismatch
 
@@ -79,13 +84,16 @@ def _check_index(settings: WebSettings) -> None:
     drift = index.drift()
     if not drift.consistent:
         console.print(f"[yellow]Warnung:[/yellow] {drift.message()}")
+    stats = index.stats()
     index.close()
+    return KnowledgeState.from_counts(stats.documents, stats.by_type)
 
 
-def ensure_first_admin(store: AccountStore) -> None:
-    """No default credentials: the first start creates an administrator with a random password."""
+def ensure_first_admin(store: AccountStore) -> bool:
+    """No default credentials: the first start creates an administrator with a random password.
+    True when it did (this is the first start)."""
     if store.count() > 0:
-        return
+        return False
     password = generate_password()
     store.add(FIRST_ADMIN, frozenset(Role), password=password)
     out.print(
@@ -93,6 +101,7 @@ def ensure_first_admin(store: AccountStore) -> None:
         f"  Benutzername: {FIRST_ADMIN}\n  Passwort:     {password}\n"
         "Das Passwort wird nur jetzt angezeigt. Ändern mit: python -m web users passwd admin\n"
     )
+    return True
 
 
 @users_app.command("add")

@@ -37,7 +37,7 @@ def import_laws(
     as_json: Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe (JSON).")] = False,
 ) -> None:
     """Gesetze im XML-Format (xml.zip je Gesetz) einlesen; eine neuere Fassung ersetzt die ältere."""
-    from ingest.cli import EXIT_FAILED_FILES, _open_index, out  # ingest.cli registers this command
+    from ingest.cli import EXIT_FAILED_FILES, _open_index, cli_audit, out  # ingest.cli registers this
 
     index = _open_index()
     report = IngestReport()
@@ -52,7 +52,7 @@ def import_laws(
             except LoadError as exc:
                 report.failed.append({"path": source, "error": file_message(source, exc.reason)})
         if paths:
-            imported = IngestPipeline(index).add(
+            imported = IngestPipeline(index, audit=None if dry_run else cli_audit(index)).add(
                 paths,
                 type_override=DocumentType.LAW,
                 dry_run=dry_run,

@@ -184,6 +184,7 @@ def test_targets_are_judged_only_where_measured() -> None:
         ("gate_warmup_s", None): None,
         ("load_errors", None): True,
         ("load_rows_lost", None): False,  # more rows than answers is as wrong as fewer
+        ("sync_unchanged_s", None): None,
     }
 
 

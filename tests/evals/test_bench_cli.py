@@ -53,3 +53,5 @@ def test_quick_bench_runs_every_stage_and_writes_report_and_plot(tmp_path: Path)
     assert load["log_rows_written"] == load["answered"] == load["requests"]
     assert report["memory"]["errors"] == 0 and report["memory"]["peak_rss_mib"] > 0
     assert report["indexes"]["cached"] is False and report["failed"] == []
+    assert report["sync"]["files"] == report["sync"]["documents"] == 50
+    assert report["sync"]["unchanged_seconds"] > 0

@@ -21,6 +21,7 @@ from knowledge.models import DocumentType
 from web.accounts import User
 from web.deps import CsrfDep, MaintainerDep, RendererDep, SessionDep, StateDep, UserDep
 from web.errors import WebError
+from web.first_steps import KnowledgeState, knowledge_steps
 from web.sessions import Session
 from web.state import AppState
 from web.templating import Renderer
@@ -52,10 +53,12 @@ def documents_page(
     screened = state.assistant.screen(q) if q.strip() else None
     refused = bool(screened and screened.found)
     hits = index.search(q, k=10) if q.strip() and not refused else []
+    stats = index.stats()
     context = {
         "title": "Dokumente",
         "rows": document_rows(index),
-        "stats": index.stats(),
+        "stats": stats,
+        "first_steps": knowledge_steps(KnowledgeState.from_counts(stats.documents, stats.by_type)),
         "types": list(DocumentType),
         "suffixes": ", ".join(SUPPORTED_SUFFIXES),
         "max_upload_mb": state.settings.max_upload_bytes // (1024 * 1024),
