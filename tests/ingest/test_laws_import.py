@@ -3,6 +3,7 @@ chunks as the Markdown of the same law, takes its Stand from the XML and superse
 
 from __future__ import annotations
 
+import getpass
 import http.server
 import json
 import threading
@@ -15,6 +16,7 @@ from typing import ClassVar
 import pytest
 from typer.testing import CliRunner
 
+from assistant.log import AnswerLog
 from ingest.cli import app
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
@@ -90,6 +92,16 @@ def test_newer_stand_supersedes_and_the_same_stand_is_unchanged(
 
     text_out = runner.invoke(app, ["laws", "import", str(older)], env=_env(settings)).stdout
     assert "unverändert" in text_out
+
+    # Each imported Stand is a change in the Prüfprotokoll, with the OS user; unchanged ones are not.
+    log = AnswerLog(settings.effective_database_url)
+    trail = list(reversed(log.audit_trail(limit=100)))
+    log.close()
+    assert [(row["action"], row["target"]) for row in trail] == [
+        ("document_add", listing["2021-06-03"]["id"]),
+        ("document_add", listing["2026-01-15"]["id"]),
+    ]
+    assert {row["actor"] for row in trail} == {f"{getpass.getuser()} (Kommandozeile)"}
 
 
 def test_urls_only_when_downloads_are_allowed(settings: Settings, corpus: Path, tmp_path: Path) -> None:
