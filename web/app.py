@@ -17,7 +17,7 @@ from web.errors import install_error_handlers
 from web.log_privacy import install_log_privacy
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from web.questions import question_schema
-from web.routes import api, api_review, auth, chat, documents, info, review
+from web.routes import api, api_review, auth, chat, documents, info, oidc, openai_api, review
 from web.sessions import SessionMiddleware
 from web.settings import WebSettings
 from web.state import AppState
@@ -79,7 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, chat, review, documents, info, api, api_review):
+    for module in (auth, oidc, chat, review, documents, info, api, api_review, openai_api):
         app.include_router(module.router)
     return app
 

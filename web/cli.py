@@ -13,12 +13,14 @@ from rich.table import Table
 
 from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
+from web.apikeys_cli import apikeys_app
 from web.db import open_engine
 from web.settings import WebSettings
 
 app = typer.Typer(help="Jugendhilfe-Assistent: Weboberfläche und Konten.", no_args_is_help=True)
 users_app = typer.Typer(help="Lokale Konten verwalten.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(apikeys_app, name="apikeys")
 console = Console(stderr=True)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
