@@ -64,6 +64,8 @@ class OidcProvider:
                 Route("/jwks", self.jwks),
                 Route("/userinfo", self.userinfo),
                 Route("/logout", self.logout),
+                # Browsers ask every site for one; a 404 would show up as a console error in the test.
+                Route("/favicon.ico", lambda request: Response(status_code=204)),
             ]
         )
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
