@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from assistant.log import AnswerLog, LogFilter
 from assistant.models import AnswerStatus
-from tests.web.conftest import LiveServer, WebClient
+from tests.web.conftest import BACKENDS, LiveServer, WebClient
 from tests.web.test_chat import CASE_DATA, IDENTIFIERS, QUESTION
 from web.apikeys import ApiKeyStore
 from web.cli import app
@@ -185,3 +185,21 @@ def test_requests_openai_cannot_express_get_clear_errors(
     with pytest.raises(openai.UnprocessableEntityError) as error:
         api.chat.completions.create(model=MODEL, messages=[{"role": "assistant", "content": "Hallo"}])
     assert "role: user" in str(error.value)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_keys_work_and_revoke_on_both_databases(server_on: Any, backend: str) -> None:
+    server = server_on(backend)
+    created = _cli(server, "apikeys", "add", "db-test", "--user", "fachkraft")
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().splitlines()[-1]
+    client = openai.OpenAI(base_url=server.url + "/v1", api_key=secret, max_retries=0, timeout=120)
+    answer = client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": QUESTION}])
+    assert _extension(answer)["status"] == "answered"
+    listed = _cli(server, "apikeys", "list", "--json").stdout
+    assert '"last_used_at": null' not in listed  # the use was recorded
+    assert _cli(server, "apikeys", "revoke", "db-test").exit_code == 0
+    assert _cli(server, "apikeys", "revoke", "db-test").exit_code == 4  # already revoked
+    with pytest.raises(openai.AuthenticationError):
+        client.models.list()
+    client.close()
