@@ -32,6 +32,8 @@ API_DESCRIPTION = """
 JSON-Schnittstelle des Jugendhilfe-Assistenten. Anmeldung über das Formular `/login` (Sitzungs-Cookie)
 oder, falls eingerichtet, über den Reverse-Proxy. Zustandsändernde Aufrufe senden das CSRF-Token der
 Sitzung im Header `X-CSRF-Token` (es steht in jeder Seite in `<meta name="csrf-token">`).
+Andere Programme melden sich mit `Authorization: Bearer <API-Schlüssel>` an (`python -m web apikeys add`),
+ohne CSRF-Token; für sie gibt es auch die OpenAI-kompatible Schnittstelle unter `/v1`.
 Fehler haben die Form `{"error": {"code": "...", "message": "..."}}` mit einem stabilen `code`.
 """
 

@@ -8,6 +8,7 @@ import sys
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -192,4 +193,8 @@ def main() -> None:
         app()
     except DatabaseUnavailable as exc:
         sys.stderr.write(f"{exc}\n")
+        sys.exit(EXIT_CONFIG)
+    except ValidationError as exc:  # e.g. a typo in JHA_GROUP_MAP: the reason, not a traceback
+        problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+        sys.stderr.write(f"Fehler in der Konfiguration: {problems}\n")
         sys.exit(EXIT_CONFIG)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -41,3 +46,13 @@ def test_map_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.groups.grants(["Jugendamt-Leitung"]).roles == {Role.LEITUNG}
     assert settings.sso_groups_header == "X-Forwarded-Groups"
     assert not settings.oidc_enabled
+
+
+def test_cli_names_the_typo_instead_of_a_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "JHA_DATA_DIR": str(tmp_path), "JHA_GROUP_MAP": "ASD-Team=rolle:leitung"}
+    result = subprocess.run(
+        [sys.executable, "-m", "web", "users", "list"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 3
+    assert "Fehler in der Konfiguration: JHA_GROUP_MAP: 'rolle:leitung' bei 'ASD-Team'" in result.stderr
+    assert "Traceback" not in result.stderr
