@@ -74,8 +74,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=web_settings.max_request_bytes,
-        upload_limit=web_settings.max_upload_bytes + 64 * 1024,  # room for the multipart envelope
-        upload_paths=UPLOAD_PATHS,
+        path_limits={
+            **dict.fromkeys(UPLOAD_PATHS, web_settings.max_upload_bytes + 64 * 1024),  # multipart envelope
+            "/v1/chat/completions": web_settings.max_api_request_bytes,
+        },
     )
     app.add_middleware(SessionMiddleware, settings=web_settings, secret=lambda: app.state.web.session_secret)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -58,6 +58,8 @@ class WebSettings(Settings):
 
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # OpenAI clients send the whole conversation, answers with their quoted passages included, each time.
+    max_api_request_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_question_chars: int = Field(default=2000, ge=50)
 
     # Per account strictly; per client address much higher, so that one person mistyping behind an

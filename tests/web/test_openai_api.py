@@ -203,3 +203,19 @@ def test_keys_work_and_revoke_on_both_databases(server_on: Any, backend: str) ->
     with pytest.raises(openai.AuthenticationError):
         client.models.list()
     client.close()
+
+
+def test_long_history_fits_but_a_huge_request_is_refused(api: openai.OpenAI) -> None:
+    # Ten earlier turns with long answers: far over the 64 KiB of ordinary requests.
+    long_answer = "Nach § 8a Abs. 1 SGB VIII schätzt das Jugendamt das Gefährdungsrisiko ein. " * 120
+    history: list[Any] = []
+    for _ in range(10):
+        history += [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": long_answer}]
+    answer = api.chat.completions.create(
+        model=MODEL, messages=[*history, {"role": "user", "content": FOLLOW_UP}]
+    )
+    assert _extension(answer)["status"] == "answered"
+    huge = [{"role": "assistant", "content": "x" * 1024 * 1024}, {"role": "user", "content": QUESTION}]
+    with pytest.raises(openai.APIStatusError) as error:
+        api.chat.completions.create(model=MODEL, messages=huge)
+    assert error.value.status_code == 413
