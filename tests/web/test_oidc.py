@@ -270,3 +270,9 @@ def test_logout_ends_the_session_and_the_sign_in_at_the_provider(
 def test_password_login_still_works_beside_oidc(web: WebClient) -> None:
     assert web.login("fachkraft").status_code == 303
     assert web.get("/chat").status_code == 200
+
+
+def test_without_configuration_there_is_no_oidc(client: WebClient) -> None:
+    assert client.get("/auth/oidc/login").status_code == 404
+    assert client.get("/auth/oidc/callback", params={"code": "x", "state": "y"}).status_code == 404
+    assert 'id="oidc-login"' not in client.page("/login").text
