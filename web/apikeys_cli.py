@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.container import Container
 from web.accounts import AccountError, AccountStore
 from web.apikeys import ApiKeyStore
-from web.db import open_engine
 from web.settings import WebSettings
 
 apikeys_app = typer.Typer(help="API-Schlüssel für andere Programme (/v1) verwalten.", no_args_is_help=True)
@@ -24,7 +24,7 @@ EXIT_NOT_FOUND = 4
 
 
 def _stores() -> tuple[AccountStore, ApiKeyStore]:
-    engine = open_engine(WebSettings().effective_database_url)
+    engine = Container(WebSettings()).database
     return AccountStore(engine), ApiKeyStore(engine)
 
 
