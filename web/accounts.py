@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from web.db import sessions, users
+from web.db import sessions, user_collections, users
 
 MIN_PASSWORD_LENGTH = 12
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -140,9 +140,27 @@ class AccountStore:
         if not changed:
             raise AccountError(f"Kein Konto {username!r}.")
 
+    def collections(self, username: str) -> frozenset[str]:
+        """Collections granted by the identity provider (stored for the collection rules to come)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(user_collections.c.collection).where(user_collections.c.username == username)
+            )
+            return frozenset(row[0] for row in rows)
+
+    def set_collections(self, username: str, collections: frozenset[str]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(user_collections).where(user_collections.c.username == username))
+            if collections:
+                conn.execute(
+                    insert(user_collections),
+                    [{"username": username, "collection": name} for name in sorted(collections)],
+                )
+
     def remove(self, username: str) -> None:
         with self.engine.begin() as conn:
             removed = conn.execute(delete(users).where(users.c.username == username)).rowcount
+            conn.execute(delete(user_collections).where(user_collections.c.username == username))
             _end_sessions(conn, username)
         if not removed:
             raise AccountError(f"Kein Konto {username!r}.")

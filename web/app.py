@@ -17,7 +17,7 @@ from web.errors import install_error_handlers
 from web.log_privacy import install_log_privacy
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from web.questions import question_schema
-from web.routes import api, api_review, auth, chat, documents, info, review
+from web.routes import api, api_review, auth, chat, documents, info, oidc, openai_api, review
 from web.sessions import SessionMiddleware
 from web.settings import WebSettings
 from web.state import AppState
@@ -32,6 +32,8 @@ API_DESCRIPTION = """
 JSON-Schnittstelle des Jugendhilfe-Assistenten. Anmeldung über das Formular `/login` (Sitzungs-Cookie)
 oder, falls eingerichtet, über den Reverse-Proxy. Zustandsändernde Aufrufe senden das CSRF-Token der
 Sitzung im Header `X-CSRF-Token` (es steht in jeder Seite in `<meta name="csrf-token">`).
+Andere Programme melden sich mit `Authorization: Bearer <API-Schlüssel>` an (`python -m web apikeys add`),
+ohne CSRF-Token; für sie gibt es auch die OpenAI-kompatible Schnittstelle unter `/v1`.
 Fehler haben die Form `{"error": {"code": "...", "message": "..."}}` mit einem stabilen `code`.
 """
 
@@ -72,14 +74,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=web_settings.max_request_bytes,
-        upload_limit=web_settings.max_upload_bytes + 64 * 1024,  # room for the multipart envelope
-        upload_paths=UPLOAD_PATHS,
+        path_limits={
+            **dict.fromkeys(UPLOAD_PATHS, web_settings.max_upload_bytes + 64 * 1024),  # multipart envelope
+            "/v1/chat/completions": web_settings.max_api_request_bytes,
+        },
     )
     app.add_middleware(SessionMiddleware, settings=web_settings, secret=lambda: app.state.web.session_secret)
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, chat, review, documents, info, api, api_review):
+    for module in (auth, oidc, chat, review, documents, info, api, api_review, openai_api):
         app.include_router(module.router)
     return app
 

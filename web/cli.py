@@ -8,18 +8,21 @@ import sys
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from assistant.container import Container
 from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
+from web.apikeys_cli import apikeys_app
 from web.first_steps import KnowledgeState, console_text
 from web.settings import WebSettings
 
 app = typer.Typer(help="Jugendhilfe-Assistent: Weboberfläche und Konten.", no_args_is_help=True)
 users_app = typer.Typer(help="Lokale Konten verwalten.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(apikeys_app, name="apikeys")
 console = Console(stderr=True)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -199,4 +202,8 @@ def main() -> None:
         app()
     except DatabaseUnavailable as exc:
         sys.stderr.write(f"{exc}\n")
+        sys.exit(EXIT_CONFIG)
+    except ValidationError as exc:  # e.g. a typo in JHA_GROUP_MAP: the reason, not a traceback
+        problems = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+        sys.stderr.write(f"Fehler in der Konfiguration: {problems}\n")
         sys.exit(EXIT_CONFIG)

@@ -52,10 +52,32 @@ login_failures = Table(
     Index("web_login_failures_key", "key", "failed_at"),
 )
 
+# Collections an identity provider granted (JHA_GROUP_MAP), replaced at each sign-in. Stored now so that
+# the collection rules of #13 can enforce them; nothing filters by them yet.
+user_collections = Table(
+    "web_user_collections",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("collection", String(64), primary_key=True),
+)
+
+# API keys (`python -m web apikeys add`): only the SHA-256 of the key is kept. Keys are 256 random bits,
+# so a fast hash is enough (a slow one protects guessable passwords, not random tokens).
+api_keys = Table(
+    "web_api_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
 
 def create_tables(engine: Engine) -> None:
     """Bring the web tables up to date: they are migrated with the answer log (Alembic branch `app`,
-    `knowledge/migrations/versions/0002_web_tables.py`)."""
+    `knowledge/migrations/versions/0002_web_tables.py`, `0003_web_auth.py`)."""
     migrate(engine, (APP,))
 
 

@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from fastapi import Depends, Request
 
 from assistant.service import Assistant
-from web.accounts import Role, User
+from web.accounts import AccountError, Role, User
 from web.errors import WebError, csrf_error
-from web.proxy import is_trusted_proxy, peer_address, sso_username
+from web.provisioning import provision
+from web.proxy import is_trusted_proxy, peer_address, sso_groups, sso_username
 from web.sessions import Session, csrf_matches
 from web.settings import WebSettings
 from web.state import AppState
@@ -45,13 +46,26 @@ RendererDep = Annotated[Renderer, Depends(get_renderer)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def bearer_key(request: Request) -> str | None:
+    """The API key of an `Authorization: Bearer …` request (such requests use no cookie and no CSRF)."""
+    scheme, _, key = request.headers.get("authorization", "").partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else None
+
+
 def current_user(request: Request, state: StateDep, session: SessionDep) -> User | None:
-    """The signed-in user, from the trusted SSO header or the session cookie; None when anonymous."""
+    """The signed-in user, from an API key, the trusted SSO headers or the session cookie; None when
+    anonymous."""
     user: User | None = None
+    key = bearer_key(request)
     sso_name = sso_username(request.scope, state.settings, state.settings.proxy_networks)
-    if sso_name is not None:
-        # The proxy authenticates; the roles still come from the local account of the same name.
-        user = state.accounts.get(sso_name)
+    if key is not None:
+        # Only the key counts: a bearer request never borrows the browser's cookie (it skips CSRF).
+        username = state.api_keys.username_for(key)
+        user = state.accounts.get(username) if username else None
+        if user is None:
+            raise WebError(401, "invalid_api_key", "Der API-Schlüssel ist unbekannt oder widerrufen.")
+    elif sso_name is not None:
+        user = _sso_user(request, state, sso_name)
     elif isinstance(session.get("user"), str):
         user = state.accounts.get(session["user"])
         if user is not None and not state.sessions.is_valid(session.get("sid"), user.username):
@@ -60,6 +74,19 @@ def current_user(request: Request, state: StateDep, session: SessionDep) -> User
             session.forget_user()
     request.state.user = user
     return user
+
+
+def _sso_user(request: Request, state: AppState, username: str) -> User | None:
+    """The proxy authenticates; roles come from its groups header through JHA_GROUP_MAP when that is
+    configured, else from the local account of the same name."""
+    groups = sso_groups(request.scope, state.settings, state.settings.proxy_networks)
+    if groups is None:
+        return state.accounts.get(username)
+    try:
+        # The proxy already vouches for every local account today, password or not.
+        return provision(state.accounts, username, state.settings.groups.grants(groups), allow_password=True)
+    except AccountError:
+        return None  # no role granted and no local account, or a name this app cannot hold
 
 
 OptionalUserDep = Annotated[User | None, Depends(current_user)]
@@ -89,6 +116,13 @@ async def verify_csrf(request: Request, session: SessionDep) -> None:
     """Every state-changing request carries the session's token (form field or X-CSRF-Token header)
     and, where the browser says where it came from, comes from this site."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    key = bearer_key(request)
+    if key is not None:
+        # A browser cannot attach this header to a cross-site request, so a valid key needs no token;
+        # an invalid one must not switch the check off for routes that do not read the key themselves.
+        if get_state(request).api_keys.username_for(key) is None:
+            raise WebError(401, "invalid_api_key", "Der API-Schlüssel ist unbekannt oder widerrufen.")
         return
     if request.headers.get("sec-fetch-site") == "cross-site":
         raise csrf_error()

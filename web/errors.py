@@ -54,7 +54,7 @@ def csrf_error() -> WebError:
 
 def is_api(request: Request) -> bool:
     """JSON errors for the API and for the page's own fetch calls (which send JSON)."""
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(("/api/", "/v1/")):
         return True
     if request.headers.get("content-type", "").startswith("application/json"):
         return True

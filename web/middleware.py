@@ -54,22 +54,20 @@ class SecurityHeadersMiddleware:
 class BodyLimitMiddleware:
     """Rejects bodies over the limit with 413, by Content-Length up front or while streaming in.
 
-    Upload routes get the larger upload limit; everything else (forms, JSON) the small one.
+    Routes in `path_limits` get their own limit (uploads, the /v1 API whose requests carry the whole
+    conversation); everything else (forms, JSON) the small default.
     """
 
-    def __init__(
-        self, app: ASGIApp, *, default_limit: int, upload_limit: int, upload_paths: tuple[str, ...]
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, default_limit: int, path_limits: dict[str, int]) -> None:
         self.app = app
         self.default_limit = default_limit
-        self.upload_limit = upload_limit
-        self.upload_paths = upload_paths
+        self.path_limits = path_limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.upload_limit if scope["path"] in self.upload_paths else self.default_limit
+        limit = self.path_limits.get(scope["path"], self.default_limit)
         declared = next(
             (int(v) for k, v in scope.get("headers", []) if k == b"content-length" and v.isdigit()), 0
         )

@@ -57,3 +57,12 @@ def sso_username(scope: Scope, settings: WebSettings, networks: list[Network]) -
         return None
     value = Headers(scope=scope).get(settings.sso_header, "").strip()
     return value or None
+
+
+def sso_groups(scope: Scope, settings: WebSettings, networks: list[Network]) -> list[str] | None:
+    """The proxy's comma-separated groups, when the groups header is configured and may be believed;
+    None when it is off or the request did not come from a trusted proxy."""
+    if not settings.sso_groups_header or sso_username(scope, settings, networks) is None:
+        return None
+    value = Headers(scope=scope).get(settings.sso_groups_header, "")
+    return [group.strip() for group in value.split(",") if group.strip()]

@@ -77,7 +77,7 @@ class Session(dict[str, Any]):
 
     def forget_user(self) -> None:
         """The server ended this sign-in: drop it and everything that belonged to it, keep the CSRF token."""
-        for key in ("user", "sid", "conv", "flash", "ingest_result"):
+        for key in ("user", "sid", "oidc", "conv", "flash", "ingest_result"):
             self.pop(key, None)
 
 

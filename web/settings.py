@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 
 from knowledge.settings import Settings
+from web.group_map import GroupMap
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -33,9 +34,32 @@ class WebSettings(Settings):
     sso_enabled: bool = False
     sso_header: str = "X-Forwarded-User"
     trusted_proxies: str = Field(default="", description="Comma-separated IPs or CIDR ranges.")
+    # Off by default. With a name (e.g. "X-Forwarded-Groups") the proxy's comma-separated groups decide
+    # roles and collections through group_map; believed only under the same conditions as sso_header.
+    sso_groups_header: str = ""
+
+    # Native OpenID Connect (Keycloak, Entra ID, ADFS): on when issuer and client id are set.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_scopes: str = "openid profile email"
+    oidc_username_claim: str = "preferred_username"
+    # Dotted paths reach into nested claims, e.g. Keycloak's "realm_access.roles".
+    oidc_roles_claim: str = "roles"
+    oidc_groups_claim: str = "groups"
+    # Empty: derived from the request (behind a trusted proxy from its X-Forwarded-Proto/-Host).
+    oidc_redirect_uri: str = ""
+    # Shown on the login page's button.
+    oidc_display_name: str = "Dienstkonto"
+
+    # "ASD-Team=collection:asd;Jugendamt-Leitung=role:leitung": groups or roles of the identity provider
+    # (OIDC claims or the proxy's groups header) to roles and collections here.
+    group_map: str = ""
 
     max_request_bytes: int = Field(default=64 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # OpenAI clients send the whole conversation, answers with their quoted passages included, each time.
+    max_api_request_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_question_chars: int = Field(default=2000, ge=50)
 
     # Per account strictly; per client address much higher, so that one person mistyping behind an
@@ -46,6 +70,20 @@ class WebSettings(Settings):
 
     # Crash tests only (web/testhook.py): the name of a step at which requests block. Empty in production.
     test_pause_at: str = ""
+
+    @field_validator("group_map")
+    @classmethod
+    def _check_group_map(cls, value: str) -> str:
+        GroupMap.parse(value)  # a typo fails at startup with the reason, not at the first sign-in
+        return value
+
+    @property
+    def groups(self) -> GroupMap:
+        return GroupMap.parse(self.group_map)
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def proxy_networks(self) -> list[Network]:

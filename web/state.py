@@ -17,6 +17,8 @@ from assistant.service import Assistant
 from ingest.pipeline import IngestPipeline, document_id
 from knowledge.models import DocumentType
 from web.accounts import AccountStore
+from web.apikeys import ApiKeyStore
+from web.oidc import OidcClient
 from web.session_store import SessionStore
 from web.settings import WebSettings
 from web.throttle import LoginThrottle
@@ -32,6 +34,8 @@ class AppState:
     assistant: Assistant
     engine: Engine
     accounts: AccountStore
+    api_keys: ApiKeyStore
+    oidc: OidcClient | None
     throttle: LoginThrottle
     sessions: SessionStore
     uploads: UploadArea
@@ -64,6 +68,9 @@ class AppState:
             assistant=assistant,
             engine=engine,
             accounts=AccountStore(engine),
+            api_keys=ApiKeyStore(engine),
+            # Discovery waits for the first sign-in: a provider that is down must not stop the server.
+            oidc=OidcClient(settings) if settings.oidc_enabled else None,
             throttle=throttle,
             sessions=SessionStore(
                 engine,

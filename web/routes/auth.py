@@ -11,15 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from web.accounts import Role
 from web.deps import CsrfDep, OptionalUserDep, RendererDep, SessionDep, StateDep, UserDep
 from web.proxy import client_address
+from web.redirects import safe_next
+from web.routes.oidc import provider_logout
 
 router = APIRouter(include_in_schema=False)
-
-
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: "//evil.example" or "https://..." would make the login an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @router.get("/")
@@ -31,10 +26,17 @@ def home(user: UserDep) -> RedirectResponse:
 
 
 @router.get("/login")
-def login_page(request: Request, renderer: RendererDep, user: OptionalUserDep, next: str = "/") -> Response:
+def login_page(
+    request: Request, renderer: RendererDep, state: StateDep, user: OptionalUserDep, next: str = "/"
+) -> Response:
     if user is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return renderer.page(request, "login.html", {"title": "Anmelden", "next": _safe_next(next)})
+        return RedirectResponse(safe_next(next), status_code=303)
+    context = {"title": "Anmelden", "next": safe_next(next), "oidc": _oidc_label(state)}
+    return renderer.page(request, "login.html", context)
+
+
+def _oidc_label(state: StateDep) -> str | None:
+    return state.settings.oidc_display_name if state.oidc is not None else None
 
 
 @router.post("/login", dependencies=[CsrfDep])
@@ -52,7 +54,7 @@ async def login(
     address = client_address(request.scope, state.settings.proxy_networks)
     # Recorded before the password is checked: parallel guesses cannot all slip under the limit.
     attempt = await run_in_threadpool(state.throttle.admit, username, address)
-    page = {"title": "Anmelden", "next": _safe_next(next), "username": username}
+    page = {"title": "Anmelden", "next": safe_next(next), "username": username, "oidc": _oidc_label(state)}
     if attempt.wait_seconds:
         minutes = max(1, -(-attempt.wait_seconds // 60))
         message = (
@@ -67,11 +69,18 @@ async def login(
     await run_in_threadpool(state.sessions.end, session.get("sid"))  # a sign-in this browser had before
     token = await run_in_threadpool(state.sessions.start, user.username)
     session.login(user.username, token)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfDep])
-def logout(session: SessionDep, state: StateDep) -> RedirectResponse:
+def logout(request: Request, session: SessionDep, state: StateDep, renderer: RendererDep) -> Response:
+    was_oidc = bool(session.get("oidc"))
     state.sessions.end(session.get("sid"))
     session.clear()
-    return RedirectResponse("/login", status_code=303)
+    target = provider_logout(request, state, was_oidc)
+    if target is None:
+        return RedirectResponse("/login", status_code=303)
+    # A page, not a redirect: CSP form-action 'self' forbids a form post to end up at another site.
+    request.state.user = None
+    context = {"title": "Abgemeldet", "message": "Sie sind abgemeldet.", "target": target}
+    return renderer.page(request, "redirect.html", context)

@@ -1,0 +1,136 @@
+"""The OpenAI chat-completions format for the assistant's answers (`/v1`, web/routes/openai_api.py).
+
+The answer text keeps its [n] markers and gets a "Quellen" list, so that any OpenAI client shows a
+sourced answer. The structured answer travels in the extension field `jugendhilfe` (see
+`JugendhilfeExtension`), which clients that do not know it ignore.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.models import NoticeKind
+
+MODEL_ID = "jugendhilfe-assistent"
+EXTENSION = "jugendhilfe"
+# Notices a reader needs before the answer (danger, case decisions, what was removed from the question),
+# and those that belong after it (superseded sources, removed statements, the AI label).
+LEADING = (NoticeKind.EMERGENCY, NoticeKind.CASE_DECISION, NoticeKind.REDACTED, NoticeKind.LLM_FALLBACK)
+TRAILING = (NoticeKind.SUPERSEDED, NoticeKind.UNSOURCED_REMOVED, NoticeKind.AI_DISCLOSURE)
+
+
+class TextPart(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[TextPart] | None = None
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "\n".join(part.text or "" for part in self.content if part.type == "text")
+        return self.content or ""
+
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI's request; sampling options (temperature, max_tokens, …) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(examples=[MODEL_ID])
+    messages: list[ChatMessage] = Field(min_length=1, max_length=200)
+    stream: bool = False
+
+
+class JugendhilfeExtension(BaseModel):
+    """The structured answer: what the chat's `done` event carries."""
+
+    status: Literal["answered", "abstained", "refused"]
+    citations: list[dict[str, Any]] = Field(description="Die Quellen zu den Markern [n] im Text.")
+    notices: list[dict[str, str]] = Field(description="Hinweise der Richtlinie, `{kind, text}`.")
+    policy: dict[str, Any] = Field(description="Ausgelöste Regeln und erkannte Falldaten-Typen.")
+    suggestions: list[dict[str, Any]] = Field(description="Nächstliegende Dokumente bei Enthaltung.")
+    mode: str
+    log_id: str | None
+    conversation_id: str
+
+
+def extension(data: dict[str, Any], conversation_id: str) -> dict[str, Any]:
+    return JugendhilfeExtension(
+        status=data["status"],
+        citations=data["citations"],
+        notices=data["notices"],
+        policy=data["policy"],
+        suggestions=data["suggestions"],
+        mode=data["mode"],
+        log_id=data["log_id"],
+        conversation_id=conversation_id,
+    ).model_dump()
+
+
+def notice_line(text: str) -> str:
+    return f"**Hinweis:** {text}\n\n"
+
+
+def leading_notices(data: dict[str, Any]) -> str:
+    return "".join(notice_line(n["text"]) for n in data["notices"] if n["kind"] in LEADING)
+
+
+def closing(data: dict[str, Any]) -> str:
+    """What follows the answer text: the sources, the nearest documents on abstention, the notices."""
+    parts = []
+    if data["citations"]:
+        parts.append("Quellen:\n" + "\n".join(f"[{c['n']}] {c['label']}" for c in data["citations"]))
+    if data["suggestions"]:
+        lines = [
+            f"- {s['title']}" + (f" ({s['section']})" if s.get("section") else "")
+            for s in data["suggestions"]
+        ]
+        parts.append("Nächstliegende Dokumente:\n" + "\n".join(lines))
+    parts += [f"_{n['text']}_" for n in data["notices"] if n["kind"] in TRAILING]
+    return "".join(f"\n\n{part}" for part in parts)
+
+
+def content(data: dict[str, Any]) -> str:
+    """The whole message text of a non-streamed answer (a stream adds up to the same text)."""
+    return leading_notices(data) + data["answer"] + closing(data)
+
+
+def conversation_id(secret: bytes, username: str, messages: list[ChatMessage]) -> str:
+    """The conversation a request continues. OpenAI clients send the whole history each time and no id;
+    its first question names the conversation, per account (one account cannot continue another's)."""
+    first = next((m.text for m in messages if m.role == "user"), "")
+    key = hmac.new(secret, b"jha-api-conversation", hashlib.sha256).digest()
+    digest = hmac.new(key, f"{username}\0{first}".encode(), hashlib.sha256).hexdigest()
+    return f"api-{digest[:32]}"
+
+
+def completion(completion_id: str, created: int, text: str, ext: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        EXTENSION: ext,
+    }
+
+
+def chunk(
+    completion_id: str, created: int, delta: dict[str, str], finish: str | None = None
+) -> dict[str, Any]:
+    return {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }

@@ -1,0 +1,127 @@
+"""OpenAI-compatible API: `POST /v1/chat/completions` (streamed or not) and `GET /v1/models`, so that
+Open WebUI, scripts and office add-ins can use the assistant as a "model".
+
+Authentication by API key (`Authorization: Bearer jha-…`, `python -m web apikeys add`); the key carries
+its account's roles. The gate, the answer log and every policy rule apply as in the chat: the answer is
+the same `Assistant` call. Refusals and abstentions are normal answers (200) with their status in the
+extension field `jugendhilfe`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from assistant.models import NoticeKind
+from web.deps import FachkraftDep, StateDep, UserDep
+from web.errors import WebError
+from web.openai_format import (
+    EXTENSION,
+    LEADING,
+    MODEL_ID,
+    ChatCompletionRequest,
+    chunk,
+    closing,
+    completion,
+    content,
+    conversation_id,
+    extension,
+    notice_line,
+)
+from web.questions import validate_question
+from web.state import AppState
+from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1", tags=["OpenAI-kompatibel"])
+
+_COMPLETIONS_DESCRIPTION = """
+Beantwortet die letzte Nachricht (`role: user`) von `messages`; die Nachrichten davor sind das Gespräch
+(Folgefragen). Der Text der Antwort trägt die Marker [n] und eine Liste „Quellen“. Das Zusatzfeld
+`jugendhilfe` enthält `status` (`answered`, `abstained`, `refused`), `citations`, `notices`, `policy`,
+`suggestions`, `mode`, `log_id` und `conversation_id`; beim Streamen steht es im letzten Abschnitt (mit
+`finish_reason: "stop"`). Ablehnungen und Enthaltungen sind normale Antworten (200). Anmeldung:
+`Authorization: Bearer <API-Schlüssel>`. Rolle: fachkraft.
+"""
+
+
+@router.get("/models")
+def models(user: UserDep) -> dict[str, Any]:
+    """Das eine „Modell“: der Assistent."""
+    return {
+        "object": "list",
+        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "jugendhilfe-assistent"}],
+    }
+
+
+@router.post("/chat/completions", description=_COMPLETIONS_DESCRIPTION, response_model=None)
+def chat_completions(
+    body: ChatCompletionRequest, user: FachkraftDep, state: StateDep
+) -> dict[str, Any] | StreamingResponse:
+    if body.model != MODEL_ID:
+        raise WebError(404, "model_not_found", f"Unbekanntes Modell; verfügbar ist nur {MODEL_ID!r}.")
+    last = body.messages[-1]
+    if last.role != "user":
+        raise WebError(
+            422, "last_message_not_user", "Die letzte Nachricht muss eine Frage (role: user) sein."
+        )
+    question = validate_question(last.text, state.settings.max_question_chars)
+    conversation = conversation_id(state.assistant.secret(), user.username, body.messages)
+    completion_id, created = f"chatcmpl-{secrets.token_urlsafe(18)}", int(time.time())
+    if body.stream:
+        frames = _stream(state, question, conversation, user.username, (completion_id, created))
+        return StreamingResponse(frames, media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
+    data = state.assistant.ask(question, conversation_id=conversation, user=user.username).as_json()
+    return completion(completion_id, created, content(data), extension(data, conversation))
+
+
+def _frame(data: dict[str, Any] | str) -> str:
+    return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _stream(
+    state: AppState, question: str, conversation: str, username: str, ident: tuple[str, int]
+) -> Iterator[str]:
+    """Chunks as the assistant yields them; they add up to the non-streamed message text."""
+    completion_id, created = ident
+
+    def piece(text: str) -> str:
+        return _frame(chunk(completion_id, created, {"content": text}))
+
+    yield _frame(chunk(completion_id, created, {"role": "assistant", "content": ""}))
+    streamed = ""  # answer text sent since the last restart
+    try:
+        for event in state.assistant.stream(question, conversation_id=conversation, user=username):
+            if event.kind == "notice" and event.data["kind"] in LEADING:
+                if event.data["kind"] == NoticeKind.LLM_FALLBACK and streamed:
+                    # The model failed mid-answer; the built-in answer follows in full.
+                    yield piece("\n\n" + notice_line(event.data["text"]))
+                    streamed = ""
+                else:
+                    yield piece(notice_line(event.data["text"]))
+            elif event.kind == "delta":
+                streamed += event.data["text"]
+                yield piece(event.data["text"])
+            elif event.kind == "progress":
+                yield ": Sprachmodell antwortet\n\n"  # an SSE comment keeps proxies from timing out
+            elif event.kind == "done":
+                data = event.data
+                final = data["answer"]
+                rest = final[len(streamed) :] if final.startswith(streamed) else "\n\n" + final
+                yield piece(rest + closing(data))
+                last = chunk(completion_id, created, {}, finish="stop")
+                yield _frame({**last, EXTENSION: extension(data, conversation)})
+    except Exception as exc:
+        # Headers are sent: the error travels in the stream, as OpenAI's clients expect it. The log line
+        # names the exception type only; its message could quote the question.
+        log.error("API-Antwort abgebrochen: %s", type(exc).__name__)
+        message = "Die Antwort konnte nicht erstellt werden. Bitte versuchen Sie es erneut."
+        yield _frame({"error": {"message": message, "type": "server_error", "code": "answer_failed"}})
+    yield _frame("[DONE]")
