@@ -39,7 +39,7 @@ def test_enter_sends_and_shift_enter_makes_a_new_line(chat: Session) -> None:
     expect(page.locator("#ask-hint")).to_have_text(
         "Enter sendet die Frage, Umschalt + Enter beginnt eine neue Zeile."
     )
-    box = page.get_by_label("Ihre Frage")
+    box = page.locator("#question")
     box.click()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -61,8 +61,8 @@ def test_history_new_open_rename_delete(chat: Session) -> None:
     page.get_by_role("button", name="Neues Gespräch").click()
     history = page.get_by_role("navigation", name="Ihre Gespräche")
     for count, question in enumerate((FIRST, SECOND), start=1):
-        page.get_by_label("Ihre Frage").fill(question)
-        page.get_by_label("Ihre Frage").press("Enter")
+        page.locator("#question").fill(question)
+        page.locator("#question").press("Enter")
         _wait_for_answer(page, count)
     # The first answer put the conversation into the list at once, marked as the open one.
     current = history.locator('a[aria-current="page"]')
@@ -75,8 +75,8 @@ def test_history_new_open_rename_delete(chat: Session) -> None:
     # "Neues Gespräch" is there without a reload; the next conversation goes on top.
     page.get_by_role("button", name="Neues Gespräch").click()
     expect(page.locator("article.turn")).to_have_count(0)
-    page.get_by_label("Ihre Frage").fill("Wann müssen junge Menschen Kostenbeiträge leisten?")
-    page.get_by_label("Ihre Frage").press("Enter")
+    page.locator("#question").fill("Wann müssen junge Menschen Kostenbeiträge leisten?")
+    page.locator("#question").press("Enter")
     _wait_for_answer(page, 1)
     expect(history.locator("li").first).to_contain_text("Kostenbeiträge")
 
@@ -114,15 +114,16 @@ def test_phone_layout_keeps_the_question_box_small(browser: Browser, live_server
         composer = page.locator(".composer")
         for moment in ("leer", "mit Antwort"):
             height = composer.bounding_box()["height"]  # type: ignore[index]
+            print(f"Eingabebereich auf 390×844 ({moment}): {height:.0f} px")  # for the report
             assert height <= PHONE["height"] / 4, f"Eingabebereich {moment}: {height:.0f} px von 844 px"
             expect(page.get_by_text("Bitte keine personenbezogenen Falldaten eingeben")).to_be_visible()
             if moment == "leer":
                 phone.shot("18-handy-leer", full_page=False)
-                page.get_by_label("Ihre Frage").fill(FIRST)
+                page.locator("#question").fill(FIRST)
                 page.get_by_role("button", name="Fragen", exact=True).click()
                 _wait_for_answer(page, 1)
         # The full notices stay in the question box's description for screen readers.
-        description = page.get_by_label("Ihre Frage").evaluate(
+        description = page.locator("#question").evaluate(
             "el => el.getAttribute('aria-describedby').split(' ')"
             ".map(id => document.getElementById(id).textContent).join(' ')"
         )
