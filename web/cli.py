@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.container import Container
 from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
-from web.db import open_engine
 from web.history import purge_history
 from web.settings import WebSettings
 
@@ -37,7 +37,7 @@ RolesOption = Annotated[
 
 
 def _store() -> AccountStore:
-    return AccountStore(open_engine(WebSettings().effective_database_url))
+    return AccountStore(Container(WebSettings()).database)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -63,7 +63,7 @@ def serve(
 
     settings = WebSettings()
     _check_index(settings)
-    ensure_first_admin(AccountStore(open_engine(settings.effective_database_url)))
+    ensure_first_admin(AccountStore(Container(settings).database))
     # uvicorn's own X-Forwarded-* handling is off: web/proxy.py believes those headers only from the
     # configured proxies, and needs the real peer address to decide that.
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, server_header=False)
@@ -72,10 +72,10 @@ def serve(
 def _check_index(settings: WebSettings) -> None:
     """Fail with the reason, not a traceback, when the index cannot be opened with this configuration."""
     from knowledge.embedders import EmbedderUnavailable
-    from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+    from knowledge.index import IndexEmbedderMismatch
 
     try:
-        index = KnowledgeIndex.open(settings)
+        index = Container(settings).index
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         raise _fail(f"Fehler: {exc}", EXIT_CONFIG) from exc
     # Counts only (milliseconds at 100k chunks); the repair itself stays a maintainer's command.
@@ -186,7 +186,7 @@ def users_remove(name: Annotated[str, typer.Argument()]) -> None:
 def history_purge() -> None:
     """Gespräche löschen, die älter als JHA_HISTORY_RETENTION_DAYS sind (geschieht auch beim Serverstart)."""
     settings = WebSettings()
-    removed = purge_history(open_engine(settings.effective_database_url), settings.history_retention_days)
+    removed = purge_history(Container(settings).database, settings.history_retention_days)
     out.print(f"{removed} Gespräche gelöscht (älter als {settings.history_retention_days} Tage).")
 
 

@@ -1,0 +1,54 @@
+"""Conversation history: each account's own copy of its chat conversations (branch `app`).
+
+Kept apart from the pseudonymous answer log (see web/history.py); no rows to adopt, the tables are new.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "web_conversations",
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("username", sa.String(64), nullable=False),
+        sa.Column("title", sa.String(200), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_web_conversations_username", "web_conversations", ["username"])
+    op.create_index("ix_web_conversations_updated_at", "web_conversations", ["updated_at"])
+    op.create_table(
+        "web_conversation_turns",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "conversation_id",
+            sa.String(64),
+            sa.ForeignKey("web_conversations.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("question", sa.Text, nullable=True),
+        sa.Column("answer", sa.JSON, nullable=False),
+        sa.Column("answer_ref", sa.String(96), nullable=True),
+    )
+    op.create_index(
+        "ix_web_conversation_turns_conversation_id", "web_conversation_turns", ["conversation_id"]
+    )
+    op.create_index("ix_web_conversation_turns_asked_at", "web_conversation_turns", ["asked_at"])
+
+
+def downgrade() -> None:
+    op.drop_table("web_conversation_turns")
+    op.drop_table("web_conversations")
