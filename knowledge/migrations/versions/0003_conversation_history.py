@@ -1,6 +1,7 @@
 """Conversation history: each account's own copy of its chat conversations (branch `app`).
 
-Kept apart from the pseudonymous answer log (see web/history.py); no rows to adopt, the tables are new.
+Kept apart from the pseudonymous answer log (see web/history.py). Tables already there (a database that
+an earlier build of this branch made with `create_all`) are adopted as they are, as in 0002.
 
 Revision ID: 0003
 Revises: 0002
@@ -12,6 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from knowledge.database import table_exists
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -19,6 +22,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    connection = op.get_bind()
+    if not table_exists(connection, "web_conversations"):
+        _create_conversations()
+    if not table_exists(connection, "web_conversation_turns"):
+        _create_turns()
+
+
+def _create_conversations() -> None:
     op.create_table(
         "web_conversations",
         sa.Column("id", sa.String(64), primary_key=True),
@@ -29,6 +40,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_web_conversations_username", "web_conversations", ["username"])
     op.create_index("ix_web_conversations_updated_at", "web_conversations", ["updated_at"])
+
+
+def _create_turns() -> None:
     op.create_table(
         "web_conversation_turns",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
