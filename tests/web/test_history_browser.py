@@ -67,6 +67,7 @@ def test_history_new_open_rename_delete(chat: Session) -> None:
     # The first answer put the conversation into the list at once, marked as the open one.
     current = history.locator('a[aria-current="page"]')
     expect(current).to_have_text(FIRST)
+    first_href = current.get_attribute("href")
     # Two answers, two sources landmarks, each with a name of its own (axe: landmark-unique).
     expect(page.get_by_role("complementary", name="Quellen zu Antwort 1")).to_have_count(1)
     expect(page.get_by_role("complementary", name="Quellen zu Antwort 2")).to_have_count(1)
@@ -80,21 +81,21 @@ def test_history_new_open_rename_delete(chat: Session) -> None:
     _wait_for_answer(page, 1)
     expect(history.locator("li").first).to_contain_text("Kostenbeiträge")
 
-    history.get_by_role("link", name=FIRST).click()
+    history.locator(f'a[href="{first_href}"]').click()
     expect(page.locator("article.turn")).to_have_count(2)
     expect(page.locator(".conversation-name")).to_contain_text(FIRST)
     assert_no_violations(page, "16-gespraech-geoeffnet")
     page.get_by_text("Umbenennen").click()
     page.get_by_label("Neuer Titel").fill("Inobhutnahme und Verfahrenslotse")
     page.get_by_role("button", name="Speichern").click()
-    expect(page.get_by_role("status")).to_have_text("Gespräch umbenannt.")
+    expect(page.locator("p.flash")).to_have_text("Gespräch umbenannt.")
     expect(history.locator('a[aria-current="page"]')).to_have_text("Inobhutnahme und Verfahrenslotse")
     chat.shot("16-gespraech-umbenannt", full_page=False)
 
     dialogs: list[str] = []
     page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Gespräch löschen").click()
-    expect(page.get_by_role("status")).to_have_text("Gespräch gelöscht.")
+    expect(page.locator("p.flash")).to_have_text("Gespräch gelöscht.")
     assert dialogs == ["Dieses Gespräch aus Ihrem Verlauf löschen?"]
     expect(history.get_by_role("link", name="Inobhutnahme und Verfahrenslotse")).to_have_count(0)
     expect(page.locator("article.turn")).to_have_count(0)
