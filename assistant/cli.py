@@ -17,8 +17,10 @@ from rich.table import Table
 from assistant.container import Container
 from assistant.doctor import diagnose
 from assistant.log import LogFilter
+from assistant.log.export import EXPORT_FORMATS, export_answers, reviewer_pseudonyms
 from assistant.log.reachable import DatabaseUnavailable
 from assistant.models import Answer
+from assistant.secrets import server_secret
 from knowledge.embedders import EmbedderUnavailable
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.models import DocumentType, Hit
@@ -180,14 +182,28 @@ def logs_export(
     since: Annotated[
         datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Ab Datum (JJJJ-MM-TT).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv oder json.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="csv (für Excel), xlsx oder json.")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="In diese Datei statt auf die Standardausgabe.")
+    ] = None,
 ) -> None:
     """Das Antwortprotokoll exportieren (pseudonym, ohne Falldaten)."""
-    if fmt not in {"csv", "json"}:
-        console.print("[red]--format muss csv oder json sein.[/red]")
+    if fmt not in EXPORT_FORMATS:
+        console.print("[red]--format muss csv, xlsx oder json sein.[/red]")
         raise typer.Exit(2)
-    answer_log = Container(make_settings()).answer_log
-    sys.stdout.write(answer_log.export(LogFilter(since=since.date() if since else None), fmt))  # type: ignore[arg-type]
+    settings = make_settings()
+    answer_log = Container(settings).answer_log
+    body = export_answers(
+        answer_log,
+        LogFilter(since=since.date() if since else None),
+        fmt,
+        reviewer_alias=reviewer_pseudonyms(server_secret(settings)),
+    )
+    if output is not None:
+        output.write_bytes(body)
+        return
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
 
 
 @app.command()

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from web.db import sessions, user_collections, users
+from web.history import delete_user_history
 
 MIN_PASSWORD_LENGTH = 12
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -162,6 +163,7 @@ class AccountStore:
             removed = conn.execute(delete(users).where(users.c.username == username)).rowcount
             conn.execute(delete(user_collections).where(user_collections.c.username == username))
             _end_sessions(conn, username)
+            delete_user_history(conn, username)
         if not removed:
             raise AccountError(f"Kein Konto {username!r}.")
 

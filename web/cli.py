@@ -17,12 +17,15 @@ from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
 from web.apikeys_cli import apikeys_app
 from web.first_steps import KnowledgeState, console_text
+from web.history import purge_history
 from web.settings import WebSettings
 
 app = typer.Typer(help="Jugendhilfe-Assistent: Weboberfläche und Konten.", no_args_is_help=True)
 users_app = typer.Typer(help="Lokale Konten verwalten.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(apikeys_app, name="apikeys")
+history_app = typer.Typer(help="Gesprächsverlauf der Konten.", no_args_is_help=True)
+app.add_typer(history_app, name="history")
 console = Console(stderr=True)
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -189,6 +192,14 @@ def users_remove(name: Annotated[str, typer.Argument()]) -> None:
     except AccountError as exc:
         raise _fail(str(exc), EXIT_NOT_FOUND) from exc
     out.print(f"Konto {name} gelöscht.")
+
+
+@history_app.command("purge")
+def history_purge() -> None:
+    """Gespräche löschen, die älter als JHA_HISTORY_RETENTION_DAYS sind (geschieht auch beim Serverstart)."""
+    settings = WebSettings()
+    removed = purge_history(Container(settings).database, settings.history_retention_days)
+    out.print(f"{removed} Gespräche gelöscht (älter als {settings.history_retention_days} Tage).")
 
 
 def main() -> None:

@@ -4,9 +4,11 @@ product's one metadata; their migrations are in `knowledge/migrations/` (branch 
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Column,
     DateTime,
     Engine,
+    ForeignKey,
     Index,
     Integer,
     String,
@@ -72,6 +74,38 @@ api_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_used_at", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# A user's own copy of their chat conversations (web/history.py), apart from the pseudonymous answer log:
+# deleting a conversation here leaves the log's row alone. The id is the conversation id that keys the
+# log's conversation pseudonym; without the server secret the two cannot be joined.
+conversations = Table(
+    "web_conversations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("title", String(200), nullable=True),  # through the storage filter; NULL: "Gespräch vom …"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, index=True),  # newest first; retention
+)
+
+conversation_turns = Table(
+    "web_conversation_turns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "conversation_id",
+        String(64),
+        ForeignKey("web_conversations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("asked_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("question", Text, nullable=True),  # through the storage filter; NULL for a refused question
+    Column("answer", JSON, nullable=False),  # as shown: status, text, citations, notices, suggestions
+    # The answer log's id, sealed with a key from the server secret (web/history.py): the copy can offer
+    # feedback on its answers, but a database reader cannot join accounts to log rows by it.
+    Column("answer_ref", String(96), nullable=True),
 )
 
 

@@ -68,6 +68,10 @@ class WebSettings(Settings):
     login_max_failures_per_address: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=10)
 
+    # The users' own conversation history (web/history.py): turns older than this are deleted at
+    # server start and by `python -m web history purge`, like the answer log.
+    history_retention_days: int = Field(default=30, ge=1)
+
     # Crash tests only (web/testhook.py): the name of a step at which requests block. Empty in production.
     test_pause_at: str = ""
 

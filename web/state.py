@@ -18,6 +18,7 @@ from ingest.pipeline import IngestPipeline, document_id
 from knowledge.models import DocumentType
 from web.accounts import AccountStore
 from web.apikeys import ApiKeyStore
+from web.history import ConversationHistory, purge_history, storage_filter_of
 from web.oidc import OidcClient
 from web.session_store import SessionStore
 from web.settings import WebSettings
@@ -40,6 +41,7 @@ class AppState:
     sessions: SessionStore
     uploads: UploadArea
     session_secret: bytes
+    history: ConversationHistory
     # Maintainer actions (upload, remove, re-index) change the index; one at a time per process.
     index_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -62,6 +64,10 @@ class AppState:
             log.info("Anmeldesperren: Einträge mit Klartext-Schlüsseln gelöscht.")
         uploads = UploadArea(settings.data_dir)
         recover_uploads(uploads, assistant)
+        history = open_history(engine, assistant)
+        removed = purge_history(engine, settings.history_retention_days)
+        if removed:
+            log.info("Aufbewahrungsfrist: %d Gespräche aus dem Verlauf gelöscht.", removed)
         return cls(
             settings=settings,
             container=container,
@@ -81,10 +87,17 @@ class AppState:
             # A key of its own, derived from the server secret: the secret that keys the answer log's
             # pseudonyms never signs a cookie directly.
             session_secret=hmac.new(assistant.secret(), b"jha-web-session", hashlib.sha256).digest(),
+            history=history,
         )
 
     def close(self) -> None:
         self.container.close()  # disposes the shared engine too
+
+
+def open_history(engine: Engine, assistant: Assistant) -> ConversationHistory:
+    """The conversation history with its own key from the server secret and the assistant's filter."""
+    key = hmac.new(assistant.secret(), b"jha-web-history", hashlib.sha256).digest()
+    return ConversationHistory(engine, key, storage_filter_of(assistant))
 
 
 def recover_uploads(uploads: UploadArea, assistant: Assistant) -> None:

@@ -60,10 +60,13 @@ class TurnView:
     suggestions: list[dict[str, Any]] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     from_log: bool = False  # rebuilt from the answer log: the question is the stored, redacted one
+    number: int | None = None  # position in the conversation: names its sources landmark uniquely
 
 
-def turn_from_answer(data: dict[str, Any], question: str | None, index: KnowledgeIndex) -> TurnView:
-    """A fresh answer (`Answer.as_json()` or the `done` event of a stream)."""
+def turn_from_answer(
+    data: dict[str, Any], question: str | None, index: KnowledgeIndex, *, number: int | None = None
+) -> TurnView:
+    """A fresh answer (`Answer.as_json()`, the `done` event of a stream, or a turn of the history)."""
     notices = [n for n in data.get("notices", []) if n["kind"] != "ai_disclosure"]
     if data["status"] == "refused":
         # The refusal text is the answer itself; repeating it as a notice would say it twice.
@@ -80,6 +83,7 @@ def turn_from_answer(data: dict[str, Any], question: str | None, index: Knowledg
         disclosure=disclosure,
         suggestions=list(data.get("suggestions", [])),
         entities=list(data.get("policy", {}).get("entities", [])),
+        number=number,
     )
 
 

@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import String, delete, func, insert, select, text
 from sqlalchemy.engine import Connection
@@ -303,49 +301,6 @@ class AnswerLog:
 
         entries = self.list(LogFilter(since=since, until=until), limit=1_000_000)
         return build_overview(entries, since, until)
-
-    def export(self, filters: LogFilter, fmt: Literal["csv", "json"]) -> str:
-        entries = self.list(filters, limit=1_000_000)
-        if fmt == "json":
-            return json.dumps([e.as_json() for e in entries], ensure_ascii=False, indent=2)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
-            ["id", "zeit", "frage", "status", "antwort", "quellen", "regeln", "entitaeten", "modus",
-             "latenz_ms", "policy", "index", "feedback_negativ", "bewertungen"]
-        )  # fmt: skip
-        for e in entries:
-            writer.writerow(
-                _csv_cell(value)
-                for value in [
-                    e.id,
-                    e.asked_at.isoformat(),
-                    e.question or "",
-                    e.status.value,
-                    e.answer,
-                    "; ".join(c.get("label") or c.get("title", "") for c in e.citations),
-                    " ".join(e.rules),
-                    " ".join(e.entities),
-                    e.mode,
-                    e.latency_ms,
-                    e.policy_version,
-                    e.index_version,
-                    sum(1 for f in e.feedback if f.get("helpful") is False or f.get("source_mismatch")),
-                    " ".join(r["verdict"] for r in e.reviews),
-                ]
-            )
-        return buffer.getvalue()
-
-
-# A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(…)" in a question).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: object) -> object:
-    """OWASP's CSV-injection defence: a text cell that could start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _exists(connection: Connection, log_id: str) -> bool:

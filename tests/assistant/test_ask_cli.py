@@ -70,7 +70,7 @@ def test_logs_export_and_purge(corpus_settings: Settings) -> None:
     rows = json.loads(exported.stdout)
     assert rows and rows[0]["question"] == "Was regelt § 8a SGB VIII?"
     csv_out = runner.invoke(app, ["logs", "export", "--format", "csv"], env=_env(corpus_settings))
-    assert csv_out.stdout.startswith("id,zeit,frage,status")
+    assert csv_out.stdout.startswith("\ufeffid;zeit;frage;status")
     purged = runner.invoke(app, ["logs", "purge"], env=_env(corpus_settings))
     assert purged.exit_code == 0 and "0 Einträge gelöscht" in purged.stdout
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from assistant.gate import Filtered
 from assistant.log import AnswerLog, LogFilter, Verdict
+from assistant.log.export import excel_csv
 from assistant.models import Answer, AnswerStatus
 from tests.assistant.test_log_store import POSTGRES_URL, _reset_postgres
 
@@ -60,7 +61,7 @@ def test_the_log_filters_what_a_caller_forgot_to(database_url: str) -> None:
         assert entry.question == "Darf ich [?] zur Erziehungsberatung schicken?"
         assert entry.feedback[0]["comment"] == "[?] wurde falsch beraten"
         assert entry.reviews[0]["comment"] == "Fall [?]"
-        assert "[?]" in log.export(LogFilter(), "csv")
+        assert "[?]" in excel_csv(log.list(LogFilter()))
     finally:
         log.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from assistant.log import AnswerLog, LogFilter, Verdict
+from assistant.log.export import excel_csv
 from assistant.models import Answer, AnswerStatus, Citation
 
 POSTGRES_URL = os.environ.get("JHA_TEST_DATABASE_URL")
@@ -97,9 +100,9 @@ def test_record_filter_feedback_review(answer_log: AnswerLog) -> None:
 def test_export_and_overview(answer_log: AnswerLog) -> None:
     _record(answer_log, _answer())
     _record(answer_log, _answer(AnswerStatus.ABSTAINED))
-    csv_text = answer_log.export(LogFilter(), "csv")
-    assert csv_text.splitlines()[0].startswith("id,zeit,frage,status")
-    assert len(csv_text.splitlines()) == 3
+    csv_text = excel_csv(answer_log.list(LogFilter()))
+    assert csv_text.splitlines()[0].startswith("\ufeffid;zeit;frage;status")
+    assert len(list(csv.reader(io.StringIO(csv_text[1:]), delimiter=";"))) == 3
     today = datetime.now(UTC).date()
     overview = answer_log.overview(today - timedelta(days=6), today)
     assert overview.total == 2 and overview.abstention_rate == 0.5

@@ -7,7 +7,7 @@ from assistant.policy.intent import asks_for_case_decision, describes_acute_dang
 
 
 def test_policy_document_is_versioned_and_names_every_rule() -> None:
-    assert policy_version() == "1.1"
+    assert policy_version() == "1.2"
     text = policy_markdown()
     for rule in Rule:
         assert f"`{rule.value}`" in text, rule

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 
 from assistant.log import AnswerLog, LogFilter
 from tests.conftest import PROJECT
+from tests.web.axe import assert_no_violations, assert_no_violations_without_javascript
 from tests.web.conftest import PASSWORD, LiveServer
 from tests.web.test_chat import CASE_DATA, QUESTION
 from tests.web.test_documents import UPLOAD
@@ -63,6 +64,8 @@ class Session:
 
     def __init__(self, browser: Browser, server: LiveServer, *, javascript: bool = True) -> None:
         self.server = server
+        self.browser = browser
+        self.javascript = javascript
         self.context: BrowserContext = browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="de-DE", java_script_enabled=javascript
         )
@@ -88,7 +91,12 @@ class Session:
         return page
 
     def shot(self, name: str, *, full_page: bool = True) -> None:
+        """A screenshot, and axe-core over the same page (0 violations)."""
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+        if self.javascript:
+            assert_no_violations(self.page, name)
+        else:
+            assert_no_violations_without_javascript(self.page, self.browser, name)
 
     def check(self, *expected: str) -> None:
         """No unlabelled controls, no script errors or CSP violations (except the `expected` ones)."""
@@ -211,6 +219,7 @@ def _review(leitung: Session, live_server: LiveServer) -> None:
     leitung.shot("07-auswertung-ueberblick")
     page.get_by_role("link", name="Prüfprotokoll").click()
     expect(page.locator("tbody tr").first).to_contain_text("leitung")
+    leitung.shot("07-auswertung-pruefprotokoll")
 
 
 def test_case_data_question_is_refused(session: Session, live_server: LiveServer) -> None:
@@ -265,9 +274,10 @@ def test_maintainer_uploads_and_finds_the_document(session: Session, tmp_path: P
     page.get_by_role("button", name="Suchen").click()
     first_hit = page.locator(".hit-list li").first
     expect(first_hit).to_contain_text("Dienstanweisung Rufbereitschaft im Kinderschutz")
-    session.shot("10-dokumente")
+    session.shot("10-dokumente-liste")
     first_hit.get_by_role("link").click()
     expect(page.locator(".chunk-highlight")).to_contain_text("Leitstelle der Feuerwehr")
+    session.shot("10-dokument-ansicht")
     session.check()
 
 
@@ -282,3 +292,14 @@ def test_policy_and_limits_pages(session: Session) -> None:
     expect(page.get_by_role("heading", name="Was die Falldaten-Prüfung nicht erkennen kann")).to_be_visible()
     session.shot("12-grenzen")
     session.check()
+
+
+def test_error_pages(session: Session) -> None:
+    page = session.login("fachkraft")
+    session.open("/documents/gibt-es-nicht")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    session.shot("20-fehler-404", full_page=False)
+    session.open("/review")
+    expect(page.get_by_text("Diese Seite ist der Rolle Leitung vorbehalten.")).to_be_visible()
+    session.shot("21-fehler-403", full_page=False)
+    session.check("status of 404", "status of 403")

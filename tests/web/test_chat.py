@@ -55,7 +55,7 @@ def test_follow_up_questions_keep_the_conversation(as_user: Callable[[str], WebC
     second = web.form("/chat", {"question": "Und wie lange darf sie dauern?"})
     assert second.text.count('<article class="turn"') == 2
     assert "Was regelt § 42 SGB VIII zur Inobhutnahme?" in second.text
-    reloaded = web.get("/chat").text  # the earlier turns come back from the answer log
+    reloaded = web.get("/chat").text  # the earlier turns come back from the history
     assert reloaded.count('<article class="turn"') == 2
     web.form("/chat/new")
     assert '<article class="turn"' not in web.get("/chat").text
@@ -93,7 +93,7 @@ def test_empty_and_overlong_questions_are_explained(as_user: Callable[[str], Web
     long = web.form("/chat", {"question": "Kita " * 500})
     assert (
         "Die Frage ist zu lang" in long.text
-        and 'aria-describedby="privacy-notice ai-notice question-error"' in long.text
+        and 'aria-describedby="privacy-notice ai-notice ask-hint question-error"' in long.text
     )
     api = web.json("/api/chat", {"question": ""})
     assert api.status_code == 422 and api.json()["error"]["code"] == "question_empty"

@@ -142,8 +142,8 @@ def test_csv_export_neutralises_formulas(as_user: Callable[[str], WebClient]) ->
     stored = [a["question"] or "" for a in web.get("/api/answers", params={"limit": 500}).json()["answers"]]
     dangerous = [q for q in stored if q[:1] in ("=", "+", "-", "@")]
     assert len(dangerous) >= 3, stored  # the log keeps them as typed; the export must defuse them
-    exported = web.get("/review/export", params={"fmt": "csv"}).text
-    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    exported = web.get("/review/export", params={"fmt": "csv"}).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(exported, newline=""), delimiter=";") for cell in row]
     live = [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert live == [], live
     for question in dangerous:

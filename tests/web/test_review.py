@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 
+import openpyxl
 import pytest
 
 from tests.web.conftest import LiveServer, WebClient
@@ -103,10 +104,22 @@ def test_export_csv_and_json_are_audited(
     exported = web.get("/review/export?fmt=csv&status=refused")
     assert exported.headers["content-type"].startswith("text/csv")
     assert "attachment" in exported.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert exported.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert [row["id"] for row in rows] == [answers["refused"]] and rows[0]["frage"] == ""
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d", rows[0]["zeit"])
+    xlsx = web.get("/review/export?fmt=xlsx&status=answered")
+    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Antwortprotokoll"]
+    [header, *cells] = list(sheet.iter_rows(values_only=True))
+    assert answers["answered"] in [row[header.index("id")] for row in cells]
+    assert all("\n" in row[header.index("antwort")] for row in cells)  # the whole answer in one cell
+    web.json(f"/api/answers/{answers['answered']}/review", {"verdict": "korrekt"})
     data = json.loads(web.get("/review/export?fmt=json").text)
     assert {answers["answered"], answers["abstained"]} <= {row["id"] for row in data}
+    reviewers = {review["reviewer"] for row in data for review in row["reviews"]}
+    # No account names: reviewers appear as pseudonyms, like the askers.
+    assert reviewers and all(re.fullmatch(r"[0-9a-f]{32}", name) for name in reviewers)
     assert "Export" in web.get("/review/audit").text
 
 

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from web.conversations import new_conversation_id
+from web.accounts import User
+from web.conversations import CONVERSATION_ID, new_conversation_id
 from web.deps import CsrfDep, FachkraftDep, RendererDep, SessionDep, StateDep
 from web.errors import WebError
 from web.questions import validate_question
@@ -16,9 +17,11 @@ from web.sessions import Session
 from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
 from web.templating import Renderer
-from web.views import TurnView, turn_from_answer, turn_from_log
+from web.views import TurnView, turn_from_answer
 
 router = APIRouter(include_in_schema=False)
+
+CONVERSATION_NOT_FOUND = "Dieses Gespräch gibt es nicht (mehr)."
 
 EXAMPLE_QUESTIONS = [
     "Was ist zu tun, wenn dem Jugendamt gewichtige Anhaltspunkte für eine Kindeswohlgefährdung "
@@ -37,10 +40,27 @@ def conversation_of(session: Session) -> str:
     return conversation
 
 
-def earlier_turns(state: AppState, conversation: str) -> list[TurnView]:
-    # The answer log keys every entry by the conversation's pseudonym: it is the transcript.
+def chosen_conversation(state: AppState, user: User, session: Session, requested: str | None) -> str:
+    """The conversation a question goes to: the one the page shows (a hidden field, so that two tabs
+    keep theirs), else the session's. Another account's id is answered like an unknown one: 404."""
+    if not requested:
+        return conversation_of(session)
+    if not CONVERSATION_ID.fullmatch(requested):
+        raise WebError(404, "conversation_not_found", CONVERSATION_NOT_FOUND)
+    owner = state.history.owner(requested)
+    # An id not in the history yet is the page's fresh conversation, unless someone else asked in it.
+    fresh = owner is None and state.assistant.may_continue(requested, user.username)
+    if owner != user.username and not fresh:
+        raise WebError(404, "conversation_not_found", CONVERSATION_NOT_FOUND)
+    session["conv"] = requested
+    return requested
+
+
+def earlier_turns(state: AppState, user: User, conversation: str) -> list[TurnView]:
+    """The user's own copy of the conversation (web/history.py), numbered from 1."""
     return [
-        turn_from_log(entry, state.assistant.index) for entry in state.assistant.conversation(conversation)
+        turn_from_answer(turn.answer, turn.question, state.assistant.index, number=number)
+        for number, turn in enumerate(state.history.turns(user.username, conversation), start=1)
     ]
 
 
@@ -54,12 +74,19 @@ def _chat_page(
     state: AppState,
     renderer: Renderer,
     session: Session,
+    *,
+    user: User,
     turns: list[TurnView] | None = None,
     **extra: Any,
 ) -> Response:
+    conversation = conversation_of(session)
     context = {
         "title": "Fragen",
-        "turns": earlier_turns(state, conversation_of(session)) if turns is None else turns,
+        "turns": earlier_turns(state, user, conversation) if turns is None else turns,
+        "conversation_id": conversation,
+        "conversation": state.history.get(user.username, conversation),
+        "conversations": state.history.recent(user.username),
+        "history_days": state.settings.history_retention_days,
         "examples": EXAMPLE_QUESTIONS,
         "max_question_chars": state.settings.max_question_chars,
         "flash": session.pop("flash", None),
@@ -72,7 +99,24 @@ def _chat_page(
 def chat_page(
     request: Request, user: FachkraftDep, state: StateDep, renderer: RendererDep, session: SessionDep
 ) -> Response:
-    return _chat_page(request, state, renderer, session)
+    return _chat_page(request, state, renderer, session, user=user)
+
+
+@router.get("/chat/c/{conversation_id}")
+def open_conversation(
+    *,
+    conversation_id: str,
+    request: Request,
+    user: FachkraftDep,
+    state: StateDep,
+    renderer: RendererDep,
+    session: SessionDep,
+) -> Response:
+    """An earlier conversation of the user's, to read and to continue."""
+    if state.history.get(user.username, conversation_id) is None:
+        raise WebError(404, "conversation_not_found", CONVERSATION_NOT_FOUND)
+    session["conv"] = conversation_id
+    return _chat_page(request, state, renderer, session, user=user)
 
 
 @router.post("/chat", dependencies=[CsrfDep])
@@ -84,22 +128,28 @@ def ask(
     renderer: RendererDep,
     session: SessionDep,
     question: Annotated[str, Form()] = "",
+    conversation: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     """Without JavaScript: the whole page comes back with the answer below the earlier turns."""
+    chosen = chosen_conversation(state, user, session, conversation)
     try:
         question = validate_question(question, state.settings.max_question_chars)
     except WebError as error:
         # No draft: a page that shows the question back would be one more copy of case data (#10).
-        return _chat_page(request, state, renderer, session, error=error.message)
-    conversation = conversation_of(session)
-    turns = earlier_turns(state, conversation)
-    answer = state.assistant.ask(question, conversation_id=conversation, user=user.username)
-    current = turn_from_answer(answer.as_json(), question, state.assistant.index)
-    return _chat_page(request, state, renderer, session, turns=[*turns, current], current=current.log_id)
+        return _chat_page(request, state, renderer, session, user=user, error=error.message)
+    turns = earlier_turns(state, user, chosen)
+    answer = state.assistant.ask(question, conversation_id=chosen, user=user.username)
+    data = answer.as_json()
+    number = state.history.record(user.username, chosen, data)
+    current = turn_from_answer(data, question, state.assistant.index, number=number or len(turns) + 1)
+    return _chat_page(
+        request, state, renderer, session, user=user, turns=[*turns, current], current=current.log_id
+    )
 
 
 class StreamRequest(BaseModel):
     question: str  # checked by validate_question against the configured limit
+    conversation_id: str | None = Field(default=None, max_length=64)
 
 
 @router.post("/chat/stream", dependencies=[CsrfDep])
@@ -107,14 +157,18 @@ def ask_streaming(
     body: StreamRequest, user: FachkraftDep, state: StateDep, renderer: RendererDep, session: SessionDep
 ) -> StreamingResponse:
     """For chat.js: the API's event stream, with the server-rendered answer in `done`."""
+    conversation = chosen_conversation(state, user, session, body.conversation_id)
     question = validate_question(body.question, state.settings.max_question_chars)
     token = session.csrf_token()
 
-    def render(data: dict[str, Any]) -> str:
-        return render_answer(renderer, turn_from_answer(data, question, state.assistant.index), token)
+    def remember_and_render(data: dict[str, Any]) -> str:
+        # Recorded before the answer's last event goes out: a reload right after it shows the turn.
+        number = state.history.record(user.username, conversation, data)
+        turn = turn_from_answer(data, question, state.assistant.index, number=number or None)
+        return render_answer(renderer, turn, token)
 
     events = answer_events(
-        state, question, conversation_id=conversation_of(session), username=user.username, render=render
+        state, question, conversation_id=conversation, username=user.username, render=remember_and_render
     )
     return StreamingResponse(events, media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
 
@@ -122,6 +176,35 @@ def ask_streaming(
 @router.post("/chat/new", dependencies=[CsrfDep])
 def new_conversation(user: FachkraftDep, session: SessionDep) -> RedirectResponse:
     session["conv"] = new_conversation_id()
+    return RedirectResponse("/chat", status_code=303)
+
+
+@router.post("/chat/c/{conversation_id}/rename", dependencies=[CsrfDep])
+def rename_conversation(
+    conversation_id: str,
+    user: FachkraftDep,
+    state: StateDep,
+    session: SessionDep,
+    title: Annotated[str, Form(max_length=200)] = "",
+) -> RedirectResponse:
+    if not title.strip():
+        raise WebError(422, "title_missing", "Bitte geben Sie einen Titel ein.")
+    if not state.history.rename(user.username, conversation_id, title):
+        raise WebError(404, "conversation_not_found", CONVERSATION_NOT_FOUND)
+    session["flash"] = {"text": "Gespräch umbenannt."}
+    return RedirectResponse(f"/chat/c/{conversation_id}", status_code=303)
+
+
+@router.post("/chat/c/{conversation_id}/delete", dependencies=[CsrfDep])
+def delete_conversation(
+    conversation_id: str, user: FachkraftDep, state: StateDep, session: SessionDep
+) -> RedirectResponse:
+    """Deletes the user's copy; the answer log keeps its pseudonymous rows (policy rule 8)."""
+    if not state.history.delete(user.username, conversation_id):
+        raise WebError(404, "conversation_not_found", CONVERSATION_NOT_FOUND)
+    if session.get("conv") == conversation_id:
+        session["conv"] = new_conversation_id()
+    session["flash"] = {"text": "Gespräch gelöscht."}
     return RedirectResponse("/chat", status_code=303)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from assistant.log import Verdict
+from assistant.log.export import MEDIA_TYPES, ExportFormat, export_answers, reviewer_pseudonyms
 from assistant.models import AnswerStatus
 from assistant.policy import Rule
 from web import charts
@@ -99,18 +100,19 @@ def export(
     user: LeitungDep,
     state: StateDep,
     filters: LogFilterDep,
-    fmt: Annotated[Literal["csv", "json"], Query()] = "csv",
+    fmt: Annotated[ExportFormat, Query()] = "csv",
 ) -> Response:
     log = state.assistant.answer_log
-    body = log.export(filters, fmt)
+    body = export_answers(log, filters, fmt, reviewer_alias=reviewer_pseudonyms(state.assistant.secret()))
     # Exports leave the system: who exported what is part of the reviewer audit trail.
     log.audit(
         actor=user.username, action="export", detail=f"{fmt} {urlencode(_filter_query(request))}".strip()
     )
-    media = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
     filename = f"antwortprotokoll-{local_today():%Y-%m-%d}.{fmt}"
     return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        body,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

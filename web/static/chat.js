@@ -11,6 +11,10 @@
   var conversation = document.getElementById("conversation");
   var textarea = document.getElementById("question");
   var button = document.getElementById("ask-button");
+  var conversationId = document.getElementById("conversation-id");
+  var historyList = document.getElementById("history-list");
+  var hint = document.getElementById("ask-hint");
+  if (hint) { hint.hidden = false; }  // Enter sends only with this script
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var status = document.createElement("p");
   status.className = "visually-hidden";
@@ -71,6 +75,24 @@
     turn.card.appendChild(box);
   }
 
+  // The first answer of a new conversation puts it into "Ihre Gespräche" without a reload.
+  function remember(id, question) {
+    if (!historyList || !id || historyList.querySelector('a[href="/chat/c/' + id + '"]')) { return; }
+    var empty = document.getElementById("history-empty");
+    if (empty) { empty.remove(); }
+    historyList.querySelectorAll("a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+    var item = el("li");
+    var title = (question || "Gespräch ohne gespeicherte Frage").replace(/\s+/g, " ").trim();
+    var link = el("a", null, title.length > 80 ? title.slice(0, 79) + "…" : title);
+    link.href = "/chat/c/" + id;
+    link.setAttribute("aria-current", "page");
+    item.appendChild(link);
+    var when = el("time", "history-when", "gerade eben");
+    when.dateTime = new Date().toISOString();
+    item.appendChild(when);
+    historyList.insertBefore(item, historyList.firstChild);
+  }
+
   function parseFrame(frame) {
     var event = "message";
     var data = [];
@@ -101,6 +123,7 @@
       if (data.log_id) { turn.article.id = "a-" + data.log_id; }
       // Show the question back only as the server redacted it: no case data stays on the page.
       if (data.question) { turn.question.textContent = data.question; }
+      remember(data.conversation_id, data.question);
       status.textContent = data.status === "answered" ? "Antwort ist fertig." :
         data.status === "refused" ? "Die Frage wurde nicht bearbeitet." : "Keine belastbare Quelle gefunden.";
     } else if (message.event === "error") {
@@ -113,7 +136,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "text/event-stream", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ question: question })
+      body: JSON.stringify({ question: question, conversation_id: conversationId.value || null })
     });
     if (!response.ok) {
       var message = "Die Frage konnte nicht gesendet werden. Bitte laden Sie die Seite neu.";
@@ -165,11 +188,18 @@
     }
   });
 
+  // Enter sends, Shift+Enter makes a new line, as in every chat tool. Not while an input method is
+  // composing a word (Enter confirms the word there).
   textarea.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       form.requestSubmit();
     }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
   // Example questions are submit buttons of their own form; with JavaScript they stream like any question.
