@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sqlalchemy import Engine, String, create_engine, delete, event, func, insert, select, text
+from sqlalchemy import Engine, String, create_engine, delete, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from assistant.log.reachable import database_errors
@@ -158,34 +158,18 @@ class AnswerLog:
             "conversation_pseudonym": conversation_pseudonym,
             "question": self._stored(answer.question_for_log),
             "search_query": self._stored(answer.search_query),
-            "status": answer.status.value,
-            "answer": answer.text,
-            "citations": [
-                {
-                    "n": c.n,
-                    "document_id": c.document_id,
-                    "chunk_id": c.chunk_id,
-                    "title": c.title,
-                    "section": c.section,
-                    "paragraph": c.paragraph,
-                    "absatz": c.absatz,
-                    "label": c.label,
-                    "quote": c.quote,
-                    "superseded": c.superseded_by is not None,
-                }
-                for c in answer.citations
-            ],
-            "retrieved": [asdict(r) for r in answer.retrieved],
-            "rules": answer.rules,
-            "entities": answer.entities,
-            "mode": answer.mode,
-            "latency_ms": answer.latency_ms,
+            **_outcome(answer),
             "policy_version": policy_version,
             "index_version": index_version,
         }
         with self.engine.begin() as connection:
             connection.execute(insert(answers).values(**row))
         return log_id
+
+    def update(self, log_id: str, answer: Answer) -> None:
+        """Replace the outcome of a row written before its answer was complete (an LLM stream)."""
+        with self.engine.begin() as connection:
+            connection.execute(update(answers).where(answers.c.id == log_id).values(**_outcome(answer)))
 
     def add_feedback(
         self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
@@ -360,6 +344,34 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def _outcome(answer: Answer) -> dict[str, Any]:
+    """The columns that describe what was answered (the rest of a row describes what was asked)."""
+    return {
+        "status": answer.status.value,
+        "answer": answer.text,
+        "citations": [
+            {
+                "n": c.n,
+                "document_id": c.document_id,
+                "chunk_id": c.chunk_id,
+                "title": c.title,
+                "section": c.section,
+                "paragraph": c.paragraph,
+                "absatz": c.absatz,
+                "label": c.label,
+                "quote": c.quote,
+                "superseded": c.superseded_by is not None,
+            }
+            for c in answer.citations
+        ],
+        "retrieved": [asdict(r) for r in answer.retrieved],
+        "rules": answer.rules,
+        "entities": answer.entities,
+        "mode": answer.mode,
+        "latency_ms": answer.latency_ms,
+    }
 
 
 def open_database(database_url: str) -> Engine:
