@@ -108,7 +108,7 @@ STACKS = ["embedded", pytest.param("server", marks=pytest.mark.server_stack)]
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chroma run` on a free loopback port for the whole session; tests use a collection each."""
-    from tests.stack import ChromaServer
+    from evals.server_stack import ChromaServer
 
     server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data")
     yield server.url
@@ -118,7 +118,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def run_database() -> Iterator[str]:
     """A PostgreSQL database created for this run on JHA_TEST_DATABASE_URL's server, dropped after."""
-    from tests.stack import RunDatabase, database_server_url
+    from evals.server_stack import RunDatabase, database_server_url
 
     database = RunDatabase(database_server_url())
     yield database.url
@@ -132,7 +132,7 @@ def server_stack(request: pytest.FixtureRequest) -> dict[str, str]:
     A module runs its tests on both stacks with a fixture over `STACKS`:
     `stack = server_stack(request) if request.param == "server" else {}`.
     """
-    from tests.stack import unique_collection
+    from evals.server_stack import unique_collection
 
     url = request.getfixturevalue("run_database")
     reset_tables(url)

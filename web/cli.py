@@ -52,18 +52,22 @@ def _new_password(password: str | None) -> str:
 def serve(
     host: Annotated[str, typer.Option(help="Adresse, an die der Server bindet.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Anzahl der Serverprozesse (mehrere: Chroma-Server empfohlen).")
+    ] = 1,
 ) -> None:
     """Die Weboberfläche starten (legt beim ersten Start ein Administratorkonto an)."""
-    import uvicorn
-
-    from web.app import create_app
+    from assistant.log import AnswerLog
+    from assistant.secrets import server_secret
+    from web.serve import run
 
     settings = WebSettings()
     _check_index(settings)
     ensure_first_admin(AccountStore(open_engine(settings.effective_database_url)))
-    # uvicorn's own X-Forwarded-* handling is off: web/proxy.py believes those headers only from the
-    # configured proxies, and needs the real peer address to decide that.
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, server_header=False)
+    # Once here, before the workers start together: the log's migrations and the secret file.
+    AnswerLog(settings.effective_database_url).close()
+    server_secret(settings)
+    run(settings, host=host, port=port, workers=workers)
 
 
 def _check_index(settings: WebSettings) -> None:

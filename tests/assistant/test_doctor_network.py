@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.doctor import diagnose
+from evals.server_stack import unique_collection
 from knowledge.settings import EmbedderMode, make_settings
-from tests.stack import unique_collection
 
 
 def test_doctor_lists_the_chroma_server(chroma_server: str, tmp_path: Path) -> None:

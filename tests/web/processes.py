@@ -38,6 +38,7 @@ class ServerProcess:
         user: str = "pflege",
         env: dict[str, str] | None = None,
         args: list[str] | None = None,
+        start_seconds: float = TIMEOUT,
     ) -> None:
         self.port = free_port()
         environment = {
@@ -59,7 +60,7 @@ class ServerProcess:
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + start_seconds
         while True:
             try:
                 if httpx.get(f"{self.url}/api/health", timeout=5).status_code == 200:

@@ -1,5 +1,6 @@
-"""The server stack for tests: `chroma run` on a free loopback port and a PostgreSQL database created
-for the run (dropped at its end), so `make test` needs nothing started beforehand."""
+"""The server stack for tests and benchmarks: `chroma run` on a free loopback port and a PostgreSQL
+database created for the run (dropped at its end), so `make test` and `make bench` need nothing
+started beforehand."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -60,7 +60,7 @@ class ChromaServer:
 def database_server_url() -> str:
     url = os.environ.get("JHA_TEST_DATABASE_URL")
     if not url:
-        pytest.fail("JHA_TEST_DATABASE_URL fehlt: der Server-Stapel läuft gegen PostgreSQL")
+        raise RuntimeError("JHA_TEST_DATABASE_URL fehlt: der Server-Stapel läuft gegen PostgreSQL")
     return url
 
 
