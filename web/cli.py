@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.container import Container
 from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
-from web.db import open_engine
 from web.settings import WebSettings
 
 app = typer.Typer(help="Jugendhilfe-Assistent: Weboberfläche und Konten.", no_args_is_help=True)
@@ -34,7 +34,7 @@ RolesOption = Annotated[
 
 
 def _store() -> AccountStore:
-    return AccountStore(open_engine(WebSettings().effective_database_url))
+    return AccountStore(Container(WebSettings()).database)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -57,15 +57,13 @@ def serve(
     ] = 1,
 ) -> None:
     """Die Weboberfläche starten (legt beim ersten Start ein Administratorkonto an)."""
-    from assistant.log import AnswerLog
     from assistant.secrets import server_secret
     from web.serve import run
 
     settings = WebSettings()
     _check_index(settings)
-    ensure_first_admin(AccountStore(open_engine(settings.effective_database_url)))
-    # Once here, before the workers start together: the log's migrations and the secret file.
-    AnswerLog(settings.effective_database_url).close()
+    # Once here, before the workers start together: the migrations (Container.database) and the secret.
+    ensure_first_admin(AccountStore(Container(settings).database))
     server_secret(settings)
     run(settings, host=host, port=port, workers=workers)
 
@@ -73,10 +71,10 @@ def serve(
 def _check_index(settings: WebSettings) -> None:
     """Fail with the reason, not a traceback, when the index cannot be opened with this configuration."""
     from knowledge.embedders import EmbedderUnavailable
-    from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+    from knowledge.index import IndexEmbedderMismatch
 
     try:
-        index = KnowledgeIndex.open(settings)
+        index = Container(settings).index
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         raise _fail(f"Fehler: {exc}", EXIT_CONFIG) from exc
     # Counts only (milliseconds at 100k chunks); the repair itself stays a maintainer's command.

@@ -20,6 +20,19 @@ _REFERENCE = re.compile(
 )
 
 
+# An Absatz that states its rule by reference: "Für den Betrieb einer sonstigen Wohnform … gelten die
+# §§ 45 bis 48 entsprechend.", "§ 24 ist entsprechend anzuwenden." Its first Satz is read.
+_REFERRAL = re.compile(r"\b(gilt|gelten|ist|sind|findet|finden)\b[^.;]*\bentsprechend", re.IGNORECASE)
+_FIRST_SATZ = re.compile(r"(?<=[.;])\s+(?=[A-ZÄÖÜ§])")
+_ABSATZ_NUMBER = re.compile(r"^\(\d+[a-z]?\)\s*")
+_SEGMENT = re.compile(r"§§?[^§]*")
+# "§ 84 des Zehnten Buches", "§§ 53 und 55 der Zivilprozessordnung": another law, named in words.
+_OTHER_LAW = re.compile(
+    r"^§§?(?:\s|\d+[a-z]?\b|,|und|bis|oder|Absatz|Absätze|Abs\.|Satz|Sätze|Nummer|Nr\.)+(des|der)\s+[A-ZÄÖÜ]"
+)
+MAX_REFERRED = 4  # "gelten die §§ 28 bis 30, 33 bis 36 …": the first few are weighed
+
+
 @dataclass(frozen=True)
 class LawReference:
     law: str  # as `Document.law` writes it: "SGB VIII"
@@ -51,3 +64,22 @@ def default_law(*texts: str) -> str | None:
         if laws:
             return laws[0]
     return None
+
+
+def referred_paragraphs(absatz_text: str, law: str) -> list[LawReference]:
+    """The §§ of `law` whose rule an Absatz applies when its first Satz is a referral ("… gelten die
+    §§ 45 bis 48 entsprechend"); empty for an Absatz that states its own rule. §§ of another law
+    named in words ("§ 84 des Zehnten Buches") are left out."""
+    body = _ABSATZ_NUMBER.sub("", absatz_text.strip())
+    first = _FIRST_SATZ.split(body, maxsplit=1)[0]
+    if not _REFERRAL.search(first):
+        return []
+    found: list[LawReference] = []
+    for segment in _SEGMENT.findall(first):
+        references = parse_references(segment)
+        if references.laws and references.laws[0] != law:
+            continue
+        if not references.laws and _OTHER_LAW.search(segment):
+            continue
+        found.extend(LawReference(law, paragraph) for paragraph in references.paragraphs)
+    return list(dict.fromkeys(found))[:MAX_REFERRED]

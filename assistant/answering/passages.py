@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from assistant.answering.entities import asked_in_index
 from assistant.answering.law_passage import LawCandidate, legal_passage, screened
-from assistant.answering.law_references import LawReference, default_law, law_references
+from assistant.answering.law_references import LawReference, default_law, law_references, referred_paragraphs
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.prose_passage import prose_passage
 from assistant.answering.terms import QuestionTerms
@@ -36,6 +36,9 @@ CONSIDERED_HITS = 6
 MAX_PASSAGES = 3
 _FURTHER_PASSAGE = 0.75
 _VIA_SUMMARY = 0.9  # a § reached through a summary stands a little below the summary's own rank
+# A § that a referral applies stands on its own rank: only the best of them takes the referring §'s
+# place ("gelten die §§ 45 bis 48 entsprechend" names four, one answers).
+_VIA_REFERRAL = 0.5
 _ADDS_SOMETHING = 0.15  # coverage a summary must add to the law passages to stay as context
 _OLD_STATE = re.compile(
     r"\b(früher\w*|bisherige[nrs]?|bisher|alte[nrs]?\s+(fassung|recht|rechtslage|regelung)|a\.\s?f\.|"
@@ -73,24 +76,67 @@ def select_passages(
         for reference in _named_laws(passage):
             _add_reference(candidates, index, reference, passage, old_state)
 
-    legal: list[Passage] = []
     best = max((p.relevance for p in prose_passages), default=0.0)
+    read = _read_laws(index, terms, candidates, best)
+    # A § that states its rule by reference ("… gelten die §§ 45 bis 48 entsprechend") brings the §§
+    # it applies, as a summary does: the rule itself stands there.
+    referred: set[tuple[str, str]] = set()
+    referrers = [p for p in read.values() if p.via is None and _add_referrals(candidates, index, p, referred)]
+    if referrers:
+        best = max([best, *(p.relevance for p in read.values())])
+        read.update(_read_laws(index, terms, candidates, best, only=referred))
+    legal = _law_before_summary(list(read.values()), [*prose_passages, *referrers])
+    ranked = sorted([*legal, *prose_passages], key=lambda p: (p.relevance, p.is_legal), reverse=True)
+    return _choose(terms, ranked, limit or MAX_PASSAGES)
+
+
+def _read_laws(
+    index: KnowledgeIndex,
+    terms: QuestionTerms,
+    candidates: dict[tuple[str, str], LawCandidate],
+    best: float,
+    *,
+    only: set[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], Passage]:
+    """The candidate §§ (`only`: these keys) as passages, best standing first."""
+    read: dict[tuple[str, str], Passage] = {}
     for candidate in sorted(candidates.values(), key=lambda c: c.standing, reverse=True):
-        # Relevance is at most standing × 1.5 (coverage ≤ 1): a § that cannot come near the best so
+        if only is not None and candidate.key not in only:
+            continue
+        # Relevance is at most standing × 2 (coverage ≤ 1): a § that cannot come near the best so
         # far is not read at all, unless a summary named it (it may take the summary's place).
         if candidate.via is None and relevance(candidate.standing, 1.0) < _FURTHER_PASSAGE * best:
             continue
         passage = legal_passage(index, terms, candidate)
         if passage is not None:
-            legal.append(passage)
+            read[candidate.key] = passage
             best = max(best, passage.relevance)
-    legal = _law_before_summary(legal, prose_passages)
-    ranked = sorted([*legal, *prose_passages], key=lambda p: (p.relevance, p.is_legal), reverse=True)
-    return _choose(terms, ranked, limit or MAX_PASSAGES)
+    return read
+
+
+def _add_referrals(
+    candidates: dict[tuple[str, str], LawCandidate],
+    index: KnowledgeIndex,
+    passage: Passage,
+    keys: set[tuple[str, str]],
+) -> bool:
+    """Add the §§ a shown Absatz applies by reference as candidates named by `passage` (their keys
+    to `keys`)."""
+    law = passage.hit.document.law
+    own = passage.hit.chunk.paragraph
+    referred = [
+        r for a in passage.absaetze if law for r in referred_paragraphs(a.text, law) if r.paragraph != own
+    ]
+    old_state = passage.hit.document.superseded_by is not None
+    for reference in referred:
+        _add_reference(candidates, index, reference, passage, old_state, factor=_VIA_REFERRAL)
+        keys.add((reference.law, reference.paragraph))
+    return bool(referred)
 
 
 def _law_before_summary(legal: list[Passage], summaries: list[Passage]) -> list[Passage]:
-    """The best § a summary names takes the summary's place in the ranking (the law is the source)."""
+    """The best § a summary (or a referring §) names takes its place in the ranking (the law is the
+    source)."""
     by_summary: dict[str, Passage] = {}
     for passage in legal:
         if passage.via is None:
@@ -168,9 +214,11 @@ def _add_reference(
     reference: LawReference,
     summary: Passage,
     old_state: bool,
+    *,
+    factor: float = _VIA_SUMMARY,
 ) -> None:
     key = (reference.law, reference.paragraph)
-    standing = summary.standing * _VIA_SUMMARY
+    standing = summary.standing * factor
     candidate = candidates.get(key)
     if candidate is not None:
         candidate.standing = max(candidate.standing, standing)

@@ -139,9 +139,44 @@ def test_a_summary_that_names_an_indexed_paragraph_brings_the_law(combined: Assi
     assert law.hit.document.superseded_by is None and law.via is not None
 
 
+def test_a_paragraph_that_applies_others_by_reference_brings_the_one_that_answers(
+    assistant: Assistant,
+) -> None:
+    # § 48a Abs. 1 SGB VIII: "Für den Betrieb einer sonstigen Wohnform … gelten die §§ 45 bis 48
+    # entsprechend." The rule itself stands in § 45, even when the search found only § 48a.
+    index = assistant.index
+    question = "Unter welchen Voraussetzungen erhält ein Träger die Betriebserlaubnis?"
+    referral = [h for h in index.search(question, k=20) if h.chunk.paragraph == "§ 48a" and h.document.law]
+    assert referral, "§ 48a SGB VIII is indexed"
+    shown = [
+        (p.hit.chunk.paragraph, p.via is not None) for p in select_passages(index, question, referral[:1])
+    ]
+    assert shown[:2] == [("§ 48a", False), ("§ 45", True)], shown
+
+
+def test_referrals_name_the_paragraphs_of_the_same_law_only() -> None:
+    from assistant.answering.law_references import referred_paragraphs
+
+    def named(text: str) -> list[str]:
+        return [r.paragraph for r in referred_paragraphs(text, "SGB VIII")]
+
+    assert named("(1) Für den Betrieb … gelten die §§ 45 bis 48 entsprechend.") == [
+        "§ 45",
+        "§ 46",
+        "§ 47",
+        "§ 48",
+    ]
+    assert named("(4) § 24 ist entsprechend anzuwenden.") == ["§ 24"]
+    assert named("(4) § 25 Absatz 2 und 3 des Zehnten Buches gilt entsprechend.") == []
+    # A referral after the Absatz's own rule is a detail of that rule, not where the rule stands.
+    assert (
+        named("(1) Wer ein Kind betreut, bedarf der Erlaubnis. § 72a Absatz 1 und 5 gilt entsprechend.") == []
+    )
+
+
 def test_no_absatz_is_ever_cut_and_absaetze_keep_their_order(assistant: Assistant) -> None:
     """Over every corpus question: each quoted Absatz is a whole Absatz of the cited law, in order."""
-    catalog = assistant.index.catalog
+    catalog = assistant.index.stores.catalog
     checked = 0
     for question in load_questions("corpus_questions.jsonl"):
         answer = assistant.ask(question.question)
@@ -172,7 +207,7 @@ def test_every_quoted_absatz_is_complete_in_the_law(assistant: Assistant) -> Non
     """The Absatz shown ends where the law's Absatz ends: the next "(n)" or the next §."""
     answer = assistant.ask("Bis zu welchem Alter gibt es Unterhaltsvorschuss?")
     document = next(c for c in answer.citations if c.law == "UVG")
-    text = _normalised(assistant.index.catalog.document_text(document.document_id) or "")
+    text = _normalised(assistant.index.document_text(document.document_id) or "")
     for absatz in _quoted_absaetze(answer):
         end = text.index(absatz) + len(absatz)
         assert re.match(r"\s*(\(\d+[a-z]?\)|#+ §|$)", text[end:]), text[end : end + 80]

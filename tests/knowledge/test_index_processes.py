@@ -67,12 +67,12 @@ def _document(folder: Path, slug: str, sentence: str) -> Path:
 
 def vector_ids(index: KnowledgeIndex, query: str) -> set[str]:
     index.refresh()
-    return {chunk_id for chunk_id, _ in index.vectors.search(index.embedder.embed_query(query), 5)}
+    return {chunk_id for chunk_id, _ in index.stores.vectors.search(index.embedder.embed_query(query), 5)}
 
 
 def lexical_ids(index: KnowledgeIndex, query: str) -> set[str]:
     index.refresh()
-    snapshot = index.lexical.current()
+    snapshot = index.stores.lexical.current()
     return {chunk_id for chunk_id, _ in snapshot.search(query, 5)}
 
 
@@ -102,7 +102,7 @@ def test_open_reader_sees_another_process_add_and_remove_in_each_channel(
     # The reader's own catalog (one index per process, as in a server: a second embedded client on
     # the same directory would share, and keep alive, the first one's Chroma system).
     (document,) = [d for d in reader.documents() if d.title == "Zauber"]
-    new_chunks = set(reader.catalog.chunk_ids(document.id))
+    new_chunks = set(reader.stores.catalog.chunk_ids(document.id))
     assert new_chunks
     eventually(lambda: new_chunks & vector_ids(reader, f"{WORD} regelt das Jugendamt"))
     eventually(lambda: new_chunks & lexical_ids(reader, WORD))

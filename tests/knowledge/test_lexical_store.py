@@ -22,10 +22,10 @@ def test_a_generation_of_another_format_is_replaced_in_memory_then_by_the_next_w
     index.close()
 
     reader = KnowledgeIndex.open(settings)
-    assert reader.lexical.on_disk_version() is None  # opening never writes
+    assert reader.stores.lexical.on_disk_version() is None  # opening never writes
     assert reader.search("Pflegefamilie", k=1)[0].document.id == "a"  # from a snapshot in memory
     reader.catch_up()  # what the ingest CLI does
-    assert reader.lexical.on_disk_version() == reader.catalog.version
+    assert reader.stores.lexical.on_disk_version() == reader.stores.catalog.version
     rebuilt = lexical / (lexical / "CURRENT").read_text(encoding="utf-8")
     assert rebuilt != generation  # the old one stays one generation for readers mid-load
     assert reader.search("Pflegefamilie", k=1)[0].document.id == "a"
