@@ -238,7 +238,7 @@ class ChromaVectorStore:
         return self._search(vector, k, where)
 
     @_shared
-    def _search(self, vector: Vectors, k: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+    def _search(self, vector: Vectors, k: int, where: VectorFilter | None) -> list[tuple[str, float]]:
         if self._collection is None:
             return []
         result = self._collection.query(
