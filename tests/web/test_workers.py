@@ -9,6 +9,7 @@ created for the run), all real processes on loopback:
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import subprocess
 import sys
@@ -176,7 +177,7 @@ def test_two_servers_see_what_a_third_process_ingests_and_removes(stack_settings
         assert not any(_found(server, "docs-zauber-md") for server in servers)
         _ingest(stack_settings, "add", str(path))
         listed = _ingest(stack_settings, "list", "--json")
-        (document_id,) = [d["id"] for d in __import__("json").loads(listed) if d["title"] == "Zauberregel"]
+        (document_id,) = [d["id"] for d in json.loads(listed)["documents"] if d["title"] == "Zauberregel"]
         for server in servers:
             _eventually(lambda server=server: _found(server, document_id))
         _ingest(stack_settings, "remove", document_id)
