@@ -72,8 +72,9 @@ fmt: install-dev ## Code formatieren
 eval: install-dev ## Qualitätsmessung mit Schwellwerten
 	$(PY) -m evals run
 
-bench: install-dev ## Geschwindigkeitsmessung
+bench: install-dev ## Geschwindigkeitsmessung (dazu /api/chat mit 1, 2, 4 Workern auf Chroma-Server + PostgreSQL)
 	$(PY) -m evals bench
+	$(PY) -m evals.bench_workers --json evals/report/bench_workers.json
 
 clean: ## Daten und Berichte löschen (nicht die Wissensbasis-Dateien)
 	rm -rf var evals/report test-output

@@ -59,6 +59,10 @@ def network_exposure(settings: Settings) -> dict[str, Any]:
         host = urlparse(settings.llm_base_url).hostname or ""
         where = "lokal" if host in _LOOPBACK else "EXTERN"
         destinations.append(f"LLM-Endpunkt {settings.llm_base_url} ({where}, vom Administrator konfiguriert)")
+    if settings.chroma_url:
+        host = urlparse(settings.chroma_url).hostname or ""
+        where = "lokal" if host in _LOOPBACK else "im Netz; ohne Anmeldung, nur im internen Netz betreiben"
+        destinations.append(f"Chroma-Server {settings.chroma_url} ({where})")
     if settings.database_url and not settings.database_url.startswith("sqlite"):
         destinations.append(f"Datenbank {_redact_url(settings.database_url)}")
     if settings.allow_model_downloads:

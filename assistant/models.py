@@ -12,6 +12,9 @@ class AnswerStatus(StrEnum):
     ANSWERED = "answered"
     ABSTAINED = "abstained"
     REFUSED = "refused"
+    # An LLM answer whose stream had begun when its row was written and that has not finished (yet): the
+    # client dropped or the server stopped mid-answer. Logged anyway: every served answer is logged.
+    INCOMPLETE = "incomplete"
 
 
 class NoticeKind(StrEnum):

@@ -6,7 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
@@ -147,7 +147,7 @@ class Assistant:
                 answer.status = AnswerStatus.REFUSED
                 answer.text = refusal_text(gated.entity_types)
                 answer.notices.append(Notice(NoticeKind.CASE_DATA, answer.text))
-                yield from self._finish(answer, started, user, conversation)
+                yield from self._finish(answer, started, user, conversation, send_text=False)
                 return
             answer.notices.append(Notice(NoticeKind.REDACTED, REDACTED_TEXT))
         if self.settings.gate_action is GateAction.REDACT:
@@ -180,7 +180,16 @@ class Assistant:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
         # In acute danger the rules are quoted as they stand, at once: no model in between.
-        yield from self._answer(answer, query, hits, passages, started, use_llm=not emergency)
+        yield from self._answer(
+            answer,
+            query,
+            hits,
+            passages,
+            started,
+            user=user,
+            conversation=conversation,
+            use_llm=not emergency,
+        )
         if not answer.citations:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
@@ -188,7 +197,8 @@ class Assistant:
         answer.text = self.storage.scrub(answer.text, stored.masked)
         if any(c.superseded_by for c in answer.citations):
             answer.notices.append(Notice(NoticeKind.SUPERSEDED, SUPERSEDED_TEXT))
-        yield from self._finish(answer, started, user, conversation)
+        # A model's answer went out statement by statement; the built-in one is sent after its row.
+        yield from self._finish(answer, started, user, conversation, send_text=answer.mode == "builtin")
 
     def feedback(
         self,
@@ -268,10 +278,16 @@ class Assistant:
         passages: list[Passage],
         started: float,
         *,
+        user: str | None,
+        conversation: str | None,
         use_llm: bool = True,
     ) -> Iterator[AnswerEvent]:
+        """Decide the answer; only a model's statements are streamed from here (the built-in answer is
+        complete at once and `_finish` sends it after writing its log row)."""
         if self._llm is not None and use_llm:
-            yield from self._answer_with_llm(answer, query, hits, started)
+            yield from self._answer_with_llm(
+                answer, query, hits, started, user=user, conversation=conversation
+            )
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
         answer.mode = "builtin"
@@ -281,27 +297,42 @@ class Assistant:
         if extracted.skipped_injections:
             answer.rules.append(Rule.DOCUMENTS_ARE_DATA.value)
         answer.text, answer.citations = extracted.text, extracted.citations
-        for line in extracted.text.splitlines(keepends=True):
-            yield AnswerEvent("delta", {"text": line})
 
     def _answer_with_llm(
-        self, answer: Answer, query: str, hits: list[Hit], started: float
+        self,
+        answer: Answer,
+        query: str,
+        hits: list[Hit],
+        started: float,
+        *,
+        user: str | None,
+        conversation: str | None,
     ) -> Iterator[AnswerEvent]:
         """Statements as the model finishes them; on failure, timeout, a full pool or nothing sourced
-        the answer's mode becomes "builtin" and a notice says why (the built-in answer follows)."""
+        the answer's mode becomes "builtin" and a notice says why (the built-in answer follows).
+
+        Before the first statement goes out, the answer's log row is written marked incomplete (and
+        rewritten with what was sent if the client goes away): `_finish` completes it."""
         from assistant.answering.llm import LlmFailure, passages_of
         from assistant.answering.llm_calls import LlmBusy, LlmTimeout, Waiting
 
         assert self._llm is not None  # called only with an answerer
         statements = self._llm.stream_answer(query, passages_of(hits), started=started)
         result, fallback = None, LLM_FALLBACK_TEXT
+        sent: list[str] = []
         try:
             while True:
                 item = next(statements)
                 if isinstance(item, Waiting):
                     yield AnswerEvent("progress", {"text": LLM_WAITING_TEXT, "seconds": round(item.seconds)})
-                else:
-                    yield AnswerEvent("delta", {"text": item + "\n"})
+                    continue
+                sent.append(item + "\n")
+                self._record_incomplete(answer, "".join(sent), started, user, conversation)
+                yield AnswerEvent("delta", {"text": item + "\n"})
+        except GeneratorExit:
+            # The client went away (the server closes the stream): the row keeps what was sent.
+            self._record_incomplete(answer, "".join(sent), started, user, conversation, final=True)
+            raise
         except StopIteration as finished:
             result = finished.value
         except LlmFailure as exc:
@@ -343,20 +374,61 @@ class Assistant:
                         "section": hit.chunk.section,
                     }
                 )
-        yield AnswerEvent("delta", {"text": ABSTAIN_TEXT})
-        yield from self._finish(answer, started, user, conversation)
+        yield from self._finish(answer, started, user, conversation, send_text=True)
 
     def _finish(
-        self, answer: Answer, started: float, user: str | None, conversation: str | None
+        self,
+        answer: Answer,
+        started: float,
+        user: str | None,
+        conversation: str | None,
+        *,
+        send_text: bool,
     ) -> Iterator[AnswerEvent]:
+        """Decide, record, then stream: the log row is written before the answer's text goes out, so a
+        client that drops the connection after the first piece has its answer logged all the same."""
         answer.notices.append(Notice(NoticeKind.AI_DISCLOSURE, AI_DISCLOSURE_TEXT))
         answer.rules = list(dict.fromkeys(answer.rules))
         answer.latency_ms = int((time.perf_counter() - started) * 1000)
-        answer.log_id = self.answer_log.record(
+        if answer.log_id is None:
+            answer.log_id = self._record(answer, user, conversation)
+        else:  # the row a model's stream began with
+            self.answer_log.update(answer.log_id, answer)
+        if send_text:
+            for line in answer.text.splitlines(keepends=True):
+                yield AnswerEvent("delta", {"text": line})
+        yield AnswerEvent("done", answer.as_json(), answer)
+
+    def _record(self, answer: Answer, user: str | None, conversation: str | None) -> str:
+        return self.answer_log.record(
             answer,
             user_pseudonym=pseudonym(self._secret, "user", user),
             conversation_pseudonym=conversation,
             policy_version=policy_version(),
             index_version=self.index.version,
         )
-        yield AnswerEvent("done", answer.as_json(), answer)
+
+    def _record_incomplete(
+        self,
+        answer: Answer,
+        sent: str,
+        started: float,
+        user: str | None,
+        conversation: str | None,
+        *,
+        final: bool = False,
+    ) -> None:
+        """The row of a model's answer while it streams: written at the first statement, rewritten with
+        the text sent so far when the stream is closed early (`final`)."""
+        if answer.log_id is not None and not final:
+            return
+        partial = replace(
+            answer,
+            status=AnswerStatus.INCOMPLETE,
+            text=sent,
+            latency_ms=int((time.perf_counter() - started) * 1000),
+        )
+        if answer.log_id is None:
+            answer.log_id = self._record(partial, user, conversation)
+        else:
+            self.answer_log.update(answer.log_id, partial)

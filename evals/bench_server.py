@@ -36,7 +36,7 @@ from evals.bench_stats import summarize
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-USERNAME = "bench-fachkraft"
+USERNAME = "bench-fachkraft-{n}"  # one account per simulated user: the throttle counts per account
 PASSWORD = "bench-passwort-1234"  # a throwaway account in a throwaway data dir
 START_TIMEOUT_S = 300.0
 REQUEST_TIMEOUT_S = 120.0
@@ -56,28 +56,33 @@ def data_dir_over(index_dir: Path, data_dir: Path) -> Path:
     return data_dir
 
 
-def _env(data_dir: Path) -> dict[str, str]:
+def _env(data_dir: Path, stack: dict[str, str] | None = None) -> dict[str, str]:
     # No JHA_* from the caller's shell: an LLM endpoint or another database would change what is measured.
+    # `stack`: JHA_CHROMA_URL, JHA_CHROMA_COLLECTION and JHA_DATABASE_URL of the server stack.
     env = {k: v for k, v in os.environ.items() if not k.startswith("JHA_")}
-    return {**env, "JHA_DATA_DIR": str(data_dir), "JHA_EMBEDDER": "hashing", "ANONYMIZED_TELEMETRY": "False"}
+    base = {"JHA_DATA_DIR": str(data_dir), "JHA_EMBEDDER": "hashing", "ANONYMIZED_TELEMETRY": "False"}
+    return {**env, **base, **(stack or {})}
 
 
-def add_user(data_dir: Path) -> None:
+_ADD_USERS = """
+import sys
+from web.accounts import AccountStore, Role
+from web.db import open_engine
+from web.settings import WebSettings
+store = AccountStore(open_engine(WebSettings().effective_database_url))
+for n in range(int(sys.argv[1])):
+    name = sys.argv[2].format(n=n)
+    if store.get(name) is None:
+        store.add(name, frozenset({Role.FACHKRAFT}), password=sys.argv[3])
+"""
+
+
+def add_users(data_dir: Path, count: int, stack: dict[str, str] | None = None) -> None:
+    """`count` fachkraft accounts in one process (the CLI would start one process per account)."""
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "web",
-            "users",
-            "add",
-            USERNAME,
-            "--role",
-            "fachkraft",
-            "--password",
-            PASSWORD,
-        ],
+        [sys.executable, "-c", _ADD_USERS, str(count), USERNAME, PASSWORD],
         cwd=PROJECT,
-        env=_env(data_dir),
+        env=_env(data_dir, stack),
         check=True,
         capture_output=True,
     )
@@ -98,15 +103,18 @@ class Server:
 
 
 @contextmanager
-def running_server(data_dir: Path, log: Path) -> Iterator[Server]:
+def running_server(
+    data_dir: Path, log: Path, *, workers: int = 1, stack: dict[str, str] | None = None
+) -> Iterator[Server]:
     """Start the server on a free loopback port, wait until /api/health answers, stop it by pid after."""
     port = free_port()
     started = time.perf_counter()
+    command = [sys.executable, "-m", "web", "serve", "--host", HOST, "--port", str(port)]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "web", "serve", "--host", HOST, "--port", str(port)],
+            [*command, "--workers", str(workers)],
             cwd=PROJECT,
-            env=_env(data_dir),
+            env=_env(data_dir, stack),
             stdout=output,
             stderr=subprocess.STDOUT,
         )
@@ -143,8 +151,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def answer_rows(data_dir: Path) -> int:
-    """Rows in the answer log (`answers`) of the data dir's SQLite database."""
+def answer_rows(data_dir: Path, database_url: str | None = None) -> int:
+    """Rows in the answer log (`answers`): of the data dir's SQLite database, or at `database_url`."""
+    if database_url:
+        from sqlalchemy import create_engine, inspect, text
+
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as connection:
+                if not inspect(connection).has_table("answers"):
+                    return 0
+                return int(connection.execute(text("SELECT COUNT(*) FROM answers")).scalar_one())
+        finally:
+            engine.dispose()
     database = data_dir / "assistant.sqlite3"
     if not database.exists():
         return 0
@@ -156,12 +175,13 @@ def answer_rows(data_dir: Path) -> int:
 
 
 # -- simulated users -----------------------------------------------------------------------------
-async def _login(client: httpx.AsyncClient) -> str:
-    """Sign in through the login form; returns the session's CSRF token for the JSON API."""
+async def _login(client: httpx.AsyncClient, n: int) -> str:
+    """Sign in as user `n` through the login form; returns the session's CSRF token for the JSON API."""
     page = await client.get("/login")
     token = _csrf(page.text)
     response = await client.post(
-        "/login", data={"username": USERNAME, "password": PASSWORD, "csrf_token": token, "next": "/chat"}
+        "/login",
+        data={"username": USERNAME.format(n=n), "password": PASSWORD, "csrf_token": token, "next": "/chat"},
     )
     if response.status_code != 303:
         raise RuntimeError(f"Anmeldung fehlgeschlagen: HTTP {response.status_code}")
@@ -217,7 +237,7 @@ async def _user(n: int, base_url: str, questions: Sequence[str], clock: _Clock) 
     limits = httpx.Limits(max_connections=1)
     async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT_S, limits=limits) as client:
         try:
-            token = await _login(client)
+            token = await _login(client, n)
         finally:
             clock.signed_in[n].set()  # also on failure: gather() then raises the reason
         await clock.start.wait()
@@ -265,25 +285,38 @@ async def _load(base_url: str, users: int, duration: float, questions: Sequence[
 
 
 def load_test(
-    data_dir: Path, questions: Sequence[str], *, users: int, duration: float, log: Path
+    data_dir: Path,
+    questions: Sequence[str],
+    *,
+    users: int,
+    duration: float,
+    log: Path,
+    workers: int = 1,
+    stack: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    add_user(data_dir)
-    rows_before = answer_rows(data_dir)
-    with running_server(data_dir, log) as server:
+    add_users(data_dir, users, stack)
+    database_url = (stack or {}).get("JHA_DATABASE_URL")
+    rows_before = answer_rows(data_dir, database_url)
+    with running_server(data_dir, log, workers=workers, stack=stack) as server:
         result = asyncio.run(_load(server.base_url, users, duration, questions))
         result["server_start_s"] = server.start_s
         result["server_memory_kib"] = server.memory_kib()
-    rows = answer_rows(data_dir) - rows_before
-    return {**result, "log_rows_written": rows, "log_rows_lost": result["answered"] - rows}
+    rows = answer_rows(data_dir, database_url) - rows_before
+    return {
+        **result,
+        "workers": workers,
+        "log_rows_written": rows,
+        "log_rows_lost": result["answered"] - rows,
+    }
 
 
 def memory_test(data_dir: Path, questions: Sequence[str], log: Path) -> dict[str, Any]:
     """Peak RSS of a server over `data_dir` after start-up and one question after another."""
-    add_user(data_dir)
+    add_users(data_dir, 1)
 
     async def ask_some(base_url: str) -> list[_Outcome]:
         async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT_S) as client:
-            token = await _login(client)
+            token = await _login(client, 0)
             return [await _ask(client, token, q, "bench-memory") for q in questions]
 
     with running_server(data_dir, log) as server:

@@ -101,6 +101,8 @@ def add(
         out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
     else:
         print_report(out, report, dry_run)
+    if not dry_run:
+        index.catch_up()  # a writer: what a killed one left stale is brought up to date here
     drift = index.drift()
     if not drift.consistent:  # e.g. orphan vectors of runs killed before the write journal existed
         console.print(f"[yellow]{drift.message()}[/yellow]")

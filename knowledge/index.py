@@ -19,6 +19,7 @@ from knowledge.settings import Settings
 from knowledge.stores import IndexStores, open_stores
 from knowledge.terms import PHRASE, WORD, CatalogTerms
 from knowledge.vector_store import separate_duplicates, vector_metadata
+from knowledge.version_watch import IndexWatch
 from knowledge.write_lock import WriteLock
 
 if TYPE_CHECKING:
@@ -72,17 +73,21 @@ class KnowledgeIndex:
         self._vectors = self._stores.vectors
         self._lexical = self._stores.lexical
         self._write_lock = WriteLock(settings.index_dir / "write.lock")
+        # Opening never writes (readers in many processes, `doctor`): what a killed or older writer
+        # left stale is brought up to date by the next write (`writing`), in memory until then.
         recorded = self._catalog.get_meta("embedder_id")
-        if recorded is None or self._catalog.counts()["chunks"] == 0:
-            self._catalog.set_meta("embedder_id", embedder.id)
-        elif check_embedder and recorded != embedder.id:
+        if check_embedder and recorded not in (None, embedder.id) and self._catalog.counts()["chunks"]:
             raise IndexEmbedderMismatch(
                 f"Der Index wurde mit dem Embedder {recorded!r} erstellt, konfiguriert ist {embedder.id!r}. "
                 "Bitte `python -m ingest reindex` ausführen, um den Index neu aufzubauen."
             )
         if self.lexical_is_stale():
-            log.info("Lexikalischer Index ist nicht aktuell; er wird neu aufgebaut.")
-            self.rebuild_lexical()
+            log.info(
+                "Lexikalischer Index ist nicht aktuell; bis zum nächsten Schreiben gilt ein Stand im "
+                "Speicher (python -m ingest repair schreibt ihn neu)."
+            )
+            self._lexical.build_unpublished(self._lexical_entries)
+        self._watch = IndexWatch(lambda: self._catalog.version, self._vectors.reopen)
         self._searcher = HybridSearcher(self)
         self.search_health = SearchHealth()
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
@@ -218,9 +223,17 @@ class KnowledgeIndex:
     def writing(self, *, apply_journal: bool = True) -> Iterator[None]:
         """One writer at a time; a journal left by a killed writer is applied before anything else."""
         with self._write_lock.hold():
+            # Another process's writes first: an embedded client writes on top of what it has loaded.
+            self._watch.check()
             if apply_journal:
                 self.apply_write_journal()
-            yield
+            if self._catalog.get_meta("embedder_id") is None or self._catalog.counts()["chunks"] == 0:
+                self._catalog.set_meta("embedder_id", self.embedder.id)
+            self.terms.rebuild_if_stale()
+            try:
+                yield
+            finally:
+                self._watch.settle()  # this process's client holds its own writes
 
     def apply_write_journal(self, *, settled: set[str] | frozenset[str] = frozenset()) -> None:
         """Delete journaled vectors the catalog does not list; sync journaled documents' metadata
@@ -249,6 +262,14 @@ class KnowledgeIndex:
         from knowledge.reconcile import repair
 
         return repair(self, dry_run=dry_run, progress=progress)
+
+    def catch_up(self) -> None:
+        """For writers only: apply a killed writer's journal, redo stale terms and publish a stale
+        lexical index (readers never write; they use a snapshot in memory meanwhile)."""
+        with self.writing():
+            pass
+        if self.lexical_is_stale():
+            self.rebuild_lexical()
 
     def rebuild_lexical(self) -> None:
         """Build the lexical snapshot of the catalog as it is now and swap it in (every process sees it)."""
@@ -312,12 +333,17 @@ class KnowledgeIndex:
         include_superseded: bool = True,
     ) -> list[Hit]:
         search_filter = SearchFilter(tuple(types or ()), date_from, date_to, include_superseded)
+        self.refresh()
         try:
             hits = self._searcher.search(query, k, search_filter)
         except Exception as exc:
             self.search_health.record_failure(exc)
             raise
         return hits
+
+    def refresh(self) -> bool:
+        """Pick up another process's writes now (every search does): True when there were any."""
+        return self._watch.check()
 
     def query_tokens(self, text: str) -> list[str]:
         """The lexical tokens of `text` (respelled; stems and compound parts), as the index analyses them

@@ -55,6 +55,7 @@ class SnapshotLexicalIndex:
         self._lock_path = directory.with_name(directory.name + ".lock")
         self._load_lock = threading.Lock()
         self._snapshot = LexicalSnapshot.empty()
+        self._unpublished_over: str | None = None
         self.current()
 
     def current(self) -> LexicalSnapshot:
@@ -62,7 +63,8 @@ class SnapshotLexicalIndex:
 
         Costs one small file read when nothing changed. Never writes.
         """
-        if _read_pointer(self.directory) == self._snapshot.generation:
+        pointer = _read_pointer(self.directory)
+        if pointer in {self._snapshot.generation, self._unpublished_over}:
             return self._snapshot
         with self._load_lock:
             for attempt in range(_LOAD_ATTEMPTS):
@@ -104,7 +106,19 @@ class SnapshotLexicalIndex:
             self._publish(snapshot)
             with self._load_lock:
                 self._snapshot = snapshot
+                self._unpublished_over = None
             return snapshot
+
+    def build_unpublished(self, source: EntrySource) -> LexicalSnapshot:
+        """A snapshot of `source()` for this process only, when the published one is stale and this
+        process may not write (opening for reading): kept until another generation is published."""
+        pointer = _read_pointer(self.directory)
+        version, entries = source()
+        snapshot = LexicalSnapshot.build(entries, version, f"memory-{version}-{secrets.token_hex(4)}")
+        with self._load_lock:
+            self._snapshot = snapshot
+            self._unpublished_over = pointer  # `current` keeps it until another generation is published
+        return snapshot
 
     def latest(self) -> LexicalSnapshot:
         """The snapshot last loaded or built here, without looking at the disk: for analysing text

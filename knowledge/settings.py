@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     embedding_document_prefix: str = ""
     allow_model_downloads: bool = False
 
+    # Vectors: embedded Chroma under data_dir by default; "http://host:port" for the Chroma server
+    # (`chroma run`), which several processes and machines can share. It has no authentication.
+    chroma_url: str | None = Field(default=None, pattern=r"^https?://[^/\s:]+(:\d+)?/?$")
+    # One Chroma server can hold the knowledge bases of several offices, one collection each.
+    chroma_collection: str = Field(default="chunks", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$")
+
     # Search
     search_candidates: int = Field(default=50, ge=5, le=1000)
     superseded_weight: float = Field(default=0.35, ge=0.0, le=1.0)

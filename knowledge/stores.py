@@ -95,6 +95,7 @@ class VectorStore(Protocol):
         self, vector: Vectors, k: int, where: VectorFilter | None = None
     ) -> list[tuple[str, float]]: ...
     def reset(self) -> None: ...
+    def reopen(self) -> None: ...  # read other processes' writes (embedded Chroma; a server: nothing)
 
 
 class LexicalIndex(Protocol):
@@ -104,6 +105,7 @@ class LexicalIndex(Protocol):
     def latest(self) -> LexicalSnapshot: ...
     def on_disk_version(self) -> int | None: ...
     def rebuild(self, source: EntrySource) -> LexicalSnapshot: ...
+    def build_unpublished(self, source: EntrySource) -> LexicalSnapshot: ...  # readers never write
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ def open_catalog(settings: Settings) -> Catalog:
 def open_vector_store(settings: Settings) -> VectorStore:
     from knowledge.vector_store import ChromaVectorStore
 
-    return ChromaVectorStore(settings.chroma_dir)
+    return ChromaVectorStore(settings.chroma_dir, settings.chroma_url, settings.chroma_collection)
 
 
 def open_lexical_index(settings: Settings) -> LexicalIndex:

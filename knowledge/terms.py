@@ -140,15 +140,18 @@ class CatalogTerms:
     """The term index kept in step with a catalog: `KnowledgeIndex` calls it after each catalog write.
 
     A file that lags behind the catalog (written by an older version, or a crash between the two
-    writes) is rebuilt from the catalog's document texts when the index is opened. Readers get the
-    terms as sets, read once per catalog version.
+    writes) is rebuilt from the catalog's document texts by the next write (opening never writes).
+    Readers get the terms as sets, read once per catalog version.
     """
 
     def __init__(self, path: Path, catalog: Catalog) -> None:
         self.catalog = catalog
         self.index = TermIndex(path)
         self._cache: tuple[int, dict[str, frozenset[str]]] | None = None
-        if catalog.version > 0 and self.index.synced_version() != catalog.version:
+
+    def rebuild_if_stale(self) -> None:
+        """Called by writers (opening never writes): terms a killed writer left behind are redone."""
+        if self.catalog.version > 0 and self.index.synced_version() != self.catalog.version:
             log.info("Wortschatz der Wissensbasis ist nicht aktuell; er wird neu aufgebaut.")
             self.rebuild()
 

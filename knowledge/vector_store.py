@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlparse
 
 import numpy as np
 
 from knowledge.embedders.base import Vectors
 from knowledge.models import Chunk, Document
 from knowledge.stores import VectorFilter, VectorMetadata
+from knowledge.version_watch import SharedExclusive
 
 _COLLECTION = "chunks"
 _BATCH = 2000
+_T = TypeVar("_T")
+_READ_RETRIES = 2
 
 
 def vector_metadata(document: Document, chunk: Chunk) -> VectorMetadata:
@@ -72,64 +78,142 @@ def separate_duplicates(ids: list[str], vectors: Vectors, seen: set[bytes]) -> V
     return result
 
 
-class ChromaVectorStore:
-    """A persistent Chroma collection fed with our own vectors (never Chroma's embedding function,
-    whose default downloads a model), with anonymized telemetry switched off."""
+def _shared(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Run under the store's shared lock: `reopen` waits for it and holds it exclusively."""
 
-    def __init__(self, directory: Path) -> None:
+    @functools.wraps(method)
+    def guarded(self: ChromaVectorStore, *args: Any, **kwargs: Any) -> _T:
+        with self._guard.shared():
+            return method(self, *args, **kwargs)
+
+    return guarded
+
+
+class ChromaVectorStore:
+    """A Chroma collection fed with our own vectors (never Chroma's embedding function, whose default
+    downloads a model), with anonymized telemetry switched off.
+
+    Embedded (`PersistentClient` on `directory`) by default; with `url` ("http://host:port") the
+    Chroma server (`chroma run --path DIR --host 127.0.0.1 --port P`), which every process reads and
+    writes alike. Opening never writes: the collection is created by the first write.
+    """
+
+    def __init__(self, directory: Path, url: str | None = None, collection: str = _COLLECTION) -> None:
+        self._directory = directory
+        self.url = url
+        self._name = collection
+        # Searches share the client; `reopen` replaces it exclusively (no search sees a closed one).
+        self._guard = SharedExclusive()
+        self._client = self._connect()
+        self._collection: Any = self._existing()
+
+    @property
+    def is_server(self) -> bool:
+        return self.url is not None
+
+    def _connect(self, *, create: bool = False) -> Any:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        directory.mkdir(parents=True, exist_ok=True)
-        self._client = chromadb.PersistentClient(
-            path=str(directory),
-            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
-        )
-        self._collection = self._open()
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        if self.url is not None:
+            parsed = urlparse(self.url)
+            return chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        if not create and not (self._directory / "chroma.sqlite3").exists():
+            return None  # nothing written yet: the first write creates the directory
+        self._directory.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(self._directory), settings=settings)
+
+    def _existing(self) -> Any:
+        if self._client is None:
+            return None
+        try:
+            return self._client.get_collection(self._name, embedding_function=None)
+        except Exception as exc:  # chromadb raises NotFoundError (server: a ValueError subclass or HTTP)
+            if "does not exist" in str(exc) or "not found" in str(exc).lower():
+                return None
+            raise
+
+    def _writable(self) -> Any:
+        if self._collection is None:
+            if self._client is None:
+                self._client = self._connect(create=True)
+            self._collection = self._open()
+        return self._collection
 
     def _open(self) -> Any:
         # A wider HNSW search than Chroma's default finds the exact top 50 in ~99.9 % of queries
         # (default: ~98.6 %) at no measurable latency cost on indexes of this size.
         return self._client.get_or_create_collection(
-            _COLLECTION,
+            self._name,
             embedding_function=None,
             configuration={
                 "hnsw": {"space": "cosine", "ef_construction": 200, "max_neighbors": 32, "ef_search": 200}
             },
         )
 
-    def count(self) -> int:
-        return int(self._collection.count())
+    def reopen(self) -> None:
+        """Read another process's writes: the embedded client keeps its HNSW graph in memory (the
+        server's clients see every write anyway). Waits for running searches, then swaps."""
+        if self.is_server:
+            return
+        with self._guard.exclusive():
+            if self._client is not None:
+                self._client.close()
+            self._client = self._connect()
+            self._collection = self._existing()
 
+    @_shared
+    def count(self) -> int:
+        return int(self._collection.count()) if self._collection is not None else 0
+
+    @_shared
     def upsert(self, ids: list[str], vectors: Vectors, metadatas: list[VectorMetadata]) -> None:
+        collection = self._writable()
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
-            self._collection.upsert(
+            collection.upsert(
                 ids=ids[start:end],
                 embeddings=np.asarray(vectors[start:end], dtype=np.float32),
                 metadatas=metadatas[start:end],
             )
 
+    @_shared
     def update_metadata(self, ids: list[str], metadatas: list[VectorMetadata]) -> None:
+        collection = self._writable()
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
-            self._collection.update(ids=ids[start:end], metadatas=metadatas[start:end])
+            collection.update(ids=ids[start:end], metadatas=metadatas[start:end])
 
+    @_shared
     def delete(self, ids: list[str]) -> None:
+        if self._collection is None:
+            return
         for start in range(0, len(ids), _BATCH):
             self._collection.delete(ids=ids[start : start + _BATCH])
 
+    @_shared
     def all_ids(self) -> list[str]:
         """Every stored id, read in pages so that 100k ids do not come back in one response."""
         ids: list[str] = []
+        if self._collection is None:
+            return ids
         while True:
             page = self._collection.get(include=[], limit=_BATCH * 5, offset=len(ids))["ids"]
             ids.extend(page)
             if len(page) < _BATCH * 5:
                 return ids
 
+    @_shared
     def metadata_of(self, ids: list[str]) -> dict[str, VectorMetadata]:
         found: dict[str, VectorMetadata] = {}
+        if self._collection is None:
+            return found
         for start in range(0, len(ids), _BATCH):
             result = self._collection.get(ids=ids[start : start + _BATCH], include=["metadatas"])
             for chunk_id, metadata in zip(result["ids"], result["metadatas"] or [], strict=False):
@@ -142,6 +226,21 @@ class ChromaVectorStore:
         No `count()` first: it costs ~7 ms at 100k chunks, and Chroma returns fewer results by itself
         when the collection (or the filter) holds fewer than `k`.
         """
+        for _retry in range(_READ_RETRIES):
+            try:
+                return self._search(vector, k, where)
+            except Exception as exc:
+                # Embedded only: another process deleted vectors while this client loaded its graph
+                # ("Error finding id"); a fresh load reads the finished state.
+                if self.is_server or "Error finding id" not in str(exc):
+                    raise
+                self.reopen()
+        return self._search(vector, k, where)
+
+    @_shared
+    def _search(self, vector: Vectors, k: int, where: VectorFilter | None) -> list[tuple[str, float]]:
+        if self._collection is None:
+            return []
         result = self._collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=k,
@@ -152,7 +251,10 @@ class ChromaVectorStore:
         distances = (result.get("distances") or [[]])[0]
         return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in zip(ids, distances, strict=True)]
 
+    @_shared
     def reset(self) -> None:
         """Drop and recreate the collection (reindex with another embedder)."""
-        self._client.delete_collection(_COLLECTION)
-        self._collection = self._open()
+        if self._collection is not None:
+            self._client.delete_collection(self._name)
+            self._collection = None
+        self._writable()

@@ -99,3 +99,56 @@ def corpus_index(corpus_settings: Settings) -> Iterator[KnowledgeIndex]:
     index = KnowledgeIndex.open(corpus_settings)
     yield index
     index.close()
+
+
+# -- the server stack (Chroma server + PostgreSQL) ---------------------------------------------------
+STACKS = ["embedded", pytest.param("server", marks=pytest.mark.server_stack)]
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`chroma run` on a free loopback port for the whole session; tests use a collection each."""
+    from evals.server_stack import ChromaServer
+
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data")
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def run_database() -> Iterator[str]:
+    """A PostgreSQL database created for this run on JHA_TEST_DATABASE_URL's server, dropped after."""
+    from evals.server_stack import RunDatabase, database_server_url
+
+    database = RunDatabase(database_server_url())
+    yield database.url
+    database.drop()
+
+
+def server_stack(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Settings overrides for the server stack: the session's Chroma server with a collection of this
+    test's own, and the run's PostgreSQL database with its tables dropped first.
+
+    A module runs its tests on both stacks with a fixture over `STACKS`:
+    `stack = server_stack(request) if request.param == "server" else {}`.
+    """
+    from evals.server_stack import unique_collection
+
+    url = request.getfixturevalue("run_database")
+    reset_tables(url)
+    return {
+        "chroma_url": request.getfixturevalue("chroma_server"),
+        "chroma_collection": unique_collection(),
+        "database_url": url,
+    }
+
+
+def reset_tables(url: str) -> None:
+    """Drop every table of a test database for a fresh start."""
+    from sqlalchemy import MetaData, create_engine
+
+    engine = create_engine(url)
+    existing = MetaData()
+    existing.reflect(engine)
+    existing.drop_all(engine)
+    engine.dispose()

@@ -59,21 +59,23 @@ def _new_password(password: str | None) -> str:
 def serve(
     host: Annotated[str, typer.Option(help="Adresse, an die der Server bindet.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Anzahl der Serverprozesse (mehrere: Chroma-Server empfohlen).")
+    ] = 1,
 ) -> None:
     """Die Weboberfläche starten (legt beim ersten Start ein Administratorkonto an)."""
-    import uvicorn
-
-    from web.app import create_app
+    from assistant.secrets import server_secret
+    from web.serve import run
 
     settings = WebSettings()
     knowledge = _check_index(settings)
+    # Once here, before the workers start together: the migrations (Container.database) and the secret.
     admin_created = ensure_first_admin(AccountStore(Container(settings).database))
+    server_secret(settings)
     hint = console_text(knowledge, admin_created=admin_created, url=f"http://{host}:{port}/login")
     if hint:
         out.print(hint, soft_wrap=True, markup=False)
-    # uvicorn's own X-Forwarded-* handling is off: web/proxy.py believes those headers only from the
-    # configured proxies, and needs the real peer address to decide that.
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, server_header=False)
+    run(settings, host=host, port=port, workers=workers)
 
 
 def _check_index(settings: WebSettings) -> KnowledgeState:

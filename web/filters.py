@@ -51,7 +51,7 @@ def log_filter(
     status: Annotated[
         str,
         Query(
-            description="answered, abstained oder refused",
+            description="answered, abstained, refused oder incomplete",
             json_schema_extra=_choice([s.value for s in AnswerStatus]),
         ),
     ] = "",
@@ -66,7 +66,9 @@ def log_filter(
     unreviewed: Annotated[bool, Query(description="Nur noch nicht bewertete")] = False,
 ) -> LogFilter:
     if status and status not in {s.value for s in AnswerStatus}:
-        raise WebError(422, "invalid_status", "Unbekannter Status (answered, abstained, refused).")
+        raise WebError(
+            422, "invalid_status", "Unbekannter Status (answered, abstained, refused, incomplete)."
+        )
     if rule and rule not in {r.value for r in Rule}:
         raise WebError(422, "invalid_rule", "Unbekannte Policy-Regel.")
     since_date, until_date = _date(since, "Von"), _date(until, "Bis")

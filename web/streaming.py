@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from web.state import AppState
+from web.testhook import pause_at
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def answer_events(
     render: Callable[[dict[str, Any]], str] | None = None,
 ) -> Iterator[str]:
     """The answer as SSE frames; `render` adds the answer's HTML to `done` (for the chat page)."""
+    first_delta = True
     try:
         for event in state.assistant.stream(question, conversation_id=conversation_id, user=username):
             data = dict(event.data)
@@ -38,6 +40,10 @@ def answer_events(
                 if render is not None:
                     data["html"] = render(data)
             yield sse(event.kind, data)
+            if event.kind == "delta" and first_delta:
+                first_delta = False
+                # Tests hold the stream here, as a stalled client would, to drop the connection.
+                pause_at(state.settings, "chat:first-delta")
     except Exception as exc:
         # The headers are already sent, so the error travels as an event. The log line names the
         # exception type only: its message could quote the question.

@@ -24,7 +24,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 
-STATUS_LABELS = {"answered": "beantwortet", "abstained": "keine Quelle", "refused": "abgelehnt"}
+STATUS_LABELS = {
+    "answered": "beantwortet",
+    "abstained": "keine Quelle",
+    "refused": "abgelehnt",
+    "incomplete": "unvollständig",
+}
 VERDICT_LABELS = {
     "korrekt": "korrekt",
     "fehlerhaft": "fehlerhaft",

@@ -26,9 +26,9 @@ def build_overview(entries: list[LogEntry], since: date, until: date) -> Overvie
     for entry in entries:
         counts = days.setdefault(entry.asked_at.date(), [0, 0, 0, 0])
         counts[0] += 1
-        counts[
-            1 + [AnswerStatus.ANSWERED, AnswerStatus.ABSTAINED, AnswerStatus.REFUSED].index(entry.status)
-        ] += 1
+        # An incomplete answer was served (in part): it counts as answered.
+        status = AnswerStatus.ANSWERED if entry.status is AnswerStatus.INCOMPLETE else entry.status
+        counts[1 + [AnswerStatus.ANSWERED, AnswerStatus.ABSTAINED, AnswerStatus.REFUSED].index(status)] += 1
         for citation in {(c["document_id"], c.get("title", "")) for c in entry.citations}:
             cited[citation] += 1
         if any(f.get("helpful") is False or f.get("source_mismatch") for f in entry.feedback):

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import String, delete, func, insert, select, text
+from sqlalchemy import String, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from assistant.log.schema import answers, audit, feedback, reviews
@@ -155,21 +155,18 @@ class AnswerLog:
             "conversation_pseudonym": conversation_pseudonym,
             "question": self._stored(answer.question_for_log),
             "search_query": self._stored(answer.search_query),
-            "status": answer.status.value,
-            "answer": answer.text,
-            # The one citation schema (`assistant.schemas.CitationRecord`), as the answer showed it.
-            "citations": [c.as_json() for c in answer.citations],
-            "retrieved": [asdict(r) for r in answer.retrieved],
-            "rules": answer.rules,
-            "entities": answer.entities,
-            "mode": answer.mode,
-            "latency_ms": answer.latency_ms,
+            **_outcome(answer),
             "policy_version": policy_version,
             "index_version": index_version,
         }
         with self.engine.begin() as connection:
             connection.execute(insert(answers).values(**row))
         return log_id
+
+    def update(self, log_id: str, answer: Answer) -> None:
+        """Replace the outcome of a row written before its answer was complete (an LLM stream)."""
+        with self.engine.begin() as connection:
+            connection.execute(update(answers).where(answers.c.id == log_id).values(**_outcome(answer)))
 
     def add_feedback(
         self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
@@ -301,6 +298,21 @@ class AnswerLog:
 
         entries = self.list(LogFilter(since=since, until=until), limit=1_000_000)
         return build_overview(entries, since, until)
+
+
+def _outcome(answer: Answer) -> dict[str, Any]:
+    """The columns that describe what was answered (the rest of a row describes what was asked)."""
+    return {
+        "status": answer.status.value,
+        "answer": answer.text,
+        # The one citation schema (`assistant.schemas.CitationRecord`), as the answer showed it.
+        "citations": [c.as_json() for c in answer.citations],
+        "retrieved": [asdict(r) for r in answer.retrieved],
+        "rules": answer.rules,
+        "entities": answer.entities,
+        "mode": answer.mode,
+        "latency_ms": answer.latency_ms,
+    }
 
 
 def _exists(connection: Connection, log_id: str) -> bool:

@@ -7,7 +7,15 @@ import pytest
 
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
-from knowledge.settings import Settings
+from knowledge.settings import EmbedderMode, Settings, make_settings
+from tests.conftest import STACKS, server_stack
+
+
+@pytest.fixture(params=STACKS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Every index test runs embedded (Chroma on disk, SQLite) and on the server stack."""
+    stack = server_stack(request) if request.param == "server" else {}
+    return make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING, **stack)
 
 
 def _doc(doc_id: str, text: str, *, digest: str, law: str | None = None, state: date | None = None) -> tuple:
@@ -106,9 +114,11 @@ def test_search_reloads_after_another_process_changed_the_index(settings: Settin
 
 def test_chroma_runs_without_telemetry(settings: Settings) -> None:
     index = KnowledgeIndex.open(settings)
-    settings_of_client = index.stores.vectors._client.get_settings()
+    index.put(*_doc("t", "Telemetrie bleibt aus", digest="t1"))
+    settings_of_client = index.stores.vectors._client.get_settings()  # type: ignore[attr-defined]
     assert settings_of_client.anonymized_telemetry is False
-    assert Path(settings.chroma_dir).is_dir()
+    # Embedded, the vectors live under the data dir; with a Chroma server, nothing is written there.
+    assert Path(settings.chroma_dir).is_dir() is (settings.chroma_url is None)
 
 
 def test_corpus_search_finds_paragraph_8a(corpus_index: KnowledgeIndex) -> None:

@@ -8,30 +8,20 @@ request blocks there, the test kills the process. One kill needs no hook: during
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ingest.fingerprint import content_hash
 from ingest.loaders import load_file
 from knowledge.settings import EmbedderMode
-from tests.conftest import PROJECT
 from tests.web.conftest import PASSWORD
+from tests.web.processes import TIMEOUT, ServerProcess
 from web.accounts import AccountStore, Role
 from web.db import open_engine
 from web.settings import WebSettings
-
-TIMEOUT = 120
 
 
 def _document(title: str, version: int = 1) -> bytes:
@@ -39,87 +29,6 @@ def _document(title: str, version: int = 1) -> bytes:
         f"# {title}\n\n## Regelung\n\nDiese Dienstanweisung Nummer {version} regelt {title} im Jugendamt. "
         f"Sie gilt ab dem {version}. Januar für alle Fachkräfte des Allgemeinen Sozialen Dienstes.\n"
     ).encode()
-
-
-class ServerProcess:
-    """`python -m web serve` on a free port, its log read line by line in a thread."""
-
-    def __init__(self, data_dir: Path, pause_at: str = "") -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        env = {
-            **os.environ,
-            "JHA_DATA_DIR": str(data_dir),
-            "JHA_EMBEDDER": "hashing",
-            "JHA_TEST_PAUSE_AT": pause_at,
-        }
-        env.pop("JHA_DATABASE_URL", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "web", "serve", "--port", str(self.port)],
-            cwd=PROJECT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"{self.url}/api/health", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert self.process.poll() is None and time.monotonic() < deadline, "".join(self.lines)
-            time.sleep(0.1)
-        self.client = httpx.Client(base_url=self.url, timeout=TIMEOUT)
-        page = self.client.get("/login").text
-        token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
-        login = self.client.post(
-            "/login", data={"username": "pflege", "password": PASSWORD, "csrf_token": token}
-        )
-        assert login.status_code == 303
-        page = self.client.get("/documents").text
-        self.csrf = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
-    def upload(self, name: str, content: bytes) -> httpx.Response:
-        return self.client.post(
-            "/documents/upload",
-            data={"csrf_token": self.csrf},
-            files={"file": (name, content, "application/octet-stream")},
-        )
-
-    def upload_in_background(self, name: str, content: bytes) -> None:
-        def send() -> None:
-            with contextlib.suppress(httpx.TransportError):  # the server is killed while it waits
-                self.upload(name, content)
-
-        threading.Thread(target=send, daemon=True).start()
-
-    def wait_for(self, text: str) -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while not any(text in line for line in self.lines):
-            assert self.process.poll() is None and time.monotonic() < deadline, "".join(self.lines)
-            time.sleep(0.02)
-
-    def kill(self) -> None:
-        self.client.close()
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        self.client.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
 
 
 @pytest.fixture
