@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from typing import IO, Any
 
 from ingest.limits import LoadError
 from ingest.parse import ParsedFile, ParseRequest, parsed_from_json
-from ingest.worker import read_frame, write_frame
+from ingest.worker import read_frame, readable_before, write_frame
 
 # The worker enforces the time limit on each child; this grace only covers its own start-up (imports
 # on a loaded machine) and a worker that itself stopped answering.
@@ -144,9 +143,7 @@ class ParseSandbox:
 
 
 def _read_before(stream: IO[bytes], deadline: float) -> bytes:
-    remaining = deadline - time.monotonic()
-    ready, _, _ = select.select([stream], [], [], max(remaining, 0))
-    if not ready:
+    if not readable_before(stream.fileno(), deadline):
         raise TimeoutError
     frame = read_frame(stream)
     if frame is None:

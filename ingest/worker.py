@@ -190,8 +190,7 @@ def _collect(read_end: int, pid: int, deadline: float) -> tuple[bytes, bool]:
             if remaining <= 0:
                 os.kill(pid, signal.SIGKILL)
                 return b"", True
-            ready, _, _ = select.select([read_end], [], [], remaining)
-            if ready:
+            if readable_before(read_end, deadline):
                 part = os.read(read_end, _READ_BLOCK)
                 if not part:
                     return b"".join(parts), False
@@ -213,6 +212,16 @@ def _failure(limits: Any, status: int, timed_out: bool, payload: bytes) -> dict[
     if not payload:
         return {"error": "Lesen abgebrochen: Der Leseprozess endete ohne Ergebnis"}
     return None
+
+
+def readable_before(fd: int, deadline: float) -> bool:
+    """Whether `fd` has data (or EOF) before the monotonic `deadline`. poll(), not select(): select()
+    fails with "filedescriptor out of range" once a long-lived process (the web server) holds more than
+    1024 descriptors, and an upload must not fail because of that."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    timeout_ms = max(0, int((deadline - time.monotonic()) * 1000))
+    return bool(poller.poll(timeout_ms))
 
 
 if __name__ == "__main__":

@@ -96,6 +96,7 @@ class VectorStore(Protocol):
     ) -> list[tuple[str, float]]: ...
     def reset(self) -> None: ...
     def reopen(self) -> None: ...  # read other processes' writes (embedded Chroma; a server: nothing)
+    def close(self) -> None: ...
 
 
 class LexicalIndex(Protocol):
@@ -118,6 +119,7 @@ class IndexStores:
     lexical: LexicalIndex
 
     def close(self) -> None:
+        self.vectors.close()
         self.catalog.close()
 
 

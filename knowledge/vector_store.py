@@ -157,6 +157,16 @@ class ChromaVectorStore:
             },
         )
 
+    def close(self) -> None:
+        """Release Chroma's files (its SQLite and HNSW handles stay open until the client is closed;
+        a process that opens many indexes, a test run or a long-lived server, would run out of them).
+        Chroma counts its clients per path, so another store on the same directory keeps working."""
+        with self._guard.exclusive():
+            if self._client is not None:
+                self._client.close()
+            self._client = None
+            self._collection = None
+
     def reopen(self) -> None:
         """Read another process's writes: the embedded client keeps its HNSW graph in memory (the
         server's clients see every write anyway). Waits for running searches, then swaps."""
