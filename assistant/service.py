@@ -260,7 +260,7 @@ class Assistant:
         use_llm: bool = True,
     ) -> Iterator[AnswerEvent]:
         if self._llm is not None and use_llm:
-            yield from self._answer_with_llm(answer, query, hits, started)
+            yield from self._answer_with_llm(answer, query, hits, passages, started)
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
         answer.mode = "builtin"
@@ -274,14 +274,14 @@ class Assistant:
             yield AnswerEvent("delta", {"text": line})
 
     def _answer_with_llm(
-        self, answer: Answer, query: str, hits: list[Hit], started: float
+        self, answer: Answer, query: str, hits: list[Hit], passages: list[Passage], started: float
     ) -> Iterator[AnswerEvent]:
         """Statements as the model finishes them; on failure, timeout, a full pool or nothing sourced
         the answer's mode becomes "builtin" and a notice says why (the built-in answer follows)."""
-        from assistant.answering.llm import LlmFailure, passages_of
+        from assistant.answering.llm import LlmFailure, source_passages
         from assistant.answering.llm_calls import LlmBusy, LlmTimeout, Waiting
 
-        statements = self._llm.stream_answer(query, passages_of(hits), started=started)
+        statements = self._llm.stream_answer(query, source_passages(passages, hits), started=started)
         result, fallback = None, LLM_FALLBACK_TEXT
         try:
             while True:

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from assistant.answering.passages import select_passages
 from assistant.gate import CaseDataGate
 from assistant.log import AnswerLog
 from assistant.models import AnswerStatus, NoticeKind
@@ -164,8 +165,10 @@ def test_prompt_is_german_asks_for_the_direct_answer_first_and_gets_whole_absaet
     assert "Beginne mit der direkten Antwort auf die Frage in einem oder zwei Sätzen" in system["content"]
     assert "Danach folgen die Einzelheiten" in system["content"]
     assert "Antworten Sie zuerst in einem oder zwei Sätzen direkt auf die Frage" in user["content"]
-    hits = assistant.index.search(QUESTION, k=8)
-    # Each source is the hit's whole chunk: one or more complete Absätze, from "(n)" to its end.
-    for n, hit in enumerate(hits, start=1):
-        assert f'<quelle nr="{n}"' in user["content"]
-        assert hit.chunk.text.strip()[-60:] in user["content"]
+    # First the passages the built-in answer stands on (whole Absätze), then every further hit's
+    # whole chunk: one or more complete Absätze, from "(n)" to its end.
+    passages = select_passages(assistant.index, QUESTION, assistant.index.search(QUESTION, k=8))
+    first = user["content"].split('<quelle nr="2"')[0]
+    assert all(" ".join(a.text.split()) in " ".join(first.split()) for a in passages[0].absaetze)
+    for hit in assistant.index.search(QUESTION, k=8):
+        assert " ".join(hit.chunk.text.split())[-60:] in " ".join(user["content"].split())
