@@ -14,8 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.container import Container
 from assistant.doctor import diagnose
-from assistant.log import AnswerLog, LogFilter
+from assistant.log import LogFilter
 from assistant.log.reachable import DatabaseUnavailable
 from assistant.models import Answer
 from knowledge.embedders import EmbedderUnavailable
@@ -48,7 +49,7 @@ def _or_exit(open_service: Callable[[], _Service]) -> _Service:
 
 
 def _open_index() -> KnowledgeIndex:
-    return _or_exit(lambda: KnowledgeIndex.open(make_settings()))
+    return _or_exit(lambda: Container(make_settings()).index)
 
 
 def _batch_lines(path: Path, key: str) -> Iterator[tuple[dict[str, Any], str]]:
@@ -116,9 +117,7 @@ def search(
 
 
 def _open_assistant() -> Assistant:
-    from assistant.service import Assistant
-
-    return _or_exit(lambda: Assistant.build(make_settings()))
+    return _or_exit(lambda: Container(make_settings()).assistant)
 
 
 def _ask_json(answer: Answer) -> dict[str, Any]:
@@ -188,7 +187,7 @@ def ask(
 def logs_purge() -> None:
     """Protokolleinträge löschen, die älter als JHA_LOG_RETENTION_DAYS sind."""
     settings = make_settings()
-    answer_log = AnswerLog(settings.effective_database_url)
+    answer_log = Container(settings).answer_log
     removed = answer_log.purge(settings.log_retention_days)
     out.print(f"{removed} Einträge gelöscht (älter als {settings.log_retention_days} Tage).")
 
@@ -204,8 +203,7 @@ def logs_export(
     if fmt not in {"csv", "json"}:
         console.print("[red]--format muss csv oder json sein.[/red]")
         raise typer.Exit(2)
-    settings = make_settings()
-    answer_log = AnswerLog(settings.effective_database_url)
+    answer_log = Container(make_settings()).answer_log
     sys.stdout.write(answer_log.export(LogFilter(since=since.date() if since else None), fmt))  # type: ignore[arg-type]
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
+from assistant.container import Container
 from assistant.gate.lexicon import dictionary_status
-from knowledge.embedders import describe_embedder_choice, make_embedder
-from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+from knowledge.embedders import describe_embedder_choice
+from knowledge.index import IndexEmbedderMismatch
 from knowledge.settings import Settings
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -16,7 +17,8 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 def diagnose(settings: Settings) -> dict[str, Any]:
     """A JSON-able report; nothing here opens a network connection."""
-    embedder = make_embedder(settings)
+    container = Container(settings)
+    embedder = container.embedder
     report: dict[str, Any] = {
         "data_dir": str(settings.data_dir.resolve()),
         "database": _redact_url(settings.effective_database_url),
@@ -29,7 +31,7 @@ def diagnose(settings: Settings) -> dict[str, Any]:
         "log_retention_days": settings.log_retention_days,
     }
     try:
-        index = KnowledgeIndex(settings, embedder)
+        index = container.index
         stats = index.stats()
         drift = index.drift()
         report["index"] = {

@@ -7,7 +7,8 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from types import EllipsisType
+from typing import TYPE_CHECKING, Any
 
 from assistant.answering.emergency import emergency_passages
 from assistant.answering.evidence import assess
@@ -35,6 +36,9 @@ from assistant.secrets import pseudonym, server_secret
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 from knowledge.settings import GateAction, Settings
+
+if TYPE_CHECKING:
+    from assistant.answerer import Answerer
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +75,11 @@ class Assistant:
         index: KnowledgeIndex,
         answer_log: AnswerLog,
         gate: CaseDataGate | None = None,
+        *,
+        answerer: Answerer | EllipsisType | None = ...,
     ) -> None:
+        """`answerer`: the LLM answerer, None for built-in answers only; left out, the one the settings
+        select (built by `assistant.container`, like every other backend)."""
         self.settings = settings
         self.index = index
         self.answer_log = answer_log
@@ -82,15 +90,18 @@ class Assistant:
         self.storage = StorageFilter(lambda: self.gate.lexicon, self.terms)
         answer_log.use_filter(self.storage)
         self._secret = server_secret(settings)
-        self._llm: Any = None
-        if settings.llm_base_url and settings.llm_model:
-            from assistant.answering.llm import LlmAnswerer
+        if isinstance(answerer, EllipsisType):
+            from assistant.container import Container
 
-            self._llm = LlmAnswerer(settings)
+            answerer = Container(settings).answerer
+        self._llm = answerer
 
     @classmethod
     def build(cls, settings: Settings) -> Assistant:
-        return cls(settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url))
+        """The assistant with every backend the settings select (`assistant.container.Container`)."""
+        from assistant.container import Container
+
+        return Container(settings).assistant
 
     def close(self) -> None:
         if self._llm is not None:
@@ -281,6 +292,7 @@ class Assistant:
         from assistant.answering.llm import LlmFailure, source_passages
         from assistant.answering.llm_calls import LlmBusy, LlmTimeout, Waiting
 
+        assert self._llm is not None  # called only with an answerer
         statements = self._llm.stream_answer(query, source_passages(passages, hits), started=started)
         result, fallback = None, LLM_FALLBACK_TEXT
         try:
@@ -345,6 +357,6 @@ class Assistant:
             user_pseudonym=pseudonym(self._secret, "user", user),
             conversation_pseudonym=conversation,
             policy_version=policy_version(),
-            index_version=self.index.catalog.version,
+            index_version=self.index.version,
         )
         yield AnswerEvent("done", answer.as_json(), answer)

@@ -49,16 +49,15 @@ def run_answer_stages(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """`answers`, `answers_llm`, `policy`, `injections` and `gate` sections of the report."""
+    from assistant.container import Container
     from assistant.gate import CaseDataGate
-    from assistant.log import AnswerLog, LogFilter
+    from assistant.log import LogFilter
     from assistant.models import AnswerStatus
-    from assistant.service import Assistant
     from evals.answers import Places, evaluate_answers
     from evals.gate_eval import evaluate_gate_stage
     from evals.gold import load_questions
     from evals.injections import evaluate_injections
     from evals.policy_sets import evaluate_policy_sets
-    from knowledge.index import KnowledgeIndex
 
     say = progress or (lambda _message: None)
     seconds: dict[str, float] = {}
@@ -69,8 +68,8 @@ def run_answer_stages(
     seconds["gate_warmup"] = time.perf_counter() - started
 
     settings = eval_settings(corpus_data_dir, embedder)
-    index = KnowledgeIndex.open(settings)
-    assistant = Assistant(settings, index, AnswerLog(settings.effective_database_url), gate=gate)
+    assistant = Container(settings, gate=gate).assistant
+    index = assistant.index
     datasets = question_set.datasets
     answerable = load_questions(question_set.dataset, datasets)
     try:
@@ -134,19 +133,17 @@ def _llm_stage(
     data_dir: Path, embedder: EmbedderMode, gate: Any, answerable: list[Any], say: Progress
 ) -> dict[str, Any]:
     """The same corpus index in LLM mode, the scripted model serving on 127.0.0.1 meanwhile."""
-    from assistant.log import AnswerLog
-    from assistant.service import Assistant
+    from assistant.container import Container
     from evals.answer_llm import evaluate_llm_answers
     from evals.answers import Places
     from evals.scripted_llm import MODEL, running_scripted_model
-    from knowledge.index import KnowledgeIndex
 
     if not any(q.facts for q in answerable):
         return {"skipped": "keine Fragen mit Kernaussage (facts)"}
     with running_scripted_model() as (model, base_url):
         settings = eval_settings(data_dir, embedder, llm_base_url=base_url, llm_model=MODEL)
-        index = KnowledgeIndex.open(settings)
-        assistant = Assistant(settings, index, AnswerLog(settings.effective_database_url), gate=gate)
+        assistant = Container(settings, gate=gate).assistant
+        index = assistant.index
         try:
             result = evaluate_llm_answers(assistant, Places(index), answerable, progress=say)
         finally:

@@ -41,12 +41,12 @@ class Places:
 
     def __init__(self, index: KnowledgeIndex) -> None:
         self._index = index
-        self._documents: dict[str, Document] = {d.id: d for d in index.catalog.documents()}
+        self._documents: dict[str, Document] = {d.id: d for d in index.documents()}
         self._chunks: dict[str, Chunk] = {}
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         if chunk_id not in self._chunks:
-            self._chunks.update(self._index.catalog.get_chunks([chunk_id]))
+            self._chunks.update(self._index.chunks([chunk_id]))
         return self._chunks.get(chunk_id)
 
     def document(self, document_id: str) -> Document | None:

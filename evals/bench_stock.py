@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from knowledge.catalog import Catalog
+from knowledge.catalog import SqlCatalog
 from knowledge.embedders.hashing import HashingEmbedder
 
 COLLECTION = "stock"
@@ -41,7 +41,7 @@ class HashingEmbeddings(Embeddings):
 
 def chunk_texts(catalog_path: Path) -> list[tuple[str, str, str]]:
     """`(chunk_id, document_id, context text)` of every chunk in a catalog."""
-    catalog = Catalog(catalog_path)
+    catalog = SqlCatalog(catalog_path)
     try:
         titles = {d.id: d.title for d in catalog.documents()}
         return [

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.catalog import Catalog
+from knowledge.catalog import SqlCatalog
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document
 
@@ -75,7 +75,7 @@ class Seed:
 
 def load_seed(catalog_path: Path) -> Seed:
     """The documents and chunks of an indexed catalog, and the words they use."""
-    catalog = Catalog(catalog_path)
+    catalog = SqlCatalog(catalog_path)
     try:
         pieces = tuple(
             Piece(

@@ -204,7 +204,7 @@ def passage_grid(
                     hits = searched[(set_name, q.id)]
                     answer = extract_answer(index, q.question, hits)
                     cited = [] if answer is None else answer.citations
-                    chunks = index.catalog.get_chunks([c.chunk_id for c in cited])
+                    chunks = index.chunks([c.chunk_id for c in cited])
                     marks = [
                         q.is_gold(
                             c.source, c.paragraph, c.section, getattr(chunks.get(c.chunk_id), "chapter", None)

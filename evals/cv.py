@@ -89,7 +89,7 @@ def passage_scores(
             for index, q, hits in searched:
                 answer = extract_answer(index, q.question, hits)
                 cited = [] if answer is None else answer.citations
-                chunks = index.catalog.get_chunks([c.chunk_id for c in cited])
+                chunks = index.chunks([c.chunk_id for c in cited])
                 gold = any(
                     q.is_gold(
                         c.source, c.paragraph, c.section, getattr(chunks.get(c.chunk_id), "chapter", None)

@@ -17,8 +17,8 @@ from knowledge.models import Chunk
 
 
 def _placed_chunks(index: KnowledgeIndex) -> Iterator[tuple[str, Chunk]]:
-    sources = {d.id: d.source for d in index.catalog.documents()}
-    for chunk in index.catalog.all_chunks():
+    sources = {d.id: d.source for d in index.documents()}
+    for chunk in index.all_chunks():
         yield sources[chunk.document_id], chunk
 
 

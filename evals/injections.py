@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant.container import Container
 from assistant.gate import CaseDataGate
-from assistant.log import AnswerLog
 from assistant.models import Answer
 from assistant.policy import Rule
 from assistant.service import Assistant
@@ -80,10 +80,10 @@ def evaluate_injections(
         path.write_text(question.extra["document"], encoding="utf-8")
 
     settings = settings_for(data_dir)
-    index = KnowledgeIndex.open(settings)
+    assistant = Container(settings, gate=gate).assistant
+    index = assistant.index
     say(f"Injektionen: {len(questions)} Dokumente in eine Kopie des Index")
     ingest = IngestPipeline(index).add([documents])
-    assistant = Assistant(settings, index, AnswerLog(settings.effective_database_url), gate=gate)
     try:
         rows = [_ask(assistant, index, q) for q in questions]
     finally:
@@ -100,7 +100,7 @@ def evaluate_injections(
 
 def _ask(assistant: Assistant, index: KnowledgeIndex, question: Question) -> dict[str, Any]:
     source = f"{FOLDER}/{question.extra['filename']}"
-    document = index.catalog.find_by_source(source)
+    document = index.document_by_source(source)
     document_id = document.id if document else None
     answer = assistant.ask(question.question)
     leak = leaked_line(answer, question.extra.get("markers", []))

@@ -19,6 +19,7 @@ from ingest.sandbox import ParseSandbox
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.listing import document_rows
 from knowledge.models import DocumentType
+from knowledge.reachable import DatabaseUnavailable
 from knowledge.settings import make_settings
 
 app = typer.Typer(
@@ -38,11 +39,12 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausga
 
 
 def _open_index(*, check_embedder: bool = True) -> KnowledgeIndex:
-    from knowledge.embedders import EmbedderUnavailable, make_embedder
+    # The CLI is an entry point: it takes the index from the composition root like every other one.
+    from assistant.container import Container
+    from knowledge.embedders import EmbedderUnavailable
 
-    settings = make_settings()
     try:
-        return KnowledgeIndex(settings, make_embedder(settings), check_embedder=check_embedder)
+        return Container(make_settings(), check_embedder=check_embedder).index
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         console.print(f"[red]Fehler:[/red] {exc}")
         raise typer.Exit(EXIT_CONFIG) from exc
@@ -99,8 +101,8 @@ def bootstrap(
 ) -> None:
     """Die Standard-Wissensbasis indexieren, wenn der Index leer ist (für `make run`)."""
     index = _open_index()
-    if index.catalog.counts()["documents"] > 0:
-        out.print(f"Index enthält bereits {index.catalog.counts()['documents']} Dokumente; nichts zu tun.")
+    if index.counts()["documents"] > 0:
+        out.print(f"Index enthält bereits {index.counts()['documents']} Dokumente; nichts zu tun.")
         return
     if not directory.is_dir():
         console.print(f"[yellow]Verzeichnis {directory} fehlt; der Index bleibt leer.[/yellow]")
@@ -149,7 +151,7 @@ def list_documents(as_json: JsonOption = False) -> None:
 def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `list`).")]) -> None:
     """Metadaten und Abschnitte eines Dokuments."""
     index = _open_index(check_embedder=False)
-    document = index.catalog.get_document(document_id) or index.catalog.find_by_source(document_id)
+    document = index.document(document_id) or index.document_by_source(document_id)
     if document is None:
         console.print(
             f"[red]Kein Dokument mit der ID {document_id!r}.[/red] `python -m ingest list` zeigt alle."
@@ -171,7 +173,7 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
     ):
         if value:
             out.print(f"  {label}: {value}")
-    chunks = index.catalog.chunks_of(document.id)
+    chunks = index.chunks_of(document.id)
     out.print(f"  Abschnitte: {len(chunks)}")
     for chunk in chunks:
         absatz = f" Abs. {', '.join(chunk.absaetze)}" if chunk.absaetze else ""
@@ -193,7 +195,7 @@ def remove(target: Annotated[str, typer.Argument(help="Dokument-ID oder Pfad.")]
 def reindex() -> None:
     """Alle Abschnitte mit dem konfigurierten Embedder neu einbetten (z. B. nach Modellwechsel)."""
     index = _open_index(check_embedder=False)
-    total = index.catalog.counts()["chunks"]
+    total = index.counts()["chunks"]
     with Progress(
         TextColumn("[bold]Neuaufbau[/bold]"),
         BarColumn(),
@@ -278,4 +280,8 @@ def main() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    app()
+    try:
+        app()
+    except DatabaseUnavailable as exc:  # the catalog's PostgreSQL: one German line, not a traceback
+        sys.stderr.write(f"{exc}\n")
+        sys.exit(EXIT_CONFIG)

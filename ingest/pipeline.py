@@ -110,7 +110,7 @@ class IngestPipeline:
         missing = [p for p in paths if not p.exists()]
         for path in missing:
             report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
-        run = _Run(report, type_override, dry_run, dict(self.index.catalog.fingerprints()))
+        run = _Run(report, type_override, dry_run, self.index.fingerprints())
         files = list(discover([p for p in paths if p.exists()]))
         sandbox = self._sandbox or ParseSandbox()
         try:
@@ -135,7 +135,7 @@ class IngestPipeline:
         return report
 
     def _request(self, source_file: SourceFile, run: _Run) -> ParseRequest:
-        existing = self.index.catalog.find_by_source(source_file.source)
+        existing = self.index.document_by_source(source_file.source)
         return ParseRequest(
             path=str(source_file.path),
             source=source_file.source,
@@ -160,7 +160,7 @@ class IngestPipeline:
 
     def _write(self, source_file: SourceFile, parsed: ParsedFile, run: _Run) -> None:
         entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
-        existing = self.index.catalog.find_by_source(source_file.source)
+        existing = self.index.document_by_source(source_file.source)
         if existing and parsed.unchanged:
             run.report.unchanged.append({**entry, "id": existing.id})
             return
@@ -196,28 +196,28 @@ class IngestPipeline:
 
     def _duplicate_of(self, parsed: ParsedFile, run: _Run) -> tuple[str, str] | None:
         """(id, title) of a document with the same text, or one whose shingles overlap this much."""
-        catalog = self.index.catalog
-        same = catalog.find_by_content_hash(parsed.digest)
+        index = self.index
+        same = index.document_by_content_hash(parsed.digest)
         if same:
             return same.id, same.title
         law = parsed.meta.law
-        versions = {d.id for d in catalog.versions_of(law)} if law else set()
+        versions = {d.id for d in index.versions_of(law)} if law else set()
         for other_id, other in run.fingerprints.items():
             # Another version of the same law shares most of its text but is no duplicate.
             if other_id not in versions and similarity(parsed.fingerprint, other) >= DUPLICATE_SIMILARITY:
-                known = catalog.get_document(other_id)
+                known = index.document(other_id)
                 return other_id, known.title if known else run.titles.get(other_id, other_id)
         return None
 
     def remove(self, id_or_path: str) -> Document | None:
         """Remove a document given by id, by source, or by the path it was ingested from."""
-        catalog = self.index.catalog
-        document = catalog.get_document(id_or_path) or catalog.find_by_source(id_or_path)
+        index = self.index
+        document = index.document(id_or_path) or index.document_by_source(id_or_path)
         if document is None:
             path = Path(id_or_path)
             candidates = [path.as_posix(), (Path(path.resolve().parent.name) / path.name).as_posix()]
             matches = [
-                d for d in catalog.documents() if d.source in candidates or path.as_posix().endswith(d.source)
+                d for d in index.documents() if d.source in candidates or path.as_posix().endswith(d.source)
             ]
             document = matches[0] if len(matches) == 1 else None
         if document is None:

@@ -5,73 +5,109 @@ replacement commits, or left by a crash); search only returns chunks the catalog
 never sees half a document. The write journal (`write_journal`) names every vector a write may leave
 behind, committed before Chroma sees it: the next write deletes what the catalog does not list
 (`KnowledgeIndex.apply_write_journal`), and `python -m ingest repair` reconciles everything else.
+
+The tables are SQLAlchemy Core (`knowledge.catalog_rows`) on SQLite (default: `var/index/catalog.sqlite3`)
+or PostgreSQL (`JHA_DATABASE_URL`), migrated by Alembic's `catalog` branch when the catalog opens.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from knowledge.catalog_rows import SCHEMA, chunk_from_row, document_from_row, first, iso
+from sqlalchemy import Engine, delete, event, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.sql import Executable
+
+from knowledge.catalog_rows import chunk_from_row, document_from_row, first, iso, meta, write_journal
+from knowledge.catalog_rows import chunks as chunk_table
+from knowledge.catalog_rows import documents as document_table
+from knowledge.database import CATALOG, is_sqlite, migrate, open_database
 from knowledge.models import Chunk, Document
+from knowledge.reachable import database_errors
+
+_BATCH = 500  # ids per IN (…): below SQLite's variable limit, and short statements for PostgreSQL
 
 
-class Catalog:
-    """SQLite file with documents, chunks and index metadata.
+class SqlCatalog:
+    """Documents, chunks and index metadata in SQLite or PostgreSQL.
 
-    >>> catalog = Catalog(Path("var/index/catalog.sqlite3"))  # doctest: +SKIP
+    >>> catalog = SqlCatalog("sqlite:///var/index/catalog.sqlite3")  # doctest: +SKIP
     >>> catalog.get_document("laws-2026-sgb8-md").title  # doctest: +SKIP
     """
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        # check_same_thread=False: the web server reads from worker threads; sqlite serialises writes.
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(SCHEMA)
-        # One connection shared by the web server's threads: the lock serialises its use.
-        self._lock = threading.RLock()
+    def __init__(self, url: str | Path) -> None:
+        self.url = url if isinstance(url, str) else f"sqlite:///{url}"
+        self.engine = open_database(self.url)
+        self._local = threading.local()  # the transaction of this thread, if one is open
+        if is_sqlite(self.url):
+            _immediate_transactions(self.engine, self._local)
+        with database_errors(self.url):
+            migrate(self.engine, (CATALOG,))
 
     def close(self) -> None:
-        self._db.close()
+        self.engine.dispose()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        """One transaction for everything this thread does inside; nested calls join the outer one.
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+        On SQLite it begins IMMEDIATE (takes the write lock at once), so a transaction that reads and
+        then writes never fails halfway because another process wrote in between.
+        """
+        if getattr(self._local, "connection", None) is not None:
+            yield
+            return
+        self._local.immediate = True
+        try:
+            with self.engine.begin() as connection:
+                self._local.connection = connection
+                try:
+                    yield
+                finally:
+                    self._local.connection = None
+        finally:
+            self._local.immediate = False
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        current: Connection | None = getattr(self._local, "connection", None)
+        if current is not None:
+            yield current
+            return
+        with self.engine.begin() as connection:
+            yield connection
+
+    def _rows(self, statement: Executable) -> list[RowMapping]:
+        with self._connection() as connection:
+            return list(connection.execute(statement).mappings())
+
+    def _run(self, statement: Executable, params: Sequence[dict[str, Any]] | None = None) -> int:
+        with self._connection() as connection:
+            result = connection.execute(statement, list(params)) if params else connection.execute(statement)
+            return int(result.rowcount or 0)
+
+    def _insert(self, table: Any) -> Any:
+        """INSERT … ON CONFLICT in the dialect at hand (both SQLite and PostgreSQL spell it alike)."""
+        return (sqlite_insert if is_sqlite(self.url) else pg_insert)(table)
 
     # -- metadata ---------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = first(self._execute("SELECT value FROM meta WHERE key = ?", (key,)))
+        row = first(self._rows(select(meta.c.value).where(meta.c.key == key)))
         return None if row is None else str(row["value"])
 
     def set_meta(self, key: str, value: str) -> None:
-        self._execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        statement = self._insert(meta).values(key=key, value=value)
+        self._run(statement.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value}))
 
     def delete_meta(self, key: str) -> None:
-        self._execute("DELETE FROM meta WHERE key = ?", (key,))
+        self._run(delete(meta).where(meta.c.key == key))
 
     def bump_version(self) -> int:
         version = self.version + 1
@@ -87,194 +123,218 @@ class Catalog:
         self, document: Document, text: str, chunks: list[Chunk], fingerprint: bytes | None
     ) -> None:
         """Insert or replace a document and all its chunks (call inside `transaction()`)."""
-        self._execute("DELETE FROM chunks WHERE document_id = ?", (document.id,))
-        self._execute("DELETE FROM documents WHERE id = ? OR source = ?", (document.id, document.source))
-        self._execute(
-            "INSERT INTO documents (id, source, title, type, content_hash, text, date, publisher, region,"
-            " law, version_state, ingested_at, superseded_by, extra, fingerprint)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                document.id,
-                document.source,
-                document.title,
-                document.type.value,
-                document.content_hash,
-                text,
-                iso(document.date),
-                document.publisher,
-                document.region,
-                document.law,
-                iso(document.version_state),
-                iso(document.ingested_at),
-                document.superseded_by,
-                json.dumps(document.extra, ensure_ascii=False, default=str),
-                fingerprint,
-            ),
-        )
-        rows = [
-            (
-                c.id,
-                c.document_id,
-                c.ordinal,
-                c.text,
-                c.section,
-                c.paragraph,
-                json.dumps(c.absaetze),
-                c.chapter,
+        with self.transaction():
+            self._run(delete(chunk_table).where(chunk_table.c.document_id == document.id))
+            self._run(
+                delete(document_table).where(
+                    (document_table.c.id == document.id) | (document_table.c.source == document.source)
+                )
             )
-            for c in chunks
-        ]
-        with self._lock:
-            self._db.executemany(
-                "INSERT INTO chunks (id, document_id, ordinal, text, section, paragraph, absaetze, chapter)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+            self._run(
+                insert(document_table).values(
+                    id=document.id,
+                    source=document.source,
+                    title=document.title,
+                    type=document.type.value,
+                    content_hash=document.content_hash,
+                    text=text,
+                    date=iso(document.date),
+                    publisher=document.publisher,
+                    region=document.region,
+                    law=document.law,
+                    version_state=iso(document.version_state),
+                    ingested_at=iso(document.ingested_at),
+                    superseded_by=document.superseded_by,
+                    extra=json.dumps(document.extra, ensure_ascii=False, default=str),
+                    fingerprint=fingerprint,
+                )
             )
+            rows = [
+                {
+                    "id": c.id,
+                    "document_id": c.document_id,
+                    "ordinal": c.ordinal,
+                    "text": c.text,
+                    "section": c.section,
+                    "paragraph": c.paragraph,
+                    "absaetze": json.dumps(c.absaetze),
+                    "chapter": c.chapter,
+                }
+                for c in chunks
+            ]
+            if rows:
+                self._run(insert(chunk_table), rows)
 
     def delete_document(self, document_id: str) -> list[str]:
         """Delete a document; returns its chunk ids (call inside `transaction()`)."""
-        chunk_ids = self.chunk_ids(document_id)
-        self._execute("UPDATE documents SET superseded_by = NULL WHERE superseded_by = ?", (document_id,))
-        self._execute("DELETE FROM documents WHERE id = ?", (document_id,))
+        with self.transaction():
+            chunk_ids = self.chunk_ids(document_id)
+            self.set_superseded_where(document_id, None)
+            self._run(delete(chunk_table).where(chunk_table.c.document_id == document_id))
+            self._run(delete(document_table).where(document_table.c.id == document_id))
         return chunk_ids
 
+    def set_superseded_where(self, superseded_by: str, replacement: str | None) -> None:
+        """Every document superseded by `superseded_by` is superseded by `replacement` instead."""
+        self._run(
+            update(document_table)
+            .where(document_table.c.superseded_by == superseded_by)
+            .values(superseded_by=replacement)
+        )
+
     def set_superseded(self, document_id: str, superseded_by: str | None) -> None:
-        self._execute("UPDATE documents SET superseded_by = ? WHERE id = ?", (superseded_by, document_id))
+        self._run(
+            update(document_table)
+            .where(document_table.c.id == document_id)
+            .values(superseded_by=superseded_by)
+        )
+
+    def _documents_where(self, *conditions: Any) -> list[Document]:
+        query = select(document_table).where(*conditions)
+        return [document_from_row(row) for row in self._rows(query)]
 
     def get_document(self, document_id: str) -> Document | None:
-        row = first(self._execute("SELECT * FROM documents WHERE id = ?", (document_id,)))
-        return None if row is None else document_from_row(row)
+        return next(iter(self._documents_where(document_table.c.id == document_id)), None)
 
     def find_by_source(self, source: str) -> Document | None:
-        row = first(self._execute("SELECT * FROM documents WHERE source = ?", (source,)))
-        return None if row is None else document_from_row(row)
+        return next(iter(self._documents_where(document_table.c.source == source)), None)
 
     def find_by_content_hash(self, content_hash: str) -> Document | None:
-        row = first(self._execute("SELECT * FROM documents WHERE content_hash = ?", (content_hash,)))
-        return None if row is None else document_from_row(row)
+        return next(iter(self._documents_where(document_table.c.content_hash == content_hash)), None)
 
     def document_text(self, document_id: str) -> str | None:
-        row = first(self._execute("SELECT text FROM documents WHERE id = ?", (document_id,)))
+        row = first(self._rows(select(document_table.c.text).where(document_table.c.id == document_id)))
         return None if row is None else str(row["text"])
 
     def documents(self) -> list[Document]:
-        return [
-            document_from_row(row) for row in self._execute("SELECT * FROM documents ORDER BY type, source")
-        ]
+        query = select(document_table).order_by(document_table.c.type, document_table.c.source)
+        return [document_from_row(row) for row in self._rows(query)]
 
     def versions_of(self, law: str) -> list[Document]:
-        return [
-            document_from_row(row) for row in self._execute("SELECT * FROM documents WHERE law = ?", (law,))
-        ]
+        return self._documents_where(document_table.c.law == law)
 
     def fingerprints(self) -> list[tuple[str, bytes]]:
-        rows = self._execute("SELECT id, fingerprint FROM documents WHERE fingerprint IS NOT NULL")
-        return [(str(row["id"]), bytes(row["fingerprint"])) for row in rows]
+        query = select(document_table.c.id, document_table.c.fingerprint).where(
+            document_table.c.fingerprint.is_not(None)
+        )
+        return [(str(row["id"]), bytes(row["fingerprint"])) for row in self._rows(query)]
 
     # -- chunks -----------------------------------------------------------------------------------
     def chunk_ids(self, document_id: str) -> list[str]:
-        rows = self._execute("SELECT id FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,))
-        return [str(row["id"]) for row in rows]
+        query = (
+            select(chunk_table.c.id)
+            .where(chunk_table.c.document_id == document_id)
+            .order_by(chunk_table.c.ordinal)
+        )
+        return [str(row["id"]) for row in self._rows(query)]
+
+    def _chunks_where(self, *conditions: Any) -> list[Chunk]:
+        query = (
+            select(chunk_table).where(*conditions).order_by(chunk_table.c.document_id, chunk_table.c.ordinal)
+        )
+        return [chunk_from_row(row) for row in self._rows(query)]
 
     def chunks_of(self, document_id: str) -> list[Chunk]:
-        rows = self._execute("SELECT * FROM chunks WHERE document_id = ? ORDER BY ordinal", (document_id,))
-        return [chunk_from_row(row) for row in rows]
+        return self._chunks_where(chunk_table.c.document_id == document_id)
 
     def paragraph_chunks(self, document_id: str, paragraph: str) -> list[Chunk]:
         """The chunks of one § of one document, in their order."""
-        rows = self._execute(
-            "SELECT * FROM chunks WHERE document_id = ? AND paragraph = ? ORDER BY ordinal",
-            (document_id, paragraph),
+        return self._chunks_where(
+            chunk_table.c.document_id == document_id, chunk_table.c.paragraph == paragraph
         )
-        return [chunk_from_row(row) for row in rows]
 
     def all_chunks(self) -> list[Chunk]:
-        return [
-            chunk_from_row(row) for row in self._execute("SELECT * FROM chunks ORDER BY document_id, ordinal")
-        ]
+        return self._chunks_where()
 
     def paragraphs(self) -> dict[str, frozenset[str]]:
         """law (or "" for documents without one) -> the "§ n" its chunks hold."""
-        rows = self._execute(
-            "SELECT DISTINCT COALESCE(d.law, '') AS law, c.paragraph FROM chunks c"
-            " JOIN documents d ON d.id = c.document_id WHERE c.paragraph IS NOT NULL"
+        query = (
+            select(func.coalesce(document_table.c.law, "").label("law"), chunk_table.c.paragraph)
+            .distinct()
+            .select_from(chunk_table.join(document_table, document_table.c.id == chunk_table.c.document_id))
+            .where(chunk_table.c.paragraph.is_not(None))
         )
         result: dict[str, set[str]] = {}
-        for row in rows:
+        for row in self._rows(query):
             result.setdefault(str(row["law"]), set()).add(str(row["paragraph"]))
         return {law: frozenset(paragraphs) for law, paragraphs in result.items()}
 
     def chunk_owners(self) -> dict[str, str]:
         """chunk id -> document id for every live chunk (search filters on it)."""
-        rows = self._execute("SELECT id, document_id FROM chunks")
+        rows = self._rows(select(chunk_table.c.id, chunk_table.c.document_id))
         return {str(row["id"]): str(row["document_id"]) for row in rows}
 
     def get_chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
         found: dict[str, Chunk] = {}
-        for start in range(0, len(chunk_ids), 500):
-            batch = chunk_ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            for row in self._execute(f"SELECT * FROM chunks WHERE id IN ({marks})", batch):
+        for start in range(0, len(chunk_ids), _BATCH):
+            batch = chunk_ids[start : start + _BATCH]
+            for row in self._rows(select(chunk_table).where(chunk_table.c.id.in_(batch))):
                 found[str(row["id"])] = chunk_from_row(row)
         return found
 
     def counts(self) -> dict[str, int]:
-        documents = first(self._execute("SELECT COUNT(*) AS n FROM documents"))
-        chunks = first(self._execute("SELECT COUNT(*) AS n FROM chunks"))
-        return {
-            "documents": int(documents["n"] if documents else 0),
-            "chunks": int(chunks["n"] if chunks else 0),
-        }
+        with self._connection() as connection:
+            documents = connection.execute(select(func.count()).select_from(document_table)).scalar_one()
+            chunks = connection.execute(select(func.count()).select_from(chunk_table)).scalar_one()
+        return {"documents": int(documents), "chunks": int(chunks)}
 
     def all_chunk_ids(self) -> list[str]:
-        return [str(row["id"]) for row in self._execute("SELECT id FROM chunks")]
+        return [str(row["id"]) for row in self._rows(select(chunk_table.c.id))]
 
     def live_chunk_ids(self, chunk_ids: list[str]) -> set[str]:
         """The subset of `chunk_ids` the catalog lists."""
         found: set[str] = set()
-        for start in range(0, len(chunk_ids), 500):
-            batch = chunk_ids[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            rows = self._execute(f"SELECT id FROM chunks WHERE id IN ({marks})", batch)
+        for start in range(0, len(chunk_ids), _BATCH):
+            batch = chunk_ids[start : start + _BATCH]
+            rows = self._rows(select(chunk_table.c.id).where(chunk_table.c.id.in_(batch)))
             found.update(str(row["id"]) for row in rows)
         return found
 
     def duplicate_chunks(self) -> int:
         """Chunks that share (document, ordinal) with another: a write that replaced nothing."""
-        row = first(
-            self._execute(
-                "SELECT COUNT(*) AS n FROM (SELECT document_id, ordinal FROM chunks"
-                " GROUP BY document_id, ordinal HAVING COUNT(*) > 1)"
-            )
+        groups = (
+            select(chunk_table.c.document_id)
+            .group_by(chunk_table.c.document_id, chunk_table.c.ordinal)
+            .having(func.count() > 1)
+            .subquery()
         )
-        return int(row["n"]) if row else 0
+        with self._connection() as connection:
+            return int(connection.execute(select(func.count()).select_from(groups)).scalar_one())
 
     # -- write journal ----------------------------------------------------------------------------
     def journal_add(self, kind: str, ids: list[str]) -> None:
         """Record ids a write may leave behind (commits by itself unless inside `transaction()`)."""
-        with self._lock:
-            own = not self._db.in_transaction  # one commit for all rows, not one per row
-            if own:
-                self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT OR IGNORE INTO write_journal (kind, id) VALUES (?, ?)", [(kind, i) for i in ids]
-            )
-            if own:
-                self._db.execute("COMMIT")
+        if ids:
+            statement = self._insert(write_journal).on_conflict_do_nothing()
+            self._run(statement, [{"kind": kind, "id": i} for i in ids])
 
     def journal(self) -> dict[str, list[str]]:
         entries: dict[str, list[str]] = {}
-        for row in self._execute("SELECT kind, id FROM write_journal ORDER BY kind, id"):
+        query = select(write_journal).order_by(write_journal.c.kind, write_journal.c.id)
+        for row in self._rows(query):
             entries.setdefault(str(row["kind"]), []).append(str(row["id"]))
         return entries
 
     def journal_size(self) -> int:
-        row = first(self._execute("SELECT COUNT(*) AS n FROM write_journal"))
-        return int(row["n"]) if row else 0
+        with self._connection() as connection:
+            return int(connection.execute(select(func.count()).select_from(write_journal)).scalar_one())
 
     def journal_clear(self) -> None:
-        self._execute("DELETE FROM write_journal")
+        self._run(delete(write_journal))
 
     def chunk_counts(self) -> dict[str, int]:
-        rows = self._execute("SELECT document_id, COUNT(*) AS n FROM chunks GROUP BY document_id")
-        return {str(row["document_id"]): int(row["n"]) for row in rows}
+        query = select(chunk_table.c.document_id, func.count().label("n")).group_by(chunk_table.c.document_id)
+        return {str(row["document_id"]): int(row["n"]) for row in self._rows(query)}
+
+
+def _immediate_transactions(engine: Engine, local: threading.local) -> None:
+    """SQLAlchemy's recipe for SQLite transactions: the driver stops beginning them on its own, and
+    every begin is explicit, IMMEDIATE inside `Catalog.transaction()`."""
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if getattr(local, "immediate", False) else "BEGIN")

@@ -1,55 +1,72 @@
-"""The catalog's SQLite schema and the mapping between its rows and the core's dataclasses."""
+"""The catalog's tables (SQLite or PostgreSQL) and the mapping between its rows and the core's dataclasses."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, Table, Text
+from sqlalchemy.engine import RowMapping
+
+from knowledge.database import metadata
 from knowledge.models import Chunk, Document, DocumentType
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,
-    source TEXT NOT NULL UNIQUE,
-    title TEXT NOT NULL,
-    type TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    text TEXT NOT NULL,
-    date TEXT,
-    publisher TEXT,
-    region TEXT,
-    law TEXT,
-    version_state TEXT,
-    ingested_at TEXT,
-    superseded_by TEXT,
-    extra TEXT NOT NULL DEFAULT '{}',
-    fingerprint BLOB
-);
-CREATE INDEX IF NOT EXISTS documents_content_hash ON documents (content_hash);
-CREATE INDEX IF NOT EXISTS documents_law ON documents (law);
-CREATE TABLE IF NOT EXISTS chunks (
-    id TEXT PRIMARY KEY,
-    document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-    ordinal INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    section TEXT,
-    paragraph TEXT,
-    absaetze TEXT NOT NULL DEFAULT '[]',
-    chapter TEXT
-);
-CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document_id, ordinal);
-CREATE TABLE IF NOT EXISTS write_journal (
-    kind TEXT NOT NULL,  -- 'vector': a chunk id whose vector may be an orphan; 'metadata': a document id
-    id TEXT NOT NULL,
-    PRIMARY KEY (kind, id)
-);
-"""
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("source", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("type", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    # Dates as ISO text, as the first (sqlite3) catalog stored them: the same values on both backends.
+    Column("date", Text),
+    Column("publisher", Text),
+    Column("region", Text),
+    Column("law", Text),
+    Column("version_state", Text),
+    Column("ingested_at", Text),
+    Column("superseded_by", Text),
+    Column("extra", Text, nullable=False, server_default="{}"),
+    Column("fingerprint", LargeBinary),
+    Index("documents_content_hash", "content_hash"),
+    Index("documents_law", "law"),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("id", Text, primary_key=True),
+    Column("document_id", Text, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("section", Text),
+    Column("paragraph", Text),
+    Column("absaetze", Text, nullable=False, server_default="[]"),
+    Column("chapter", Text),
+    Index("chunks_document", "document_id", "ordinal"),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+write_journal = Table(
+    "write_journal",
+    metadata,
+    # 'vector': a chunk id whose vector may be an orphan; 'metadata': a document id to re-sync.
+    Column("kind", Text, primary_key=True),
+    Column("id", Text, primary_key=True),
+)
 
 
-def first(rows: list[sqlite3.Row]) -> sqlite3.Row | None:
+def first(rows: Sequence[RowMapping]) -> RowMapping | None:
     return rows[0] if rows else None
 
 
@@ -57,7 +74,7 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def document_from_row(row: sqlite3.Row) -> Document:
+def document_from_row(row: RowMapping) -> Document:
     return Document(
         id=row["id"],
         source=row["source"],
@@ -80,7 +97,7 @@ def _loads(raw: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def chunk_from_row(row: sqlite3.Row) -> Chunk:
+def chunk_from_row(row: RowMapping) -> Chunk:
     return Chunk(
         id=row["id"],
         document_id=row["document_id"],

@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from knowledge.catalog import Catalog
 from knowledge.checkpoints import checkpoint
 from knowledge.embedders import Embedder, make_embedder
 from knowledge.lexical import LexicalEntry
-from knowledge.lexical_store import LexicalIndex
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.search import HybridSearcher, SearchFilter
 from knowledge.search_health import SearchHealth
 from knowledge.settings import Settings
+from knowledge.stores import IndexStores, open_stores
 from knowledge.terms import PHRASE, WORD, CatalogTerms
-from knowledge.vector_store import ChromaVectorStore, separate_duplicates, vector_metadata
+from knowledge.vector_store import separate_duplicates, vector_metadata
 from knowledge.write_lock import WriteLock
 
 if TYPE_CHECKING:
@@ -57,16 +56,25 @@ class KnowledgeIndex:
     '§ 8a Schutzauftrag bei Kindeswohlgefährdung'
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder, *, check_embedder: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        *,
+        stores: IndexStores | None = None,
+        check_embedder: bool = True,
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.catalog = Catalog(settings.index_dir / "catalog.sqlite3")
-        self.vectors = ChromaVectorStore(settings.chroma_dir)
-        self.lexical = LexicalIndex(settings.index_dir / "lexical")
+        # Private: callers ask the index, never a store (see `knowledge.stores`).
+        self._stores = stores or open_stores(settings)
+        self._catalog = self._stores.catalog
+        self._vectors = self._stores.vectors
+        self._lexical = self._stores.lexical
         self._write_lock = WriteLock(settings.index_dir / "write.lock")
-        recorded = self.catalog.get_meta("embedder_id")
-        if recorded is None or self.catalog.counts()["chunks"] == 0:
-            self.catalog.set_meta("embedder_id", embedder.id)
+        recorded = self._catalog.get_meta("embedder_id")
+        if recorded is None or self._catalog.counts()["chunks"] == 0:
+            self._catalog.set_meta("embedder_id", embedder.id)
         elif check_embedder and recorded != embedder.id:
             raise IndexEmbedderMismatch(
                 f"Der Index wurde mit dem Embedder {recorded!r} erstellt, konfiguriert ist {embedder.id!r}. "
@@ -78,15 +86,22 @@ class KnowledgeIndex:
         self._searcher = HybridSearcher(self)
         self.search_health = SearchHealth()
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
-        self.terms = CatalogTerms(settings.index_dir / "terms.sqlite3", self.catalog)
+        self.terms = CatalogTerms(settings.index_dir / "terms.sqlite3", self._catalog)
         self._documents: tuple[int, list[Document]] | None = None
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
+        """The index with the stores and the embedder the settings select (what `assistant.container`
+        builds; a shortcut for scripts and tests that need the index alone)."""
         return cls(settings, embedder or make_embedder(settings))
 
+    @property
+    def stores(self) -> IndexStores:
+        """For `knowledge/`'s own modules (search, reconcile, listing) and tests that damage a store."""
+        return self._stores
+
     def close(self) -> None:
-        self.catalog.close()
+        self._stores.close()
         self.terms.close()
 
     # -- writing ----------------------------------------------------------------------------------
@@ -106,20 +121,20 @@ class KnowledgeIndex:
         Every vector that a kill at any step would leave behind is in the write journal first.
         """
         with self.writing():
-            self.catalog.journal_add("vector", [c.id for c in chunks])
-            self.catalog.journal_add("metadata", [document.id])
+            self._catalog.journal_add("vector", [c.id for c in chunks])
+            self._catalog.journal_add("metadata", [document.id])
             self._write_vectors(document, chunks)
             checkpoint(self.settings, "vectors_written")
-            previous = self.catalog.chunk_ids(document.id)
-            existing = self.catalog.find_by_source(document.source)
+            previous = self._catalog.chunk_ids(document.id)
+            existing = self._catalog.find_by_source(document.source)
             if existing and existing.id != document.id:
-                previous += self.catalog.chunk_ids(existing.id)
-            with self.catalog.transaction():
-                self.catalog.put_document(document, text, chunks, fingerprint)
+                previous += self._catalog.chunk_ids(existing.id)
+            with self._catalog.transaction():
+                self._catalog.put_document(document, text, chunks, fingerprint)
                 changed = self._resolve_versions(document.law) if document.law else []
-                self.catalog.journal_add("vector", sorted(set(previous) - {c.id for c in chunks}))
-                self.catalog.journal_add("metadata", changed)
-                self.catalog.bump_version()
+                self._catalog.journal_add("vector", sorted(set(previous) - {c.id for c in chunks}))
+                self._catalog.journal_add("metadata", changed)
+                self._catalog.bump_version()
             checkpoint(self.settings, "catalog_committed")
             replaced = existing.id if existing and existing.id != document.id else None
             self.terms.document_changed(document, text, replaced)
@@ -130,15 +145,15 @@ class KnowledgeIndex:
 
     def remove(self, document_id: str, *, rebuild_lexical: bool = True) -> bool:
         with self.writing():
-            document = self.catalog.get_document(document_id)
+            document = self._catalog.get_document(document_id)
             if document is None:
                 return False
-            with self.catalog.transaction():
-                chunk_ids = self.catalog.delete_document(document_id)
+            with self._catalog.transaction():
+                chunk_ids = self._catalog.delete_document(document_id)
                 changed = self._resolve_versions(document.law) if document.law else []
-                self.catalog.journal_add("vector", chunk_ids)
-                self.catalog.journal_add("metadata", changed)
-                self.catalog.bump_version()
+                self._catalog.journal_add("vector", chunk_ids)
+                self._catalog.journal_add("metadata", changed)
+                self._catalog.bump_version()
             checkpoint(self.settings, "removed_from_catalog")
             self.terms.document_removed(document_id)
             self.apply_write_journal()
@@ -153,14 +168,14 @@ class KnowledgeIndex:
             ids = [c.id for c in batch]
             vectors = self.embedder.embed_documents([chunk.context_text(document.title) for chunk in batch])
             vectors = separate_duplicates(ids, vectors, seen)
-            self.vectors.upsert(ids, vectors, [vector_metadata(document, c) for c in batch])
+            self._vectors.upsert(ids, vectors, [vector_metadata(document, c) for c in batch])
 
     def _resolve_versions(self, law: str) -> list[str]:
         """The version with the latest state is current; every older one is superseded by it.
 
         Returns the ids whose state changed: their vector metadata follows after the commit.
         """
-        versions = self.catalog.versions_of(law)
+        versions = self._catalog.versions_of(law)
         dated = [v for v in versions if v.version_state]
         if not dated:
             return []
@@ -169,17 +184,17 @@ class KnowledgeIndex:
         for version in versions:
             newer = current.id if version.id != current.id and version in dated else None
             if version.superseded_by != newer:
-                self.catalog.set_superseded(version.id, newer)
+                self._catalog.set_superseded(version.id, newer)
                 changed.append(version.id)
         return changed
 
     def sync_vector_metadata(self, document_id: str) -> None:
         """Bring the vector metadata of a document in line with the catalog."""
-        document = self.catalog.get_document(document_id)
+        document = self._catalog.get_document(document_id)
         if document is None:
             return
-        chunks = self.catalog.chunks_of(document_id)
-        self.vectors.update_metadata([c.id for c in chunks], [vector_metadata(document, c) for c in chunks])
+        chunks = self._catalog.chunks_of(document_id)
+        self._vectors.update_metadata([c.id for c in chunks], [vector_metadata(document, c) for c in chunks])
 
     # -- consistency (write journal, drift, repair) -------------------------------------------------
     @contextmanager
@@ -193,18 +208,18 @@ class KnowledgeIndex:
     def apply_write_journal(self, *, settled: set[str] | frozenset[str] = frozenset()) -> None:
         """Delete journaled vectors the catalog does not list; sync journaled documents' metadata
         (except the `settled` ones, whose vectors the finishing write has just written)."""
-        journal = self.catalog.journal()
+        journal = self._catalog.journal()
         if not journal:
             return
         candidates = journal.get("vector", [])
-        live = self.catalog.live_chunk_ids(candidates)
+        live = self._catalog.live_chunk_ids(candidates)
         orphans = [chunk_id for chunk_id in candidates if chunk_id not in live]
         if orphans:
-            self.vectors.delete(orphans)
+            self._vectors.delete(orphans)
         for document_id in journal.get("metadata", []):
             if document_id not in settled:
                 self.sync_vector_metadata(document_id)
-        self.catalog.journal_clear()
+        self._catalog.journal_clear()
 
     def drift(self) -> Drift:
         """Counts per store and their differences; cheap (no id is read), see `knowledge.reconcile`."""
@@ -220,13 +235,13 @@ class KnowledgeIndex:
 
     def rebuild_lexical(self) -> None:
         """Build the lexical snapshot of the catalog as it is now and swap it in (every process sees it)."""
-        self.lexical.rebuild(self._lexical_entries)
+        self._lexical.rebuild(self._lexical_entries)
 
     def _lexical_entries(self) -> tuple[int, list[LexicalEntry]]:
         """The catalog version with its chunks' fields, read so that both belong to the same commit."""
         while True:
-            version = self.catalog.version
-            documents = {d.id: d for d in self.catalog.documents()}
+            version = self._catalog.version
+            documents = {d.id: d for d in self._catalog.documents()}
             entries = [
                 LexicalEntry(
                     chunk.id,
@@ -236,34 +251,34 @@ class KnowledgeIndex:
                     chapter=chunk.chapter or "",
                     **_title_field(documents.get(chunk.document_id)),
                 )
-                for chunk in self.catalog.all_chunks()
+                for chunk in self._catalog.all_chunks()
             ]
             # Every write transaction bumps the version: unchanged means no commit came in between.
-            if self.catalog.version == version:
+            if self._catalog.version == version:
                 return version, entries
 
     def lexical_is_stale(self) -> bool:
-        return self.catalog.version > 0 and self.lexical.on_disk_version() != self.catalog.version
+        return self._catalog.version > 0 and self._lexical.on_disk_version() != self._catalog.version
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Re-embed every chunk with the configured embedder; clears leftovers of interrupted writes."""
         with self.writing():
             # Marked first: a reindex killed halfway leaves vectors of two embedders, which `repair` finishes.
-            self.catalog.set_meta("reindex_pending", self.embedder.id)
-            self.vectors.reset()
-            documents = {d.id: d for d in self.catalog.documents()}
-            chunks = self.catalog.all_chunks()
+            self._catalog.set_meta("reindex_pending", self.embedder.id)
+            self._vectors.reset()
+            documents = {d.id: d for d in self._catalog.documents()}
+            chunks = self._catalog.all_chunks()
             for start in range(0, len(chunks), _EMBED_BATCH):
                 part = chunks[start : start + _EMBED_BATCH]
                 texts = [c.context_text(documents[c.document_id].title) for c in part]
                 metadata = [vector_metadata(documents[c.document_id], c) for c in part]
-                self.vectors.upsert([c.id for c in part], self.embedder.embed_documents(texts), metadata)
+                self._vectors.upsert([c.id for c in part], self.embedder.embed_documents(texts), metadata)
                 if progress:
                     progress(min(start + _EMBED_BATCH, len(chunks)), len(chunks))
-            with self.catalog.transaction():
-                self.catalog.set_meta("embedder_id", self.embedder.id)
-                self.catalog.delete_meta("reindex_pending")
-                self.catalog.bump_version()
+            with self._catalog.transaction():
+                self._catalog.set_meta("embedder_id", self.embedder.id)
+                self._catalog.delete_meta("reindex_pending")
+                self._catalog.bump_version()
             self.terms.texts_unchanged()
         self.rebuild_lexical()
         return len(chunks)
@@ -290,15 +305,15 @@ class KnowledgeIndex:
     def query_tokens(self, text: str) -> list[str]:
         """The lexical tokens of `text` (respelled; stems and compound parts), as the index analyses them
         (the snapshot the last search used)."""
-        return self.lexical.latest().query_tokens(text)
+        return self._lexical.latest().query_tokens(text)
 
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf per token in the current index; a token the index never saw gets the highest weight."""
-        return self.lexical.latest().idf(tokens)
+        return self._lexical.latest().idf(tokens)
 
     def knows(self, token: str) -> bool:
         """Whether the current lexical index holds `token` (one of `query_tokens`' results)."""
-        return self.lexical.latest().knows(token)
+        return self._lexical.latest().knows(token)
 
     def vocabulary(self) -> frozenset[str]:
         """Every word the indexed documents use, lower-cased (for the assistant's storage filter)."""
@@ -311,7 +326,7 @@ class KnowledgeIndex:
     def lexical_generation(self) -> str:
         """Names the lexical snapshot in use; it changes with every rebuild (a key for caches of
         `query_tokens` results, whose compound splitting depends on the indexed vocabulary)."""
-        return self.lexical.latest().generation
+        return self._lexical.latest().generation
 
     def paragraph_chunks(
         self, law: str, paragraph: str, *, current: bool = True
@@ -323,41 +338,83 @@ class KnowledgeIndex:
         versions = [d for d in self.documents() if d.law == law and (d.superseded_by is None) == current]
         versions.sort(key=lambda v: (v.version_state or date.min, v.id), reverse=True)
         for version in versions:
-            chunks = self.catalog.paragraph_chunks(version.id, paragraph)
+            chunks = self._catalog.paragraph_chunks(version.id, paragraph)
             if chunks:
                 return version, chunks
         return None
 
     def documents(self) -> list[Document]:
         """Every indexed document (cached per index version)."""
-        version = self.catalog.version
+        version = self._catalog.version
         if self._documents is None or self._documents[0] != version:
-            self._documents = (version, self.catalog.documents())
+            self._documents = (version, self._catalog.documents())
         return self._documents[1]
 
     def document_paragraph(self, document_id: str, paragraph: str) -> list[Chunk]:
         """The chunks of "§ n" in one document, in their order."""
-        return self.catalog.paragraph_chunks(document_id, paragraph)
+        return self._catalog.paragraph_chunks(document_id, paragraph)
 
     def known_paragraphs(self) -> dict[str, frozenset[str]]:
         """law -> every "§ n" its indexed versions hold (cached per index version)."""
-        version = self.catalog.version
+        version = self._catalog.version
         if self._paragraphs is None or self._paragraphs[0] != version:
-            self._paragraphs = (version, self.catalog.paragraphs())
+            self._paragraphs = (version, self._catalog.paragraphs())
         return self._paragraphs[1]
 
+    @property
+    def version(self) -> int:
+        """The catalog version: every committed write increases it."""
+        return self._catalog.version
+
+    def counts(self) -> dict[str, int]:
+        """{"documents": n, "chunks": m} as the catalog lists them."""
+        return self._catalog.counts()
+
+    def document(self, document_id: str) -> Document | None:
+        return self._catalog.get_document(document_id)
+
+    def document_by_source(self, source: str) -> Document | None:
+        return self._catalog.find_by_source(source)
+
+    def document_by_content_hash(self, content_hash: str) -> Document | None:
+        return self._catalog.find_by_content_hash(content_hash)
+
+    def versions_of(self, law: str) -> list[Document]:
+        return self._catalog.versions_of(law)
+
+    def document_text(self, document_id: str) -> str | None:
+        return self._catalog.document_text(document_id)
+
+    def chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        """The live chunks among `chunk_ids`, by id (an id the catalog no longer lists is missing)."""
+        return self._catalog.get_chunks(chunk_ids)
+
+    def chunks_of(self, document_id: str) -> list[Chunk]:
+        return self._catalog.chunks_of(document_id)
+
+    def all_chunks(self) -> list[Chunk]:
+        return self._catalog.all_chunks()
+
+    def chunk_counts(self) -> dict[str, int]:
+        """document id -> its number of chunks."""
+        return self._catalog.chunk_counts()
+
+    def fingerprints(self) -> dict[str, bytes]:
+        """document id -> shingle fingerprint, for finding near-duplicates on ingest."""
+        return dict(self._catalog.fingerprints())
+
     def stats(self) -> IndexStats:
-        counts = self.catalog.counts()
+        counts = self._catalog.counts()
         by_type: dict[str, int] = {}
-        for document in self.catalog.documents():
+        for document in self._catalog.documents():
             by_type[document.type.value] = by_type.get(document.type.value, 0) + 1
         return IndexStats(
             documents=counts["documents"],
             chunks=counts["chunks"],
-            vector_count=self.vectors.count(),
-            lexical_count=self.lexical.size,
-            embedder=self.catalog.get_meta("embedder_id") or self.embedder.id,
-            index_version=self.catalog.version,
+            vector_count=self._vectors.count(),
+            lexical_count=self._lexical.current().size,
+            embedder=self._catalog.get_meta("embedder_id") or self.embedder.id,
+            index_version=self._catalog.version,
             by_type=by_type,
         )
 

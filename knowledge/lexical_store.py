@@ -1,4 +1,4 @@
-"""`LexicalIndex`: the current `LexicalSnapshot` of a data dir, kept on disk in immutable generations.
+"""`SnapshotLexicalIndex`: the current `LexicalSnapshot` of a data dir, kept on disk in immutable generations.
 
 Layout under `index/lexical/`:
 
@@ -43,10 +43,10 @@ _LOAD_ATTEMPTS = 5
 EntrySource = Callable[[], tuple[int, Iterable[LexicalEntry | tuple[str, str]]]]
 
 
-class LexicalIndex:
+class SnapshotLexicalIndex:
     """Hands out the current snapshot; `rebuild` builds the next one whole and swaps it in.
 
-    >>> lexical = LexicalIndex(Path("var/index/lexical"))  # doctest: +SKIP
+    >>> lexical = SnapshotLexicalIndex(Path("var/index/lexical"))  # doctest: +SKIP
     >>> snapshot = lexical.current()  # hold it for the whole search  # doctest: +SKIP
     """
 

@@ -9,8 +9,8 @@ from knowledge.index import KnowledgeIndex
 
 def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
     """One JSON-ready row per document, with which version supersedes which."""
-    counts = index.catalog.chunk_counts()
-    documents = index.catalog.documents()
+    counts = index.stores.catalog.chunk_counts()
+    documents = index.stores.catalog.documents()
     superseding = {d.superseded_by: d.id for d in documents if d.superseded_by}
     return [
         {

@@ -89,16 +89,16 @@ class Drift:
 
 
 def measure_drift(index: KnowledgeIndex) -> Drift:
-    counts = index.catalog.counts()
+    counts = index.stores.catalog.counts()
     return Drift(
         documents=counts["documents"],
         chunks=counts["chunks"],
-        vectors=index.vectors.count(),
-        lexical_entries=index.lexical.size,
-        catalog_version=index.catalog.version,
-        lexical_version=index.lexical.on_disk_version(),
-        pending_writes=index.catalog.journal_size(),
-        reindex_pending=index.catalog.get_meta("reindex_pending") is not None,
+        vectors=index.stores.vectors.count(),
+        lexical_entries=index.stores.lexical.current().size,
+        catalog_version=index.stores.catalog.version,
+        lexical_version=index.stores.lexical.on_disk_version(),
+        pending_writes=index.stores.catalog.journal_size(),
+        reindex_pending=index.stores.catalog.get_meta("reindex_pending") is not None,
     )
 
 
@@ -147,27 +147,27 @@ def repair(index: KnowledgeIndex, *, dry_run: bool = False, progress: Progress |
             if not dry_run:
                 index.reindex(progress)
             return _report(index, before, dry_run, reindexed=True, lexical_rebuilt=not dry_run)
-        catalog_ids = set(index.catalog.all_chunk_ids())
-        vector_ids = set(index.vectors.all_ids())
+        catalog_ids = set(index.stores.catalog.all_chunk_ids())
+        vector_ids = set(index.stores.vectors.all_ids())
         orphans = sorted(vector_ids - catalog_ids)
         missing = sorted(catalog_ids - vector_ids)
         stale = _stale_metadata(index, sorted(catalog_ids & vector_ids))
-        lexical_ids = index.lexical.current().chunk_ids
-        lexical_version = index.lexical.on_disk_version()
-        same_version = lexical_version == index.catalog.version
+        lexical_ids = index.stores.lexical.current().chunk_ids
+        lexical_version = index.stores.lexical.on_disk_version()
+        same_version = lexical_version == index.stores.catalog.version
         lexical_stale = (
             not same_version or set(lexical_ids) != catalog_ids or len(lexical_ids) != len(catalog_ids)
         )
         if not dry_run:
-            index.vectors.delete(orphans)
+            index.stores.vectors.delete(orphans)
             _embed(index, missing, progress)
             for document_id in sorted(stale):
                 index.sync_vector_metadata(document_id)
             if lexical_stale:
                 if same_version:
                     # A rebuild for a version already published is skipped: the repair is a new version.
-                    with index.catalog.transaction():
-                        index.catalog.bump_version()
+                    with index.stores.catalog.transaction():
+                        index.stores.catalog.bump_version()
                 index.rebuild_lexical()
     return _report(
         index,
@@ -197,12 +197,12 @@ def _report(index: KnowledgeIndex, before: Drift, dry_run: bool, **found: Any) -
 
 def _stale_metadata(index: KnowledgeIndex, chunk_ids: list[str]) -> dict[str, int]:
     """document id -> how many of its vectors carry metadata the catalog disagrees with."""
-    documents = {d.id: d for d in index.catalog.documents()}
+    documents = {d.id: d for d in index.stores.catalog.documents()}
     stale: dict[str, int] = {}
     for start in range(0, len(chunk_ids), _BATCH):
         batch = chunk_ids[start : start + _BATCH]
-        chunks = index.catalog.get_chunks(batch)
-        stored = index.vectors.metadata_of(batch)
+        chunks = index.stores.catalog.get_chunks(batch)
+        stored = index.stores.vectors.metadata_of(batch)
         for chunk_id, chunk in chunks.items():
             document = documents.get(chunk.document_id)
             if document is not None and stored.get(chunk_id) != vector_metadata(document, chunk):
@@ -211,12 +211,12 @@ def _stale_metadata(index: KnowledgeIndex, chunk_ids: list[str]) -> dict[str, in
 
 
 def _embed(index: KnowledgeIndex, chunk_ids: list[str], progress: Progress | None) -> None:
-    documents = {d.id: d for d in index.catalog.documents()}
+    documents = {d.id: d for d in index.stores.catalog.documents()}
     for start in range(0, len(chunk_ids), _EMBED_BATCH):
-        chunks = list(index.catalog.get_chunks(chunk_ids[start : start + _EMBED_BATCH]).values())
+        chunks = list(index.stores.catalog.get_chunks(chunk_ids[start : start + _EMBED_BATCH]).values())
         texts = [c.context_text(documents[c.document_id].title) for c in chunks]
         metadata = [vector_metadata(documents[c.document_id], c) for c in chunks]
-        index.vectors.upsert([c.id for c in chunks], index.embedder.embed_documents(texts), metadata)
+        index.stores.vectors.upsert([c.id for c in chunks], index.embedder.embed_documents(texts), metadata)
         if progress:
             progress(min(start + _EMBED_BATCH, len(chunk_ids)), len(chunk_ids))
 

@@ -8,15 +8,16 @@ differs from the question's.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from knowledge.lexical import LexicalSnapshot
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.query import prepare
+from knowledge.stores import VectorFilter
 from knowledge.text.openthesaurus import OpenThesaurus
 from knowledge.text.references import References
 
@@ -55,23 +56,10 @@ class SearchFilter:
             return False
         return not (self.date_to and (document.date is None or document.date > self.date_to))
 
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.types:
-            clauses.append({"type": {"$in": [t.value for t in self.types]}})
-        if not self.include_superseded:
-            clauses.append({"superseded": False})
-        if self.date_from:
-            clauses.append({"date": {"$gte": int(self.date_from.strftime("%Y%m%d"))}})
-        if self.date_to:
-            clauses.append({"date": {"$lte": int(self.date_to.strftime("%Y%m%d"))}})
-        return _all_of(clauses)
-
-
-def _all_of(clauses: list[dict[str, Any]]) -> dict[str, Any] | None:
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    def vector_filter(self) -> VectorFilter | None:
+        if self == SearchFilter():
+            return None
+        return VectorFilter(self.types, self.date_from, self.date_to, self.include_superseded)
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,7 +113,7 @@ class HybridSearcher:
         )
         candidates = max(settings.search_candidates, k * 4)
         vector = self._index.embedder.embed_query(prepared.text)
-        where = search_filter.chroma_where()
+        where = search_filter.vector_filter()
         mask = self._lexical_mask(view, search_filter)
         rankings: list[tuple[float, Ranking]] = [
             (_DENSE_WEIGHT, self._dense(vector, candidates, where)),
@@ -153,7 +141,7 @@ class HybridSearcher:
             if view.documents[view.owners[chunk_id]].superseded_by:
                 fused[chunk_id] *= superseded_weight
 
-        chunks = self._index.catalog.get_chunks(list(fused))
+        chunks = self._index.stores.catalog.get_chunks(list(fused))
         best = self._diversified(fused, chunks, view)[:k]
         ceiling = sum(weight for weight, _ in rankings) / (_RRF_K + 1)
         return [
@@ -183,33 +171,33 @@ class HybridSearcher:
             decayed.append((chunk_id, score * _REPEAT_DECAY**repeats))
         return sorted(decayed, key=lambda item: item[1], reverse=True)
 
-    def _dense(self, vector: Vectors, candidates: int, where: dict[str, Any] | None) -> Ranking:
-        return self._index.vectors.search(vector, candidates, where)
+    def _dense(self, vector: Vectors, candidates: int, where: VectorFilter | None) -> Ranking:
+        return self._index.stores.vectors.search(vector, candidates, where)
 
     def _reference_ranking(
         self,
         vector: Vectors,
         candidates: int,
-        where: dict[str, Any] | None,
+        where: VectorFilter | None,
         references: References,
         view: _SearchView,
     ) -> tuple[float, Ranking]:
         """The dense ranking restricted to the named paragraphs (of the named laws, if any)."""
-        clauses = [where] if where else []
+        named: tuple[str, ...] | None = None
         if references.laws:
-            named = [d.id for d in view.documents.values() if d.law in references.laws]
+            named = tuple(d.id for d in view.documents.values() if d.law in references.laws)
             if not named:
                 return 0.0, []
-            clauses.append({"document_id": {"$in": named}})
-        if references.paragraphs:
-            clauses.append({"paragraph": {"$in": list(references.paragraphs)}})
+        restricted = replace(
+            where or VectorFilter(), document_ids=named, paragraphs=tuple(references.paragraphs)
+        )
         weight = _REFERENCE_WEIGHT if references.paragraphs else _LAW_WEIGHT
-        return weight, self._dense(vector, candidates, _all_of(clauses))
+        return weight, self._dense(vector, candidates, restricted)
 
     def _current(self) -> _SearchView:
         """The view of the current catalog version and lexical snapshot; rebuilt when either changed."""
-        lexical = self._index.lexical.current()
-        version = self._index.catalog.version
+        lexical = self._index.stores.lexical.current()
+        version = self._index.stores.catalog.version
         view = self._view
         if view is not None and view.catalog_version == version and view.lexical is lexical:
             return view
@@ -220,7 +208,7 @@ class HybridSearcher:
             return view
 
     def _build_view(self, lexical: LexicalSnapshot) -> _SearchView:
-        catalog = self._index.catalog
+        catalog = self._index.stores.catalog
         while True:
             version = catalog.version
             documents = {d.id: d for d in catalog.documents()}

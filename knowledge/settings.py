@@ -103,6 +103,14 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'assistant.sqlite3').resolve()}"
 
+    @property
+    def catalog_url(self) -> str:
+        """The catalog lives in the configured server database; with SQLite in its own file beside the
+        vectors (as it always has: an index directory is complete by itself)."""
+        if self.database_url and not self.database_url.startswith("sqlite"):
+            return self.database_url
+        return f"sqlite:///{(self.index_dir / 'catalog.sqlite3').resolve()}"
+
 
 def make_settings(**overrides: object) -> Settings:
     """Build the settings from the environment, with explicit overrides (tests, CLI options) on top."""

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 import regex
 
 if TYPE_CHECKING:
-    from knowledge.catalog import Catalog
     from knowledge.models import Document
+    from knowledge.stores import Catalog
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.container import Container
 from assistant.log.reachable import DatabaseUnavailable
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
-from web.db import open_engine
 from web.settings import WebSettings
 
 app = typer.Typer(help="Jugendhilfe-Assistent: Weboberfläche und Konten.", no_args_is_help=True)
@@ -34,7 +34,7 @@ RolesOption = Annotated[
 
 
 def _store() -> AccountStore:
-    return AccountStore(open_engine(WebSettings().effective_database_url))
+    return AccountStore(Container(WebSettings()).database)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -60,7 +60,7 @@ def serve(
 
     settings = WebSettings()
     _check_index(settings)
-    ensure_first_admin(AccountStore(open_engine(settings.effective_database_url)))
+    ensure_first_admin(AccountStore(Container(settings).database))
     # uvicorn's own X-Forwarded-* handling is off: web/proxy.py believes those headers only from the
     # configured proxies, and needs the real peer address to decide that.
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False, server_header=False)
@@ -69,10 +69,10 @@ def serve(
 def _check_index(settings: WebSettings) -> None:
     """Fail with the reason, not a traceback, when the index cannot be opened with this configuration."""
     from knowledge.embedders import EmbedderUnavailable
-    from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
+    from knowledge.index import IndexEmbedderMismatch
 
     try:
-        index = KnowledgeIndex.open(settings)
+        index = Container(settings).index
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         raise _fail(f"Fehler: {exc}", EXIT_CONFIG) from exc
     # Counts only (milliseconds at 100k chunks); the repair itself stays a maintainer's command.

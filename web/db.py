@@ -1,4 +1,5 @@
-"""The web server's own tables, in the same SQL database as the answer log (`web_` prefix)."""
+"""The web server's own tables, in the same SQL database as the answer log (`web_` prefix), on the
+product's one metadata; their migrations are in `knowledge/migrations/` (branch `app`)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,13 @@ from sqlalchemy import (
     Engine,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
 
-from assistant.log.reachable import database_errors
-from assistant.log.store import open_database
-
-metadata = MetaData()
+from knowledge.database import APP, metadata, migrate, open_database
+from knowledge.reachable import database_errors
 
 users = Table(
     "web_users",
@@ -56,12 +54,13 @@ login_failures = Table(
 
 
 def create_tables(engine: Engine) -> None:
-    """Create the web tables where they are missing (they only ever gain tables, never change)."""
-    metadata.create_all(engine)
+    """Bring the web tables up to date: they are migrated with the answer log (Alembic branch `app`,
+    `knowledge/migrations/versions/0002_web_tables.py`)."""
+    migrate(engine, (APP,))
 
 
 def open_engine(url: str) -> Engine:
-    """Engine for the configured database (for the CLI); creates the web tables if they are missing."""
+    """Engine for the configured database (for the CLI), migrated to the newest schema."""
     engine = open_database(url)
     with database_errors(url):
         create_tables(engine)

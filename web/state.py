@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from assistant.container import Container
 from assistant.service import Assistant
 from ingest.pipeline import IngestPipeline, document_id
 from knowledge.models import DocumentType
 from web.accounts import AccountStore
-from web.db import create_tables
 from web.session_store import SessionStore
 from web.settings import WebSettings
 from web.throttle import LoginThrottle
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class AppState:
     settings: WebSettings
+    container: Container
     assistant: Assistant
     engine: Engine
     accounts: AccountStore
@@ -40,11 +41,12 @@ class AppState:
 
     @classmethod
     def open(cls, settings: WebSettings) -> AppState:
-        assistant = Assistant.build(settings)
+        """Every backend from the composition root; the web's own stores over its database."""
+        container = Container(settings)
+        assistant = container.assistant
         assistant.on_server_start()
-        # The web tables live in the answer log's database; sharing its engine keeps one connection pool.
-        engine = assistant.answer_log.engine
-        create_tables(engine)
+        # The web tables live in the answer log's database (migrated with it); one connection pool.
+        engine = container.database
         throttle = LoginThrottle(
             engine,
             assistant.secret(),
@@ -58,6 +60,7 @@ class AppState:
         recover_uploads(uploads, assistant)
         return cls(
             settings=settings,
+            container=container,
             assistant=assistant,
             engine=engine,
             accounts=AccountStore(engine),
@@ -74,7 +77,7 @@ class AppState:
         )
 
     def close(self) -> None:
-        self.assistant.close()  # disposes the shared engine too
+        self.container.close()  # disposes the shared engine too
 
 
 def recover_uploads(uploads: UploadArea, assistant: Assistant) -> None:

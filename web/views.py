@@ -97,10 +97,10 @@ def _citations(raw: list[dict[str, Any]], index: KnowledgeIndex) -> list[Citatio
     Log entries keep only ids and labels, so type, date and version come from the catalog; for a fresh
     answer the catalog supplies the text around the quote.
     """
-    chunks = index.catalog.get_chunks([c["chunk_id"] for c in raw if c.get("chunk_id")])
+    chunks = index.chunks([c["chunk_id"] for c in raw if c.get("chunk_id")])
     views = []
     for item in raw:
-        document = index.catalog.get_document(item["document_id"])
+        document = index.document(item["document_id"])
         chunk = chunks.get(item.get("chunk_id", ""))
         quote = str(item.get("quote") or "")
         before, after = "", ""

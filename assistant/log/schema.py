@@ -1,4 +1,5 @@
-"""Tables of the answer log (SQLAlchemy Core; Alembic migrations in `migrations/`)."""
+"""Tables of the answer log (SQLAlchemy Core on the product's one metadata; Alembic migrations in
+`knowledge/migrations/`, branch `app`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
 
-metadata = MetaData()
+from knowledge.database import metadata
 
 answers = Table(
     "answers",

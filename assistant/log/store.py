@@ -1,4 +1,6 @@
-"""`AnswerLog`: SQLAlchemy 2 over SQLite (default) or PostgreSQL, migrated with Alembic on open."""
+"""`AnswerLog`: SQLAlchemy 2 over SQLite (default) or PostgreSQL, migrated with Alembic on open.
+
+`open_database` lives in `knowledge.database` now; importing it from here still works."""
 
 from __future__ import annotations
 
@@ -9,20 +11,18 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sqlalchemy import Engine, String, create_engine, delete, event, func, insert, select, text
+from sqlalchemy import String, delete, func, insert, select, text
 from sqlalchemy.engine import Connection
 
-from assistant.log.reachable import database_errors
 from assistant.log.schema import answers, audit, feedback, reviews
 from assistant.models import Answer, AnswerStatus
+from knowledge.database import APP, migrate, open_database
+from knowledge.reachable import database_errors
 
 if TYPE_CHECKING:
     from assistant.gate import Filtered
-
-_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class Verdict(StrEnum):
@@ -119,14 +119,8 @@ class AnswerLog:
         return self._filter.clean(text).text
 
     def migrate(self) -> None:
-        from alembic import command
-        from alembic.config import Config
-
-        config = Config()
-        config.set_main_option("script_location", str(_MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        """The `app` branch: the answer log and the web tables that share its database."""
+        migrate(self.engine, (APP,))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -360,28 +354,6 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
-
-
-def open_database(database_url: str) -> Engine:
-    """The one engine factory for the answer log's database (the web tables live there too)."""
-    if database_url.startswith("sqlite"):
-        path = database_url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # WAL lets readers proceed during writes; the busy timeout makes concurrent writers wait
-            # instead of failing, so no answer row is lost under load.
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
 def _exists(connection: Connection, log_id: str) -> bool:

@@ -55,7 +55,7 @@ def test_answerable_questions_cite_the_right_paragraph(
 
 
 def _chunk_text(assistant: Assistant, chunk_id: str) -> str:
-    return assistant.index.catalog.get_chunks([chunk_id])[chunk_id].text
+    return assistant.index.chunks([chunk_id])[chunk_id].text
 
 
 def test_citation_label_names_paragraph_absatz_law_and_state(assistant: Assistant) -> None:

@@ -176,7 +176,7 @@ def test_referrals_name_the_paragraphs_of_the_same_law_only() -> None:
 
 def test_no_absatz_is_ever_cut_and_absaetze_keep_their_order(assistant: Assistant) -> None:
     """Over every corpus question: each quoted Absatz is a whole Absatz of the cited law, in order."""
-    catalog = assistant.index.catalog
+    catalog = assistant.index.stores.catalog
     checked = 0
     for question in load_questions("corpus_questions.jsonl"):
         answer = assistant.ask(question.question)
@@ -207,7 +207,7 @@ def test_every_quoted_absatz_is_complete_in_the_law(assistant: Assistant) -> Non
     """The Absatz shown ends where the law's Absatz ends: the next "(n)" or the next §."""
     answer = assistant.ask("Bis zu welchem Alter gibt es Unterhaltsvorschuss?")
     document = next(c for c in answer.citations if c.law == "UVG")
-    text = _normalised(assistant.index.catalog.document_text(document.document_id) or "")
+    text = _normalised(assistant.index.document_text(document.document_id) or "")
     for absatz in _quoted_absaetze(answer):
         end = text.index(absatz) + len(absatz)
         assert re.match(r"\s*(\(\d+[a-z]?\)|#+ §|$)", text[end:]), text[end : end + 80]

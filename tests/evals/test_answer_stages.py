@@ -209,7 +209,7 @@ def test_injections_are_ingested_into_a_scratch_copy_and_judged(
     # The corpus index itself stays untouched: only the scratch copy holds the poisoned files.
     index = KnowledgeIndex.open(eval_settings(data_dir, EmbedderMode.HASHING))
     try:
-        assert [d.source for d in index.catalog.documents()] == ["laws/juschg.md"]
+        assert [d.source for d in index.documents()] == ["laws/juschg.md"]
     finally:
         index.close()
 

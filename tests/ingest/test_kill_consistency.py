@@ -90,16 +90,16 @@ def _wait_for(condition: object, process: subprocess.Popen[bytes], timeout: floa
 
 def _snapshot(settings: Settings) -> dict[str, tuple[str, int]]:
     index = KnowledgeIndex.open(settings)
-    counts = index.catalog.chunk_counts()
-    result = {d.id: (d.content_hash, counts.get(d.id, 0)) for d in index.catalog.documents()}
+    counts = index.stores.catalog.chunk_counts()
+    result = {d.id: (d.content_hash, counts.get(d.id, 0)) for d in index.stores.catalog.documents()}
     index.close()
     return result
 
 
 def _assert_safe_before_repair(settings: Settings) -> None:
     index = KnowledgeIndex.open(settings)
-    catalog_ids = set(index.catalog.all_chunk_ids())
-    assert index.catalog.duplicate_chunks() == 0
+    catalog_ids = set(index.stores.catalog.all_chunk_ids())
+    assert index.stores.catalog.duplicate_chunks() == 0
     for query in QUERIES:
         for hit in index.search(query, k=10):
             assert hit.chunk.id in catalog_ids, f"{query!r}: {hit.chunk.id} steht nicht im Katalog"
@@ -108,13 +108,13 @@ def _assert_safe_before_repair(settings: Settings) -> None:
 
 def _assert_consistent(settings: Settings) -> None:
     index = KnowledgeIndex.open(settings)
-    catalog_ids = index.catalog.all_chunk_ids()
-    vector_ids = index.vectors.all_ids()
+    catalog_ids = index.stores.catalog.all_chunk_ids()
+    vector_ids = index.stores.vectors.all_ids()
     assert len(set(vector_ids)) == len(vector_ids) and len(set(catalog_ids)) == len(catalog_ids)
-    lexical_ids = index.lexical.current().chunk_ids
+    lexical_ids = index.stores.lexical.current().chunk_ids
     assert set(vector_ids) == set(catalog_ids) == set(lexical_ids)
     assert len(lexical_ids) == len(catalog_ids)
-    assert index.catalog.duplicate_chunks() == 0
+    assert index.stores.catalog.duplicate_chunks() == 0
     drift = index.drift()
     assert drift.consistent, drift.message()
     index.close()

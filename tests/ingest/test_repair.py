@@ -24,24 +24,26 @@ def _env(settings: Settings) -> dict[str, str]:
 def _damage(settings: Settings) -> dict[str, object]:
     """What killed runs and lost writes leave: orphans, missing vectors, stale metadata and lexical."""
     index = KnowledgeIndex.open(settings)
-    chunks = index.catalog.all_chunks()
+    chunks = index.stores.catalog.all_chunks()
     dimension = index.embedder.embed_query("x").shape[0]
     orphans = [f"weg:{n}" for n in range(12)]
-    index.vectors.upsert(
+    index.stores.vectors.upsert(
         orphans,
         np.ones((12, dimension), dtype=np.float32) / np.sqrt(dimension),
         [{"document_id": "weg", "type": "law", "date": 0, "superseded": False, "paragraph": ""}] * 12,
     )
     missing = [c.id for c in chunks[:3]]
-    index.vectors.delete(missing)
+    index.stores.vectors.delete(missing)
     stale = chunks[10]
-    document = index.catalog.get_document(stale.document_id)
+    document = index.stores.catalog.get_document(stale.document_id)
     assert document is not None
-    index.vectors.update_metadata([stale.id], [{**vector_metadata(document, stale), "superseded": True}])
+    index.stores.vectors.update_metadata(
+        [stale.id], [{**vector_metadata(document, stale), "superseded": True}]
+    )
     # A damaged lexical generation at the catalog's own version (the open does not rebuild it).
-    version = index.catalog.version
+    version = index.stores.catalog.version
     (settings.index_dir / "lexical" / "CURRENT").unlink()
-    index.lexical.rebuild(lambda: (version, [(c.id, c.text) for c in chunks[5:]]))
+    index.stores.lexical.rebuild(lambda: (version, [(c.id, c.text) for c in chunks[5:]]))
     index.close()
     return {"orphans": orphans, "missing": missing, "stale": stale.id, "chunks": len(chunks)}
 
@@ -83,9 +85,11 @@ def test_stats_and_doctor_report_drift_and_repair_fixes_it(corpus_settings: Sett
     assert json.loads(fixed.stdout)["after"]["consistent"] is True
 
     index = KnowledgeIndex.open(corpus_settings)
-    catalog_ids = set(index.catalog.all_chunk_ids())
-    assert set(index.vectors.all_ids()) == catalog_ids == set(index.lexical.current().chunk_ids)
-    assert index.vectors.metadata_of([str(damage["stale"])])[str(damage["stale"])]["superseded"] is False
+    catalog_ids = set(index.stores.catalog.all_chunk_ids())
+    assert set(index.stores.vectors.all_ids()) == catalog_ids == set(index.stores.lexical.current().chunk_ids)
+    assert (
+        index.stores.vectors.metadata_of([str(damage["stale"])])[str(damage["stale"])]["superseded"] is False
+    )
     hits = index.search("Schutzauftrag bei Kindeswohlgefährdung", k=5)
     assert hits and all(hit.chunk.id in catalog_ids for hit in hits)
     index.close()
@@ -98,8 +102,10 @@ def test_stats_and_doctor_report_drift_and_repair_fixes_it(corpus_settings: Sett
 
 def test_an_interrupted_reindex_is_finished_by_repair(corpus_settings: Settings) -> None:
     index = KnowledgeIndex.open(corpus_settings)
-    index.catalog.set_meta("reindex_pending", index.embedder.id)
-    index.vectors.delete(index.catalog.all_chunk_ids()[:100])  # the reset happened, the re-embedding did not
+    index.stores.catalog.set_meta("reindex_pending", index.embedder.id)
+    index.stores.vectors.delete(
+        index.stores.catalog.all_chunk_ids()[:100]
+    )  # the reset happened, the re-embedding did not
     index.close()
     env = _env(corpus_settings)
     stats = json.loads(runner.invoke(app, ["stats", "--json"], env=env).stdout)["drift"]

@@ -17,7 +17,7 @@ import pytest
 
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
-from knowledge.lexical_store import LexicalIndex
+from knowledge.lexical_store import SnapshotLexicalIndex as LexicalIndex
 from knowledge.settings import Settings
 
 _TOPICS = [

@@ -73,14 +73,14 @@ def test_newer_law_version_supersedes_older_and_is_preferred(settings: Settings)
     text = "Kostenbeitrag junger Menschen aus ihrem Einkommen"
     index.put(*_doc("old", text, digest="o", law="SGB VIII", state=date(2022, 1, 1)))
     index.put(*_doc("new", text, digest="n", law="SGB VIII", state=date(2026, 3, 29)))
-    assert index.catalog.get_document("old").superseded_by == "new"  # type: ignore[union-attr]
-    assert index.catalog.get_document("new").superseded_by is None  # type: ignore[union-attr]
+    assert index.document("old").superseded_by == "new"  # type: ignore[union-attr]
+    assert index.document("new").superseded_by is None  # type: ignore[union-attr]
     hits = index.search("Kostenbeitrag junger Menschen", k=2)
     assert [h.document.id for h in hits] == ["new", "old"]
     assert [h.document.id for h in index.search("Kostenbeitrag", k=2, include_superseded=False)] == ["new"]
 
     index.remove("new")
-    assert index.catalog.get_document("old").superseded_by is None  # type: ignore[union-attr]
+    assert index.document("old").superseded_by is None  # type: ignore[union-attr]
 
 
 def test_filters_by_type_and_date(settings: Settings) -> None:
@@ -106,7 +106,7 @@ def test_search_reloads_after_another_process_changed_the_index(settings: Settin
 
 def test_chroma_runs_without_telemetry(settings: Settings) -> None:
     index = KnowledgeIndex.open(settings)
-    settings_of_client = index.vectors._client.get_settings()
+    settings_of_client = index.stores.vectors._client.get_settings()
     assert settings_of_client.anonymized_telemetry is False
     assert Path(settings.chroma_dir).is_dir()
 

@@ -20,7 +20,7 @@ def test_a_generation_of_another_format_is_rebuilt_when_the_index_opens(settings
     index.close()
 
     reader = KnowledgeIndex.open(settings)
-    assert reader.lexical.on_disk_version() == reader.catalog.version
+    assert reader.stores.lexical.on_disk_version() == reader.stores.catalog.version
     rebuilt = lexical / (lexical / "CURRENT").read_text(encoding="utf-8")
     assert rebuilt != generation  # the old one stays one generation for readers mid-load
     assert reader.search("Pflegefamilie", k=1)[0].document.id == "a"

@@ -46,7 +46,7 @@ def test_only_synonyms_the_corpus_uses_are_added_below_the_typed_words(thesaurus
 
 
 def test_the_setting_switches_general_synonyms_on(corpus_index: KnowledgeIndex) -> None:
-    snapshot = corpus_index.lexical.current()
+    snapshot = corpus_index.stores.lexical.current()
     off = prepare("Meldung an die Schule", snapshot)
     assert off.extra_terms == {}
     corpus_index.settings = corpus_index.settings.model_copy(update={"search_general_synonyms": True})

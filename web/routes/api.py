@@ -131,8 +131,8 @@ async def health(request: Request) -> JSONResponse:
 def _checks(state: Any) -> dict[str, dict[str, Any]]:
     index: dict[str, Any]
     try:
-        counts = state.assistant.index.catalog.counts()
-        index = {"ok": True, **counts, "version": state.assistant.index.catalog.version}
+        counts = state.assistant.index.counts()
+        index = {"ok": True, **counts, "version": state.assistant.index.version}
     except Exception as exc:  # any failure to read the catalog means the index is down
         index = {"ok": False, "error": type(exc).__name__}
     return {

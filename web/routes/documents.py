@@ -188,7 +188,7 @@ def reindex(user: MaintainerDep, state: StateDep, session: SessionDep) -> Redire
 def confirm_remove(
     document_id: str, request: Request, user: MaintainerDep, state: StateDep, renderer: RendererDep
 ) -> Response:
-    document = state.assistant.index.catalog.get_document(document_id)
+    document = state.assistant.index.document(document_id)
     if document is None:
         raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr).")
     return renderer.page(
@@ -220,15 +220,15 @@ def source_view(
     renderer: RendererDep,
     chunk: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    catalog = state.assistant.index.catalog
-    document = catalog.get_document(document_id)
+    index = state.assistant.index
+    document = index.document(document_id)
     if document is None:
         raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr) in der Wissensbasis.")
-    successor = catalog.get_document(document.superseded_by) if document.superseded_by else None
+    successor = index.document(document.superseded_by) if document.superseded_by else None
     context = {
         "title": document.title,
         "document": document,
-        "chunks": catalog.chunks_of(document.id),
+        "chunks": index.chunks_of(document.id),
         "highlight": chunk,
         "successor": successor,
     }

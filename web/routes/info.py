@@ -26,7 +26,7 @@ def policy(request: Request, user: UserDep, renderer: RendererDep) -> Response:
 def limits(request: Request, user: UserDep, state: StateDep, renderer: RendererDep) -> Response:
     assistant, settings = state.assistant, state.settings
     newest: dict[DocumentType, tuple[date | None, int]] = {}
-    for document in assistant.index.catalog.documents():
+    for document in assistant.index.documents():
         latest, count = newest.get(document.type, (None, 0))
         if document.date and (latest is None or document.date > latest):
             latest = document.date

@@ -133,9 +133,9 @@ def detail(
     entry = state.assistant.answer_log.get(log_id)
     if entry is None:
         raise WebError(404, "answer_not_found", "Kein Eintrag mit dieser ID.")
-    catalog = state.assistant.index.catalog
+    index = state.assistant.index
     retrieved = [
-        {**passage, "title": (doc.title if (doc := catalog.get_document(passage["document_id"])) else None)}
+        {**passage, "title": (doc.title if (doc := index.document(passage["document_id"])) else None)}
         for passage in entry.retrieved
     ]
     context = {

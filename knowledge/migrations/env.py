@@ -1,11 +1,11 @@
-"""Alembic environment: the URL comes from the caller (`AnswerLog.migrate`), never from a file."""
+"""Alembic environment: the connection comes from the caller (`knowledge.database.migrate`), never a file."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from assistant.log.schema import metadata
+from knowledge.database import metadata
 
 config = context.config
 
@@ -17,6 +17,8 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
+    # `alembic revision --autogenerate` from a shell: the metadata knows the tables of every package
+    # only once their modules are imported (knowledge.catalog_rows, assistant.log.schema, web.db).
     engine = engine_from_config(config.get_section(config.config_ini_section) or {}, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)

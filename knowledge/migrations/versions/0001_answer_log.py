@@ -1,4 +1,4 @@
-"""Answer log: answers, feedback, reviews, audit.
+"""Answer log: answers, feedback, reviews, audit (branch `app`).
 
 Revision ID: 0001
 Revises:
@@ -12,7 +12,7 @@ from alembic import op
 
 revision = "0001"
 down_revision = None
-branch_labels = None
+branch_labels = ("app",)  # knowledge.database.APP
 depends_on = None
 
 

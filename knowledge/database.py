@@ -1,0 +1,104 @@
+"""The product's SQL databases: one SQLAlchemy `metadata` for every table, one engine factory, and the
+Alembic migrations (`knowledge/migrations/`), run at start under a lock.
+
+Two branches of migrations share one history: `catalog` (documents, chunks, index metadata, write
+journal) and `app` (answer log, audit trail, accounts, sessions, login throttle). With the default SQLite
+the catalog stays in `var/index/catalog.sqlite3` beside the vectors and everything else lives in
+`var/assistant.sqlite3`; with PostgreSQL (`JHA_DATABASE_URL`) both branches live in that one database.
+
+>>> engine = open_database("sqlite:///var/assistant.sqlite3")  # doctest: +SKIP
+>>> migrate(engine, ("app",))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy.engine import Connection
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+CATALOG = "catalog"
+APP = "app"
+
+# Every table of the product is defined on this one metadata (knowledge.catalog_rows, assistant.log.schema,
+# web.db); the migrations are the schema's history, the metadata its present for autogenerate and queries.
+metadata = MetaData()
+
+# Any constant works as long as every process uses the same one: it names the PostgreSQL advisory lock
+# that keeps two workers starting at once from running the same migration twice.
+_MIGRATION_LOCK_KEY = 0x4A48414D  # "JHAM"
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for an in-memory database)."""
+    path = url.split("///", 1)[-1]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def open_database(database_url: str) -> Engine:
+    """The one engine factory for every database of the product."""
+    if is_sqlite(database_url):
+        path = sqlite_path(database_url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # WAL lets readers proceed during writes; the busy timeout makes concurrent writers wait
+            # instead of failing, so no row is lost under load.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def migrate(engine: Engine, branches: Sequence[str]) -> None:
+    """Bring the named branches to their newest revision; one process at a time does it."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with _migration_lock(engine), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Held until this transaction ends: a second worker waits here and then finds nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+        config.attributes["connection"] = connection
+        for branch in branches:
+            command.upgrade(config, f"{branch}@head")
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """A file lock beside a SQLite file (PostgreSQL locks inside the migration's transaction)."""
+    path = sqlite_path(str(engine.url)) if engine.dialect.name == "sqlite" else None
+    if path is None:
+        yield
+        return
+    with (path.parent / f"{path.name}.migrate.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def table_exists(connection: Connection, name: str) -> bool:
+    """For migrations that adopt tables older versions created without Alembic."""
+    from sqlalchemy import inspect
+
+    return inspect(connection).has_table(name)
