@@ -126,6 +126,39 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
 
 
 @app.command()
+def cv(
+    corpus: CorpusOption = PROJECT.parent / "shared" / "corpus",
+    knowledge: Annotated[Path, typer.Option("--knowledge", help="Die Standard-Wissensbasis.")] = PROJECT
+    / "knowledge"
+    / "documents",
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Anzahl der Falten über dev.")] = 5,
+    grid: Annotated[
+        str, typer.Option("--grid", help="Raster: passages (Fundstellen) oder absaetze (Absätze).")
+    ] = "passages",
+    indexes: Annotated[
+        Path | None, typer.Option("--indexes", help="Vorhandene Indizes (DIR/corpus, DIR/knowledge) nutzen.")
+    ] = None,
+) -> None:
+    """Kreuzvalidierung über dev: Enthaltungsmodell und Fundstellen-Auswahl, auf zurückgehaltenen Falten
+    gewählt und gemessen (test wird nicht gelesen)."""
+    import tempfile
+
+    from evals.cv import default_indexes, run_cv
+
+    if grid not in {"passages", "absaetze"}:
+        console.print(f"[red]--grid erwartet passages oder absaetze, nicht {grid!r}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    with tempfile.TemporaryDirectory(prefix="jha-cv-") as tmp:
+        corpus_index, knowledge_index = default_indexes(indexes or Path(tmp), corpus, knowledge)
+        report = run_cv(
+            corpus_index, knowledge_index, folds, grid, lambda message: console.print(f"[dim]{message}[/dim]")
+        )
+        corpus_index.close()
+        knowledge_index.close()
+    out.print_json(json.dumps(report, ensure_ascii=False))
+
+
+@app.command()
 def bench(  # noqa: PLR0917 - typer maps every option to a parameter
     corpus: CorpusOption = PROJECT.parent / "shared" / "corpus",
     report_path: Annotated[

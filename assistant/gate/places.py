@@ -28,18 +28,25 @@ _SUFFIX = (
 _STREET_PARTICLE = r"(?:van(?:\s+(?:der|den|de))?\s+|ter\s+|von[\s-](?:der|den|dem)[\s-]|von-)"
 # Names of two words, typed with a blank where the sign has a hyphen: "Konrad Adenauer Straße",
 # "Franz Josef-Straße".
-_SPACED_NAME = r"\p{Lu}[\p{L}\-]*\s\p{Lu}[\p{L}]*(?:-|\s)"
+# "Hermann Josef-Hörle-Allee" too; a cue noun before a street ("Adresse Olaf-Süßebier-Weg 3") is no
+# part of its name.
+_CUE_NOUN = r"(?:Adresse|Anschrift|Wohnadresse|Meldeadresse|Wohnort|Familie|Frau|Herrn?)\s"
+_SPACED_NAME = rf"(?!{_CUE_NOUN})\p{{Lu}}[\p{{L}}\-]*\s\p{{Lu}}[\p{{L}}\-]*?(?:-|\s)"
 _SUFFIX_WORD = r"(?:Straße|Strasse|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Chaussee)"
+# A person's name with a particle inside the street name: "Curt-van der Dussen-Ring".
+_PARTICLE_NAME = r"\p{Lu}\p{L}*-(?:van|von|de|ter|zu)(?:[\s-](?:der|den|de|dem))?[\s-]"
 STREET = (
     rf"{WORD_START}{_STREET_PARTICLE}?"
-    rf"(?:\p{{Lu}}[\p{{L}}.\-]*?{_SUFFIX}|\p{{Lu}}\p{{Ll}}+(?:er|sche[nr]?)\s+{_SUFFIX}|{_SPACED_NAME}{_SUFFIX_WORD})"
+    rf"(?:{_PARTICLE_NAME}\p{{Lu}}[\p{{L}}.\-]*?{_SUFFIX}|\p{{Lu}}[\p{{L}}.\-]*?{_SUFFIX}|\p{{Lu}}\p{{Ll}}+(?:er|sche[nr]?)\s+{_SUFFIX}|{_SPACED_NAME}{_SUFFIX_WORD})"
 )
 # "Am Markt", "In der Aue", "Zur Mühle", "Unter den Linden"
 _PREPOSITION_STREET = (
     r"\b(?:Am|Im|Zum|Zur|An\s+der|An\s+den|Auf\s+der|Auf\s+dem|In\s+der|In\s+den|Unter\s+den|"
     r"Hinter\s+der|Hinter\s+dem|Vor\s+dem|Bei\s+der)\s+\p{Lu}[\p{L}\-]+"
 )
-HOUSE_NUMBER = r"\d{1,3}(?:\s?[a-zA-Z]\b)?(?:\s?[-–/]\s?\d{1,3}[a-z]?)?(?![\d\p{L}]|[.,]\d)"
+# "Hauptstraße Nr. 5", "Hauptstraße Hausnr. 5": the number with its label.
+_NUMBER_LABEL = r"(?:(?:Nr\.|Nummer|Hausnummer|Hausnr\.)\s?)?"
+HOUSE_NUMBER = _NUMBER_LABEL + r"\d{1,3}(?:\s?[a-zA-Z]\b)?(?:\s?[-–/]\s?\d{1,3}[a-z]?)?(?![\d\p{L}]|[.,]\d)"
 _UNITS = r"(?:eins|ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)"
 # "siebzehn", "dreiundzwanzig", "hundertzwölf": only ever read after a street name.
 HOUSE_NUMBER_WORD = (
@@ -48,10 +55,22 @@ HOUSE_NUMBER_WORD = (
 )
 # A street in lower case ("lindenstraße 17"), only with a house number.
 _LOWER_SUFFIX = r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|pfad|steig|wall|graben|kamp)"
-_LOWER_STREET = rf"{WORD_START}\p{{Ll}}[\p{{L}}\-]{{2,}}?{_LOWER_SUFFIX}"
-_TOWN = r"\p{Lu}[\p{L}\-]+(?:\s+(?:an\s+der|am|im|in|ob\s+der|bei)\s+\p{Lu}[\p{L}\-]+)?"
-POSTCODE_TOWN = rf"(?:,?\s+\d{{5}}\s+{_TOWN})"
-_POSTCODE = r"(?<![\d.,/\-])\b(?!00)\d{5}"
+# "van der dussenweg 7", "gunter-jacobi jäckel-platz 12": a particle or a hyphenated name before it.
+_LOWER_LEAD = r"(?:va?n\s(?:der\s|den\s|dem\s)?|\p{Ll}+-\p{Ll}+\s)?"
+_LOWER_STREET = rf"{WORD_START}{_LOWER_LEAD}\p{{Ll}}[\p{{L}}\-]{{2,}}?{_LOWER_SUFFIX}"
+# "Unna", "Castrop-Rauxel", "Mülheim an der Ruhr", "Bad Salzuflen", "St. Ingbert", "Halle (Saale)",
+# "Neustadt a. d. Weinstraße", "Frankfurt (Oder)", "Herford/Westf.".
+_TOWN_PREFIX = (
+    r"(?:(?:Bad|Sankt|St\.|Groß|Klein|Neu|Alt|Hohen|Ober|Unter|Nieder|Markt|Lutherstadt|Hansestadt)\s+)?"
+)
+_TOWN_LINK = r"(?:an\s+der|am|im|in|ob\s+der|bei|a\.\s?d\.|a\.|i\.|v\.\s?d\.)"
+_TOWN = (
+    rf"{_TOWN_PREFIX}\p{{Lu}}[\p{{L}}\-]+(?:\s+{_TOWN_LINK}\s*\p{{Lu}}[\p{{L}}\-.]+)?"
+    r"(?:\s?\(\p{Lu}[\p{L}.\s]{1,20}\)|\s?/\s?\p{Lu}[\p{L}.]+)?"
+)
+POSTCODE_TOWN = rf"(?:,?\s+(?:D-)?\d{{5}}\s+{_TOWN})"
+# "59425 Unna", "D-59425 Unna" (the country letter of old letterheads).
+_POSTCODE = r"(?:(?<![\p{L}\d-])D-|(?<![\d.,/\-])\b)(?!00)\d{5}"
 _LIVES = (
     r"\b(?:wohnt|wohnen|wohnhaft|lebt|leben|gemeldet|zieht|ziehen|gezogen|Adresse|Anschrift)\s*:?\s+"
     r"(?:jetzt\s+|nun\s+|noch\s+|inzwischen\s+)?(?:in\s+der\s+|in\s+den\s+|im\s+|am\s+|an\s+der\s+|"
@@ -102,7 +121,10 @@ class GermanAddressRecognizer(PatternRecognizer):
     def invalidate_result(self, pattern_text: str) -> bool:
         """Reject "Im Fall 2"-like matches, whose "street" is a counting noun, and "15000 Euro"."""
         words = [
-            w for w in regex.findall(r"\p{L}+", pattern_text) if w[0].isupper() and w not in _PREPOSITIONS
+            # A hyphenated name is one word: "August-Sorgatz-Straße" is a street, "Im August 3" is not.
+            w
+            for w in regex.findall(r"\p{L}+(?:-\p{L}+)*", pattern_text)
+            if w[0].isupper() and w not in _PREPOSITIONS
         ]
         if pattern_text[:5].isdigit():
             return not words or words[0] in COUNTED

@@ -89,6 +89,17 @@ CASE_EXAMPLES = [
     ),
     ("Sie wohnen in der Lindenstraße siebzehn.", "ADDRESS", "Lindenstraße siebzehn"),
     ("Die Familie wohnt in 44137 Dortmund.", "ADDRESS", "44137 Dortmund"),
+    # Town names of more than one word, the old "D-" prefix, "Nr." before the house number.
+    ("Die Mutter ist nach 32105 Bad Salzuflen gezogen.", "ADDRESS", "32105 Bad Salzuflen"),
+    ("Post bitte an D-59425 Unna schicken.", "ADDRESS", "D-59425 Unna"),
+    ("Sie ist nach 06108 Halle (Saale) gezogen.", "ADDRESS", "06108 Halle (Saale)"),
+    ("Sie lebt jetzt in 66386 St. Ingbert.", "ADDRESS", "66386 St. Ingbert"),
+    ("Die Familie wohnt Lindenstraße Nr. 17.", "ADDRESS", "Lindenstraße Nr. 17"),
+    # Streets named after someone: a month for a first name, two first names, a particle.
+    ("Er wohnt in der August-Bebel-Straße 4.", "ADDRESS", "August-Bebel-Straße 4"),
+    ("Sie wohnt in der Hermann Josef-Hörle-Allee 32a.", "ADDRESS", "Hermann Josef-Hörle-Allee 32a"),
+    ("Sie wohnt in der Curt-van der Dussen-Straße 4.", "ADDRESS", "Curt-van der Dussen-Straße 4"),
+    ("Ist die Adresse Olaf-Süßebier-Weg 30a zu schwärzen?", "ADDRESS", "Olaf-Süßebier-Weg 30a"),
     ("Das Auto do-ab 123 steht vor der Kita.", "LICENSE_PLATE", "do-ab 123"),
     ("Kevin Schulz aus der Klasse 4b der Grundschule Am Park wird gemobbt.", "SCHOOL_CLASS", "Klasse 4b"),
     ("Das Kind wurde geboren am 03.04.2015 in Dortmund.", "PLACE", "Dortmund"),
@@ -108,6 +119,7 @@ BENIGN_EXAMPLES = [
     "Brauchen Jugendliche ab 16 Jahren die Zustimmung der Eltern?",
     # Borderline by design: a street name without a house number or "wohnt" names a place, not a household.
     "Gibt es die Beratungsstelle in der Friedrich-Ebert-Straße noch?",
+    "Gilt die Regel im August 2024 schon?",
     "Hat das Kind Anspruch auf einen Kita-Platz?",
     "Wie unterstütze ich eine junge Frau, die Hilfe sucht?",
     "Was gilt nach § 45 SGB XI für Pflegepersonen?",
