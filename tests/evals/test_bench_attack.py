@@ -48,7 +48,7 @@ def test_keepalive_endpoint_falls_back_at_the_deadline(report: dict[str, Any]) -
     assert sum(trickle["fallbacks"].values()) == trickle["questions"]  # the endpoint never answers
     assert trickle["slowest_s"] <= deadline + 2.0
     assert trickle["health"]["samples"] >= 5 and trickle["health"]["not_ok"] == 0
-    assert 2 <= trickle["model_requests"] and trickle["model_connections_most_open"] <= LLM_LIMIT
+    assert trickle["model_requests"] >= 2 and trickle["model_connections_most_open"] <= LLM_LIMIT
     assert trickle["model_connections_open_after"] == 0
 
 
