@@ -290,7 +290,10 @@ def main(
     report = run(QUICK if quick else FULL)
     if json_path:
         json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    print_report(Console(), report)
+    console = Console()
+    if not console.is_terminal:  # piped into a file: rich would wrap at 80 columns
+        console = Console(width=140)
+    print_report(console, report)
 
 
 if __name__ == "__main__":
