@@ -263,7 +263,7 @@ def print_report(out: Console, report: dict[str, Any]) -> None:
          "0 fehlgeschlagen"),
         ("  /api/health nicht „ok“", f"{health['not_ok']} von {health['samples']}", "0"),
         ("  Protokollzeilen / Antworten", f"{chat['log_rows_written']} / {chat['answered']}", "gleich"),
-        ("Sprachmodell nur mit Keep-alive: Hinweis Ersatzantwort nach / Antwort fertig nach",
+        ("Keep-alive-Sprachmodell: Hinweis Ersatzantwort / Antwort fertig nach",
          f"{single['fallback_notice_s'] or 0:.2f} s / {single['seconds']:.2f} s",
          f"Frist erstes Wort {trickle['first_token_seconds']:g} s"),
         (f"  /api/health p95 bei {trickle['in_flight']} Fragen in Arbeit",
