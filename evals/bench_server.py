@@ -73,14 +73,21 @@ store = AccountStore(open_engine(WebSettings().effective_database_url))
 for n in range(int(sys.argv[1])):
     name = sys.argv[2].format(n=n)
     if store.get(name) is None:
-        store.add(name, frozenset({Role.FACHKRAFT}), password=sys.argv[3])
+        store.add(name, frozenset({Role(sys.argv[4])}), password=sys.argv[3])
 """
 
 
-def add_users(data_dir: Path, count: int, stack: dict[str, str] | None = None) -> None:
-    """`count` fachkraft accounts in one process (the CLI would start one process per account)."""
+def add_users(
+    data_dir: Path,
+    count: int,
+    stack: dict[str, str] | None = None,
+    *,
+    username: str = USERNAME,
+    role: str = "fachkraft",
+) -> None:
+    """`count` accounts of `role` in one process (the CLI would start one process per account)."""
     subprocess.run(
-        [sys.executable, "-c", _ADD_USERS, str(count), USERNAME, PASSWORD],
+        [sys.executable, "-c", _ADD_USERS, str(count), username, PASSWORD, role],
         cwd=PROJECT,
         env=_env(data_dir, stack),
         check=True,
@@ -175,17 +182,18 @@ def answer_rows(data_dir: Path, database_url: str | None = None) -> int:
 
 
 # -- simulated users -----------------------------------------------------------------------------
-async def _login(client: httpx.AsyncClient, n: int) -> str:
-    """Sign in as user `n` through the login form; returns the session's CSRF token for the JSON API."""
-    page = await client.get("/login")
-    token = _csrf(page.text)
+async def _login(client: httpx.AsyncClient, n: int, *, username: str = USERNAME, page: str = "/chat") -> str:
+    """Sign in as user `n` through the login form; returns the session's CSRF token for the JSON API
+    (read from `page`, one the account's role may open)."""
+    form = await client.get("/login")
+    token = _csrf(form.text)
     response = await client.post(
         "/login",
-        data={"username": USERNAME.format(n=n), "password": PASSWORD, "csrf_token": token, "next": "/chat"},
+        data={"username": username.format(n=n), "password": PASSWORD, "csrf_token": token, "next": page},
     )
     if response.status_code != 303:
         raise RuntimeError(f"Anmeldung fehlgeschlagen: HTTP {response.status_code}")
-    return _csrf((await client.get("/chat")).text)  # login starts a fresh session with a new token
+    return _csrf((await client.get(page)).text)  # login starts a fresh session with a new token
 
 
 def _csrf(html: str) -> str:
@@ -200,6 +208,8 @@ class _Outcome:
     ms: float
     error: str | None = None
     status: str | None = None
+    fallback: str | None = None  # the text of the `llm_fallback` notice: why the built-in answer came
+    fallback_ms: float | None = None
 
 
 async def _ask(client: httpx.AsyncClient, token: str, question: str, conversation: str) -> _Outcome:
@@ -211,19 +221,28 @@ async def _ask(client: httpx.AsyncClient, token: str, question: str, conversatio
             json={"question": question, "conversation_id": conversation},
             headers={"X-CSRF-Token": token, "Accept": "text/event-stream"},
         ) as response:
-            body = "".join([part async for part in response.aiter_text()])
+            parts: list[str] = []
+            fallback_ms = None  # when the `llm_fallback` notice arrived (a frame may span two parts)
+            async for part in response.aiter_text():
+                parts.append(part)
+                if fallback_ms is None and '"llm_fallback"' in "".join(parts[-2:]):
+                    fallback_ms = (time.perf_counter() - started) * 1000
+            body = "".join(parts)
     except httpx.HTTPError as exc:
         return _Outcome((time.perf_counter() - started) * 1000, type(exc).__name__)
     ms = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         return _Outcome(ms, f"HTTP {response.status_code}")
-    events = dict(_events(body))
+    frames = list(_events(body))
+    events = dict(frames)
     if "error" in events:
         return _Outcome(ms, "error-event")
     done = events.get("done")
     if not done or not done.get("log_id"):
         return _Outcome(ms, "no-done-event")
-    return _Outcome(ms, status=str(done.get("status")))
+    notices = [data for event, data in frames if event == "notice"]
+    fallback = next((n.get("text") for n in notices if n.get("kind") == "llm_fallback"), None)
+    return _Outcome(ms, status=str(done.get("status")), fallback=fallback, fallback_ms=fallback_ms)
 
 
 def _events(body: str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -26,7 +26,9 @@ WORKERS = (1, 2, 4)
 USERS = 64
 
 
-def build_index(data_dir: Path, stack: dict[str, str]) -> int:
+def build_index(data_dir: Path, stack: dict[str, str] | None = None, paths: list[Path] | None = None) -> int:
+    """The corpus (press, laws, bylaws; or `paths`) into `data_dir`'s index: on the server `stack`, or
+    without one on the embedded default stack (Chroma on disk, SQLite). Returns the chunk count."""
     from ingest.pipeline import IngestPipeline
     from knowledge.index import KnowledgeIndex
     from knowledge.settings import EmbedderMode, make_settings
@@ -34,13 +36,13 @@ def build_index(data_dir: Path, stack: dict[str, str]) -> int:
     settings = make_settings(
         data_dir=data_dir,
         embedder=EmbedderMode.HASHING,
-        chroma_url=stack["JHA_CHROMA_URL"],
-        chroma_collection=stack["JHA_CHROMA_COLLECTION"],
-        database_url=stack["JHA_DATABASE_URL"],
+        chroma_url=(stack or {}).get("JHA_CHROMA_URL"),
+        database_url=(stack or {}).get("JHA_DATABASE_URL"),
+        **({"chroma_collection": stack["JHA_CHROMA_COLLECTION"]} if stack else {}),
     )
     index = KnowledgeIndex.open(settings)
     try:
-        report = IngestPipeline(index).add([CORPUS / "press", CORPUS / "laws", CORPUS / "bylaws"])
+        report = IngestPipeline(index).add(paths or [CORPUS / "press", CORPUS / "laws", CORPUS / "bylaws"])
         if report.failed:
             raise RuntimeError(f"Korpus nicht vollständig indexiert: {report.failed}")
         return index.stats().chunks

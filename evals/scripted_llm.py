@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import re
+import select
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,13 +163,77 @@ def _completion(text: str, body: dict[str, Any]) -> dict[str, Any]:
 def running_scripted_model() -> Iterator[tuple[ScriptedModel, str]]:
     """The model and its base URL (`http://127.0.0.1:PORT/v1`) while the server runs."""
     model = ScriptedModel()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), model.handler())
+    with _serving(model.handler()) as base_url:
+        yield model, base_url
+
+
+@contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` on a free loopback port, one thread per request; yields the base URL (…/v1)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield model, f"http://127.0.0.1:{server.server_address[1]}/v1"
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+class KeepAliveModel:
+    """An endpoint that accepts every chat request, sends the headers of an event stream and then
+    nothing but SSE keep-alive comments (`: keep-alive`) until the client hangs up: an HTTP client's
+    read timeout never fires. Counts the requests and the connections open at most at once."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.requests = 0
+        self.open = 0
+        self.most_open = 0
+        self.stopped = threading.Event()
+        self._lock = threading.Lock()
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        model = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with model._lock:
+                    model.requests += 1
+                    model.open += 1
+                    model.most_open = max(model.most_open, model.open)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    while not model.stopped.is_set():
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                        # Readable with nothing to read: the client hung up (counted as closed at once).
+                        readable = select.select([self.connection], [], [], model.interval)[0]
+                        if readable and not self.connection.recv(1, socket.MSG_PEEK):
+                            break
+                except OSError:  # the client closed the connection: what its deadline should do
+                    pass
+                finally:
+                    with model._lock:
+                        model.open -= 1
+
+        return Handler
+
+
+@contextmanager
+def running_keepalive_model(interval: float = 0.5) -> Iterator[tuple[KeepAliveModel, str]]:
+    """The keep-alive endpoint and its base URL (`http://127.0.0.1:PORT/v1`) while it runs."""
+    model = KeepAliveModel(interval)
+    with _serving(model.handler()) as base_url:
+        try:
+            yield model, base_url
+        finally:
+            model.stopped.set()  # the handlers still writing keep-alives end before the server stops
