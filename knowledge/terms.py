@@ -178,5 +178,18 @@ class CatalogTerms:
     def terms(self, kind: str) -> frozenset[str]:
         version = self.catalog.version
         if self._cache is None or self._cache[0] != version:
-            self._cache = (version, {k: self.index.terms(k) for k in (WORD, PHRASE)})
+            if version > 0 and self.index.synced_version() != version:
+                # A lagging file is redone by the next writer; until then a reader computes the terms
+                # from the catalog in memory (the storage filter must not lose the knowledge base's words).
+                self._cache = (version, self._from_catalog())
+            else:
+                self._cache = (version, {k: self.index.terms(k) for k in (WORD, PHRASE)})
         return self._cache[1][kind]
+
+    def _from_catalog(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {WORD: set(), PHRASE: set()}
+        for document in self.catalog.documents():
+            text = f"{document.title}\n{self.catalog.document_text(document.id) or ''}"
+            for kind, terms in document_terms(text).items():
+                found[kind] |= terms
+        return {kind: frozenset(terms) for kind, terms in found.items()}
