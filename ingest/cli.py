@@ -53,6 +53,20 @@ def _open_index(*, check_embedder: bool = True) -> KnowledgeIndex:
         raise typer.Exit(EXIT_CONFIG) from exc
 
 
+def file_progress(label: str, *, quiet: bool) -> Progress:
+    """The progress bar of a command that reads files (on a terminal, and not with --json)."""
+    return Progress(
+        TextColumn(f"[bold]{label}[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        disable=quiet or not console.is_terminal,
+        transient=True,
+    )
+
+
 def cli_audit(index: KnowledgeIndex) -> ChangeAudit:
     """The Prüfprotokoll, opened before anything changes: no change without its record."""
     try:
@@ -79,16 +93,7 @@ def add(
     files = list(discover([p for p in paths if p.exists()]))
     with (
         sandbox,
-        Progress(
-            TextColumn("[bold]Indexiere[/bold]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.description}"),
-            console=console,
-            disable=as_json or not console.is_terminal,
-            transient=True,
-        ) as progress,
+        file_progress("Indexiere", quiet=as_json) as progress,
     ):
         task = progress.add_task("", total=len(files))
         report = pipeline.add(

@@ -8,11 +8,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ingest.audit import SYNC
-from ingest.cli import EXIT_CONFIG, EXIT_FAILED_FILES, JsonOption, _open_index, cli_audit, console, out
+from ingest.cli import (
+    EXIT_CONFIG,
+    EXIT_FAILED_FILES,
+    JsonOption,
+    _open_index,
+    cli_audit,
+    console,
+    file_progress,
+    out,
+)
 from ingest.pipeline import IngestPipeline
 from ingest.run_lock import AlreadyRunning, exclusive_run
 from ingest.sync import FolderSync, SyncRefused, SyncReport, plan_sync
@@ -72,16 +80,7 @@ def _run(
         return report
     index = _open_index()
     audit = None if dry_run else cli_audit(index)
-    with Progress(
-        TextColumn("[bold]Gleiche ab[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        disable=as_json or not console.is_terminal,
-        transient=True,
-    ) as progress:
+    with file_progress("Gleiche ab", quiet=as_json) as progress:
         task = progress.add_task("", total=len(plan.to_ingest))
         # No sandbox passed: the pipeline starts its parse worker only when a file is to be read.
         report = FolderSync(IngestPipeline(index, audit=audit)).run(

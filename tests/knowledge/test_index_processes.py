@@ -44,7 +44,8 @@ def environment(settings: Settings) -> dict[str, str]:
     return env
 
 
-def ingest(settings: Settings, *args: str) -> None:
+def ingest(settings: Settings, *args: str) -> str:
+    """`python -m ingest ARGS` in a process of its own, on the settings' stack; its output."""
     result = subprocess.run(
         [sys.executable, "-m", "ingest", *args],
         cwd=PROJECT,
@@ -55,6 +56,7 @@ def ingest(settings: Settings, *args: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
 
 
 def _document(folder: Path, slug: str, sentence: str) -> Path:

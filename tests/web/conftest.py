@@ -3,7 +3,6 @@ that log in like a browser (form post with the CSRF token from the page)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -17,10 +16,10 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import MetaData, create_engine
 
 from knowledge.catalog_copy import copy_catalog
 from knowledge.settings import EmbedderMode
+from tests.databases import postgres_url, reset_database
 from web.accounts import AccountStore, Role
 from web.app import create_app
 from web.db import open_engine
@@ -77,25 +76,6 @@ def make_web_settings(source: Path, target: Path, **overrides: Any) -> WebSettin
         accounts.add(name, frozenset(roles), password=PASSWORD)
     accounts.engine.dispose()
     return settings
-
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def postgres_url() -> str:
-    url = os.environ.get("JHA_TEST_DATABASE_URL")
-    if not url:
-        pytest.fail("JHA_TEST_DATABASE_URL fehlt: die Datenbanktests laufen auch gegen PostgreSQL")
-    return url
-
-
-def reset_database(url: str) -> None:
-    """Drop every table of the test database (answer log and web tables) for a fresh start."""
-    engine = create_engine(url)
-    existing = MetaData()
-    existing.reflect(engine)
-    existing.drop_all(engine)
-    engine.dispose()
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from assistant.log import AnswerLog, LogFilter
-from tests.web.conftest import BACKENDS, LiveServer, WebClient, sse_events
+from tests.databases import BACKENDS
+from tests.web.conftest import LiveServer, WebClient, sse_events
 from tests.web.test_chat import CASE_DATA, IDENTIFIERS
 from web.accounts import AccountStore, Role
 from web.cli import app as web_cli

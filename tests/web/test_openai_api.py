@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from assistant.log import AnswerLog, LogFilter
 from assistant.models import AnswerStatus
-from tests.web.conftest import BACKENDS, LiveServer, WebClient
+from tests.databases import BACKENDS
+from tests.web.conftest import LiveServer, WebClient
 from tests.web.test_chat import CASE_DATA, IDENTIFIERS, QUESTION
 from web.apikeys import ApiKeyStore
 from web.cli import app

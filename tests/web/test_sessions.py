@@ -13,7 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from tests.web.conftest import BACKENDS, PASSWORD, LiveServer, WebClient
+from tests.databases import BACKENDS
+from tests.web.conftest import PASSWORD, LiveServer, WebClient
 from web.accounts import AccountStore, Role
 from web.db import open_engine, sessions
 

@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from tests.web.conftest import BACKENDS, PASSWORD, LiveServer, WebClient
+from tests.databases import BACKENDS
+from tests.web.conftest import PASSWORD, LiveServer, WebClient
 from web.db import login_failures, open_engine
 
 pytestmark = pytest.mark.parametrize("backend", BACKENDS)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,8 +21,8 @@ import pytest
 from assistant.secrets import server_secret
 from evals.server_stack import unique_collection
 from knowledge.settings import EmbedderMode, make_settings
-from tests.conftest import PROJECT, reset_tables
-from tests.knowledge.test_index_processes import environment
+from tests.conftest import reset_tables
+from tests.knowledge.test_index_processes import environment, ingest
 from tests.web.conftest import PASSWORD
 from tests.web.processes import ServerProcess
 from web.accounts import AccountStore, Role
@@ -142,20 +140,6 @@ def _eventually(check: object, seconds: float = NOTICE_SECONDS) -> float:
     return time.monotonic() - started
 
 
-def _ingest(settings: WebSettings, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "ingest", *args],
-        cwd=PROJECT,
-        env=environment(settings),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def test_two_servers_see_what_a_third_process_ingests_and_removes(stack_settings: WebSettings) -> None:
     docs = stack_settings.data_dir.parent / "docs"
     docs.mkdir()
@@ -163,7 +147,7 @@ def test_two_servers_see_what_a_third_process_ingests_and_removes(stack_settings
         "---\ntitle: Vollzeitpflege\ntype: workshop\n---\n## Beratung\nDie Pflegeperson wird beraten.\n",
         encoding="utf-8",
     )
-    _ingest(stack_settings, "add", str(docs / "vorhanden.md"))
+    ingest(stack_settings, "add", str(docs / "vorhanden.md"))
     servers = [
         ServerProcess(stack_settings.data_dir, user="fachkraft", env=_env(stack_settings)) for _ in range(2)
     ]
@@ -175,12 +159,12 @@ def test_two_servers_see_what_a_third_process_ingests_and_removes(stack_settings
             encoding="utf-8",
         )
         assert not any(_found(server, "docs-zauber-md") for server in servers)
-        _ingest(stack_settings, "add", str(path))
-        listed = _ingest(stack_settings, "list", "--json")
+        ingest(stack_settings, "add", str(path))
+        listed = ingest(stack_settings, "list", "--json")
         (document_id,) = [d["id"] for d in json.loads(listed)["documents"] if d["title"] == "Zauberregel"]
         for server in servers:
             _eventually(lambda server=server: _found(server, document_id))
-        _ingest(stack_settings, "remove", document_id)
+        ingest(stack_settings, "remove", document_id)
         for server in servers:
             _eventually(lambda server=server: not _found(server, document_id))
     finally:
