@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, Settings, make_settings
+from tests.stacks import EMBEDDED, EMBEDDED_ONLY, SERVER, ServerStack, copy_index
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = (PROJECT.parent / "shared" / "corpus").resolve()
@@ -75,11 +75,14 @@ def corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def indexed_corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with press, laws and bylaws indexed once per session; copy it before changing it."""
+    """A data dir with press, laws and bylaws indexed once per session (embedded); tests take a copy
+    in their own stack (`copy_index`)."""
     from ingest.pipeline import IngestPipeline
 
     data_dir = tmp_path_factory.mktemp("corpus-index") / "var"
-    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING))
+    index = KnowledgeIndex.open(
+        make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING, **EMBEDDED_ONLY)
+    )
     report = IngestPipeline(index).add([CORPUS / "press", CORPUS / "laws", CORPUS / "bylaws"])
     assert not report.failed, report.failed
     index.close()
@@ -88,10 +91,10 @@ def indexed_corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def corpus_settings(indexed_corpus_dir: Path, tmp_path: Path) -> Settings:
-    """Settings over a private copy of the indexed corpus."""
-    data_dir = tmp_path / "var"
-    shutil.copytree(indexed_corpus_dir, data_dir)
-    return make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING)
+    """Settings over a private copy of the indexed corpus, on the session's stack."""
+    settings = make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING)
+    copy_index(indexed_corpus_dir, settings)
+    return settings
 
 
 @pytest.fixture
@@ -102,53 +105,54 @@ def corpus_index(corpus_settings: Settings) -> Iterator[KnowledgeIndex]:
 
 
 # -- the server stack (Chroma server + PostgreSQL) ---------------------------------------------------
-STACKS = ["embedded", pytest.param("server", marks=pytest.mark.server_stack)]
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--stack",
+        choices=[EMBEDDED, SERVER],
+        default=EMBEDDED,
+        help="embedded: Chroma on disk + SQLite; server: `chroma run` + a PostgreSQL database per test",
+    )
 
 
 @pytest.fixture(scope="session")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`chroma run` on a free loopback port for the whole session; tests use a collection each."""
-    from evals.server_stack import ChromaServer
-
-    server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data")
-    yield server.url
-    server.stop()
+def server_stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerStack]:
+    """`chroma run` on a free loopback port for the whole session; tests take a place each."""
+    stack = ServerStack(tmp_path_factory.mktemp("chroma-server") / "data")
+    yield stack
+    stack.stop()
 
 
 @pytest.fixture(scope="session")
-def run_database() -> Iterator[str]:
-    """A PostgreSQL database created for this run on JHA_TEST_DATABASE_URL's server, dropped after."""
-    from evals.server_stack import RunDatabase, database_server_url
-
-    database = RunDatabase(database_server_url())
-    yield database.url
-    database.drop()
+def chroma_server(server_stack: ServerStack) -> str:
+    return server_stack.chroma.url
 
 
-def server_stack(request: pytest.FixtureRequest) -> dict[str, str]:
-    """Settings overrides for the server stack: the session's Chroma server with a collection of this
-    test's own, and the run's PostgreSQL database with its tables dropped first.
-
-    A module runs its tests on both stacks with a fixture over `STACKS`:
-    `stack = server_stack(request) if request.param == "server" else {}`.
-    """
-    from evals.server_stack import unique_collection
-
-    url = request.getfixturevalue("run_database")
-    reset_tables(url)
-    return {
-        "chroma_url": request.getfixturevalue("chroma_server"),
-        "chroma_collection": unique_collection(),
-        "database_url": url,
-    }
+@pytest.fixture(autouse=True)
+def stack_environment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """With `--stack=server`, this test's settings and processes use a database and a collection of
+    their own on the session's servers."""
+    if request.config.getoption("stack") != SERVER:
+        yield
+        return
+    stack: ServerStack = request.getfixturevalue("server_stack")
+    place = stack.place()
+    for name, value in place.environment.items():
+        monkeypatch.setenv(name, value)
+    yield
+    monkeypatch.undo()
+    stack.release(place)
 
 
-def reset_tables(url: str) -> None:
-    """Drop every table of a test database for a fresh start."""
-    from sqlalchemy import MetaData, create_engine
-
-    engine = create_engine(url)
-    existing = MetaData()
-    existing.reflect(engine)
-    existing.drop_all(engine)
-    engine.dispose()
+@pytest.fixture(scope="module")
+def module_stack(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Settings overrides for fixtures that serve a whole module (a web server): a place of their own
+    on the server stack, nothing on the embedded one."""
+    if request.config.getoption("stack") != SERVER:
+        yield {}
+        return
+    stack: ServerStack = request.getfixturevalue("server_stack")
+    place = stack.place()
+    yield place.overrides
+    stack.release(place)

@@ -7,15 +7,7 @@ import pytest
 
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
-from knowledge.settings import EmbedderMode, Settings, make_settings
-from tests.conftest import STACKS, server_stack
-
-
-@pytest.fixture(params=STACKS)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Every index test runs embedded (Chroma on disk, SQLite) and on the server stack."""
-    stack = server_stack(request) if request.param == "server" else {}
-    return make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING, **stack)
+from knowledge.settings import Settings
 
 
 def _doc(doc_id: str, text: str, *, digest: str, law: str | None = None, state: date | None = None) -> tuple:

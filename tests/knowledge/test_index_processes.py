@@ -19,17 +19,11 @@ import pytest
 
 from assistant.doctor import diagnose
 from knowledge.index import KnowledgeIndex
-from knowledge.settings import EmbedderMode, Settings, make_settings
-from tests.conftest import PROJECT, STACKS, server_stack
+from knowledge.settings import Settings
+from tests.conftest import PROJECT
 
 NOTICE_SECONDS = 2.0
 WORD = "Zauberwortbeistandschaft"
-
-
-@pytest.fixture(params=STACKS)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    stack = server_stack(request) if request.param == "server" else {}
-    return make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING, **stack)
 
 
 def environment(settings: Settings) -> dict[str, str]:

@@ -4,7 +4,6 @@ that log in like a browser (form post with the CSRF token from the page)."""
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import threading
 import time
@@ -17,9 +16,9 @@ import httpx
 import pytest
 import uvicorn
 
-from knowledge.catalog_copy import copy_catalog
 from knowledge.settings import EmbedderMode
 from tests.databases import postgres_url, reset_database
+from tests.stacks import copy_index
 from web.accounts import AccountStore, Role
 from web.app import create_app
 from web.db import open_engine
@@ -68,9 +67,9 @@ def start_server(settings: WebSettings, log_level: str = "warning") -> LiveServe
 
 
 def make_web_settings(source: Path, target: Path, **overrides: Any) -> WebSettings:
-    """Settings over a private copy of the indexed corpus, with the test accounts created."""
-    shutil.copytree(source, target)
+    """Settings over a private copy of the indexed corpus in the settings' stack, with the test accounts."""
     settings = WebSettings(data_dir=target, embedder=EmbedderMode.HASHING, **overrides)
+    copy_index(source, settings)
     accounts = AccountStore(open_engine(settings.effective_database_url))
     for name, roles in USERS.items():
         accounts.add(name, frozenset(roles), password=PASSWORD)
@@ -91,8 +90,6 @@ def server_on(request: pytest.FixtureRequest, indexed_corpus_dir: Path, tmp_path
             databases.append(url)
             overrides["database_url"] = url
         settings = make_web_settings(indexed_corpus_dir, tmp_path / f"var{len(started)}", **overrides)
-        if backend == "postgresql":  # the catalog lives in PostgreSQL now: the corpus index goes there too
-            copy_catalog(f"sqlite:///{settings.index_dir / 'catalog.sqlite3'}", settings.catalog_url)
         server = start_server(settings)
         started.append(server)
         return server
@@ -105,8 +102,10 @@ def server_on(request: pytest.FixtureRequest, indexed_corpus_dir: Path, tmp_path
 
 
 @pytest.fixture(scope="module")
-def live_server(indexed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings = make_web_settings(indexed_corpus_dir, tmp_path_factory.mktemp("web") / "var")
+def live_server(
+    indexed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory, module_stack: dict[str, str]
+) -> Iterator[LiveServer]:
+    settings = make_web_settings(indexed_corpus_dir, tmp_path_factory.mktemp("web") / "var", **module_stack)
     server = start_server(settings)
     yield server
     server.stop()

@@ -57,10 +57,15 @@ def untampered(provider: OidcProvider) -> None:
 
 @pytest.fixture(scope="module")
 def oidc_server(
-    provider: OidcProvider, indexed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    provider: OidcProvider,
+    indexed_corpus_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    module_stack: dict[str, str],
 ) -> Iterator[LiveServer]:
     target = tmp_path_factory.mktemp("oidc") / "var"
-    server = start_server(make_web_settings(indexed_corpus_dir, target, **oidc_settings(provider)))
+    server = start_server(
+        make_web_settings(indexed_corpus_dir, target, **oidc_settings(provider), **module_stack)
+    )
     yield server
     server.stop()
 

@@ -27,10 +27,15 @@ def cross_site_provider() -> Iterator[OidcProvider]:
 
 @pytest.fixture(scope="module")
 def oidc_app(
-    cross_site_provider: OidcProvider, indexed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    cross_site_provider: OidcProvider,
+    indexed_corpus_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    module_stack: dict[str, str],
 ) -> Iterator[LiveServer]:
     target = tmp_path_factory.mktemp("oidc-browser") / "var"
-    server = start_server(make_web_settings(indexed_corpus_dir, target, **oidc_settings(cross_site_provider)))
+    server = start_server(
+        make_web_settings(indexed_corpus_dir, target, **oidc_settings(cross_site_provider), **module_stack)
+    )
     yield server
     server.stop()
 

@@ -19,10 +19,9 @@ import httpx
 import pytest
 
 from assistant.secrets import server_secret
-from evals.server_stack import unique_collection
 from knowledge.settings import EmbedderMode, make_settings
-from tests.conftest import reset_tables
 from tests.knowledge.test_index_processes import environment, ingest
+from tests.stacks import ServerStack
 from tests.web.conftest import PASSWORD
 from tests.web.processes import ServerProcess
 from web.accounts import AccountStore, Role
@@ -38,21 +37,17 @@ pytestmark = pytest.mark.server_stack
 
 
 @pytest.fixture
-def stack_settings(chroma_server: str, run_database: str, tmp_path: Path) -> WebSettings:
-    reset_tables(run_database)
+def stack_settings(server_stack: ServerStack, tmp_path: Path) -> Iterator[WebSettings]:
+    place = server_stack.place()
     settings = WebSettings(
-        data_dir=tmp_path / "var",
-        embedder=EmbedderMode.HASHING,
-        chroma_url=chroma_server,
-        chroma_collection=unique_collection(),
-        database_url=run_database,
-        login_max_failures=3,
+        data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING, login_max_failures=3, **place.overrides
     )
     accounts = AccountStore(open_engine(settings.effective_database_url))
     accounts.add("fachkraft", frozenset({Role.FACHKRAFT}), password=PASSWORD)
     accounts.add("leitung", frozenset({Role.LEITUNG}), password=PASSWORD)
     accounts.engine.dispose()
-    return settings
+    yield settings
+    server_stack.release(place)
 
 
 def _env(settings: WebSettings) -> dict[str, str]:
