@@ -65,14 +65,16 @@ def database_server_url() -> str:
 
 
 class RunDatabase:
-    """A database of its own on the test PostgreSQL server for this run: `jha_run_<random>`."""
+    """A database of its own on the test PostgreSQL server for this run: `jha_run_<random>`, empty or a
+    copy of `template` (a database nobody is connected to; copying is faster than migrating)."""
 
-    def __init__(self, server_url: str) -> None:
+    def __init__(self, server_url: str, template: str | None = None) -> None:
         base = make_url(server_url)
         self.name = f"jha_run_{secrets.token_hex(4)}"
         self._admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        copy = f' TEMPLATE "{template}"' if template else ""
         with self._admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{self.name}"'))
+            connection.execute(text(f'CREATE DATABASE "{self.name}"{copy}'))
         self.url = base.set(database=self.name).render_as_string(hide_password=False)
 
     def drop(self) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from evals.server_stack import ChromaServer, RunDatabase, database_server_url, unique_collection
 from knowledge.catalog_copy import copy_catalog
+from knowledge.database import APP, CATALOG, migrate, open_database
 from knowledge.settings import Settings
 from knowledge.vector_store import ChromaVectorStore
 
@@ -53,11 +54,16 @@ class ServerStack:
 
     def __init__(self, directory: Path) -> None:
         self._database_server = database_server_url()
-        RunDatabase(self._database_server).drop()  # PostgreSQL unreachable: fail before Chroma starts
+        # Every table migrated once; a test's database is a copy (0.2 s, migrating takes seconds).
+        self._template = RunDatabase(self._database_server)
+        engine = open_database(self._template.url)
+        migrate(engine, (CATALOG, APP))
+        engine.dispose()
         self.chroma = ChromaServer(directory)
 
     def place(self) -> StackPlace:
-        return StackPlace(RunDatabase(self._database_server), self.chroma.url, unique_collection())
+        database = RunDatabase(self._database_server, template=self._template.name)
+        return StackPlace(database, self.chroma.url, unique_collection())
 
     def release(self, place: StackPlace) -> None:
         place.database.drop()
@@ -73,6 +79,7 @@ class ServerStack:
 
     def stop(self) -> None:
         self.chroma.stop()
+        self._template.drop()
 
 
 def copy_index(source: Path, settings: Settings) -> None:
