@@ -57,8 +57,15 @@ run: install ## Installieren, Standard-Wissensbasis indexieren (falls leer), Web
 	$(PY) -m ingest bootstrap
 	$(PY) -m web serve
 
-test: install-dev ## Alle Tests
+# The second pass runs the index, answer-log, accounts and web tests again on the server stack: one
+# `chroma run` for the session, a PostgreSQL database and a Chroma collection per test (tests/stacks.py).
+# The topology tests (marker server_stack) start their servers themselves and ran in the first pass.
+SERVER_STACK_TESTS := tests/knowledge tests/web tests/assistant/test_log_store.py \
+	tests/assistant/test_log_filter.py tests/assistant/test_log_export.py
+
+test: install-dev ## Alle Tests (eingebettet, dann Index, Protokoll, Konten und Web auf Chroma-Server + PostgreSQL)
 	$(PY) -m pytest
+	$(PY) -m pytest --stack=server -m "not server_stack" $(SERVER_STACK_TESTS)
 
 lint: install-dev ## ruff (Lint + Format-Prüfung) und mypy
 	$(VENV)/bin/ruff check .

@@ -47,7 +47,6 @@ class ServerProcess:
             "JHA_EMBEDDER": "hashing",
             "JHA_TEST_PAUSE_AT": pause_at,
         }
-        environment.pop("JHA_DATABASE_URL", None)
         environment.update(env or {})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "web", "serve", "--port", str(self.port), *(args or [])],
