@@ -15,6 +15,7 @@ from knowledge.catalog import SqlCatalog as Catalog
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, make_settings
 from tests.databases import postgres_url, reset_database
+from tests.stacks import EMBEDDED_ONLY
 from web.accounts import AccountStore
 from web.db import open_engine
 
@@ -32,7 +33,8 @@ def _alembic_versions(url: str) -> set[str]:
 def test_a_data_dir_of_the_previous_version_keeps_every_row(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     shutil.copytree(LEGACY, data_dir, ignore=shutil.ignore_patterns("*.py"))
-    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING)
+    # The previous version had SQLite files only: this data dir is embedded on either stack.
+    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING, **EMBEDDED_ONLY)
 
     catalog = Catalog(settings.catalog_url)
     assert {d.id: d.superseded_by for d in catalog.documents()} == {

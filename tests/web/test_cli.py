@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,9 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
+from knowledge.settings import EmbedderMode, make_settings
 from tests.conftest import PROJECT
+from tests.stacks import copy_index
 from web.accounts import AccountError, AccountStore, Role, parse_roles
 from web.cli import app, ensure_first_admin
 from web.db import open_engine
@@ -30,7 +31,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 def _store(env: dict[str, str]) -> AccountStore:
-    return AccountStore(open_engine(f"sqlite:///{Path(env['JHA_DATA_DIR']) / 'assistant.sqlite3'}"))
+    """The accounts the CLI wrote: in the data dir's SQLite file, or in JHA_DATABASE_URL's database."""
+    return AccountStore(open_engine(make_settings(data_dir=Path(env["JHA_DATA_DIR"])).effective_database_url))
 
 
 def test_users_add_list_passwd_remove(env: dict[str, str]) -> None:
@@ -69,9 +71,9 @@ def test_password_is_prompted_and_stored_as_argon2(env: dict[str, str]) -> None:
         env=env,
     )
     assert result.exit_code == 0, result.output
-    database = Path(env["JHA_DATA_DIR"]) / "assistant.sqlite3"
-    with sqlite3.connect(database) as conn:
-        (stored,) = conn.execute("SELECT password_hash FROM web_users WHERE username = 'leitung1'").fetchone()
+    with _store(env).engine.connect() as connection:
+        query = text("SELECT password_hash FROM web_users WHERE username = 'leitung1'")
+        stored = connection.execute(query).scalar_one()
     assert stored.startswith("$argon2id$") and "geheim-und-lang" not in stored
 
 
@@ -123,7 +125,7 @@ def test_parse_roles_accepts_commas_and_repeats() -> None:
 def test_serve_creates_the_first_admin_and_serves(indexed_corpus_dir: Path, tmp_path: Path) -> None:
     """`python -m web serve` as `make run` starts it: prints the first password once, then serves."""
     data_dir = tmp_path / "var"
-    shutil.copytree(indexed_corpus_dir, data_dir)
+    copy_index(indexed_corpus_dir, make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -170,11 +172,14 @@ def test_serve_creates_the_first_admin_and_serves(indexed_corpus_dir: Path, tmp_
 def test_serve_explains_an_index_built_with_another_embedder(
     indexed_corpus_dir: Path, tmp_path: Path
 ) -> None:
-    data_dir = tmp_path / "var"
-    shutil.copytree(indexed_corpus_dir, data_dir)
-    with sqlite3.connect(data_dir / "index" / "catalog.sqlite3") as conn:
-        conn.execute("UPDATE meta SET value = 'ein-anderer-embedder' WHERE key = 'embedder_id'")
-    result = runner.invoke(app, ["serve"], env={"JHA_DATA_DIR": str(data_dir), "JHA_EMBEDDER": "hashing"})
+    settings = make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING)
+    copy_index(indexed_corpus_dir, settings)
+    catalog = create_engine(settings.catalog_url)
+    with catalog.begin() as connection:
+        connection.execute(text("UPDATE meta SET value = 'ein-anderer-embedder' WHERE key = 'embedder_id'"))
+    catalog.dispose()
+    env = {"JHA_DATA_DIR": str(settings.data_dir), "JHA_EMBEDDER": "hashing"}
+    result = runner.invoke(app, ["serve"], env=env)
     assert result.exit_code == 3 and "python -m ingest reindex" in result.output
 
 
