@@ -16,6 +16,7 @@ import pytest
 
 from assistant.log import AnswerLog, LogFilter
 from assistant.models import AnswerStatus
+from knowledge.settings import make_settings
 from tests.assistant.fake_llm import running_llm
 from tests.web.conftest import make_web_settings
 from tests.web.processes import ServerProcess
@@ -42,7 +43,7 @@ def _first_delta_then_close(server: ServerProcess) -> str:
 
 
 def _logged(data_dir: Path) -> list[AnswerStatus]:
-    log = AnswerLog(f"sqlite:///{(data_dir / 'assistant.sqlite3').resolve()}")
+    log = AnswerLog(make_settings(data_dir=data_dir).effective_database_url)
     try:
         return [entry.status for entry in log.list(LogFilter(), limit=10) if entry.question]
     finally:

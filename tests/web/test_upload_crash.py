@@ -8,11 +8,12 @@ request blocks there, the test kills the process. One kill needs no hook: during
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Row, TextClause, create_engine, text
 
 from ingest.fingerprint import content_hash
 from ingest.loaders import load_file
@@ -43,17 +44,26 @@ def data_dir(tmp_path: Path) -> Path:
 
 def _indexed(data_dir: Path) -> dict[str, tuple[str, str]]:
     """source -> (document id, content hash) of the uploaded documents in the catalog."""
-    with sqlite3.connect(data_dir / "index" / "catalog.sqlite3") as db:
-        rows = db.execute("SELECT source, id, content_hash FROM documents WHERE source LIKE 'uploads/%'")
-        return {source: (doc_id, digest) for source, doc_id, digest in rows}
+    query = text("SELECT source, id, content_hash FROM documents WHERE source LIKE 'uploads/%'")
+    rows = _rows(WebSettings(data_dir=data_dir).catalog_url, query)
+    return {source: (doc_id, digest) for source, doc_id, digest in rows}
 
 
 def _audited(data_dir: Path) -> dict[str | None, set[str]]:
-    with sqlite3.connect(data_dir / "assistant.sqlite3") as db:
-        result: dict[str | None, set[str]] = {}
-        for target, action in db.execute("SELECT target, action FROM audit"):
-            result.setdefault(target, set()).add(action)
-        return result
+    result: dict[str | None, set[str]] = {}
+    query = text("SELECT target, action FROM audit")
+    for target, action in _rows(WebSettings(data_dir=data_dir).effective_database_url, query):
+        result.setdefault(target, set()).add(action)
+    return result
+
+
+def _rows(url: str, query: TextClause) -> list[Row[Any]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(query))
+    finally:
+        engine.dispose()
 
 
 def _check(data_dir: Path, expected: dict[str, bytes | None]) -> None:
