@@ -114,6 +114,14 @@ class KnowledgeIndex:
         """The collections this index (view) reads; None: every one."""
         return self._collections
 
+    def hides(self, document_id: str) -> bool:
+        """Whether the document exists but lies outside this view's collections (a page or citation of
+        it must not be shown: not even its title)."""
+        if self._collections is None:
+            return False
+        document = self._catalog.get_document(document_id)
+        return document is not None and document.collection not in self._collections
+
     def _visible(self, document: Document | None) -> Document | None:
         if document is None or not collection_admits(self._collections, document.collection):
             return None

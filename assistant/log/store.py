@@ -300,10 +300,11 @@ class AnswerLog:
             _attach(connection, [entry])
         return entry
 
-    def overview(self, since: date, until: date) -> Overview:
+    def overview(self, since: date, until: date, collections: frozenset[str] | None = None) -> Overview:
         from assistant.log.overview import build_overview
 
-        entries = self.list(LogFilter(since=since, until=until), limit=1_000_000)
+        filters = LogFilter(since=since, until=until, collections=collections)
+        entries = self.list(filters, limit=1_000_000)
         return build_overview(entries, since, until)
 
 
