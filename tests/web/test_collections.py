@@ -151,7 +151,8 @@ def test_an_api_key_carries_its_users_collections(server: LiveServer, asd_docume
         bodies = [plain.model_dump_json(), *(chunk.model_dump_json() for chunk in stream)]
         api.close()
         if sees:
-            assert asd_document in {c["document_id"] for c in plain.model_extra["jugendhilfe"]["citations"]}
+            citations = (plain.model_extra or {})["jugendhilfe"]["citations"]
+            assert asd_document in {c["document_id"] for c in citations}
         else:
             _assert_hidden("".join(bodies), asd_document)
 
