@@ -96,6 +96,10 @@ def _check_index(settings: WebSettings) -> KnowledgeState:
         index = Container(settings).index
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         raise _fail(f"Fehler: {exc}", EXIT_CONFIG) from exc
+    # Once, before the workers start: what an interrupted writer or a migration left in the write
+    # journal is applied (c002 journals every document so that its vectors learn their collection).
+    if index.drift().pending_writes:
+        index.catch_up()
     # Counts only (milliseconds at 100k chunks); the repair itself stays a maintainer's command.
     drift = index.drift()
     if not drift.consistent:

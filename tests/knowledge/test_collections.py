@@ -54,7 +54,7 @@ def _lexical_ids(index: KnowledgeIndex, search_filter: SearchFilter) -> set[str]
     searcher = HybridSearcher(index)
     view = searcher._current()
     mask = searcher._lexical_mask(view, search_filter)
-    found = view.lexical.search(f"{SECRET_WORD.lower()} hausbesuche", 10, mask, ())
+    found = view.lexical.search(f"{SECRET_WORD.lower()} hausbesuche", 10, mask, None)
     return {view.owners[chunk_id] for chunk_id, _ in found}
 
 
@@ -109,3 +109,18 @@ def test_collection_names_are_checked() -> None:
     for bad in ("", "-asd", "asd team", "asd_team", "ä"):
         with pytest.raises(ValueError, match="Ungültiger Sammlungsname"):
             collection_name(bad)
+
+
+def test_vectors_of_an_older_index_learn_their_collection_without_embedding(index: KnowledgeIndex) -> None:
+    """As migration c002 leaves an index: vectors without a collection, every document journaled."""
+    chunk_ids = ["asd-doc:0", "general-doc:0"]
+    index.stores.vectors.update_metadata(chunk_ids, [{"collection": None}] * 2)  # type: ignore[dict-item]
+    index.stores.catalog.journal_add("metadata", ["asd-doc", "general-doc"])
+    public = SearchFilter(collections=frozenset({"allgemein"}))
+    assert _dense_ids(index, public) == set()  # fails closed: no vector without its collection
+    assert _lexical_ids(index, public) == {"general-doc"}
+    index.catch_up()  # what `web serve` and every ingest command do first
+    stored = index.stores.vectors.metadata_of(chunk_ids)
+    assert {stored[c]["collection"] for c in chunk_ids} == {"asd", "allgemein"}
+    assert _dense_ids(index, public) == {"general-doc"}
+    index.close()
