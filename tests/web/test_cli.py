@@ -43,7 +43,7 @@ def test_users_add_list_passwd_remove(env: dict[str, str]) -> None:
     listed = json.loads(runner.invoke(app, ["users", "list", "--json"], env=env).stdout)["users"]
     assert listed == [
         {"username": "m.muster", "roles": ["fachkraft", "leitung"], "created_at": listed[0]["created_at"],
-         "login": "passwort"}
+         "login": "passwort", "collections": []}
     ]  # fmt: skip
     store = _store(env)
     assert store.authenticate("m.muster", "x" * 12) is not None
