@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.access import UnknownAccount, account_collections
 from assistant.container import Container
 from assistant.doctor import diagnose
 from assistant.log import LogFilter
@@ -21,6 +22,7 @@ from assistant.log.export import EXPORT_FORMATS, export_answers, reviewer_pseudo
 from assistant.log.reachable import DatabaseUnavailable
 from assistant.models import Answer
 from assistant.secrets import server_secret
+from knowledge.collections import Collections
 from knowledge.embedders import EmbedderUnavailable
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.models import DocumentType, Hit
@@ -137,22 +139,29 @@ def ask(
     conversation: Annotated[
         str | None, typer.Option("--conversation", help="Gesprächs-ID für Folgefragen.")
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option("--user", help="Als dieses Konto antworten: aus dessen Sammlungen (sonst aus allen)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe.")] = False,
 ) -> None:
     """Eine Frage beantworten lassen – mit Quellen, oder ehrlich ablehnen."""
     if (question is None) == (batch is None):
         console.print("[red]Bitte genau eines angeben: eine Frage oder --batch DATEI.[/red]")
         raise typer.Exit(2)
-    assistant = _open_assistant()
+    container = _or_exit(lambda: Container(make_settings()))
+    collections = _collections_of(container, user)
+    assistant = _or_exit(lambda: container.assistant)
     if batch is not None:
         for item, text in _batch_lines(batch, "question"):
-            answer = assistant.ask(text, conversation_id=item.get("conversation_id"))
+            conversation_id = item.get("conversation_id")
+            answer = assistant.ask(text, conversation_id=conversation_id, user=user, collections=collections)
             sys.stdout.write(
                 json.dumps({"id": item.get("id"), **_ask_json(answer)}, ensure_ascii=False) + "\n"
             )
         return
     assert question is not None
-    answer = assistant.ask(question, conversation_id=conversation)
+    answer = assistant.ask(question, conversation_id=conversation, user=user, collections=collections)
     if as_json:
         sys.stdout.write(json.dumps(_ask_json(answer), ensure_ascii=False) + "\n")
         return
@@ -166,6 +175,19 @@ def ask(
             out.print(f"  [{citation.n}] {citation.label} – {citation.title} ({citation.source})")
     for suggestion in answer.suggestions:
         out.print(f"  Nächstliegend: {suggestion['title']} ({suggestion['section'] or '–'})")
+
+
+def _collections_of(container: Container, user: str | None) -> Collections:
+    """The account's collections (`assistant.access`); an unknown account exits with 4."""
+    if user is None:
+        return None
+    try:
+        return account_collections(
+            container.database, user, default_for_all=container.settings.collection_default_for_all
+        )
+    except UnknownAccount as exc:
+        console.print(f"[red]Fehler:[/red] {exc}")
+        raise typer.Exit(4) from exc
 
 
 @logs_app.command("purge")

@@ -96,6 +96,7 @@ class Answer:
     search_query: str | None = None
     log_id: str | None = None
     latency_ms: int = 0
+    collections: list[str] = field(default_factory=list)  # of the documents it drew from, for review
 
     def as_json(self) -> dict[str, Any]:
         """`assistant.schemas.AnswerRecord`, JSON-ready: what the API, the stream's `done` event and

@@ -33,6 +33,7 @@ from assistant.policy.texts import (
     refusal_text,
 )
 from assistant.secrets import pseudonym, server_secret
+from knowledge.collections import Collections
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 from knowledge.settings import GateAction, Settings
@@ -117,18 +118,35 @@ class Assistant:
         return f"llm:{self.settings.llm_model}" if self._llm else "builtin"
 
     # -- public API -------------------------------------------------------------------------------
-    def ask(self, question: str, *, conversation_id: str | None = None, user: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        conversation_id: str | None = None,
+        user: str | None = None,
+        collections: Collections = None,
+    ) -> Answer:
         answer: Answer | None = None
-        for event in self.stream(question, conversation_id=conversation_id, user=user):
+        stream = self.stream(question, conversation_id=conversation_id, user=user, collections=collections)
+        for event in stream:
             if event.answer is not None:
                 answer = event.answer
         assert answer is not None
         return answer
 
     def stream(
-        self, question: str, *, conversation_id: str | None = None, user: str | None = None
+        self,
+        question: str,
+        *,
+        conversation_id: str | None = None,
+        user: str | None = None,
+        collections: Collections = None,
     ) -> Iterator[AnswerEvent]:
-        """Notices first, then the answer text in pieces, then `done` with the whole logged `Answer`."""
+        """Notices first, then the answer text in pieces, then `done` with the whole logged `Answer`.
+
+        `collections`: what the asker may see (None: everything); retrieval, § lookups, citations and
+        suggestions read only those (`KnowledgeIndex.restricted_to`)."""
+        index = self.index.restricted_to(collections)
         started = time.perf_counter()
         answer = Answer(status=AnswerStatus.ANSWERED, text="", mode=self.mode)
         answer.rules.append(Rule.AI_DISCLOSURE.value)
@@ -168,15 +186,15 @@ class Assistant:
 
         query = self._search_query(question, conversation)
         answer.search_query = self.storage.clean(query).text
-        hits = self.index.search(query, k=RETRIEVE_K)
+        hits = index.search(query, k=RETRIEVE_K)
         answer.retrieved = [
             RetrievedPassage(h.chunk.id, h.document.id, h.chunk.section, round(h.score, 4)) for h in hits
         ]
-        passages = select_passages(self.index, query, hits)
+        passages = select_passages(index, query, hits)
         if emergency:
             # The notice is never left alone: the rules for acting on acute danger always follow.
-            passages = emergency_passages(self.index, query, passages)
-        elif assess(self.index, query, hits, passages).is_weak:
+            passages = emergency_passages(index, query, passages)
+        elif assess(index, query, hits, passages).is_weak:
             yield from self._abstain(answer, hits, started, user, conversation)
             return
         # In acute danger the rules are quoted as they stand, at once: no model in between.
@@ -186,6 +204,7 @@ class Assistant:
             hits,
             passages,
             started,
+            index=index,
             user=user,
             conversation=conversation,
             use_llm=not emergency,
@@ -278,6 +297,7 @@ class Assistant:
         passages: list[Passage],
         started: float,
         *,
+        index: KnowledgeIndex,
         user: str | None,
         conversation: str | None,
         use_llm: bool = True,
@@ -291,7 +311,7 @@ class Assistant:
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
         answer.mode = "builtin"
-        extracted = extract_answer(self.index, query, hits, passages)
+        extracted = extract_answer(index, query, hits, passages)
         if extracted is None:
             return
         if extracted.skipped_injections:
@@ -390,6 +410,7 @@ class Assistant:
         answer.notices.append(Notice(NoticeKind.AI_DISCLOSURE, AI_DISCLOSURE_TEXT))
         answer.rules = list(dict.fromkeys(answer.rules))
         answer.latency_ms = int((time.perf_counter() - started) * 1000)
+        answer.collections = self._drawn_from(answer)
         if answer.log_id is None:
             answer.log_id = self._record(answer, user, conversation)
         else:  # the row a model's stream began with
@@ -398,6 +419,13 @@ class Assistant:
             for line in answer.text.splitlines(keepends=True):
                 yield AnswerEvent("delta", {"text": line})
         yield AnswerEvent("done", answer.as_json(), answer)
+
+    def _drawn_from(self, answer: Answer) -> list[str]:
+        """The collections of every document the answer retrieved, cited or suggested (the review
+        pages show all of them)."""
+        ids = {r.document_id for r in answer.retrieved} | {c.document_id for c in answer.citations}
+        ids |= {str(s["document_id"]) for s in answer.suggestions}
+        return sorted({d.collection for d in self.index.documents() if d.id in ids})
 
     def _record(self, answer: Answer, user: str | None, conversation: str | None) -> str:
         return self.answer_log.record(
@@ -427,6 +455,7 @@ class Assistant:
             status=AnswerStatus.INCOMPLETE,
             text=sent,
             latency_ms=int((time.perf_counter() - started) * 1000),
+            collections=self._drawn_from(answer),
         )
         if answer.log_id is None:
             answer.log_id = self._record(partial, user, conversation)

@@ -18,6 +18,7 @@ from ingest.laws.cli import laws_app
 from ingest.pipeline import IngestPipeline, discover
 from ingest.report_text import print_repair, print_report
 from ingest.sandbox import ParseSandbox
+from knowledge.collections import collection_name
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.listing import document_rows
 from knowledge.models import DocumentType
@@ -39,6 +40,21 @@ EXIT_NOT_FOUND = 4
 EXIT_CONFIG = 3
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe (JSON).")]
+CollectionOption = Annotated[
+    str | None,
+    typer.Option("--collection", help="Sammlung (z. B. asd); ohne Angabe: neue Dokumente nach 'allgemein'."),
+]
+
+
+def checked_collection(value: str | None) -> str | None:
+    """A valid collection name, or exit 2 with the German reason."""
+    if value is None:
+        return None
+    try:
+        return collection_name(value)
+    except ValueError as exc:
+        console.print(f"[red]Fehler:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def _open_index(*, check_embedder: bool = True) -> KnowledgeIndex:
@@ -83,9 +99,11 @@ def add(
         DocumentType | None, typer.Option("--type", help="Dokumenttyp erzwingen statt erraten.")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur anzeigen, was passieren würde.")] = False,
+    collection: CollectionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Dokumente hinzufügen oder aktualisieren; unveränderte werden übersprungen."""
+    collection = checked_collection(collection)
     sandbox = ParseSandbox()
     sandbox.start()  # the parse worker imports its parsers while the index opens
     index = _open_index()
@@ -101,6 +119,7 @@ def add(
             type_override=doc_type,
             dry_run=dry_run,
             on_file=lambda f: progress.update(task, advance=1, description=f.source),
+            collection=collection,
         )
     if as_json:
         out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
@@ -137,15 +156,21 @@ def bootstrap(
 
 
 @app.command("list")
-def list_documents(as_json: JsonOption = False) -> None:
-    """Alle Dokumente mit Typ, Datum, Abschnitten und Versionsstand."""
+def list_documents(
+    collection: Annotated[
+        str | None, typer.Option("--collection", help="Nur Dokumente dieser Sammlung.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Alle Dokumente mit Typ, Datum, Sammlung, Abschnitten und Versionsstand."""
+    wanted = checked_collection(collection)
     index = _open_index(check_embedder=False)
-    rows = document_rows(index)
+    rows = document_rows(index.restricted_to(None if wanted is None else frozenset({wanted})))
     if as_json:
         out.print_json(json.dumps({"documents": rows}, ensure_ascii=False))
         return
     table = Table(title=f"{len(rows)} Dokumente")
-    for column in ("ID", "Typ", "Datum", "Abschn.", "Version", "Titel"):
+    for column in ("ID", "Typ", "Datum", "Sammlung", "Abschn.", "Version", "Titel"):
         table.add_column(column, overflow="fold")
     for row in rows:
         version = ""
@@ -159,6 +184,7 @@ def list_documents(as_json: JsonOption = False) -> None:
             row["id"],
             DocumentType(row["type"]).label,
             row["date"] or "–",
+            row["collection"],
             str(row["chunks"]),
             version,
             row["title"] + (f" ({row['pages_note']})" if row["pages_note"] else ""),
@@ -181,6 +207,7 @@ def show(document_id: Annotated[str, typer.Argument(help="Dokument-ID (siehe `li
         ("ID", document.id),
         ("Quelle", document.source),
         ("Typ", document.type.label),
+        ("Sammlung", document.collection),
         ("Datum", document.date),
         ("Herausgeber", document.publisher),
         ("Region", document.region),

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ from ingest.limits import IngestLimits, LoadError, file_message
 from ingest.parse import AttachmentResult, ParsedFile, ParseRequest
 from ingest.sandbox import ParseOutcome, ParseSandbox
 from knowledge.checkpoints import checkpoint
+from knowledge.collections import DEFAULT_COLLECTION
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
 
@@ -118,9 +119,12 @@ class IngestPipeline:
         on_file: Progress | None = None,
         loader: str | None = None,
         source_from: Callable[[ParsedFile], str] | None = None,
+        collection: str | None = None,
     ) -> IngestReport:
         """`loader` names a loader to use instead of the one for the suffix; `source_from` names each
-        document after it was read (a law import: by law and Stand, not by the zip's file name)."""
+        document after it was read (a law import: by law and Stand, not by the zip's file name).
+        `collection`: where the documents go (also unchanged ones); None: new ones to `allgemein`,
+        known ones stay where they are."""
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
         for path in missing:
@@ -134,6 +138,7 @@ class IngestPipeline:
             report=report,
             loader=loader,
             source_from=source_from,
+            collection=collection,
         )
 
     def add_files(
@@ -146,10 +151,11 @@ class IngestPipeline:
         report: IngestReport | None = None,
         loader: str | None = None,
         source_from: Callable[[ParsedFile], str] | None = None,
+        collection: str | None = None,
     ) -> IngestReport:
         """Ingest files already named in the index's terms (`discover`), e.g. the changed ones of a sync."""
         report = IngestReport() if report is None else report
-        run = _Run(report, type_override, dry_run, self.index.fingerprints(), loader, source_from)
+        run = _Run(report, type_override, dry_run, self.index.fingerprints(), loader, source_from, collection)
         sandbox = self._sandbox or ParseSandbox()
         try:
             requests = [self._request(files[0], run)] if files else []
@@ -169,6 +175,8 @@ class IngestPipeline:
                 sandbox.close()
             if self.audit:
                 self.audit.flush()  # what was committed is recorded, also when the run broke off
+        if run.recollect and collection and not dry_run:
+            self.index.set_collection(run.recollect, collection)  # unchanged files, another collection
         if report.changed and not dry_run:
             checkpoint(self.index.settings, "before_lexical")
             self.index.rebuild_lexical()
@@ -229,6 +237,8 @@ class IngestPipeline:
         existing = self.index.document_by_source(source_file.source)
         if existing and (parsed.unchanged or _same_content(existing, parsed)):
             run.report.unchanged.append({**entry, "id": existing.id})
+            if run.collection and existing.collection != run.collection:
+                run.recollect.append(existing.id)
             return
         if existing is None:
             original = self._duplicate_of(parsed, run)
@@ -242,15 +252,18 @@ class IngestPipeline:
                 "Keine indexierbaren Inhalte gefunden (nur Überschriften oder aufgehobene Paragrafen)"
             )
         doc_id = existing.id if existing else self._free_id(source_file.source)
+        collection = run.collection or (existing.collection if existing else DEFAULT_COLLECTION)
         document, chunks = _document(
             doc_id, source_file.source, parsed, run.file_hashes.get(source_file.source), attachment_of
         )
+        document = replace(document, collection=collection)
         result = {
             **entry,
             "id": doc_id,
             "title": document.title,
             "type": document.type.value,
             "chunks": len(chunks),
+            "collection": collection,
         }
         if parsed.screened:
             result["screened"] = parsed.screened  # the maintainer sees that, and how much, was left out
@@ -326,6 +339,8 @@ class _Run:
     fingerprints: dict[str, bytes]
     loader: str | None = None
     source_from: Callable[[ParsedFile], str] | None = None
+    collection: str | None = None
+    recollect: list[str] = field(default_factory=list)  # unchanged documents to move to `collection`
     titles: dict[str, str] = field(default_factory=dict)
     file_hashes: dict[str, str] = field(default_factory=dict)  # source -> SHA-256 of the file's bytes
 

@@ -110,6 +110,11 @@ class SyncPlan:
         """Nothing to read, move or remove: the index already mirrors the folder."""
         return not (self.to_ingest or self.moves or self.vanished)
 
+    def kept_outside(self, collection: str) -> list[str]:
+        """Ids of the unchanged and moved documents that are not in `collection` (`sync --collection`)."""
+        kept = [d for _, d in self.unchanged] + [d for d, _, _ in self.moves]
+        return [d.id for d in kept if d.collection != collection]
+
     def report(self, *, dry_run: bool) -> SyncReport:
         report = SyncReport(folder=self.folder, dry_run=dry_run, files_read=len(self.to_ingest))
         report.unchanged.extend(_entry(f, d.id) for f, d in self.unchanged)
@@ -190,14 +195,23 @@ class FolderSync:
         dry_run: bool = False,
         allow_empty: bool = False,
         on_file: Progress | None = None,
+        collection: str | None = None,
     ) -> SyncReport:
+        """`collection`: every document of the folder goes (or stays) there; None: as `add` does."""
         started = time.perf_counter()
         plan = plan_sync(folder, self.index.documents(), type_override=type_override, allow_empty=allow_empty)
         report = plan.report(dry_run=dry_run)
         if not dry_run:
             self._apply_moves_and_removals(plan)
+            if collection:
+                self.index.set_collection(plan.kept_outside(collection), collection)
         self.pipeline.add_files(
-            plan.to_ingest, type_override=type_override, dry_run=dry_run, on_file=on_file, report=report
+            plan.to_ingest,
+            type_override=type_override,
+            dry_run=dry_run,
+            on_file=on_file,
+            report=report,
+            collection=collection,
         )
         if not dry_run:
             self._record_file_hashes(report, plan)

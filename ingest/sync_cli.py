@@ -14,8 +14,10 @@ from ingest.audit import SYNC
 from ingest.cli import (
     EXIT_CONFIG,
     EXIT_FAILED_FILES,
+    CollectionOption,
     JsonOption,
     _open_index,
+    checked_collection,
     cli_audit,
     console,
     file_progress,
@@ -33,7 +35,7 @@ EXIT_USAGE = 2
 EXIT_BUSY = 5
 
 
-def sync(
+def sync(  # noqa: PLR0917 - typer maps every option to a parameter
     folder: Annotated[Path, typer.Argument(help="Verzeichnis, das der Index abbilden soll.")],
     doc_type: Annotated[
         DocumentType | None, typer.Option("--type", help="Dokumenttyp erzwingen statt erraten.")
@@ -42,6 +44,7 @@ def sync(
     allow_empty: Annotated[
         bool, typer.Option("--allow-empty", help="Auch ein leeres Verzeichnis abbilden (entfernt alles).")
     ] = False,
+    collection: CollectionOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Den Index an ein Verzeichnis angleichen: Neues und Geändertes einlesen, Verschwundenes entfernen.
@@ -52,7 +55,14 @@ def sync(
     """
     try:
         with exclusive_run(make_settings().index_dir / "sync.lock"):
-            report = _run(folder, doc_type, dry_run=dry_run, allow_empty=allow_empty, as_json=as_json)
+            report = _run(
+                folder,
+                doc_type,
+                dry_run=dry_run,
+                allow_empty=allow_empty,
+                as_json=as_json,
+                collection=checked_collection(collection),
+            )
     except AlreadyRunning as exc:
         console.print(f"[yellow]{exc}[/yellow]", soft_wrap=True)  # one line in a timer's log
         raise typer.Exit(EXIT_BUSY) from exc
@@ -67,14 +77,20 @@ def sync(
 
 
 def _run(
-    folder: Path, doc_type: DocumentType | None, *, dry_run: bool, allow_empty: bool, as_json: bool
+    folder: Path,
+    doc_type: DocumentType | None,
+    *,
+    dry_run: bool,
+    allow_empty: bool,
+    as_json: bool,
+    collection: str | None,
 ) -> SyncReport:
     started = time.perf_counter()
     settings = make_settings()
     # First from the catalog alone: a folder that did not change needs neither the embedder, nor the
     # vectors, nor the Prüfprotokoll (opening those took most of a run's time at 1,000 files).
     plan = plan_sync(folder, indexed_documents(settings), type_override=doc_type, allow_empty=allow_empty)
-    if plan.idle:
+    if plan.idle and not (collection and plan.kept_outside(collection)):
         report = plan.report(dry_run=dry_run)
         report.seconds = time.perf_counter() - started
         return report
@@ -89,6 +105,7 @@ def _run(
             dry_run=dry_run,
             allow_empty=allow_empty,
             on_file=lambda f: progress.update(task, advance=1, description=f.source),
+            collection=collection,
         )
     if audit and report.changes:
         audit.record(SYNC, report.folder, report.counts())

@@ -192,6 +192,7 @@ class SqlCatalog:
                     superseded_by=document.superseded_by,
                     extra=json.dumps(document.extra, ensure_ascii=False, default=str),
                     fingerprint=fingerprint,
+                    collection=document.collection,
                 )
             )
             rows = [
@@ -233,6 +234,10 @@ class SqlCatalog:
             .where(document_table.c.id == document_id)
             .values(superseded_by=superseded_by)
         )
+
+    def set_collection(self, document_id: str, collection: str) -> None:
+        statement = update(document_table).where(document_table.c.id == document_id)
+        self._run(statement.values(collection=collection))
 
     def _documents_where(self, column: str, value: str) -> list[Document]:
         rows = self._read(f"SELECT * FROM documents WHERE {column} = ?", (value,))  # column: ours

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, Table, Text
 
+from knowledge.collections import DEFAULT_COLLECTION
 from knowledge.database import metadata
 from knowledge.models import Chunk, Document, DocumentType
 
@@ -33,8 +34,10 @@ documents = Table(
     Column("superseded_by", Text),
     Column("extra", Text, nullable=False, server_default="{}"),
     Column("fingerprint", LargeBinary),
+    Column("collection", Text, nullable=False, server_default=DEFAULT_COLLECTION),
     Index("documents_content_hash", "content_hash"),
     Index("documents_law", "law"),
+    Index("documents_collection", "collection"),
 )
 
 chunks = Table(
@@ -90,6 +93,7 @@ def document_from_row(row: Row) -> Document:
         ingested_at=datetime.fromisoformat(row["ingested_at"]) if row["ingested_at"] else None,
         superseded_by=row["superseded_by"],
         extra=_loads(row["extra"]),
+        collection=row["collection"],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,6 +11,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from knowledge.checkpoints import checkpoint
+from knowledge.collections import Collections
+from knowledge.collections import admits as collection_admits
 from knowledge.embedders import Embedder, make_embedder
 from knowledge.lexical import LexicalEntry
 from knowledge.models import Chunk, Document, DocumentType, Hit
@@ -93,6 +96,36 @@ class KnowledgeIndex:
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
         self.terms = CatalogTerms(settings.index_dir / "terms.sqlite3", self._catalog)
         self._documents: tuple[int, list[Document]] | None = None
+        self._collections: Collections = None  # a view's restriction (`restricted_to`)
+        self._visible_documents: tuple[int, list[Document]] | None = None
+
+    def restricted_to(self, collections: Collections) -> KnowledgeIndex:
+        """A view of this index that reads only documents of `collections` (None: this index itself):
+        search, documents, chunks and § lookups alike. It shares the stores; close the index, not it."""
+        if collections is None:
+            return self
+        view = copy.copy(self)
+        view._collections = frozenset(collections)
+        view._visible_documents = None
+        return view
+
+    @property
+    def collections(self) -> Collections:
+        """The collections this index (view) reads; None: every one."""
+        return self._collections
+
+    def hides(self, document_id: str) -> bool:
+        """Whether the document exists but lies outside this view's collections (a page or citation of
+        it must not be shown: not even its title)."""
+        if self._collections is None:
+            return False
+        document = self._catalog.get_document(document_id)
+        return document is not None and document.collection not in self._collections
+
+    def _visible(self, document: Document | None) -> Document | None:
+        if document is None or not collection_admits(self._collections, document.collection):
+            return None
+        return document
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
@@ -209,6 +242,26 @@ class KnowledgeIndex:
                 self._catalog.set_superseded(version.id, newer)
                 changed.append(version.id)
         return changed
+
+    def set_collection(self, document_ids: list[str], collection: str) -> int:
+        """Move documents to another collection: the catalog, then their vector metadata (nothing is
+        embedded again). Returns how many documents changed."""
+        with self.writing():
+            moved = [
+                d.id
+                for d in map(self._catalog.get_document, document_ids)
+                if d is not None and d.collection != collection
+            ]
+            if not moved:
+                return 0
+            with self._catalog.transaction():
+                for document_id in moved:
+                    self._catalog.set_collection(document_id, collection)
+                self._catalog.journal_add("metadata", moved)
+                self._catalog.bump_version()
+            self.apply_write_journal()
+        self.rebuild_lexical()  # unchanged entries, but the snapshot names the catalog version it matches
+        return len(moved)
 
     def sync_vector_metadata(self, document_id: str) -> None:
         """Bring the vector metadata of a document in line with the catalog."""
@@ -332,7 +385,9 @@ class KnowledgeIndex:
         date_to: date | None = None,
         include_superseded: bool = True,
     ) -> list[Hit]:
-        search_filter = SearchFilter(tuple(types or ()), date_from, date_to, include_superseded)
+        search_filter = SearchFilter(
+            tuple(types or ()), date_from, date_to, include_superseded, collections=self._collections
+        )
         self.refresh()
         try:
             hits = self._searcher.search(query, k, search_filter)
@@ -391,10 +446,16 @@ class KnowledgeIndex:
         version = self._catalog.version
         if self._documents is None or self._documents[0] != version:
             self._documents = (version, self._catalog.documents())
-        return self._documents[1]
+        if self._collections is None:
+            return self._documents[1]
+        if self._visible_documents is None or self._visible_documents[0] != version:
+            self._visible_documents = (version, [d for d in self._documents[1] if self._visible(d)])
+        return self._visible_documents[1]
 
     def document_paragraph(self, document_id: str, paragraph: str) -> list[Chunk]:
         """The chunks of "§ n" in one document, in their order."""
+        if self._collections is not None and self.document(document_id) is None:
+            return []
         return self._catalog.paragraph_chunks(document_id, paragraph)
 
     def known_paragraphs(self) -> dict[str, frozenset[str]]:
@@ -414,7 +475,7 @@ class KnowledgeIndex:
         return self._catalog.counts()
 
     def document(self, document_id: str) -> Document | None:
-        return self._catalog.get_document(document_id)
+        return self._visible(self._catalog.get_document(document_id))
 
     def document_by_source(self, source: str) -> Document | None:
         return self._catalog.find_by_source(source)
@@ -423,16 +484,25 @@ class KnowledgeIndex:
         return self._catalog.find_by_content_hash(content_hash)
 
     def versions_of(self, law: str) -> list[Document]:
-        return self._catalog.versions_of(law)
+        return [v for v in self._catalog.versions_of(law) if self._visible(v)]
 
     def document_text(self, document_id: str) -> str | None:
+        if self._collections is not None and self.document(document_id) is None:
+            return None
         return self._catalog.document_text(document_id)
 
     def chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
-        """The live chunks among `chunk_ids`, by id (an id the catalog no longer lists is missing)."""
-        return self._catalog.get_chunks(chunk_ids)
+        """The live chunks among `chunk_ids`, by id (an id the catalog no longer lists is missing,
+        and so is one of a document outside this view's collections)."""
+        found = self._catalog.get_chunks(chunk_ids)
+        if self._collections is None:
+            return found
+        visible = {d.id for d in self.documents()}
+        return {chunk_id: chunk for chunk_id, chunk in found.items() if chunk.document_id in visible}
 
     def chunks_of(self, document_id: str) -> list[Chunk]:
+        if self._collections is not None and self.document(document_id) is None:
+            return []
         return self._catalog.chunks_of(document_id)
 
     def all_chunks(self) -> list[Chunk]:

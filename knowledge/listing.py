@@ -8,9 +8,9 @@ from knowledge.index import KnowledgeIndex
 
 
 def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
-    """One JSON-ready row per document, with which version supersedes which."""
-    counts = index.stores.catalog.chunk_counts()
-    documents = index.stores.catalog.documents()
+    """One JSON-ready row per document the index (view) reads, with which version supersedes which."""
+    counts = index.chunk_counts()
+    documents = index.documents()
     superseding = {d.superseded_by: d.id for d in documents if d.superseded_by}
     return [
         {
@@ -18,6 +18,7 @@ def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
             "source": d.source,
             "title": d.title,
             "type": d.type.value,
+            "collection": d.collection,
             "date": d.date.isoformat() if d.date else None,
             "law": d.law,
             "version_state": d.version_state.isoformat() if d.version_state else None,

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from knowledge.collections import DEFAULT_COLLECTION
+
 
 class DocumentType(StrEnum):
     PRESS_RELEASE = "press_release"
@@ -48,6 +50,7 @@ class Document:
     ingested_at: dt.datetime | None = None
     superseded_by: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    collection: str = DEFAULT_COLLECTION  # who may see it (`knowledge.collections`)
 
     def page_of(self, chunk: Chunk) -> int | None:
         """The page a chunk starts on, for paged formats (PDF, scans): ingest records it per ordinal."""
@@ -113,5 +116,6 @@ class Hit:
             "type": self.document.type.value,
             "date": self.document.date.isoformat() if self.document.date else None,
             "superseded": self.document.superseded_by is not None,
+            "collection": self.document.collection,
             "text": self.chunk.text,
         }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from knowledge.collections import admits as collection_admits
 from knowledge.lexical import LexicalSnapshot
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.query import prepare
@@ -46,8 +47,12 @@ class SearchFilter:
     date_from: date | None = None
     date_to: date | None = None
     include_superseded: bool = True
+    # The collections the reader may see (`knowledge.collections`); None: every collection.
+    collections: frozenset[str] | None = None
 
     def admits(self, document: Document) -> bool:
+        if not collection_admits(self.collections, document.collection):
+            return False
         if self.types and document.type not in self.types:
             return False
         if not self.include_superseded and document.superseded_by:
@@ -59,7 +64,10 @@ class SearchFilter:
     def vector_filter(self) -> VectorFilter | None:
         if self == SearchFilter():
             return None
-        return VectorFilter(self.types, self.date_from, self.date_to, self.include_superseded)
+        collections = None if self.collections is None else tuple(sorted(self.collections))
+        return VectorFilter(
+            self.types, self.date_from, self.date_to, self.include_superseded, collections=collections
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # Answer log and accounts
     database_url: str | None = None
     log_retention_days: int = Field(default=180, ge=1)
+    # Every account may read the collection `allgemein` (`knowledge.collections`); false: only what an
+    # account was granted (`python -m web users collections`, JHA_GROUP_MAP). Maintainers read all.
+    collection_default_for_all: bool = True
     secret_key: SecretStr | None = None
 
     # Policy

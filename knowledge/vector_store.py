@@ -30,6 +30,7 @@ def vector_metadata(document: Document, chunk: Chunk) -> VectorMetadata:
         "date": int(document.date.strftime("%Y%m%d")) if document.date else 0,
         "superseded": document.superseded_by is not None,
         "paragraph": chunk.paragraph or "",
+        "collection": document.collection,
     }
 
 
@@ -50,6 +51,10 @@ def chroma_where(search_filter: VectorFilter | None) -> dict[str, Any] | None:
         clauses.append({"document_id": {"$in": list(search_filter.document_ids)}})
     if search_filter.paragraphs:
         clauses.append({"paragraph": {"$in": list(search_filter.paragraphs)}})
+    if search_filter.collections is not None:
+        # Vectors written before collections existed carry none and match no restricted search until
+        # `python -m ingest repair` (or any write) syncs their metadata: fail closed.
+        clauses.append({"collection": {"$in": sorted(search_filter.collections)}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -249,8 +254,8 @@ class ChromaVectorStore:
 
     @_shared
     def _search(self, vector: Vectors, k: int, where: VectorFilter | None) -> list[tuple[str, float]]:
-        if self._collection is None:
-            return []
+        if self._collection is None or (where is not None and where.collections == ()):
+            return []  # no collection granted: nothing to find (Chroma rejects an empty `$in`)
         result = self._collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=k,

@@ -142,7 +142,7 @@ class AccountStore:
             raise AccountError(f"Kein Konto {username!r}.")
 
     def collections(self, username: str) -> frozenset[str]:
-        """Collections granted by the identity provider (stored for the collection rules to come)."""
+        """Collections granted to the account (`users collections` or the identity provider's groups)."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(user_collections.c.collection).where(user_collections.c.username == username)

@@ -12,8 +12,10 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from assistant.access import readable_collections
 from assistant.container import Container
 from assistant.log.reachable import DatabaseUnavailable
+from knowledge.collections import collection_names
 from web.accounts import AccountError, AccountStore, Role, generate_password, parse_roles
 from web.apikeys_cli import apikeys_app
 from web.first_steps import KnowledgeState, console_text
@@ -34,6 +36,12 @@ EXIT_CONFIG = 3
 EXIT_NOT_FOUND = 4
 FIRST_ADMIN = "admin"
 
+CollectionsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--collection", "-c", help="Freigegebene Sammlung (z. B. asd); mehrfach oder kommagetrennt."
+    ),
+]
 RolesOption = Annotated[
     list[str],
     typer.Option("--role", "-r", help="fachkraft, leitung oder maintainer; mehrfach oder kommagetrennt."),
@@ -88,6 +96,10 @@ def _check_index(settings: WebSettings) -> KnowledgeState:
         index = Container(settings).index
     except (IndexEmbedderMismatch, EmbedderUnavailable) as exc:
         raise _fail(f"Fehler: {exc}", EXIT_CONFIG) from exc
+    # Once, before the workers start: what an interrupted writer or a migration left in the write
+    # journal is applied (c002 journals every document so that its vectors learn their collection).
+    if index.drift().pending_writes:
+        index.catch_up()
     # Counts only (milliseconds at 100k chunks); the repair itself stays a maintainer's command.
     drift = index.drift()
     if not drift.consistent:
@@ -120,27 +132,63 @@ def users_add(
     sso: Annotated[
         bool, typer.Option("--sso", help="Nur Anmeldung über den Reverse-Proxy, kein Passwort.")
     ] = False,
+    collection: CollectionsOption = None,
 ) -> None:
-    """Ein Konto anlegen."""
+    """Ein Konto anlegen (mit den Sammlungen, die es lesen darf; 'allgemein' liest jedes Konto)."""
     try:
         roles = parse_roles(role)
+        collections = collection_names(collection or [])
         secret = None if sso else _new_password(password)
-        user = _store().add(name, roles, password=secret)
-    except AccountError as exc:
+        store = _store()
+        user = store.add(name, roles, password=secret)
+        store.set_collections(name, collections)
+    except (AccountError, ValueError) as exc:
         raise _fail(str(exc)) from exc
-    out.print(f"Konto {user.username} angelegt: {', '.join(sorted(r.value for r in user.roles))}.")
+    granted = f"; Sammlungen: {', '.join(sorted(collections))}" if collections else ""
+    out.print(f"Konto {user.username} angelegt: {', '.join(sorted(r.value for r in user.roles))}{granted}.")
+
+
+@users_app.command("collections")
+def users_collections(
+    name: Annotated[str, typer.Argument(help="Benutzername.")],
+    collections: Annotated[
+        list[str] | None, typer.Argument(help="Neue Sammlungen (ersetzen die bisherigen); ohne: anzeigen.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Alle Freigaben entfernen.")] = False,
+) -> None:
+    """Die Sammlungen eines Kontos anzeigen oder ersetzen (wirkt ab der nächsten Frage)."""
+    store = _store()
+    user = store.get(name)
+    if user is None:
+        raise _fail(f"Kein Konto {name!r}.", EXIT_NOT_FOUND)
+    if collections or clear:
+        try:
+            store.set_collections(name, collection_names(collections or []))
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+    settings = WebSettings()
+    readable = readable_collections(
+        (r.value for r in user.roles),
+        store.collections(name),
+        default_for_all=settings.collection_default_for_all,
+    )
+    granted = ", ".join(sorted(store.collections(name))) or "keine"
+    reads = "alle (Rolle maintainer)" if readable is None else ", ".join(sorted(readable)) or "keine"
+    out.print(f"Sammlungen von {name}: freigegeben {granted}; liest {reads}.")
 
 
 @users_app.command("list")
 def users_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Alle Konten mit Rollen."""
-    accounts = _store().list()
+    store = _store()
+    accounts = store.list()
     rows = [
         {
             "username": u.username,
             "roles": sorted(r.value for r in u.roles),
             "created_at": u.created_at.isoformat(),
             "login": "passwort" if u.has_password else "sso",
+            "collections": sorted(store.collections(u.username)),
         }
         for u in accounts
     ]

@@ -4,7 +4,8 @@
 >>> sorted(grants.grants(["Jugendamt-Leitung", "Kantine"]).collections)
 ['asd']
 
-Collections are stored with the account already; enforcing them in retrieval is a later step (#13).
+Granted collections are stored with the account (`web_user_collections`, as `python -m web users
+collections` does) and hold inside retrieval (`web.permissions`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from web.accounts import Role
 
-_COLLECTION = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_COLLECTION = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # as `knowledge.collections.collection_name`
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,12 @@ class GroupMap:
                 name = name.strip().lower()
                 if kind == "role" and name in {r.value for r in Role}:
                     roles.add(Role(name))
-                elif kind == "collection" and _COLLECTION.match(name):
+                elif kind == "collection" and _COLLECTION.fullmatch(name):
                     collections.add(name)
                 else:
                     raise ValueError(
                         f"JHA_GROUP_MAP: {target.strip()!r} bei {group!r} ist weder role:fachkraft|leitung|"
-                        "maintainer noch collection:NAME (Kleinbuchstaben, Ziffern, - und _)."
+                        "maintainer noch collection:NAME (Kleinbuchstaben, Ziffern und -)."
                     )
             entries[group] = Grants(frozenset(roles), frozenset(collections))
         return cls(entries)

@@ -36,6 +36,7 @@ class DocumentRow(BaseModel):
     source: str
     title: str
     type: str = Field(examples=["law"])
+    collection: str = Field(examples=["allgemein"], description="Sammlung (wer das Dokument sieht).")
     date: dt.date | None = None
     law: str | None = None
     version_state: dt.date | None = None

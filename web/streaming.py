@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from knowledge.collections import Collections
 from web.state import AppState
 from web.testhook import pause_at
 
@@ -28,12 +29,17 @@ def answer_events(
     *,
     conversation_id: str,
     username: str,
+    collections: Collections,
     render: Callable[[dict[str, Any]], str] | None = None,
 ) -> Iterator[str]:
-    """The answer as SSE frames; `render` adds the answer's HTML to `done` (for the chat page)."""
+    """The answer as SSE frames; `render` adds the answer's HTML to `done` (for the chat page).
+    `collections`: what the user reads (`web.permissions.collections_of`)."""
     first_delta = True
+    stream = state.assistant.stream(
+        question, conversation_id=conversation_id, user=username, collections=collections
+    )
     try:
-        for event in state.assistant.stream(question, conversation_id=conversation_id, user=username):
+        for event in stream:
             data = dict(event.data)
             if event.kind == "done":
                 data["conversation_id"] = conversation_id

@@ -81,7 +81,7 @@ def turn_from_answer(
         citations=_citations(data.get("citations", []), index),
         notices=notices,
         disclosure=disclosure,
-        suggestions=list(data.get("suggestions", [])),
+        suggestions=[s for s in data.get("suggestions", []) if not index.hides(s["document_id"])],
         entities=list(data.get("policy", {}).get("entities", [])),
         number=number,
     )
@@ -116,6 +116,8 @@ def _citations(raw: list[dict[str, Any]], index: KnowledgeIndex) -> list[Citatio
     chunks = index.chunks([c.chunk_id for c in records if c.chunk_id])
     views = []
     for item in records:
+        if index.hides(item.document_id):
+            continue  # a stored answer whose source the reader may no longer read (collections)
         document = index.document(item.document_id)
         chunk = chunks.get(item.chunk_id)
         quote = item.quote

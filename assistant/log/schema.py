@@ -73,4 +73,13 @@ audit = Table(
     Column("detail", Text),
 )
 
+# The collections an answer drew from (retrieved, cited, suggested documents): a reviewer sees an answer
+# only when she holds every one of them (`LogFilter.collections`).
+answer_collections = Table(
+    "answer_collections",
+    metadata,
+    Column("answer_id", String(32), ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True),
+    Column("collection", String(64), primary_key=True),
+)
+
 Index("answers_status_asked", answers.c.status, answers.c.asked_at)

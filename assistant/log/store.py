@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import String, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from assistant.log.schema import answers, audit, feedback, reviews
+from assistant.log.schema import answer_collections, answers, audit, feedback, reviews
 from assistant.models import Answer, AnswerStatus
 from assistant.schemas import LogEntryRecord
 from knowledge.database import APP, migrate, open_database
@@ -45,6 +45,8 @@ class LogFilter:
     rule: str | None = None
     negative_feedback: bool = False
     unreviewed: bool = False
+    # A reviewer's collections: only answers drawn from these alone (None: every answer).
+    collections: frozenset[str] | None = None
 
 
 @dataclass
@@ -64,6 +66,7 @@ class LogEntry:
     index_version: int
     feedback: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
+    collections: list[str] = field(default_factory=list)  # what the answer drew from
 
     def record(self) -> LogEntryRecord:
         """The entry in its schema (`assistant.schemas.LogEntryRecord`), as the API returns it."""
@@ -161,12 +164,15 @@ class AnswerLog:
         }
         with self.engine.begin() as connection:
             connection.execute(insert(answers).values(**row))
+            _record_collections(connection, log_id, answer.collections)
         return log_id
 
     def update(self, log_id: str, answer: Answer) -> None:
         """Replace the outcome of a row written before its answer was complete (an LLM stream)."""
         with self.engine.begin() as connection:
             connection.execute(update(answers).where(answers.c.id == log_id).values(**_outcome(answer)))
+            connection.execute(delete(answer_collections).where(answer_collections.c.answer_id == log_id))
+            _record_collections(connection, log_id, answer.collections)
 
     def add_feedback(
         self, log_id: str, *, helpful: bool | None, source_mismatch: bool = False, comment: str | None = None
@@ -231,6 +237,7 @@ class AnswerLog:
             old = select(answers.c.id).where(answers.c.asked_at < cutoff)
             connection.execute(delete(feedback).where(feedback.c.answer_id.in_(old)))
             connection.execute(delete(reviews).where(reviews.c.answer_id.in_(old)))
+            connection.execute(delete(answer_collections).where(answer_collections.c.answer_id.in_(old)))
             result = connection.execute(delete(answers).where(answers.c.asked_at < cutoff))
             connection.execute(delete(audit).where(audit.c.at < cutoff))
         return int(result.rowcount or 0)
@@ -293,10 +300,11 @@ class AnswerLog:
             _attach(connection, [entry])
         return entry
 
-    def overview(self, since: date, until: date) -> Overview:
+    def overview(self, since: date, until: date, collections: frozenset[str] | None = None) -> Overview:
         from assistant.log.overview import build_overview
 
-        entries = self.list(LogFilter(since=since, until=until), limit=1_000_000)
+        filters = LogFilter(since=since, until=until, collections=collections)
+        entries = self.list(filters, limit=1_000_000)
         return build_overview(entries, since, until)
 
 
@@ -339,7 +347,18 @@ def _filtered(query: Any, filters: LogFilter) -> Any:
         query = query.where(answers.c.id.in_(negative))
     if filters.unreviewed:
         query = query.where(answers.c.id.not_in(select(reviews.c.answer_id)))
+    if filters.collections is not None:
+        outside = select(answer_collections.c.answer_id).where(
+            answer_collections.c.collection.not_in(sorted(filters.collections))
+        )
+        query = query.where(answers.c.id.not_in(outside))
     return query
+
+
+def _record_collections(connection: Connection, log_id: str, collections: list[str]) -> None:
+    if collections:
+        rows = [{"answer_id": log_id, "collection": name} for name in sorted(set(collections))]
+        connection.execute(insert(answer_collections), rows)
 
 
 def _entry(row: Any) -> LogEntry:
@@ -374,6 +393,9 @@ def _attach(connection: Connection, entries: list[LogEntry]) -> None:
             by_id[row["answer_id"]].feedback.append(
                 {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(row).items()}
             )
+        drawn = select(answer_collections).where(answer_collections.c.answer_id.in_(batch))
+        for row in connection.execute(drawn.order_by(answer_collections.c.collection)).mappings():
+            by_id[row["answer_id"]].collections.append(row["collection"])
         for row in connection.execute(select(reviews).where(reviews.c.answer_id.in_(batch))).mappings():
             by_id[row["answer_id"]].reviews.append(
                 {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(row).items()}

@@ -132,4 +132,4 @@ def test_two_processes_migrate_a_fresh_database_once(catalog_url: str) -> None:
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     engine.dispose()
-    assert versions == ["c001"]
+    assert versions == ["c002"]

@@ -46,8 +46,11 @@ def test_a_data_dir_of_the_previous_version_keeps_every_row(tmp_path: Path) -> N
     assert catalog.version == 3 and catalog.get_meta("embedder_id") == "hashing-cw-char4-6-d4096"
     assert len(catalog.fingerprints()) == 3
     assert catalog.paragraphs()["KKG"] >= {"§ 1", "§ 4"}
+    # c002: every document in `allgemein`; its vectors learn it at the next write (journaled, not embedded).
+    assert {d.collection for d in catalog.documents()} == {"allgemein"}
+    assert sorted(catalog.journal()["metadata"]) == sorted(d.id for d in catalog.documents())
     catalog.close()
-    assert _alembic_versions(settings.catalog_url) == {"c001"}
+    assert _alembic_versions(settings.catalog_url) == {"c002"}
 
     log = AnswerLog(settings.effective_database_url)
     [entry] = log.list(LogFilter())
@@ -62,7 +65,7 @@ def test_a_data_dir_of_the_previous_version_keeps_every_row(tmp_path: Path) -> N
         assert connection.execute(text("SELECT COUNT(*) FROM web_sessions")).scalar_one() == 1
         assert connection.execute(text("SELECT COUNT(*) FROM web_login_failures")).scalar_one() == 2
     engine.dispose()
-    assert _alembic_versions(settings.effective_database_url) == {"0004"}
+    assert _alembic_versions(settings.effective_database_url) == {"0005"}
 
     # The index over the migrated catalog searches as before (Chroma and BM25 rebuilt from the catalog).
     index = KnowledgeIndex.open(settings)
@@ -101,7 +104,7 @@ def test_with_postgresql_the_catalog_and_every_table_live_there(
     assert tables >= {"documents", "chunks", "meta", "write_journal", "answers", "feedback", "reviews",
                       "audit", "web_users", "web_sessions", "web_login_failures", "web_conversations",
                       "web_conversation_turns", "web_api_keys", "web_user_collections"}  # fmt: skip
-    assert _alembic_versions(postgres) == {"c001", "0004"}
+    assert _alembic_versions(postgres) == {"c002", "0005"}
 
 
 @pytest.mark.postgres

@@ -45,7 +45,7 @@ def test_users_add_list_passwd_remove(env: dict[str, str]) -> None:
     listed = json.loads(runner.invoke(app, ["users", "list", "--json"], env=env).stdout)["users"]
     assert listed == [
         {"username": "m.muster", "roles": ["fachkraft", "leitung"], "created_at": listed[0]["created_at"],
-         "login": "passwort"}
+         "login": "passwort", "collections": []}
     ]  # fmt: skip
     store = _store(env)
     assert store.authenticate("m.muster", "x" * 12) is not None
@@ -218,3 +218,30 @@ def test_an_unreachable_database_is_one_german_line(
     assert len(output.splitlines()) == 1, output
     assert "JHA_DATABASE_URL" in output and f"Host {host}" in output and cause in output
     assert "geheim" not in output and "Traceback" not in output
+
+
+def test_users_add_with_collections_and_users_collections(env: dict[str, str]) -> None:
+    add = ["users", "add", "a.asd", "--role", "fachkraft", "--collection", "asd", "-c", "kita-aufsicht"]
+    result = runner.invoke(app, [*add, "--password", "x" * 12], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Sammlungen: asd, kita-aufsicht" in result.stdout
+    store = _store(env)
+    assert store.collections("a.asd") == {"asd", "kita-aufsicht"}
+
+    shown = runner.invoke(app, ["users", "collections", "a.asd"], env=env)
+    assert "liest allgemein, asd, kita-aufsicht" in shown.stdout
+    runner.invoke(app, ["users", "collections", "a.asd", "asd"], env=env)
+    assert store.collections("a.asd") == {"asd"}
+    alone = runner.invoke(
+        app, ["users", "collections", "a.asd"], env={**env, "JHA_COLLECTION_DEFAULT_FOR_ALL": "false"}
+    )
+    assert "liest asd." in alone.stdout
+    runner.invoke(app, ["users", "collections", "a.asd", "--clear"], env=env)
+    assert store.collections("a.asd") == frozenset()
+
+    bad = runner.invoke(app, ["users", "collections", "a.asd", "ASD Team"], env=env)
+    assert bad.exit_code == 2 and "Ungültiger Sammlungsname" in bad.output
+    assert runner.invoke(app, ["users", "collections", "niemand"], env=env).exit_code == 4
+    listed = json.loads(runner.invoke(app, ["users", "list", "--json"], env=env).stdout)
+    assert listed["users"][0]["collections"] == []
+    store.engine.dispose()

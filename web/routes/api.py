@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from knowledge.listing import document_rows
 from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
 from web.errors import WebError
+from web.permissions import collections_of
 from web.questions import validate_question
 from web.routes.chat import conversation_of
 from web.schemas import ChatResponse, DocumentList, DocumentRow, Stored
@@ -84,10 +85,15 @@ def chat(
         raise WebError(403, "conversation_forbidden", "Dieses Gespräch gehört zu einer anderen Anmeldung.")
     conversation = body.conversation_id or conversation_of(session)
     accept = request.headers.get("accept", "")
+    collections = collections_of(state, user)
     if "application/json" in accept and SSE_MEDIA_TYPE not in accept:
-        answer = state.assistant.ask(question, conversation_id=conversation, user=user.username)
+        answer = state.assistant.ask(
+            question, conversation_id=conversation, user=user.username, collections=collections
+        )
         return JSONResponse({**answer.as_json(), "conversation_id": conversation})
-    events = answer_events(state, question, conversation_id=conversation, username=user.username)
+    events = answer_events(
+        state, question, conversation_id=conversation, username=user.username, collections=collections
+    )
     headers = {**SSE_HEADERS, "X-Conversation-Id": conversation}
     return StreamingResponse(events, media_type=SSE_MEDIA_TYPE, headers=headers)
 

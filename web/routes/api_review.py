@@ -11,7 +11,8 @@ from assistant.log import Verdict
 from assistant.schemas import LogEntryRecord
 from web.deps import CsrfDep, LeitungDep, StateDep
 from web.errors import WebError
-from web.filters import MAX_OFFSET, LogFilterDep
+from web.filters import MAX_OFFSET
+from web.permissions import ReviewFilterDep, reviewable_entry
 from web.routes.api import ERRORS, ErrorResponse
 from web.schemas import AnswerList, ReviewStored
 
@@ -31,7 +32,7 @@ class ReviewRequest(BaseModel):
 def answers(
     user: LeitungDep,
     state: StateDep,
-    filters: LogFilterDep,
+    filters: ReviewFilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AnswerList:
@@ -46,15 +47,13 @@ def answers(
 @router.get("/answers/{log_id}", responses={**ERRORS, **_NOT_FOUND})
 def answer(log_id: str, user: LeitungDep, state: StateDep) -> LogEntryRecord:
     """Ein Eintrag mit geschwärzter Frage, Antwort, Quellen, Suchtreffern, Rückmeldungen und Bewertungen."""
-    entry = state.assistant.answer_log.get(log_id)
-    if entry is None:
-        raise WebError(404, "answer_not_found", "Kein Eintrag mit dieser ID.")
-    return entry.record()
+    return reviewable_entry(state, user, log_id).record()
 
 
 @router.post("/answers/{log_id}/review", dependencies=[CsrfDep], responses={**ERRORS, **_NOT_FOUND})
 def review(log_id: str, body: ReviewRequest, user: LeitungDep, state: StateDep) -> ReviewStored:
     """Eine Bewertung abgeben; wer wann was bewertet hat, wird protokolliert. Rolle: leitung."""
+    reviewable_entry(state, user, log_id)
     stored = state.assistant.review(
         log_id, reviewer=user.username, verdict=body.verdict, comment=(body.comment or "").strip() or None
     )

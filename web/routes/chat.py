@@ -12,6 +12,7 @@ from web.accounts import User
 from web.conversations import CONVERSATION_ID, new_conversation_id
 from web.deps import CsrfDep, FachkraftDep, RendererDep, SessionDep, StateDep
 from web.errors import WebError
+from web.permissions import collections_of, index_for
 from web.questions import validate_question
 from web.sessions import Session
 from web.state import AppState
@@ -57,9 +58,11 @@ def chosen_conversation(state: AppState, user: User, session: Session, requested
 
 
 def earlier_turns(state: AppState, user: User, conversation: str) -> list[TurnView]:
-    """The user's own copy of the conversation (web/history.py), numbered from 1."""
+    """The user's own copy of the conversation (web/history.py), numbered from 1; sources the user may
+    no longer read (a collection taken away) are left out."""
+    index = index_for(state, user)
     return [
-        turn_from_answer(turn.answer, turn.question, state.assistant.index, number=number)
+        turn_from_answer(turn.answer, turn.question, index, number=number)
         for number, turn in enumerate(state.history.turns(user.username, conversation), start=1)
     ]
 
@@ -138,10 +141,14 @@ def ask(
         # No draft: a page that shows the question back would be one more copy of case data (#10).
         return _chat_page(request, state, renderer, session, user=user, error=error.message)
     turns = earlier_turns(state, user, chosen)
-    answer = state.assistant.ask(question, conversation_id=chosen, user=user.username)
+    collections = collections_of(state, user)
+    answer = state.assistant.ask(
+        question, conversation_id=chosen, user=user.username, collections=collections
+    )
     data = answer.as_json()
     number = state.history.record(user.username, chosen, data)
-    current = turn_from_answer(data, question, state.assistant.index, number=number or len(turns) + 1)
+    index = state.assistant.index.restricted_to(collections)
+    current = turn_from_answer(data, question, index, number=number or len(turns) + 1)
     return _chat_page(
         request, state, renderer, session, user=user, turns=[*turns, current], current=current.log_id
     )
@@ -160,15 +167,23 @@ def ask_streaming(
     conversation = chosen_conversation(state, user, session, body.conversation_id)
     question = validate_question(body.question, state.settings.max_question_chars)
     token = session.csrf_token()
+    collections = collections_of(state, user)
 
     def remember_and_render(data: dict[str, Any]) -> str:
         # Recorded before the answer's last event goes out: a reload right after it shows the turn.
         number = state.history.record(user.username, conversation, data)
-        turn = turn_from_answer(data, question, state.assistant.index, number=number or None)
+        turn = turn_from_answer(data, question, index, number=number or None)
         return render_answer(renderer, turn, token)
 
+    index = state.assistant.index.restricted_to(collections)
+
     events = answer_events(
-        state, question, conversation_id=conversation, username=user.username, render=remember_and_render
+        state,
+        question,
+        conversation_id=conversation,
+        username=user.username,
+        collections=collections,
+        render=remember_and_render,
     )
     return StreamingResponse(events, media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
 

@@ -16,12 +16,14 @@ from fastapi.responses import RedirectResponse, Response
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import IngestPipeline, IngestReport
 from ingest.pipeline import document_id as id_for_source
+from knowledge.collections import collection_name
 from knowledge.listing import document_rows
 from knowledge.models import DocumentType
 from web.accounts import User
 from web.deps import CsrfDep, MaintainerDep, RendererDep, SessionDep, StateDep, UserDep
 from web.errors import WebError
 from web.first_steps import KnowledgeState, knowledge_steps
+from web.permissions import index_for
 from web.sessions import Session
 from web.state import AppState
 from web.templating import Renderer
@@ -214,6 +216,33 @@ def remove(document_id: str, user: MaintainerDep, state: StateDep, session: Sess
     return RedirectResponse("/documents", status_code=303)
 
 
+@router.post("/{document_id}/collection", dependencies=[CsrfDep])
+def change_collection(
+    *,
+    document_id: str,
+    user: MaintainerDep,
+    state: StateDep,
+    session: SessionDep,
+    collection: Annotated[str, Form(max_length=64)] = "",
+) -> RedirectResponse:
+    """Move a document to another collection: catalog and vector metadata, nothing is re-embedded."""
+    document = state.assistant.index.document(document_id)
+    if document is None:
+        raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr).")
+    try:
+        name = collection_name(collection)
+    except ValueError as exc:
+        session["flash"] = {"text": str(exc), "error": True}
+        return RedirectResponse("/documents", status_code=303)
+    with state.index_lock:
+        state.assistant.index.set_collection([document.id], name)
+    state.assistant.answer_log.audit(
+        actor=user.username, action="document_collection", target=document.id, detail=name
+    )
+    session["flash"] = {"text": f"{document.title}: Sammlung „{name}“."}
+    return RedirectResponse("/documents", status_code=303)
+
+
 @router.get("/{document_id}")
 def source_view(
     *,
@@ -224,7 +253,8 @@ def source_view(
     renderer: RendererDep,
     chunk: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    index = state.assistant.index
+    # A document of a collection the user does not read gets the same 404 as one that is gone.
+    index = index_for(state, user)
     document = index.document(document_id)
     if document is None:
         raise WebError(404, "document_not_found", "Dieses Dokument gibt es nicht (mehr) in der Wissensbasis.")

@@ -12,6 +12,7 @@ from knowledge.embedders import describe_embedder_choice
 from knowledge.models import DocumentType
 from knowledge.settings import GateAction
 from web.deps import RendererDep, StateDep, UserDep
+from web.permissions import index_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,7 +27,7 @@ def policy(request: Request, user: UserDep, renderer: RendererDep) -> Response:
 def limits(request: Request, user: UserDep, state: StateDep, renderer: RendererDep) -> Response:
     assistant, settings = state.assistant, state.settings
     newest: dict[DocumentType, tuple[date | None, int]] = {}
-    for document in assistant.index.documents():
+    for document in index_for(state, user).documents():  # counts of what this user reads
         latest, count = newest.get(document.type, (None, 0))
         if document.date and (latest is None or document.date > latest):
             latest = document.date

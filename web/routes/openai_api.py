@@ -20,6 +20,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from assistant.models import NoticeKind
+from knowledge.collections import Collections
 from web.deps import FachkraftDep, StateDep, UserDep
 from web.errors import WebError
 from web.openai_format import (
@@ -35,6 +36,7 @@ from web.openai_format import (
     extension,
     notice_line,
 )
+from web.permissions import collections_of
 from web.questions import validate_question
 from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE
@@ -75,10 +77,17 @@ def chat_completions(
     question = validate_question(last.text, state.settings.max_question_chars)
     conversation = conversation_id(state.assistant.secret(), user.username, body.messages)
     completion_id, created = f"chatcmpl-{secrets.token_urlsafe(18)}", int(time.time())
+    # An API key carries its user's collections, as the chat does.
+    collections = collections_of(state, user)
     if body.stream:
-        frames = _stream(state, question, conversation, user.username, (completion_id, created))
+        frames = _stream(
+            state, question, conversation, (user.username, collections), (completion_id, created)
+        )
         return StreamingResponse(frames, media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
-    data = state.assistant.ask(question, conversation_id=conversation, user=user.username).as_json()
+    answer = state.assistant.ask(
+        question, conversation_id=conversation, user=user.username, collections=collections
+    )
+    data = answer.as_json()
     return completion(completion_id, created, content(data), extension(data, conversation))
 
 
@@ -87,10 +96,16 @@ def _frame(data: dict[str, Any] | str) -> str:
 
 
 def _stream(
-    state: AppState, question: str, conversation: str, username: str, ident: tuple[str, int]
+    state: AppState,
+    question: str,
+    conversation: str,
+    reader: tuple[str, Collections],
+    ident: tuple[str, int],
 ) -> Iterator[str]:
-    """Chunks as the assistant yields them; they add up to the non-streamed message text."""
+    """Chunks as the assistant yields them; they add up to the non-streamed message text. `reader`: the
+    user's name and collections."""
     completion_id, created = ident
+    username, collections = reader
 
     def piece(text: str) -> str:
         return _frame(chunk(completion_id, created, {"content": text}))
@@ -98,7 +113,10 @@ def _stream(
     yield _frame(chunk(completion_id, created, {"role": "assistant", "content": ""}))
     streamed = ""  # answer text sent since the last restart
     try:
-        for event in state.assistant.stream(question, conversation_id=conversation, user=username):
+        events = state.assistant.stream(
+            question, conversation_id=conversation, user=username, collections=collections
+        )
+        for event in events:
             if event.kind == "notice" and event.data["kind"] in LEADING:
                 if event.data["kind"] == NoticeKind.LLM_FALLBACK and streamed:
                     # The model failed mid-answer; the built-in answer follows in full.

@@ -16,7 +16,8 @@ from assistant.policy import Rule
 from web import charts
 from web.deps import CsrfDep, LeitungDep, RendererDep, SessionDep, StateDep
 from web.errors import WebError
-from web.filters import MAX_OFFSET, LogFilterDep
+from web.filters import MAX_OFFSET
+from web.permissions import ReviewFilterDep, collections_of, index_for, reviewable_entry
 from web.templating import local_today
 from web.views import turn_from_log
 
@@ -37,7 +38,7 @@ def answer_log(
     user: LeitungDep,
     state: StateDep,
     renderer: RendererDep,
-    filters: LogFilterDep,
+    filters: ReviewFilterDep,
     page: Annotated[int, Query(ge=1, le=MAX_OFFSET // PAGE_SIZE)] = 1,
 ) -> Response:
     log = state.assistant.answer_log
@@ -68,7 +69,7 @@ def overview(
 ) -> Response:
     until = local_today()
     since = until - timedelta(days=days - 1)
-    data = state.assistant.answer_log.overview(since, until)
+    data = state.assistant.answer_log.overview(since, until, collections_of(state, user))
     verdict_counts = [(v.label, data.verdicts.get(v.value, 0)) for v in Verdict]
     context = {
         "title": "Überblick",
@@ -99,7 +100,7 @@ def export(
     request: Request,
     user: LeitungDep,
     state: StateDep,
-    filters: LogFilterDep,
+    filters: ReviewFilterDep,
     fmt: Annotated[ExportFormat, Query()] = "csv",
 ) -> Response:
     log = state.assistant.answer_log
@@ -132,10 +133,8 @@ def detail(
     renderer: RendererDep,
     session: SessionDep,
 ) -> Response:
-    entry = state.assistant.answer_log.get(log_id)
-    if entry is None:
-        raise WebError(404, "answer_not_found", "Kein Eintrag mit dieser ID.")
-    index = state.assistant.index
+    entry = reviewable_entry(state, user, log_id)
+    index = index_for(state, user)
     retrieved = [
         {**passage, "title": (doc.title if (doc := index.document(passage["document_id"])) else None)}
         for passage in entry.retrieved
@@ -143,7 +142,7 @@ def detail(
     context = {
         "title": "Antwort prüfen",
         "entry": entry,
-        "turn": turn_from_log(entry, state.assistant.index),
+        "turn": turn_from_log(entry, index),
         "retrieved": retrieved,
         "verdicts": list(Verdict),
         "flash": session.pop("flash", None),
@@ -161,6 +160,7 @@ def verdict(
     verdict: Annotated[Verdict, Form()],
     comment: Annotated[str, Form(max_length=4000)] = "",
 ) -> RedirectResponse:
+    reviewable_entry(state, user, log_id)
     stored = state.assistant.review(
         log_id, reviewer=user.username, verdict=verdict, comment=comment.strip() or None
     )
