@@ -28,17 +28,17 @@ def answer_events(
     *,
     conversation_id: str,
     username: str,
-    render: Callable[[dict[str, Any]], str] | None = None,
+    finish: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> Iterator[str]:
-    """The answer as SSE frames; `render` adds the answer's HTML to `done` (for the chat page)."""
+    """The answer as SSE frames. `finish` gets the finished answer before `done` goes out (to store it
+    in the user's history) and returns what `done` carries besides it (the chat page: the answer's HTML)."""
     first_delta = True
     try:
         for event in state.assistant.stream(question, conversation_id=conversation_id, user=username):
             data = dict(event.data)
             if event.kind == "done":
                 data["conversation_id"] = conversation_id
-                if render is not None:
-                    data["html"] = render(data)
+                data.update(finish(data))
             yield sse(event.kind, data)
             if event.kind == "delta" and first_delta:
                 first_delta = False

@@ -161,14 +161,14 @@ def ask_streaming(
     question = validate_question(body.question, state.settings.max_question_chars)
     token = session.csrf_token()
 
-    def remember_and_render(data: dict[str, Any]) -> str:
+    def remember_and_render(data: dict[str, Any]) -> dict[str, Any]:
         # Recorded before the answer's last event goes out: a reload right after it shows the turn.
         number = state.history.record(user.username, conversation, data)
         turn = turn_from_answer(data, question, state.assistant.index, number=number or None)
-        return render_answer(renderer, turn, token)
+        return {"html": render_answer(renderer, turn, token)}
 
     events = answer_events(
-        state, question, conversation_id=conversation, username=user.username, render=remember_and_render
+        state, question, conversation_id=conversation, username=user.username, finish=remember_and_render
     )
     return StreamingResponse(events, media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
 
