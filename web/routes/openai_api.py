@@ -38,6 +38,7 @@ from web.openai_format import (
 from web.questions import validate_question
 from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE
+from web.testhook import pause_at
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["OpenAI-kompatibel"])
@@ -112,8 +113,11 @@ def _stream(
                 else:
                     yield piece(notice_line(event.data["text"]))
             elif event.kind == "delta":
+                first = not streamed
                 streamed += event.data["text"]
                 yield piece(event.data["text"])
+                if first:
+                    pause_at(state.settings, "chat:first-delta")  # as in web/streaming.py, for the tests
             elif event.kind == "progress":
                 yield ": Sprachmodell antwortet\n\n"  # an SSE comment keeps proxies from timing out
             elif event.kind == "done":
