@@ -1,7 +1,7 @@
 """Accounts for people an identity provider vouches for (OIDC or the proxy's headers).
 
 OIDC accounts belong to the provider's stable (issuer, subject), bound at the first sign-in: a renamed
-person keeps her account (under its first name), and a name that belongs to someone else is refused.
+person keeps her account (under the name it was created with); a name bound to someone else is refused.
 The provider's groups decide roles and collections when they map to any role (JHA_GROUP_MAP); otherwise a
 local account of the same name keeps the roles an administrator gave it; otherwise there is no access.
 """

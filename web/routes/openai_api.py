@@ -103,6 +103,7 @@ def _stream(
 
     yield _frame(chunk(completion_id, created, {"role": "assistant", "content": ""}))
     streamed = ""  # answer text sent since the last restart
+    first_delta = True
     try:
         for event in state.assistant.stream(question, conversation_id=conversation, user=username):
             if event.kind == "notice" and event.data["kind"] in LEADING:
@@ -113,10 +114,10 @@ def _stream(
                 else:
                     yield piece(notice_line(event.data["text"]))
             elif event.kind == "delta":
-                first = not streamed
                 streamed += event.data["text"]
                 yield piece(event.data["text"])
-                if first:
+                if first_delta:
+                    first_delta = False
                     pause_at(state.settings, "chat:first-delta")  # as in web/streaming.py, for the tests
             elif event.kind == "progress":
                 yield ": Sprachmodell antwortet\n\n"  # an SSE comment keeps proxies from timing out
