@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from web.db import sessions, user_collections, users
+from web.db import oidc_identities, sessions, user_collections, users
 from web.history import delete_user_history
 
 MIN_PASSWORD_LENGTH = 12
@@ -158,10 +158,29 @@ class AccountStore:
                     [{"username": username, "collection": name} for name in sorted(collections)],
                 )
 
+    def bound_to(self, issuer: str, subject: str) -> str | None:
+        """The account of the identity provider's person (issuer, subject), if she signed in before."""
+        query = select(oidc_identities.c.username).where(
+            oidc_identities.c.issuer == issuer, oidc_identities.c.subject == subject
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def is_bound(self, username: str) -> bool:
+        query = select(oidc_identities.c.username).where(oidc_identities.c.username == username)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def bind(self, username: str, issuer: str, subject: str) -> None:
+        """Tie the account to the provider's person; raises IntegrityError when either is taken."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(oidc_identities).values(issuer=issuer, subject=subject, username=username))
+
     def remove(self, username: str) -> None:
         with self.engine.begin() as conn:
             removed = conn.execute(delete(users).where(users.c.username == username)).rowcount
             conn.execute(delete(user_collections).where(user_collections.c.username == username))
+            conn.execute(delete(oidc_identities).where(oidc_identities.c.username == username))
             _end_sessions(conn, username)
             delete_user_history(conn, username)
         if not removed:

@@ -63,6 +63,16 @@ user_collections = Table(
     Column("collection", String(64), primary_key=True),
 )
 
+# Who an account belongs to at the OIDC provider: the pair (issuer, subject) is stable where names are not.
+# A renamed person keeps her account; another person later given the same name does not get it.
+oidc_identities = Table(
+    "web_oidc_identities",
+    metadata,
+    Column("issuer", String(255), primary_key=True),
+    Column("subject", String(255), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+)
+
 # API keys (`python -m web apikeys add`): only the SHA-256 of the key is kept. Keys are 256 random bits,
 # so a fast hash is enough (a slow one protects guessable passwords, not random tokens).
 api_keys = Table(

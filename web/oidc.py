@@ -77,7 +77,9 @@ class Transaction:
 
 @dataclass(frozen=True)
 class Identity:
-    username: str
+    issuer: str  # with `subject`, the person's stable id at the provider (accounts are bound to it)
+    subject: str
+    username: str  # the name she claims (the name of a new account only; it may change)
     grants: Grants
 
 
@@ -177,7 +179,8 @@ class OidcClient:
         values = _claim_values(claims, self.settings.oidc_roles_claim) + _claim_values(
             claims, self.settings.oidc_groups_claim
         )
-        return Identity(username.strip(), self.settings.groups.grants(values))
+        grants = self.settings.groups.grants(values)
+        return Identity(str(claims["iss"]), str(claims["sub"]), username.strip(), grants)
 
     def logout_url(self, post_logout_redirect_uri: str) -> str | None:
         """RP-initiated logout at the provider, when it offers one (`end_session_endpoint`)."""

@@ -104,12 +104,14 @@ def content(data: dict[str, Any]) -> str:
     return leading_notices(data) + data["answer"] + closing(data)
 
 
-def conversation_id(secret: bytes, username: str, messages: list[ChatMessage]) -> str:
-    """The conversation a request continues. OpenAI clients send the whole history each time and no id;
-    its first question names the conversation, per account (one account cannot continue another's)."""
+def conversation_id(secret: bytes, username: str, api_key: str | None, messages: list[ChatMessage]) -> str:
+    """The conversation a request continues. OpenAI clients send the whole history each time and no id:
+    a conversation is the account, the API key (two clients of one person stay apart) and the first
+    question. One account cannot continue another's; the id names neither key nor question."""
     first = next((m.text for m in messages if m.role == "user"), "")
     key = hmac.new(secret, b"jha-api-conversation", hashlib.sha256).digest()
-    digest = hmac.new(key, f"{username}\0{first}".encode(), hashlib.sha256).hexdigest()
+    client = hashlib.sha256(api_key.encode()).hexdigest() if api_key else "session"
+    digest = hmac.new(key, f"{username}\0{client}\0{first}".encode(), hashlib.sha256).hexdigest()
     return f"api-{digest[:32]}"
 
 

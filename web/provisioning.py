@@ -1,5 +1,7 @@
 """Accounts for people an identity provider vouches for (OIDC or the proxy's headers).
 
+OIDC accounts belong to the provider's stable (issuer, subject), bound at the first sign-in: a renamed
+person keeps her account (under the name it was created with); a name bound to someone else is refused.
 The provider's groups decide roles and collections when they map to any role (JHA_GROUP_MAP); otherwise a
 local account of the same name keeps the roles an administrator gave it; otherwise there is no access.
 """
@@ -48,4 +50,28 @@ def provision(accounts: AccountStore, username: str, grants: Grants, *, allow_pa
         assert user is not None
     if accounts.collections(username) != grants.collections:
         accounts.set_collections(username, grants.collections)
+    return user
+
+
+def provision_identity(
+    accounts: AccountStore, issuer: str, subject: str, username: str, grants: Grants
+) -> User:
+    """The account of the provider's person (issuer, subject): the one bound to her, else the account
+    of the name she claims, which is bound to her now unless it already belongs to another person."""
+    bound = accounts.bound_to(issuer, subject)
+    if bound is not None:
+        return provision(accounts, bound, grants, allow_password=False)
+    if accounts.is_bound(username):
+        raise AccountError(
+            f"Der Name {username!r} gehört hier bereits zu einer anderen Person beim Identitätsanbieter. "
+            "Bitte wenden Sie sich an die Administration."
+        )
+    user = provision(accounts, username, grants, allow_password=False)
+    try:
+        accounts.bind(user.username, issuer, subject)
+    except IntegrityError:  # a parallel sign-in bound it: fine if it was this person
+        if accounts.bound_to(issuer, subject) != user.username:
+            raise AccountError(
+                "Die Anmeldung ist gerade nicht möglich. Bitte versuchen Sie es erneut."
+            ) from None
     return user

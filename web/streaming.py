@@ -30,10 +30,11 @@ def answer_events(
     conversation_id: str,
     username: str,
     collections: Collections,
-    render: Callable[[dict[str, Any]], str] | None = None,
+    finish: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> Iterator[str]:
-    """The answer as SSE frames; `render` adds the answer's HTML to `done` (for the chat page).
-    `collections`: what the user reads (`web.permissions.collections_of`)."""
+    """The answer as SSE frames, from the collections the user reads (`web.permissions.collections_of`).
+    `finish` gets the finished answer before `done` goes out (to store it in the user's history) and
+    returns what `done` carries besides it (the chat page: the answer's HTML)."""
     first_delta = True
     stream = state.assistant.stream(
         question, conversation_id=conversation_id, user=username, collections=collections
@@ -43,8 +44,7 @@ def answer_events(
             data = dict(event.data)
             if event.kind == "done":
                 data["conversation_id"] = conversation_id
-                if render is not None:
-                    data["html"] = render(data)
+                data.update(finish(data))
             yield sse(event.kind, data)
             if event.kind == "delta" and first_delta:
                 first_delta = False

@@ -8,6 +8,7 @@ keyed pseudonyms like the askers, never with their account name.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -47,6 +48,13 @@ def reviewer_pseudonyms(secret: bytes) -> Callable[[str], str]:
     """Reviewer name -> keyed pseudonym; a kind of its own, so it never equals the same person's asker
     pseudonym in the log."""
     return lambda name: pseudonym(secret, "reviewer", name) or ""
+
+
+def with_reviewer_pseudonyms(entry: LogEntry, reviewer_alias: Callable[[str], str]) -> LogEntry:
+    """The entry as the Leitung sees it (pages, API, JSON): reviews judge answers, not the people who
+    wrote them, so each reviewer appears as her pseudonym."""
+    reviews = [{**review, "reviewer": reviewer_alias(str(review["reviewer"]))} for review in entry.reviews]
+    return dataclasses.replace(entry, reviews=reviews)
 
 
 def export_answers(
@@ -98,12 +106,7 @@ def xlsx_bytes(entries: Iterable[LogEntry]) -> bytes:
 
 
 def json_text(entries: Iterable[LogEntry], reviewer_alias: Callable[[str], str]) -> str:
-    rows = []
-    for entry in entries:
-        data = entry.as_json()
-        for review in data["reviews"]:
-            review["reviewer"] = reviewer_alias(str(review["reviewer"]))
-        rows.append(data)
+    rows = [with_reviewer_pseudonyms(entry, reviewer_alias).as_json() for entry in entries]
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 

@@ -65,7 +65,7 @@ def test_a_data_dir_of_the_previous_version_keeps_every_row(tmp_path: Path) -> N
         assert connection.execute(text("SELECT COUNT(*) FROM web_sessions")).scalar_one() == 1
         assert connection.execute(text("SELECT COUNT(*) FROM web_login_failures")).scalar_one() == 2
     engine.dispose()
-    assert _alembic_versions(settings.effective_database_url) == {"0005"}
+    assert _alembic_versions(settings.effective_database_url) == {"0006"}
 
     # The index over the migrated catalog searches as before (Chroma and BM25 rebuilt from the catalog).
     index = KnowledgeIndex.open(settings)
@@ -103,8 +103,9 @@ def test_with_postgresql_the_catalog_and_every_table_live_there(
     engine.dispose()
     assert tables >= {"documents", "chunks", "meta", "write_journal", "answers", "feedback", "reviews",
                       "audit", "web_users", "web_sessions", "web_login_failures", "web_conversations",
-                      "web_conversation_turns", "web_api_keys", "web_user_collections"}  # fmt: skip
-    assert _alembic_versions(postgres) == {"c002", "0005"}
+                      "web_conversation_turns", "web_api_keys", "web_user_collections",
+                      "web_oidc_identities"}  # fmt: skip
+    assert _alembic_versions(postgres) == {"c002", "0006"}
 
 
 @pytest.mark.postgres

@@ -15,8 +15,9 @@ import pytest
 
 from tests.web.conftest import LiveServer, WebClient, make_web_settings, start_server
 from tests.web.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider
-from web.accounts import AccountStore, Role
+from web.accounts import AccountError, AccountStore, Role
 from web.db import open_engine
+from web.provisioning import provision_identity
 
 GROUP_MAP = "Fachkraefte=role:fachkraft;ASD-Team=collection:asd;Jugendamt-Leitung=role:leitung"
 IDP_USERS: dict[str, dict[str, Any]] = {
@@ -270,6 +271,52 @@ def test_logout_ends_the_session_and_the_sign_in_at_the_provider(
     # The old cookie is worth nothing now: the server-side session is gone.
     replay = httpx.get(oidc_server.url + "/chat", cookies={"jha_session": cookie or ""})
     assert replay.status_code == 303
+
+
+def test_accounts_belong_to_issuer_and_subject_not_to_the_name(
+    provider: OidcProvider, oidc_server: LiveServer
+) -> None:
+    provider.users["renamed"] = {
+        "sub": "sub-renamed",
+        "preferred_username": "r.alt",
+        "groups": ["Fachkraefte"],
+    }
+    first = WebClient(oidc_server.url)
+    assert sign_in(first, provider, "renamed").status_code == 200
+    first.page("/chat")  # the session's CSRF token
+    assert first.form("/chat", {"question": "Was regelt § 42 SGB VIII zur Inobhutnahme?"}).status_code == 200
+    # Renamed at the provider: the same person, so the same account, with her conversation.
+    provider.users["renamed"]["preferred_username"] = "r.neu"
+    again = WebClient(oidc_server.url)
+    assert sign_in(again, provider, "renamed").status_code == 200
+    chat = again.get("/chat").text
+    assert 'title="Angemeldet als r.alt"' in chat and "Was regelt § 42 SGB VIII zur Inobhutnahme?" in chat
+    store = accounts(oidc_server)
+    assert store.get("r.neu") is None and store.bound_to(provider.url, "sub-renamed") == "r.alt"
+    # Another person whom the provider (later) gives the old name: not her account, whatever the groups.
+    provider.users["namesake"] = {
+        "sub": "sub-namesake",
+        "preferred_username": "r.alt",
+        "groups": ["Fachkraefte", "Jugendamt-Leitung"],
+    }
+    other = WebClient(oidc_server.url)
+    refused = sign_in(other, provider, "namesake")
+    assert refused.status_code == 403 and "anderen Person beim Identitätsanbieter" in refused.text
+    assert other.get("/chat").status_code == 303
+    user = store.get("r.alt")
+    assert user is not None and user.roles == {Role.FACHKRAFT}
+    # The same subject at another issuer is another person too.
+    grants = oidc_server.settings.groups.grants(["Fachkraefte"])
+    with pytest.raises(AccountError, match="anderen Person"):
+        provision_identity(store, "https://anderer-anbieter.example", "sub-renamed", "r.alt", grants)
+    # Removing the account frees the binding: the person signs in afresh under her current name.
+    store.remove("r.alt")
+    assert store.bound_to(provider.url, "sub-renamed") is None
+    assert sign_in(WebClient(oidc_server.url), provider, "renamed").status_code == 200
+    assert store.bound_to(provider.url, "sub-renamed") == "r.neu"
+    store.engine.dispose()
+    for client in (first, again, other):
+        client.close()
 
 
 def test_password_login_still_works_beside_oidc(web: WebClient) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 import openpyxl
 import pytest
 
+from assistant.log.export import reviewer_pseudonyms
+from assistant.secrets import server_secret
 from tests.web.conftest import LiveServer, WebClient
 from tests.web.test_chat import CASE_DATA, QUESTION
 
@@ -153,3 +155,34 @@ def test_no_view_filters_or_counts_by_employee(as_user: Callable[[str], WebClien
     for entry in web.get("/api/answers").json()["answers"]:
         assert not {key for key in entry if "user" in key or "employee" in key}
     assert "fachkraft" not in web.get("/review/overview").text
+
+
+def test_reviewers_appear_pseudonymous_on_every_review_page_api_and_export(
+    live_server: LiveServer, as_user: Callable[[str], WebClient], answers: dict[str, str]
+) -> None:
+    web = as_user("leitung")
+    log_id = answers["answered"]
+    web.form(f"/review/{log_id}/verdict", {"verdict": "korrekt"})
+    web.json(f"/api/answers/{log_id}/review", {"verdict": "unvollstaendig"})
+    alias = reviewer_pseudonyms(server_secret(live_server.settings))("leitung")
+    assert alias and alias != "leitung"
+
+    reviews = web.get(f"/review/{log_id}").text.split("Bewertungen", 1)[1]
+    assert f" · {alias} · " in reviews and " · leitung · " not in reviews
+    for entry in (web.get(f"/api/answers/{log_id}").json(), *web.get("/api/answers").json()["answers"]):
+        assert all(review["reviewer"] == alias for review in entry["reviews"]), entry["reviews"]
+    assert any(entry["reviews"] for entry in web.get("/api/answers").json()["answers"])
+    # The audit trail's review rows would join the name to the verdict: they show the pseudonym too.
+    rows = web.get("/review/audit").text.split("<tbody>", 1)[1].split("<tr>")
+    review_rows = [row for row in rows if f"/review/{log_id}" in row]
+    assert review_rows and all(
+        f"<td>{alias}</td>" in row and "<td>leitung</td>" not in row for row in review_rows
+    )
+    # CSV and XLSX carry verdicts, never an account name of an asker or reviewer.
+    accounts = {"leitung", "fachkraft", "maintainer", alias}
+    text = web.get("/review/export?fmt=csv").content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=";") for cell in row]
+    assert log_id in cells and not accounts & set(cells)
+    sheet = openpyxl.load_workbook(io.BytesIO(web.get("/review/export?fmt=xlsx").content))["Antwortprotokoll"]
+    values = {str(value) for row in sheet.iter_rows(values_only=True) for value in row}
+    assert log_id in values and not accounts & values

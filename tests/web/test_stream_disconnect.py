@@ -1,5 +1,6 @@
 """Decide, record, then stream: a client that drops the answer stream after the first delta still
-leaves its answer-log row (policy: every served answer is logged).
+leaves its answer-log row (policy: every served answer is logged), on `/api/chat` and on
+`/v1/chat/completions` with `stream=true` (the official `openai` client).
 
 The server is a real `python -m web serve` process; the test hook `chat:first-delta` holds the stream
 after its first delta for good, as a stalled or vanished client would, so nothing written after the
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import openai
 import pytest
 
 from assistant.log import AnswerLog, LogFilter
@@ -20,6 +22,8 @@ from knowledge.settings import make_settings
 from tests.assistant.fake_llm import running_llm
 from tests.web.conftest import make_web_settings
 from tests.web.processes import ServerProcess
+from web.apikeys import ApiKeyStore
+from web.db import open_engine
 
 QUESTION = "Was tut das Jugendamt, wenn gewichtige Anhaltspunkte für eine Kindeswohlgefährdung vorliegen?"
 
@@ -40,6 +44,27 @@ def _first_delta_then_close(server: ServerProcess) -> str:
                 if line.startswith("event: delta"):
                     return f"{line}\n{next(lines)}"
     raise AssertionError("kein delta im Antwortstrom")
+
+
+def _first_v1_delta_then_close(server: ServerProcess, key: str) -> str:
+    """Ask `/v1` streamed with the `openai` client, read up to the first piece of answer text, close."""
+    with openai.OpenAI(base_url=server.url + "/v1", api_key=key, max_retries=0, timeout=60) as client:
+        stream = client.chat.completions.create(
+            model="jugendhilfe-assistent", messages=[{"role": "user", "content": QUESTION}], stream=True
+        )
+        with stream:
+            for chunk in stream:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    return chunk.choices[0].delta.content
+    raise AssertionError("kein Antworttext im Strom")
+
+
+def _api_key(data_dir: Path) -> str:
+    engine = open_engine(f"sqlite:///{(data_dir / 'assistant.sqlite3').resolve()}")
+    try:
+        return ApiKeyStore(engine).add("skript", "fachkraft")
+    finally:
+        engine.dispose()
 
 
 def _logged(data_dir: Path) -> list[AnswerStatus]:
@@ -79,6 +104,29 @@ def test_llm_answer_is_logged_incomplete_when_the_client_leaves_after_the_first_
     try:
         frame = _first_delta_then_close(server)
         assert "Jugendamt" in frame
+        assert _logged(data_dir) == [AnswerStatus.INCOMPLETE]
+    finally:
+        server.stop()
+
+
+def test_v1_stream_answer_is_logged_when_the_client_leaves_after_the_first_delta(data_dir: Path) -> None:
+    key = _api_key(data_dir)
+    server = ServerProcess(data_dir, "chat:first-delta", user="fachkraft")
+    try:
+        assert _first_v1_delta_then_close(server, key)
+        assert _logged(data_dir) == [AnswerStatus.ANSWERED]
+    finally:
+        server.stop()
+
+
+def test_v1_stream_llm_answer_is_logged_incomplete_when_the_client_leaves_after_the_first_delta(
+    data_dir: Path, llm_url: str
+) -> None:
+    key = _api_key(data_dir)
+    env = {"JHA_LLM_BASE_URL": llm_url, "JHA_LLM_MODEL": "skript"}
+    server = ServerProcess(data_dir, "chat:first-delta", user="fachkraft", env=env)
+    try:
+        assert "Jugendamt" in _first_v1_delta_then_close(server, key)
         assert _logged(data_dir) == [AnswerStatus.INCOMPLETE]
     finally:
         server.stop()

@@ -84,15 +84,28 @@ def chat(
     if body.conversation_id and not state.assistant.may_continue(body.conversation_id, user.username):
         raise WebError(403, "conversation_forbidden", "Dieses Gespräch gehört zu einer anderen Anmeldung.")
     conversation = body.conversation_id or conversation_of(session)
+
+    def remember(data: dict[str, Any]) -> dict[str, Any]:
+        # The user's own copy, as in the chat (through the storage filter): the chat lists it too.
+        state.history.record(user.username, conversation, data)
+        return {}
+
     accept = request.headers.get("accept", "")
     collections = collections_of(state, user)
     if "application/json" in accept and SSE_MEDIA_TYPE not in accept:
         answer = state.assistant.ask(
             question, conversation_id=conversation, user=user.username, collections=collections
         )
-        return JSONResponse({**answer.as_json(), "conversation_id": conversation})
+        data = answer.as_json()
+        remember(data)
+        return JSONResponse({**data, "conversation_id": conversation})
     events = answer_events(
-        state, question, conversation_id=conversation, username=user.username, collections=collections
+        state,
+        question,
+        conversation_id=conversation,
+        username=user.username,
+        collections=collections,
+        finish=remember,
     )
     headers = {**SSE_HEADERS, "X-Conversation-Id": conversation}
     return StreamingResponse(events, media_type=SSE_MEDIA_TYPE, headers=headers)

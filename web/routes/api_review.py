@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from assistant.log import Verdict
+from assistant.log.export import reviewer_pseudonyms, with_reviewer_pseudonyms
 from assistant.schemas import LogEntryRecord
 from web.deps import CsrfDep, LeitungDep, StateDep
 from web.errors import WebError
@@ -38,7 +39,8 @@ def answers(
 ) -> AnswerList:
     """Das Antwortprotokoll, neueste zuerst, gefiltert. Rolle: leitung."""
     log = state.assistant.answer_log
-    entries = log.list(filters, limit=limit, offset=offset)
+    alias = reviewer_pseudonyms(state.assistant.secret())
+    entries = [with_reviewer_pseudonyms(e, alias) for e in log.list(filters, limit=limit, offset=offset)]
     return AnswerList(
         total=log.count(filters), limit=limit, offset=offset, answers=[e.record() for e in entries]
     )
@@ -46,8 +48,10 @@ def answers(
 
 @router.get("/answers/{log_id}", responses={**ERRORS, **_NOT_FOUND})
 def answer(log_id: str, user: LeitungDep, state: StateDep) -> LogEntryRecord:
-    """Ein Eintrag mit geschwärzter Frage, Antwort, Quellen, Suchtreffern, Rückmeldungen und Bewertungen."""
-    return reviewable_entry(state, user, log_id).record()
+    """Ein Eintrag mit geschwärzter Frage, Antwort, Quellen, Suchtreffern, Rückmeldungen und Bewertungen
+    (Bewertende als Pseudonym)."""
+    entry = reviewable_entry(state, user, log_id)
+    return with_reviewer_pseudonyms(entry, reviewer_pseudonyms(state.assistant.secret())).record()
 
 
 @router.post("/answers/{log_id}/review", dependencies=[CsrfDep], responses={**ERRORS, **_NOT_FOUND})

@@ -169,11 +169,11 @@ def ask_streaming(
     token = session.csrf_token()
     collections = collections_of(state, user)
 
-    def remember_and_render(data: dict[str, Any]) -> str:
+    def remember_and_render(data: dict[str, Any]) -> dict[str, Any]:
         # Recorded before the answer's last event goes out: a reload right after it shows the turn.
         number = state.history.record(user.username, conversation, data)
         turn = turn_from_answer(data, question, index, number=number or None)
-        return render_answer(renderer, turn, token)
+        return {"html": render_answer(renderer, turn, token)}
 
     index = state.assistant.index.restricted_to(collections)
 
@@ -183,7 +183,7 @@ def ask_streaming(
         conversation_id=conversation,
         username=user.username,
         collections=collections,
-        render=remember_and_render,
+        finish=remember_and_render,
     )
     return StreamingResponse(events, media_type=SSE_MEDIA_TYPE, headers=SSE_HEADERS)
 

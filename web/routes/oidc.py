@@ -19,7 +19,7 @@ from web.accounts import AccountError
 from web.deps import RendererDep, SessionDep, StateDep
 from web.errors import WebError
 from web.oidc import OidcClient, OidcError, Transaction
-from web.provisioning import provision
+from web.provisioning import provision_identity
 from web.proxy import is_https, is_trusted_proxy, peer_address
 from web.redirects import safe_next
 from web.state import AppState
@@ -83,7 +83,12 @@ async def oidc_callback(
         transaction = _transaction(state, request.cookies.get(TRANSACTION_COOKIE))
         identity = await run_in_threadpool(client.finish, transaction, dict(request.query_params))
         user = await run_in_threadpool(
-            provision, state.accounts, identity.username, identity.grants, allow_password=False
+            provision_identity,
+            state.accounts,
+            identity.issuer,
+            identity.subject,
+            identity.username,
+            identity.grants,
         )
     except OidcError as error:
         log.warning("OIDC-Anmeldung abgelehnt: %s", error.reason)  # the reason only, never claims

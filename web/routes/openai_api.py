@@ -16,12 +16,12 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from assistant.models import NoticeKind
 from knowledge.collections import Collections
-from web.deps import FachkraftDep, StateDep, UserDep
+from web.deps import FachkraftDep, StateDep, UserDep, bearer_key
 from web.errors import WebError
 from web.openai_format import (
     EXTENSION,
@@ -40,6 +40,7 @@ from web.permissions import collections_of
 from web.questions import validate_question
 from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE
+from web.testhook import pause_at
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["OpenAI-kompatibel"])
@@ -51,6 +52,9 @@ Beantwortet die letzte Nachricht (`role: user`) von `messages`; die Nachrichten 
 `suggestions`, `mode`, `log_id` und `conversation_id`; beim Streamen steht es im letzten Abschnitt (mit
 `finish_reason: "stop"`). Ablehnungen und Enthaltungen sind normale Antworten (200). Anmeldung:
 `Authorization: Bearer <API-Schlüssel>`. Rolle: fachkraft.
+
+Verlauf: Anfragen mit demselben Schlüssel und derselben ersten Frage sind ein Gespräch; es erscheint im
+Gesprächsverlauf des Kontos (Fragen durch den Speicherfilter, wie im Chat).
 """
 
 
@@ -65,7 +69,7 @@ def models(user: UserDep) -> dict[str, Any]:
 
 @router.post("/chat/completions", description=_COMPLETIONS_DESCRIPTION, response_model=None)
 def chat_completions(
-    body: ChatCompletionRequest, user: FachkraftDep, state: StateDep
+    body: ChatCompletionRequest, request: Request, user: FachkraftDep, state: StateDep
 ) -> dict[str, Any] | StreamingResponse:
     if body.model != MODEL_ID:
         raise WebError(404, "model_not_found", f"Unbekanntes Modell; verfügbar ist nur {MODEL_ID!r}.")
@@ -75,7 +79,8 @@ def chat_completions(
             422, "last_message_not_user", "Die letzte Nachricht muss eine Frage (role: user) sein."
         )
     question = validate_question(last.text, state.settings.max_question_chars)
-    conversation = conversation_id(state.assistant.secret(), user.username, body.messages)
+    secret = state.assistant.secret()
+    conversation = conversation_id(secret, user.username, bearer_key(request), body.messages)
     completion_id, created = f"chatcmpl-{secrets.token_urlsafe(18)}", int(time.time())
     # An API key carries its user's collections, as the chat does.
     collections = collections_of(state, user)
@@ -88,6 +93,7 @@ def chat_completions(
         question, conversation_id=conversation, user=user.username, collections=collections
     )
     data = answer.as_json()
+    state.history.record(user.username, conversation, data)
     return completion(completion_id, created, content(data), extension(data, conversation))
 
 
@@ -112,6 +118,7 @@ def _stream(
 
     yield _frame(chunk(completion_id, created, {"role": "assistant", "content": ""}))
     streamed = ""  # answer text sent since the last restart
+    first_delta = True
     try:
         events = state.assistant.stream(
             question, conversation_id=conversation, user=username, collections=collections
@@ -127,10 +134,14 @@ def _stream(
             elif event.kind == "delta":
                 streamed += event.data["text"]
                 yield piece(event.data["text"])
+                if first_delta:
+                    first_delta = False
+                    pause_at(state.settings, "chat:first-delta")  # as in web/streaming.py, for the tests
             elif event.kind == "progress":
                 yield ": Sprachmodell antwortet\n\n"  # an SSE comment keeps proxies from timing out
             elif event.kind == "done":
                 data = event.data
+                state.history.record(username, conversation, data)  # before the answer's end goes out
                 final = data["answer"]
                 rest = final[len(streamed) :] if final.startswith(streamed) else "\n\n" + final
                 yield piece(rest + closing(data))

@@ -10,7 +10,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from assistant.log import Verdict
-from assistant.log.export import MEDIA_TYPES, ExportFormat, export_answers, reviewer_pseudonyms
+from assistant.log.export import (
+    MEDIA_TYPES,
+    ExportFormat,
+    export_answers,
+    reviewer_pseudonyms,
+    with_reviewer_pseudonyms,
+)
 from assistant.models import AnswerStatus
 from assistant.policy import Rule
 from web import charts
@@ -119,7 +125,14 @@ def export(
 
 @router.get("/audit")
 def audit(request: Request, user: LeitungDep, state: StateDep, renderer: RendererDep) -> Response:
-    trail = state.assistant.answer_log.audit_trail(limit=200)
+    alias = reviewer_pseudonyms(state.assistant.secret())
+    # A review row ties a person to her verdict on an answer: its actor appears as the pseudonym the
+    # review pages show. Exports and changes to the knowledge base keep their account names: who took
+    # data out or changed the sources must stay attributable.
+    trail = [
+        {**row, "actor": alias(row["actor"])} if row["action"] == "review" else row
+        for row in state.assistant.answer_log.audit_trail(limit=200)
+    ]
     return renderer.page(request, "review/audit.html", {"title": "Prüfprotokoll", "trail": trail})
 
 
@@ -134,6 +147,7 @@ def detail(
     session: SessionDep,
 ) -> Response:
     entry = reviewable_entry(state, user, log_id)
+    entry = with_reviewer_pseudonyms(entry, reviewer_pseudonyms(state.assistant.secret()))
     index = index_for(state, user)
     retrieved = [
         {**passage, "title": (doc.title if (doc := index.document(passage["document_id"])) else None)}

@@ -1,0 +1,30 @@
+"""OIDC accounts are matched by the provider's stable (issuer, subject), not by name (branch `app`).
+
+Revision ID: 0006
+Revises: 0004 (the collections migration 0005 is merged between them: rebase this onto 0005 then)
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Accounts that signed in before: bound to their (issuer, subject) at their next sign-in.
+    op.create_table(
+        "web_oidc_identities",
+        sa.Column("issuer", sa.String(255), primary_key=True),
+        sa.Column("subject", sa.String(255), primary_key=True),
+        sa.Column("username", sa.String(64), nullable=False, unique=True),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("web_oidc_identities")
