@@ -38,7 +38,8 @@ _AGE_ADJECTIVE = r"\b\d{1,2}\s?-?\s?jährige[nr]?\s+"
 # Words after which a capitalised word is a family name: "Familie Becker", "Fam. Kowalski", "Pflegeeltern
 # Meyer", and the file jargon KM/KV (Kindesmutter/Kindesvater): "KM Schröder". "Eltern" and "Fall" are
 # left out: laws write "der Eltern zu Beginn", "im Fall von Satz 1".
-_FAMILY = r"\b(?:Familie|Fam\.|Eheleute|Pflegeeltern|Adoptiveltern|KM|KV|KE)"
+# "c/o Schulz": post for a family in someone else's flat.
+_FAMILY = r"\b(?:Familie|Fam\.|Eheleute|Pflegeeltern|Adoptiveltern|KM|KV|KE|c/o)"
 
 
 class _PersonPatterns(PatternRecognizer):

@@ -28,7 +28,7 @@ OFFICE_WORDS = frozenset(
         ASD KSD RSD HzE ISE UMA UMF UmA InsoFa ieF IseF SPFH KiTa Kita Kitas U3 Ü3 JA JHA JHP JGH KJP KJPP
         SPZ EGH HPG HPK FamG AG OLG BGH BVerfG KM KV KE KJSG KJHG BTHG PSG SGB DSGVO LWL LVR KVJS NRW
         BW FAQ PDF ggf bzw usw etc vgl evtl ca inkl zzgl sog Abs Nr Art lit Buchst Hs Ziff Rn Rz Az AZ Gz
-        GZ Tel Fax Hr Fr Mo Di Mi Do Sa So Std ID IdNr
+        GZ Tel Fax Hr Fr Mo Di Mi Do Sa So Std ID IdNr OG EG DG UG Whg
         """
     )
 ) | {word.lower() for word in LAW_ABBREVIATIONS}
