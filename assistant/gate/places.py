@@ -50,9 +50,15 @@ _NOT_LEAD = (
     r"Zur|Zum|Mit|Ab|Seit|Bis|Über|Unter|Und|Oder|Aber|Wo|Wohnt|Lebt|Ihre|Seine|Unsere|"
     r"Adresse|Anschrift|Wohnadresse|Meldeadresse|Wohnort|Familie|Fam|Frau|Herrn?|Kind|Mutter|Vater)"
 )
+# The adjectives of street names stand before any word: "seit Juni Hohe Str. 17".
+_STREET_ADJECTIVE = (
+    r"(?:Alt|Neu|Hoh|Lang|Groß|Klein|Ober|Unter|Mittler|Hinter|Vorder|Breit|Kurz|Krumm|Schmal|Grün|Still"
+    r"|Weiß|Rot|Schwarz|Tief|Nieder|Inner|Äußer)(?:e|en|er|es)\s+"
+)
 _LEAD_WORD = (
+    rf"(?:(?<![\p{{L}}\-.]){_STREET_ADJECTIVE}|"
     r"(?:(?<=\b(?:Adresse|Anschrift|Wohnadresse|Meldeadresse|Wohnort):?\s)|(?<!\p{Lu}[\p{L}\-.]*\s))"
-    rf"(?<![\p{{L}}\-.])(?!{_NOT_LEAD}\s)\p{{Lu}}\p{{Ll}}[\p{{L}}\-]*\s+"
+    rf"(?<![\p{{L}}\-.])(?!{_NOT_LEAD}\s)\p{{Lu}}\p{{Ll}}[\p{{L}}\-]*\s+)"
 )
 # After a leading word the bare noun is a street too: "Lange Straße", "Kleiner Ring".
 _LED_STREET = rf"(?:{STREET}|{_SUFFIX_WORD}|Str\.|Pl\.)"
@@ -73,11 +79,17 @@ _LOWER_PREPOSITION_STREET = (
 )
 # "Hauptstraße Nr. 5", "Hauptstraße Hausnr. 5": the number with its label.
 _NUMBER_LABEL = r"(?:(?:Nr\.|Nummer|Hausnummer|Hausnr\.)\s?)?"
-HOUSE_NUMBER = _NUMBER_LABEL + r"\d{1,3}(?:\s?[a-zA-Z]\b)?(?:\s?[-–/]\s?\d{1,3}[a-z]?)?(?![\d\p{L}]|[.,]\d)"
+# "12", "12a", "12 a", "12-14", "3/5", "3 bis 5".
+HOUSE_NUMBER = (
+    _NUMBER_LABEL
+    + r"\d{1,3}(?:\s?[a-zA-Z]\b)?(?:\s?[-–/]\s?\d{1,3}[a-z]?|\s(?:bis|und)\s\d{1,3}[a-z]?)?"
+    + r"(?![\d\p{L}]|[.,]\d)"
+)
 # What follows the number inside the house: "2. OG links", "Whg. 12", "Hinterhaus".
 _FLAT = (
     r"(?:\d{1,2}\.\s?(?:OG|Obergeschoss|Etage|Stock)|EG|DG|UG|Erdgeschoss|Dachgeschoss|Souterrain"
-    r"|Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus|(?:Whg|Wohnung|App|Apartment)\.?\s?\d{1,4}[a-z]?)"
+    r"|Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus|Rückgebäude|Seitengebäude|Hinterhof|Anbau"
+    r"|(?:Whg|Wohnung|App|Apartment|Zi|Zimmer)\.?\s?\d{1,4}[a-z]?)"
     r"(?:\s+(?:links|rechts|Mitte|li\.|re\.))?"
 )
 HOUSE_TAIL = rf"(?:(?:,|\s/)?\s+{_FLAT}(?![\p{{L}}\d]))*"
