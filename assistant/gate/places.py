@@ -13,7 +13,7 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from .names import WORD_START, word_set
-from .vouch import NOT_A_STREET
+from .vouch import NOT_A_STREET, STREET_ADJECTIVE, STREET_OF
 
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 
@@ -32,7 +32,7 @@ _STREET_PARTICLE = r"(?:van(?:\s+(?:der|den|de))?\s+|ter\s+|von[\s-](?:der|den|d
 # part of its name.
 _CUE_NOUN = r"(?:Adresse|Anschrift|Wohnadresse|Meldeadresse|Wohnort|Familie|Frau|Herrn?)\s"
 _SPACED_NAME = rf"(?!{_CUE_NOUN})\p{{Lu}}[\p{{L}}\-]*\s\p{{Lu}}[\p{{L}}\-]*?(?:-|\s)"
-_SUFFIX_WORD = r"(?:Straße|Strasse|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Chaussee)"
+_SUFFIX_WORD = r"(?:Straße|Strasse|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Chaussee|Markt|Graben|Wall|Kamp|Pfad)"
 # A person's name with a particle inside the street name: "Curt-van der Dussen-Ring".
 _PARTICLE_NAME = r"\p{Lu}\p{L}*-(?:van|von|de|ter|zu)(?:[\s-](?:der|den|de|dem))?[\s-]"
 # A particle after the name, joined by a blank: "Dussen vanweg", "Elzbieta-Dussen van-Ring".
@@ -51,10 +51,7 @@ _NOT_LEAD = (
     r"Adresse|Anschrift|Wohnadresse|Meldeadresse|Wohnort|Familie|Fam|Frau|Herrn?|Kind|Mutter|Vater)"
 )
 # The adjectives of street names stand before any word: "seit Juni Hohe Str. 17".
-_STREET_ADJECTIVE = (
-    r"(?:Alt|Neu|Hoh|Lang|Groß|Klein|Ober|Unter|Mittler|Hinter|Vorder|Breit|Kurz|Krumm|Schmal|Grün|Still"
-    r"|Weiß|Rot|Schwarz|Tief|Nieder|Inner|Äußer)(?:e|en|er|es)\s+"
-)
+_STREET_ADJECTIVE = rf"{STREET_ADJECTIVE}\s+"
 _LEAD_WORD = (
     rf"(?:(?<![\p{{L}}\-.]){_STREET_ADJECTIVE}|"
     r"(?:(?<=\b(?:Adresse|Anschrift|Wohnadresse|Meldeadresse|Wohnort):?\s)|(?<!\p{Lu}[\p{L}\-.]*\s))"
@@ -62,8 +59,7 @@ _LEAD_WORD = (
 )
 # After a leading word the bare noun is a street too: "Lange Straße", "Kleiner Ring".
 _LED_STREET = rf"(?:{STREET}|{_SUFFIX_WORD}|Str\.|Pl\.)"
-# "Platz der Republik 3", "Straße des 17. Juni 110", "Allee der Kosmonauten 12".
-_STREET_OF = r"\b(?:Straße|Strasse|Platz|Allee|Brücke)\s+(?:der|des)\s+(?:\d{1,2}\.\s+)?\p{Lu}[\p{L}\-]+"
+_STREET_OF = rf"\b{STREET_OF}"
 # "Am Markt", "In der Aue", "Zur Mühle", "Unter den Linden"
 _PREPOSITIONS_OF_STREETS = (
     r"(?:Am|Im|Zum|Zur|An\s+der|An\s+den|Auf\s+der|Auf\s+dem|In\s+der|In\s+den|Unter\s+den|"

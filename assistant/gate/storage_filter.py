@@ -49,6 +49,7 @@ from .storage_tokens import (
 )
 from .vouch import (
     DATE_SHAPE,
+    GERMAN_WORD_STREET,
     LAW_REFERENCE,
     NOT_A_STREET,
     OFFICE_WORDS,
@@ -133,6 +134,9 @@ class StorageFilter:
             mask_span(tokens, span, PLACEHOLDERS["EMAIL_ADDRESS"])
         for span in (m.span() for m in plates().finditer(text)):
             mask_span(tokens, span, PLACEHOLDERS["LICENSE_PLATE"])
+        for match in GERMAN_WORD_STREET.finditer(text):
+            if match.group(1)[0].isdigit() or is_number_word(match.group(1)):
+                mask_span(tokens, match.span(), PLACEHOLDERS["ADDRESS"])
         for match in PREPOSITION_STREET.finditer(text):
             street, number = match.group(1), match.group(2)
             if street not in NOT_A_STREET and (number[0].isdigit() or is_number_word(number)):
