@@ -7,7 +7,12 @@ seed, every line with an id that fixes its split (`evals.gold.split_of`: tune on
 - `gate_case_variants.jsonl` / `gate_benign_lookalikes.jsonl`: new templates written for issue #10
   (`evals.gate_variants`): lower case, no cue word, foreign, hyphenated and initialled names, office file
   numbers, insurance numbers, phone formats, addresses in running text, quasi-identifiers; and benign
-  questions that look like case data (ages, law dates, §§, amounts, offices, places, officials' names).
+  questions that look like case data (ages, law dates, §§, amounts, offices, places, officials' names);
+- `gate_address_cases.jsonl` / `gate_address_benign.jsonl`: hand-written lines, marked up as
+  `[[TYPE:value]]` in their `template` field: addresses the way staff and attackers type them (street
+  abbreviations and compounds, adjectives before the street, letters and ranges in the house number,
+  numbers in words, floors and flats, Postfach, Ortsteile, lower case), and benign questions naming
+  towns, offices and courts ("Jugendamt Hamm", "OLG Hamm", "Hamm-Uentrop") outside any address.
 
     python -m evals.gate_data --write                  # regenerate the issue #10 snapshots
     python -m evals.gate_data --report [--json]        # detector metrics on dev (tuning) and test
@@ -35,11 +40,15 @@ CASES_FILE = DATASETS / "gate_cases.jsonl"
 BENIGN_FILE = DATASETS / "gate_benign.jsonl"
 CASE_VARIANTS_FILE = DATASETS / "gate_case_variants.jsonl"
 BENIGN_LOOKALIKES_FILE = DATASETS / "gate_benign_lookalikes.jsonl"
+ADDRESS_CASES_FILE = DATASETS / "gate_address_cases.jsonl"
+ADDRESS_BENIGN_FILE = DATASETS / "gate_address_benign.jsonl"
 SET_FILES = {
     "cases": CASES_FILE,
     "benign": BENIGN_FILE,
     "case_variants": CASE_VARIANTS_FILE,
     "benign_lookalikes": BENIGN_LOOKALIKES_FILE,
+    "address_cases": ADDRESS_CASES_FILE,
+    "address_benign": ADDRESS_BENIGN_FILE,
 }
 # Targets of policy rule 1 (issue #10, on the test split). AGE is no target: an age alone identifies
 # nobody; SCHOOL_CLASS and PLACE count only in combination and are measured, not targeted.

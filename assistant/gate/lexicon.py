@@ -41,7 +41,8 @@ class Lexicon:
     words: frozenset[str]  # every dictionary entry, lower-cased
     lowercase_words: frozenset[str]  # entries written in lower case: verbs, adjectives, function words
     names: NameLists
-    # Towns (Faker's German, Austrian and Swiss lists): a place alone identifies nobody.
+    # Towns (Faker's German, Austrian and Swiss lists, and the gazetteer of German towns and districts):
+    # a place alone identifies nobody.
     places: frozenset[str] = frozenset()
     _known: set[str] = field(default_factory=set, repr=False)
 
@@ -130,7 +131,9 @@ class Lexicon:
 def _places() -> frozenset[str]:
     import importlib
 
-    towns: set[str] = set()
+    from .gazetteer import read_places
+
+    towns: set[str] = set(read_places())
     for locale in ("de_DE", "de_AT", "de_CH"):
         provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
         for town in getattr(provider, "cities", ()):

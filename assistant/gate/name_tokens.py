@@ -167,6 +167,8 @@ class NameTokenRecognizer(LocalRecognizer):
         # After "van"/"von"/"de" any capitalised word is the name ("van Verdun").
         if not (self._is_surname(words[j]) or (j > i and words[j].text[0].isupper())):
             return None
+        if words[i].lower == "von" and j + 1 < len(words) and words[j + 1].lower == "nach":
+            return None  # "eine Familie von Kassel nach Göttingen": a move, not a name
         if j + 1 < len(words) and _joined(text, words, j) and self._is_second_name(words[j], words[j + 1]):
             return j + 1  # "Frau Zeynep Kaya", "im Fall Rudolf Kovács"
         return j

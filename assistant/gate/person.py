@@ -38,7 +38,9 @@ _AGE_ADJECTIVE = r"\b\d{1,2}\s?-?\s?jährige[nr]?\s+"
 # Words after which a capitalised word is a family name: "Familie Becker", "Fam. Kowalski", "Pflegeeltern
 # Meyer", and the file jargon KM/KV (Kindesmutter/Kindesvater): "KM Schröder". "Eltern" and "Fall" are
 # left out: laws write "der Eltern zu Beginn", "im Fall von Satz 1".
-_FAMILY = r"\b(?:Familie|Fam\.|Eheleute|Pflegeeltern|Adoptiveltern|KM|KV|KE)"
+# "c/o Schulz": post for a family in someone else's flat.
+_MOVE_FROM = r"von\s+\p{Lu}\p{L}+\s+nach\b"
+_FAMILY = r"\b(?:Familie|Fam\.|Eheleute|Pflegeeltern|Adoptiveltern|KM|KV|KE|c/o)"
 
 
 class _PersonPatterns(PatternRecognizer):
@@ -93,7 +95,8 @@ def person_recognizers(lexicon: Lexicon) -> list[PatternRecognizer]:
         Pattern("anrede", rf"(?<={_ANREDE}){WORD_START}{SURNAME}{WORD_END}", 0.7),
         Pattern("anrede_zwei_woerter", rf"(?<={_ANREDE}){WORD_START}{two_words}{WORD_END}", 0.7),
         # "Familie Becker", "Familie von Berg", "KM Schröder"
-        Pattern("familie", rf"(?<={_FAMILY}\s+){WORD_START}{SURNAME}{WORD_END}", 0.7),
+        # Not "eine Familie von Kassel nach Göttingen": a move, not a name with "von".
+        Pattern("familie", rf"(?<={_FAMILY}\s+){WORD_START}(?!{_MOVE_FROM}){SURNAME}{WORD_END}", 0.7),
         # "Name: Schulz", "Kind: Lea Schulz"
         Pattern("label", rf"(?<={_RELATION_LABEL}\s*:\s*){WORD_START}{SURNAME}{WORD_END}", 0.7),
         Pattern(

@@ -8,7 +8,8 @@ reviewers still see the shape of the question ("Darf ich [?] [?] zur Beratung ve
 
 A dictionary word that is also a name ("Müller", "Koch", "Wolf"), or a proper noun only the knowledge
 base knows, is masked in a name position: after "Frau"/"Herr"/"Familie"/a title, or next to a first
-name, another name or a masked word ("anna müller", "Kevin [?]" → "[?] [?]").
+name, another name or a masked word ("anna müller", "Kevin [?]" → "[?] [?]"). So is a town of the
+gazetteer ("Frau Hamm", "kevin hamm"); elsewhere it is kept ("Jugendamt Hamm", "Soest, Werl und Hamm").
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from .storage_tokens import (
 )
 from .vouch import (
     DATE_SHAPE,
+    GERMAN_WORD_STREET,
     LAW_REFERENCE,
     NOT_A_STREET,
     OFFICE_WORDS,
@@ -132,6 +134,9 @@ class StorageFilter:
             mask_span(tokens, span, PLACEHOLDERS["EMAIL_ADDRESS"])
         for span in (m.span() for m in plates().finditer(text)):
             mask_span(tokens, span, PLACEHOLDERS["LICENSE_PLATE"])
+        for match in GERMAN_WORD_STREET.finditer(text):
+            if match.group(1)[0].isdigit() or is_number_word(match.group(1)):
+                mask_span(tokens, match.span(), PLACEHOLDERS["ADDRESS"])
         for match in PREPOSITION_STREET.finditer(text):
             street, number = match.group(1), match.group(2)
             if street not in NOT_A_STREET and (number[0].isdigit() or is_number_word(number)):
@@ -194,10 +199,12 @@ class StorageFilter:
         is_name = all(self.lexicon.is_name(p) for p in parts if not p.isdigit()) or (
             len(parts) > 1 and self.lexicon.is_hyphenated_first_name(token.text)
         )
-        token.name_like = is_name or (not in_dictionary and token.text[:1].isupper())
+        # A town ("Hamm", "Castrop-Rauxel") is kept, but masked like a name where a name stands.
+        token.place = "place" in known and all(k in {"place", "dictionary"} for k in known)
+        token.name_like = is_name or token.place or (not in_dictionary and token.text[:1].isupper())
 
     def _known(self, part: str, vocabulary: frozenset[str]) -> str | None:
-        """How `part` is vouched for: "dictionary", "knowledge" (base), "shape", or None."""
+        """How `part` is vouched for: "dictionary", "place", "knowledge" (base), "shape", or None."""
         if any(c.isdigit() for c in part):
             # "U3", "8a", "2024" inside a compound; "JA-2024-0815" fails on "0815".
             return "shape" if is_harmless_number(part) or (len(part) <= 3 and part[0].isalpha()) else None
@@ -206,8 +213,10 @@ class StorageFilter:
         lower = part.lower()
         if lower in OFFICE_WORDS:
             return "dictionary"
-        if self.lexicon.is_word(part) or lower in self.lexicon.places:
+        if self.lexicon.is_word(part):
             return "dictionary"
+        if lower in self.lexicon.places:
+            return "place"
         return "knowledge" if lower in vocabulary else None
 
     def _mask_name_positions(self, text: str, tokens: list[Token]) -> None:
@@ -222,7 +231,7 @@ class StorageFilter:
                 after = (
                     words[i + 1] if i + 1 < len(words) and same_phrase(text, token, words[i + 1]) else None
                 )
-                if marks_name(before, cue_allowed=True) or marks_name(after, cue_allowed=False):
+                if marks_name(token, before, cue_allowed=True) or marks_name(token, after, cue_allowed=False):
                     token.placeholder = UNKNOWN_PLACEHOLDER
                     changed = True
 

@@ -66,6 +66,7 @@ class Token:
     placeholder: str | None = None  # set: this token is masked
     protected: bool = False  # public name or law reference: never masked by position
     name_like: bool = False
+    place: bool = False  # a town of the gazetteer
 
 
 @functools.cache
@@ -100,7 +101,8 @@ def continues_run(text: str, last: Token, token: Token) -> bool:
     return last.kind == token.kind == "word" and bool(SAME_PHRASE.fullmatch(gap))
 
 
-def marks_name(neighbour: Token | None, *, cue_allowed: bool) -> bool:
+def marks_name(token: Token, neighbour: Token | None, *, cue_allowed: bool) -> bool:
+    """Does `neighbour` put `token` in a name position? Two towns side by side are a list of places."""
     if neighbour is None:
         return False
     if neighbour.kind == "placeholder" or neighbour.placeholder:
@@ -109,7 +111,7 @@ def marks_name(neighbour: Token | None, *, cue_allowed: bool) -> bool:
         return False
     if cue_allowed and neighbour.text.lower().rstrip(".") in NAME_CUES:
         return True
-    return neighbour.name_like
+    return neighbour.name_like and not (token.place and neighbour.place)
 
 
 def same_phrase(text: str, left: Token, right: Token) -> bool:

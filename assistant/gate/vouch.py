@@ -28,7 +28,7 @@ OFFICE_WORDS = frozenset(
         ASD KSD RSD HzE ISE UMA UMF UmA InsoFa ieF IseF SPFH KiTa Kita Kitas U3 Ü3 JA JHA JHP JGH KJP KJPP
         SPZ EGH HPG HPK FamG AG OLG BGH BVerfG KM KV KE KJSG KJHG BTHG PSG SGB DSGVO LWL LVR KVJS NRW
         BW FAQ PDF ggf bzw usw etc vgl evtl ca inkl zzgl sog Abs Nr Art lit Buchst Hs Ziff Rn Rz Az AZ Gz
-        GZ Tel Fax Hr Fr Mo Di Mi Do Sa So Std ID IdNr
+        GZ Tel Fax Hr Fr Mo Di Mi Do Sa So Std ID IdNr OG EG DG UG Whg
         """
     )
 ) | {word.lower() for word in LAW_ABBREVIATIONS}
@@ -96,6 +96,18 @@ NOT_A_STREET = word_set(
 PREPOSITION_STREET = regex.compile(
     r"\b(?:Am|Im|Zum|Zur|An der|An den|Auf der|Auf dem|In der|In den|Unter den|Hinter der|Hinter dem|"
     r"Vor dem|Bei der)\s+(\p{Lu}[\p{L}\-]+)\s+(\d{1,3}[a-z]?|\p{L}+)(?![\p{L}\d])"
+)
+# Adjectives of street names ("Alter Markt", "Lange Straße", "Hohe Str."), and streets named "… der/des
+# …" ("Platz der Republik", "Straße des 17. Juni"): the gate's address patterns use them too.
+STREET_ADJECTIVE = (
+    r"(?:Alt|Neu|Hoh|Lang|Groß|Klein|Ober|Unter|Mittler|Hinter|Vorder|Breit|Kurz|Krumm|Schmal|Grün|Still"
+    r"|Weiß|Rot|Schwarz|Tief|Nieder|Inner|Äußer)(?:e|en|er|es)"
+)
+STREET_OF = r"(?:Straße|Strasse|Platz|Allee|Brücke)\s+(?:der|des)\s+(?:\d{1,2}\.\s+)?\p{Lu}[\p{L}\-]+"
+# A street whose every word is German, with its number: "Alter Markt 12", "Platz der Republik 3".
+GERMAN_WORD_STREET = regex.compile(
+    rf"\b(?:{STREET_ADJECTIVE}\s+(?:Straße|Strasse|Str\.|Weg|Platz|Markt|Ring|Allee|Gasse|Graben|Damm|Wall)"
+    rf"|{STREET_OF})\s+(\d{{1,3}}[a-z]?|\p{{L}}+)(?![\p{{L}}\d])"
 )
 BIRTH_CUES = word_set("geb geboren geburtsdatum geburtstag jahrgang jg dob *")
 
