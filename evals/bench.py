@@ -31,7 +31,8 @@ from typing import Any
 
 from evals.bench_build import CACHE_ROOT, build_indexes
 from evals.gold import load_questions
-from ingest.pipeline import IngestPipeline, discover
+from ingest.pipeline import IngestPipeline
+from ingest.sources import discover
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, make_settings
 

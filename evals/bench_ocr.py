@@ -3,8 +3,11 @@ costs a PDF with a text layer.
 
 1. An image-only PDF of `pages` A4 pages at 300 dpi, each full of German text (a press release of
    ../shared/corpus drawn with Pillow), through `ParseSandbox` as `ingest add` reads it: pages/s.
+   With the character accuracy of the recognised text against the text drawn, so that a faster
+   setting that reads worse shows.
 2. Tesseract on one of those pages with one OpenMP thread (what ingest/formats/ocr.py sets) against
-   Tesseract's default, to show why one thread.
+   Tesseract's default, to show why one thread; and its CPU time and accuracy at lower resolutions and
+   other page segmentations, the settings one might trade for speed.
 3. The corpus PDF with a text layer: `parse_file` against pypdf's bare text extraction, same run.
 
 Target (issue 12): at least 1 page/s on 2 cores. Absolute seconds move with the machine's load.
@@ -12,8 +15,10 @@ Target (issue 12): at least 1 page/s on 2 cores. Absolute seconds move with the 
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -30,7 +35,8 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 TARGET_PAGES_PER_SECOND = 1.0
 
 
-def _page_images(corpus: Path, pages: int) -> list[Any]:
+def _page_images(corpus: Path, pages: int) -> list[tuple[Any, str]]:
+    """A4 pages at 300 dpi, each with the text drawn on it."""
     from PIL import Image, ImageDraw, ImageFont
 
     texts = [p.read_text("utf-8") for p in sorted((corpus / "press").glob("*.txt"))]
@@ -42,20 +48,39 @@ def _page_images(corpus: Path, pages: int) -> list[Any]:
         draw = ImageDraw.Draw(image)
         start = number * 450
         line: list[str] = []
+        drawn: list[str] = []
         y = 250
         for word in words[start : start + 450]:
             if len(" ".join([*line, word])) > 80:
                 draw.text((220, y), " ".join(line), fill=0, font=font)
+                drawn.append(" ".join(line))
                 y, line = y + 58, []
                 if y > 3300:
                     break
             line.append(word)
-        draw.text((220, y), " ".join(line), fill=0, font=font)
-        images.append(image.convert("RGB"))
+        if y <= 3300:
+            draw.text((220, y), " ".join(line), fill=0, font=font)
+            drawn.append(" ".join(line))
+        images.append((image.convert("RGB"), " ".join(drawn)))
     return images
 
 
+def character_accuracy(drawn: str, recognised: str) -> float:
+    """1 − (characters inserted, deleted or replaced) / characters drawn, whitespace normalised."""
+    reference, hypothesis = " ".join(drawn.split()), " ".join(recognised.split())
+    matcher = difflib.SequenceMatcher(None, reference, hypothesis, autojunk=False)
+    errors = sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal")
+    return round(1 - errors / max(len(reference), 1), 4)
+
+
 def _tesseract_seconds(image: Any, *, one_thread: bool) -> float:
+    return _tesseract(image, one_thread=one_thread)[0]
+
+
+def _tesseract(
+    image: Any, *, one_thread: bool = True, options: tuple[str, ...] = ()
+) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds and text of Tesseract on one page image."""
     buffer = io.BytesIO()
     image.convert("L").save(buffer, format="PPM")
     env = {
@@ -63,15 +88,43 @@ def _tesseract_seconds(image: Any, *, one_thread: bool) -> float:
     }
     if one_thread:
         env["OMP_THREAD_LIMIT"] = "1"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(
-        ["tesseract", "-", "-", "-l", "deu", "tsv"],
+    done = subprocess.run(
+        ["tesseract", "-", "-", "-l", "deu", *options],
         input=buffer.getvalue(),
         capture_output=True,
         env=env,
         check=True,
     )
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return seconds, cpu, done.stdout.decode("utf-8", "replace")
+
+
+# What one might trade for speed: resolution (the page rendered smaller) and page segmentation.
+_SETTINGS = (
+    ("300 dpi, --psm 3", 300, ("--psm", "3")),
+    ("300 dpi, --psm 6", 300, ("--psm", "6")),
+    ("250 dpi, --psm 3", 250, ("--psm", "3")),
+    ("200 dpi, --psm 3", 200, ("--psm", "3")),
+)
+
+
+def _settings(image: Any, drawn: str) -> list[dict[str, Any]]:
+    """CPU seconds and character accuracy of one page at each of `_SETTINGS`."""
+    from PIL import Image
+
+    rows = []
+    for label, dpi, options in _SETTINGS:
+        size = (round(image.width * dpi / 300), round(image.height * dpi / 300))
+        page = image if dpi == 300 else image.resize(size, Image.Resampling.LANCZOS)
+        _, cpu, text = _tesseract(page, options=(*options, "--dpi", str(dpi)))
+        rows.append(
+            {"setting": label, "cpu_seconds": round(cpu, 2), "accuracy": character_accuracy(drawn, text)}
+        )
+    return rows
 
 
 def ocr_throughput(corpus: Path, pages: int = 6) -> dict[str, Any]:
@@ -79,7 +132,8 @@ def ocr_throughput(corpus: Path, pages: int = 6) -> dict[str, Any]:
     from ingest.parse import ParseRequest, parse_file
     from ingest.sandbox import ParseSandbox
 
-    images = _page_images(corpus, pages)
+    drawn = _page_images(corpus, pages)
+    images = [image for image, _ in drawn]
     report: dict[str, Any] = {"pages": pages, "dpi": 300}
     with tempfile.TemporaryDirectory(prefix="jha-bench-ocr-") as tmp:
         scan = Path(tmp) / "scan.pdf"
@@ -100,12 +154,14 @@ def ocr_throughput(corpus: Path, pages: int = 6) -> dict[str, Any]:
         report["load_average_1m"] = round(os.getloadavg()[0], 2)
         report["ocr_confidence"] = outcome.parsed.extra.get("ocr_confidence")
         report["characters"] = len(outcome.parsed.text)
+        report["character_accuracy"] = character_accuracy(" ".join(t for _, t in drawn), outcome.parsed.text)
     report["one_thread_seconds"] = round(
         statistics.median(_tesseract_seconds(images[0], one_thread=True) for _ in range(3)), 2
     )
     report["default_threads_seconds"] = round(
         statistics.median(_tesseract_seconds(images[0], one_thread=False) for _ in range(3)), 2
     )
+    report["settings"] = _settings(*drawn[0])
     report["text_pdf"] = _text_pdf(corpus, parse_file, ParseRequest)
     report["target_met"] = report["pages_per_second"] >= TARGET_PAGES_PER_SECOND
     return report
@@ -153,12 +209,19 @@ def print_ocr(out: Console, ocr: dict[str, Any]) -> None:
         ("Last (1 min) während der Messung", f"{ocr['load_average_1m']}"),
         ("CPU-Sekunden je Seite", f"{ocr['cpu_seconds_per_page']:.2f}"),
         ("Seiten/s auf 2 freien Kernen (aus der CPU-Zeit)", f"{ocr['pages_per_second_two_free_cores']:.2f}"),
-        ("Erkennungsgüte", f"{ocr['ocr_confidence']} %"),
+        ("Erkennungsgüte (Tesseract)", f"{ocr['ocr_confidence']} %"),
+        ("Zeichengenauigkeit (gegen den gezeichneten Text)", f"{ocr['character_accuracy']:.2%}"),
         ("Tesseract, eine Seite, 1 Thread", f"{ocr['one_thread_seconds']:.2f} s"),
         ("Tesseract, eine Seite, Standard-Threads", f"{ocr['default_threads_seconds']:.2f} s"),
     ):
         table.add_row(label, value)
     out.print(table)
+    settings = Table(title="Tesseract, eine Seite, 1 Thread: Einstellungen im Vergleich")
+    for column in ("Einstellung", "CPU-Sekunden", "Zeichengenauigkeit"):
+        settings.add_column(column, justify="right")
+    for row in ocr["settings"]:
+        settings.add_row(row["setting"], f"{row['cpu_seconds']:.2f}", f"{row['accuracy']:.2%}")
+    out.print(settings)
     text = ocr["text_pdf"]
     if text is None:
         return

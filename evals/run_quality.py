@@ -28,7 +28,8 @@ from evals.gold import DATASETS, Question, load_questions
 from evals.gold_checks import facts_not_in_gold, units_in_index
 from evals.retrieval import Ranked, retrieval_metrics
 from evals.splits import per_split, withhold_test_rows
-from ingest.pipeline import IngestPipeline, discover
+from ingest.pipeline import IngestPipeline
+from ingest.sources import discover
 from knowledge.embedders.base import Embedder
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, make_settings

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 import numpy as np
 
@@ -24,15 +23,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def content_hash(text: str) -> str:
     """SHA-256 of the text with whitespace normalised: re-wrapping a file is no change."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in blocks (a sync hashes every file of a folder)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def minhash(text: str) -> bytes:

@@ -11,16 +11,17 @@ import contextlib
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.fingerprint import file_sha256, similarity
+from ingest.fingerprint import similarity
 from ingest.limits import IngestLimits, LoadError, file_message
 from ingest.parse import AttachmentResult, ParsedFile, ParseRequest
 from ingest.sandbox import ParseOutcome, ParseSandbox
+from ingest.sources import FILE_HASH, IngestReport, Progress, SourceFile, discover, file_sha256
 from knowledge.checkpoints import checkpoint
 from knowledge.collections import DEFAULT_COLLECTION
 from knowledge.index import KnowledgeIndex
@@ -33,53 +34,6 @@ log = logging.getLogger(__name__)
 
 # Two files whose word 5-gram shingles overlap this much are the same text in another format.
 DUPLICATE_SIMILARITY = 0.9
-_IGNORED_NAMES = {"readme.md", "license.md", "sha256sums"}
-# Key in `Document.extra`: the SHA-256 of the file's bytes as last ingested.
-FILE_HASH = "file_sha256"
-
-
-@dataclass
-class IngestReport:
-    added: list[dict[str, Any]] = field(default_factory=list)
-    updated: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "duplicates": self.duplicates,
-            "failed": self.failed,
-        }
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated)
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    source: str  # how the document is named in the index: below the directory given, or as given
-
-
-def discover(paths: list[Path]) -> Iterator[SourceFile]:
-    """Walk the given files and directories; hidden files and project paperwork are skipped."""
-    for given in paths:
-        if given.is_dir():
-            for path in sorted(p for p in given.rglob("*") if p.is_file()):
-                relative = path.relative_to(given)
-                if (
-                    any(part.startswith(".") for part in relative.parts)
-                    or path.name.lower() in _IGNORED_NAMES
-                ):
-                    continue
-                yield SourceFile(path, (Path(given.resolve().name) / relative).as_posix())
-        else:
-            yield SourceFile(given, given.as_posix().removeprefix("./"))
 
 
 def document_id(source: str) -> str:
@@ -88,9 +42,6 @@ def document_id(source: str) -> str:
     if len(slug) > 72:
         slug = f"{slug[:60]}-{hashlib.sha1(source.encode()).hexdigest()[:10]}"
     return slug or hashlib.sha1(source.encode()).hexdigest()[:12]
-
-
-Progress = Callable[[SourceFile], None]
 
 
 class IngestPipeline:

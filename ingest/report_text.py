@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
-from ingest.pipeline import IngestReport
-from knowledge.reconcile import RepairReport
+if TYPE_CHECKING:
+    from ingest.sources import IngestReport
+    from knowledge.reconcile import RepairReport
 
 
 def print_report(out: Console, report: IngestReport, dry_run: bool) -> None:

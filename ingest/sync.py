@@ -16,12 +16,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingest.fingerprint import file_sha256
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.pipeline import FILE_HASH, IngestPipeline, IngestReport, Progress, SourceFile, discover
+from ingest.sources import FILE_HASH, IngestReport, Progress, SourceFile, discover, file_sha256
 from knowledge.models import Document, DocumentType
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestPipeline
 
 # Files every office share holds that are not documents: listed as skipped, never as failures.
 _SYSTEM_FILES = {"thumbs.db": "Vorschaubilder von Windows", "desktop.ini": "Ordnereinstellung von Windows"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Annotated
@@ -22,8 +21,8 @@ from ingest.cli import (
     console,
     file_progress,
     out,
+    print_json,
 )
-from ingest.pipeline import IngestPipeline
 from ingest.run_lock import AlreadyRunning, exclusive_run
 from ingest.sync import FolderSync, SyncRefused, SyncReport, plan_sync
 from knowledge.models import Document, DocumentType
@@ -70,7 +69,7 @@ def sync(  # noqa: PLR0917 - typer maps every option to a parameter
         console.print(f"[red]Fehler:[/red] {exc}", soft_wrap=True)
         raise typer.Exit(EXIT_USAGE) from exc
     if as_json:
-        out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
+        print_json(report.as_json())
     else:
         _print(report)
     raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
@@ -94,6 +93,8 @@ def _run(
         report = plan.report(dry_run=dry_run)
         report.seconds = time.perf_counter() - started
         return report
+    from ingest.pipeline import IngestPipeline  # the parsers, chunker and index: only for changes
+
     index = _open_index()
     audit = None if dry_run else cli_audit(index)
     with file_progress("Gleiche ab", quiet=as_json) as progress:

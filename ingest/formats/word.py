@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.archive import check_archive
+from ingest.formats.headings import mark_headings
 from ingest.formats.tables import markdown_table
 from ingest.limits import IngestLimits, LimitExceeded, LoadError
 from ingest.loaded import LoadedFile
@@ -111,7 +112,8 @@ def load_doc(path: Path, limits: IngestLimits) -> LoadedFile:
 
 
 def _doc_text(raw: str) -> str:
-    """With `-w 0` antiword writes one line per paragraph and tables as lines "|a |b |"."""
+    """With `-w 0` antiword writes one line per paragraph and tables as lines "|a |b |"; headings are
+    plain lines (antiword drops the styles) and are recognised by `mark_headings`."""
     blocks: list[str] = []
     rows: list[list[str]] = []
     for line in raw.splitlines():
@@ -126,7 +128,7 @@ def _doc_text(raw: str) -> str:
             blocks.append(" ".join(stripped.split()))
     if rows:
         blocks.append(markdown_table(rows))
-    return "\n\n".join(blocks)
+    return "\n\n".join(mark_headings(blocks))
 
 
 def load_rtf(path: Path, limits: IngestLimits) -> LoadedFile:
@@ -149,7 +151,8 @@ def load_rtf(path: Path, limits: IngestLimits) -> LoadedFile:
 
 
 def _rtf_text(text: str) -> str:
-    """striprtf writes table cells separated by "|" on one line per row; lines become paragraphs."""
+    """striprtf writes table cells separated by "|" on one line per row; lines become paragraphs, and
+    headings (striprtf drops the styles) are recognised by `mark_headings`."""
     blocks: list[str] = []
     rows: list[list[str]] = []
     for line in text.splitlines():
@@ -164,4 +167,4 @@ def _rtf_text(text: str) -> str:
             blocks.append(stripped)
     if rows:
         blocks.append(markdown_table(rows))
-    return "\n\n".join(blocks)
+    return "\n\n".join(mark_headings(blocks))

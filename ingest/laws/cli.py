@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from ingest.laws.download import download, is_url
 from ingest.limits import LoadError, file_message
-from ingest.parse import ParsedFile
-from ingest.pipeline import IngestPipeline, IngestReport
 from ingest.report_text import print_report
-from knowledge.index import KnowledgeIndex
+from ingest.sources import IngestReport
 from knowledge.models import DocumentType
+
+if TYPE_CHECKING:
+    from ingest.parse import ParsedFile
+    from knowledge.index import KnowledgeIndex
 
 laws_app = typer.Typer(help="Gesetze aus gesetze-im-internet.de (XML) einlesen.", no_args_is_help=True)
 
@@ -37,7 +37,9 @@ def import_laws(
     as_json: Annotated[bool, typer.Option("--json", help="Maschinenlesbare Ausgabe (JSON).")] = False,
 ) -> None:
     """Gesetze im XML-Format (xml.zip je Gesetz) einlesen; eine neuere Fassung ersetzt die ältere."""
-    from ingest.cli import EXIT_FAILED_FILES, _open_index, cli_audit, out  # ingest.cli registers this
+    from ingest.cli import EXIT_FAILED_FILES, _open_index, cli_audit, out, print_json  # registers this
+    from ingest.laws.download import download, is_url
+    from ingest.pipeline import IngestPipeline
 
     index = _open_index()
     report = IngestReport()
@@ -62,7 +64,7 @@ def import_laws(
             for key, entries in imported.as_json().items():
                 getattr(report, key).extend(entries)
     if as_json:
-        out.print_json(json.dumps(report.as_json(), ensure_ascii=False))
+        print_json(report.as_json())
     else:
         print_report(out, report, dry_run)
         _print_versions(out, index, report)

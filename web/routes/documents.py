@@ -14,8 +14,9 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.pipeline import IngestPipeline, IngestReport
+from ingest.pipeline import IngestPipeline
 from ingest.pipeline import document_id as id_for_source
+from ingest.sources import IngestReport
 from knowledge.collections import collection_name
 from knowledge.listing import document_rows
 from knowledge.models import DocumentType
