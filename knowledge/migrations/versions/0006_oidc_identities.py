@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from knowledge.database import table_exists
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -17,6 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if table_exists(op.get_bind(), "web_oidc_identities"):
+        return  # adopted as it is, like the tables of 0002-0004 (a database whose version table was reset)
     # Accounts that signed in before: bound to their (issuer, subject) at their next sign-in.
     op.create_table(
         "web_oidc_identities",
