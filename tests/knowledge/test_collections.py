@@ -1,9 +1,8 @@
 """Collections inside retrieval: the Chroma `where`, the lexical mask, the restricted index view, the
-move to another collection (vector metadata follows, nothing re-embedded); embedded and server stack."""
+move to another collection (vector metadata follows, nothing re-embedded). `make test` runs it on both
+stacks (the second pass with `--stack=server`: Chroma server + PostgreSQL)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -11,16 +10,9 @@ from knowledge.collections import collection_name, collection_names
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
 from knowledge.search import HybridSearcher, SearchFilter
-from knowledge.settings import EmbedderMode, Settings, make_settings
-from tests.conftest import STACKS, server_stack
+from knowledge.settings import Settings
 
 SECRET_WORD = "Zwergfledermausprotokoll"
-
-
-@pytest.fixture(params=STACKS)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    stack = server_stack(request) if request.param == "server" else {}
-    return make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING, **stack)
 
 
 def _put(index: KnowledgeIndex, doc_id: str, text: str, collection: str) -> None:
