@@ -1,0 +1,121 @@
+"""The weight-free similarity channel: character n-grams of the lexical tokens in a sparse inverted index.
+
+Without an embedding model the "dense" side of the hybrid search used to be 4096-dim hashed n-gram
+vectors in Chroma's HNSW graph: 16 KB per chunk, 1.6 GB of vectors at 100k chunks, loaded whole before
+the first query, and a graph insert per chunk (159 chunks/s). The same signal (n-grams survive German
+compounds and inflection: "Kindeswohlgefährdung" shares most of its n-grams with "Gefährdung des
+Kindeswohls") fits a sparse matrix: only the n-grams a chunk holds are stored, a query adds up the
+postings of its own n-grams, exactly (no approximate graph).
+
+The n-grams are taken from the tokens the lexical index already computed (respelled, stemmed, with
+compound parts), so building costs one sparse product: chunk × token counts times token × n-gram
+counts of the distinct tokens. The channel lives in the lexical snapshot (`knowledge.lexical`) and is
+published, loaded and swapped with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+# Tuned on the dev split (`python -m evals run --retrieval-only`), see `NGRAM_RANGE` below.
+NGRAM_RANGE = (3, 5)
+_FEATURES = 2**20  # hashed n-gram space: collisions rare among a corpus's few hundred thousand n-grams
+# N-grams in more than this share of the chunks ("ung", "ge") say nothing about a topic, and their
+# postings are most of the matrix and of a query's cost. A small index keeps them all (cheap there).
+MAX_SHARE = 0.1
+_KEEP_ALL_BELOW = 50
+PARAMETERS = f"char{NGRAM_RANGE[0]}-{NGRAM_RANGE[1]}-h{_FEATURES}-df{MAX_SHARE}"
+
+_VECTORIZER = HashingVectorizer(
+    analyzer="char_wb",  # n-grams within a token, padded with a space: word starts and ends count
+    ngram_range=NGRAM_RANGE,
+    n_features=_FEATURES,
+    alternate_sign=False,
+    lowercase=False,  # tokens are lower-cased stems already
+    norm=None,
+    dtype=np.float32,
+)
+
+
+@dataclass(frozen=True, eq=False)
+class NgramChannel:
+    """tf-idf weighted, L2-normalised n-gram rows of the chunks, stored n-gram-major (CSR over n-grams)
+    so that a query reads only the postings of its own n-grams.
+
+    >>> channel = NgramChannel.build([["kindeswohlgefahrd"], ["elterngeld"]])
+    >>> int(np.argmax(channel.scores(["gefahrd"])))
+    0
+    """
+
+    postings: sp.csr_matrix  # n-gram × chunk, float32 weights
+    idf: np.ndarray  # float32 per hashed n-gram; 0 for n-grams dropped as too common or unseen
+
+    @classmethod
+    def build(cls, tokens_per_chunk: Sequence[Sequence[str]]) -> NgramChannel:
+        vocabulary: dict[str, int] = {}
+        token_ids = np.fromiter(
+            (vocabulary.setdefault(t, len(vocabulary)) for tokens in tokens_per_chunk for t in tokens),
+            dtype=np.int64,
+        )
+        lengths = np.fromiter((len(t) for t in tokens_per_chunk), dtype=np.int64, count=len(tokens_per_chunk))
+        chunk_ids = np.repeat(np.arange(len(tokens_per_chunk), dtype=np.int64), lengths)
+        shape = (len(tokens_per_chunk), max(len(vocabulary), 1))
+        chunk_tokens = sp.csr_matrix(
+            (np.ones(token_ids.size, dtype=np.float32), (chunk_ids, token_ids)), shape
+        )
+        token_grams = _VECTORIZER.transform(list(vocabulary)) if vocabulary else sp.csr_matrix((1, _FEATURES))
+        counts = sp.csr_matrix(chunk_tokens @ token_grams, dtype=np.float32)
+        counts.sum_duplicates()
+        chunks = counts.shape[0]
+        frequency = np.bincount(counts.indices, minlength=_FEATURES)
+        idf = np.log((1.0 + chunks) / (1.0 + frequency)).astype(np.float32) + np.float32(1.0)
+        idf[(frequency == 0) | (frequency > max(MAX_SHARE * chunks, _KEEP_ALL_BELOW))] = 0.0
+        counts.data = np.log1p(counts.data) * idf[counts.indices]  # sublinear tf: long chunks do not drown
+        counts.eliminate_zeros()
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1), dtype=np.float32).ravel())
+        norms[norms == 0] = 1.0
+        rows = sp.diags(1.0 / norms).astype(np.float32) @ counts
+        postings = sp.csr_matrix(rows.T, dtype=np.float32)
+        postings.indices = postings.indices.astype(np.int32)
+        return cls(postings, idf)
+
+    @property
+    def size(self) -> int:
+        return int(self.postings.shape[1])
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of the query tokens' n-grams with every chunk (float32 per chunk)."""
+        query = _VECTORIZER.transform([" ".join(tokens)])
+        grams = query.indices[self.idf[query.indices] > 0]
+        weights = np.log1p(query.data[self.idf[query.indices] > 0]) * self.idf[grams]
+        if not grams.size:
+            return np.zeros(self.size, dtype=np.float32)
+        norm = float(np.linalg.norm(weights))
+        return np.asarray(self.postings[grams].T @ (weights / norm), dtype=np.float32)
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir()
+        np.save(directory / "data.npy", self.postings.data)
+        np.save(directory / "indices.npy", self.postings.indices)
+        np.save(directory / "indptr.npy", self.postings.indptr)
+        np.save(directory / "idf.npy", self.idf)
+        (directory / "chunks").write_text(str(self.size), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> NgramChannel:
+        chunks = int((directory / "chunks").read_text(encoding="utf-8"))
+        postings = sp.csr_matrix(
+            (
+                np.load(directory / "data.npy"),
+                np.load(directory / "indices.npy"),
+                np.load(directory / "indptr.npy"),
+            ),
+            shape=(_FEATURES, chunks),
+        )
+        return cls(postings, np.load(directory / "idf.npy"))
