@@ -171,7 +171,7 @@ def _ingest_seed(corpus: Path, data_dir: Path) -> Path:
     from knowledge.index import KnowledgeIndex
     from knowledge.settings import EmbedderMode, make_settings
 
-    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING)
+    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM)
     index = KnowledgeIndex.open(settings)
     try:
         report = IngestPipeline(index).add(sorted(p for p in corpus.iterdir() if p.is_dir()))
@@ -191,7 +191,7 @@ def grow_ours(seed_catalog: Path, data_dir: Path, start: int, stop: int) -> dict
 
     grower = Grower(load_seed(seed_catalog))
     grower.skip(start)
-    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING))
+    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM))
     try:
         started = time.perf_counter()
         documents, chunks = grow(index, grower.take(stop - start))

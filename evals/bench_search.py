@@ -45,7 +45,7 @@ def search_latency(
 
 def _at_size(ours_dir: Path, stock_dir: Path, queries: Sequence[str], warmup: int) -> dict[str, Any]:
     index, opened = _timed(
-        lambda: KnowledgeIndex.open(make_settings(data_dir=ours_dir, embedder=EmbedderMode.HASHING))
+        lambda: KnowledgeIndex.open(make_settings(data_dir=ours_dir, embedder=EmbedderMode.NGRAM))
     )
     try:
         stats = index.stats()

@@ -75,7 +75,7 @@ def question_sets(corpus: Path, knowledge: Path) -> list[QuestionSet]:
 def run(
     sets: list[QuestionSet],
     *,
-    embedder: EmbedderMode = EmbedderMode.HASHING,
+    embedder: EmbedderMode = EmbedderMode.NGRAM,
     answers: bool = True,
     list_test_misses: bool = False,
     progress: Progress | None = None,

@@ -18,8 +18,12 @@ WEIGHT_FREE_NOTICE = (
 def make_embedder(settings: Settings) -> Embedder:
     """Return the configured embedder; `auto` falls back to the weight-free mode with a clear log line."""
     match settings.embedder:
+        case EmbedderMode.NGRAM:
+            return _ngram()
         case EmbedderMode.HASHING:
-            return _hashing()
+            from knowledge.embedders.hashing import HashingEmbedder
+
+            return HashingEmbedder()
         case EmbedderMode.SENTENCE_TRANSFORMERS:
             if not settings.embedding_model:
                 raise EmbedderUnavailable(
@@ -33,18 +37,18 @@ def make_embedder(settings: Settings) -> Embedder:
                 except EmbedderUnavailable as exc:
                     log.warning("%s", exc)
             log.info(WEIGHT_FREE_NOTICE)
-            return _hashing()
+            return _ngram()
     raise AssertionError(settings.embedder)  # pragma: no cover - exhaustive match
 
 
 def describe_embedder_choice(settings: Settings, embedder: Embedder) -> str:
     """One line for `doctor` and the limits page."""
-    if not isinstance(embedder, VectorEmbedder):
+    if not isinstance(embedder, VectorEmbedder) or embedder.id.startswith("hashing"):
         return f"{embedder.description}. {WEIGHT_FREE_NOTICE}"
     return embedder.description
 
 
-def _hashing() -> Embedder:
+def _ngram() -> Embedder:
     from knowledge.embedders.ngram import NgramEmbedder
 
     return NgramEmbedder()

@@ -16,7 +16,7 @@ from knowledge.lexical import LexicalEntry, LexicalSnapshot
 from knowledge.lexical_store import SnapshotLexicalIndex
 from knowledge.models import Chunk, Document, DocumentType
 from knowledge.ngram_channel import NgramChannel
-from knowledge.settings import EmbedderMode, Settings, make_settings
+from knowledge.settings import EmbedderMode, make_settings
 
 LEGACY = Path(__file__).parent / "legacy_data"  # recorded "hashing-cw-char4-6-d4096"
 
@@ -83,7 +83,8 @@ def _law(doc_id: str, paragraph: str, text: str) -> tuple[Document, str, list[Ch
     return document, text, [chunk]
 
 
-def test_weight_free_index_keeps_no_vectors_and_filters_the_channel(settings: Settings) -> None:
+def test_weight_free_index_keeps_no_vectors_and_filters_the_channel(tmp_path: Path) -> None:
+    settings = make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.NGRAM)
     index = KnowledgeIndex.open(settings)
     assert isinstance(index.embedder, NgramEmbedder) and index.stores.vectors is None
     index.put(*_law("kkg", "§ 4", "Beratung durch Geheimnisträger bei Kindeswohlgefährdung"))
@@ -102,7 +103,7 @@ def test_index_of_the_hashed_vector_layout_opens_and_migrates_on_the_next_write(
 ) -> None:
     data_dir = tmp_path / "var"
     shutil.copytree(LEGACY, data_dir, ignore=shutil.ignore_patterns("*.py"))
-    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING)
+    settings = make_settings(data_dir=data_dir)  # auto without a model: the n-gram channel
     index = KnowledgeIndex.open(settings)  # no IndexEmbedderMismatch, nothing written
     assert index.stats().embedder == "hashing-cw-char4-6-d4096"
     hits = index.search("Beratung und Übermittlung von Informationen durch Geheimnisträger", k=3)
