@@ -89,6 +89,15 @@ class _SearchView:
                 positions.setdefault(paragraph, []).append(position)
         return positions
 
+    @cached_property
+    def document_positions(self) -> dict[str, list[int]]:
+        """document id -> its lexical entries, for the n-gram channel's ranking of a named law."""
+        positions: dict[str, list[int]] = {}
+        for position, owner in enumerate(self.lexical_owner_ids):
+            if owner is not None:
+                positions.setdefault(owner, []).append(position)
+        return positions
+
 
 Ranking = list[tuple[str, float]]
 
@@ -257,14 +266,15 @@ def _restricted(
     `_reference_ranking` builds on the search's own filter, already in `mask`)."""
     if restriction is None:
         return mask
-    size = len(view.lexical.chunk_ids)
+    named = None if restriction.document_ids is None else set(restriction.document_ids)
     if restriction.paragraphs:
         positions = [p for name in restriction.paragraphs for p in view.paragraph_positions.get(name, [])]
+        if named is not None:
+            positions = [p for p in positions if view.lexical_owner_ids[p] in named]
+    elif named is not None:
+        positions = [p for doc_id in named for p in view.document_positions.get(doc_id, [])]
     else:
-        positions = list(range(size))
-    if restriction.document_ids is not None:
-        named = set(restriction.document_ids)
-        positions = [p for p in positions if view.lexical_owner_ids[p] in named]
-    narrowed = np.zeros(size, dtype=np.float32)
+        return mask
+    narrowed = np.zeros(len(view.lexical.chunk_ids), dtype=np.float32)
     narrowed[positions] = 1.0
     return narrowed if mask is None else narrowed * mask
