@@ -72,8 +72,6 @@ class KnowledgeIndex:
         self._stores = stores or open_stores(settings, embedder)
         self._catalog = self._stores.catalog
         self._vectors = self._stores.vectors
-        # The embedding model of the vector side; None in the weight-free mode (no vector store).
-        self.vector_embedder = embedder if isinstance(embedder, VectorEmbedder) else None
         if (self.vector_embedder is None) != (self._vectors is None):
             raise ValueError(f"Embedder {embedder.id!r} passt nicht zu den Speichern des Index")
         self._lexical = self._stores.lexical
@@ -105,6 +103,11 @@ class KnowledgeIndex:
         """The index with the stores and the embedder the settings select (what `assistant.container`
         builds; a shortcut for scripts and tests that need the index alone)."""
         return cls(settings, embedder or make_embedder(settings))
+
+    @property
+    def vector_embedder(self) -> VectorEmbedder | None:
+        """The embedding model of the vector side; None in the weight-free mode (no vector store)."""
+        return self.embedder if isinstance(self.embedder, VectorEmbedder) else None
 
     @property
     def stores(self) -> IndexStores:
