@@ -5,7 +5,7 @@ Each size is grown from the previous one (`evals.bench_synth`): our index throug
 stock Chroma store with the same chunks. The two are built by two processes at the same time, one per
 core, each stage in fresh processes, so every stage starts from files a closed process left behind.
 
-Building 100k chunks takes minutes (Chroma inserts 4096-dimensional vectors into its HNSW graph), so
+Building 100k chunks takes minutes (the stock Chroma inserts 4096-dimensional vectors into HNSW), so
 the result is kept under `$TMPDIR/jha-bench-cache/<key>/`, keyed by the corpus files, the code that
 shapes the index (the Python files of knowledge/ and ingest/ but their CLIs, these modules) and the
 library versions. A later run with the same key reuses it and reports the build times measured when
