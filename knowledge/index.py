@@ -93,6 +93,7 @@ class KnowledgeIndex:
             self._lexical.build_unpublished(self._lexical_entries)
         self._watch = IndexWatch(lambda: self._catalog.version, self._reopen_vectors)
         self._searcher = HybridSearcher(self)
+        self._searcher.warm()
         self.search_health = SearchHealth()
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
         self.terms = CatalogTerms(settings.index_dir / "terms.sqlite3", self._catalog)

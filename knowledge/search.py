@@ -124,6 +124,11 @@ class HybridSearcher:
                     self._thesaurus_opened = True
         return self._general_thesaurus
 
+    def warm(self) -> None:
+        """Read the view now (catalog documents, chunk owners: ~0.5 s at 100k chunks), so that the
+        first search after opening does not pay for it."""
+        self._current()
+
     def search(self, query: str, k: int, search_filter: SearchFilter) -> list[Hit]:
         view = self._current()  # this search reads this view and nothing else
         settings = self._index.settings
