@@ -90,7 +90,7 @@ class LexicalSnapshot:
         ngrams: bool = False,
     ) -> LexicalSnapshot:
         """Index the entries as of catalog `version`; a `(chunk_id, text)` pair is a body-only entry.
-        With `ngrams`, the n-gram channel over the same tokens too (every field's, one list per chunk)."""
+        With `ngrams`, the n-gram channel over the same words too (every field's, one list per chunk)."""
         listed = [e if isinstance(e, LexicalEntry) else LexicalEntry(*e) for e in entries]
         analysed: dict[str, list[str]] = {}  # text -> words; a document's title repeats in every chunk
         per_field: dict[str, list[list[str]]] = {spec.name: [] for spec in fields}
@@ -121,7 +121,7 @@ class LexicalSnapshot:
         ids = tuple(entry.chunk_id for entry in listed)
         channel = None
         if ngrams and listed:
-            per_chunk = [[t for spec in fields for t in tokens[spec.name][n]] for n in range(len(listed))]
+            per_chunk = [[w for spec in fields for w in per_field[spec.name][n]] for n in range(len(listed))]
             channel = NgramChannel.build(per_chunk)
         paragraphs = tuple(entry.paragraph for entry in listed) if channel else ()
         return cls(
@@ -156,7 +156,7 @@ class LexicalSnapshot:
         if self.ngrams is None:
             return []
         self._check_mask(allowed)
-        return self._best(self.ngrams.scores(self.query_tokens(query)), k, allowed)
+        return self._best(self.ngrams.scores(words(self.normalise(query))), k, allowed)
 
     def _check_mask(self, allowed: np.ndarray | None) -> None:
         if allowed is not None and allowed.shape != (len(self.chunk_ids),):
