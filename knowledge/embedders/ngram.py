@@ -15,7 +15,7 @@ class NgramEmbedder:
     """The weight-free mode's identity: what the index records and `doctor` shows.
 
     >>> NgramEmbedder().id
-    'ngram-char4-6-h1048576-df0.1'
+    'ngram-char4-6-h1048576-tf'
     """
 
     @property
