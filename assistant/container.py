@@ -61,7 +61,7 @@ class Container:
     def stores(self) -> IndexStores:
         from knowledge.stores import open_stores
 
-        return open_stores(self.settings)
+        return open_stores(self.settings, self.embedder)
 
     @cached_property
     def index(self) -> KnowledgeIndex:

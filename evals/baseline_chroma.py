@@ -20,13 +20,13 @@ from langchain_core.embeddings import Embeddings
 
 from evals.baseline import CHUNK_OVERLAP, CHUNK_SIZE, BaselineChunk, chunk_matches, passage_spans, read_text
 from evals.gold import Question
-from knowledge.embedders.base import Embedder
+from knowledge.embedders.base import VectorEmbedder
 
 
 class EmbedderAdapter(Embeddings):
     """Our `Embedder` behind LangChain's `Embeddings` interface (the adapter boundary of the guide)."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: VectorEmbedder) -> None:
         self.embedder = embedder
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -49,7 +49,7 @@ class ChromaBaseline:
     name = "LangChain Chroma"
 
     def __init__(
-        self, files: Sequence[tuple[str, Path]], embedder: Embedder, directory: Path, k: int = 10
+        self, files: Sequence[tuple[str, Path]], embedder: VectorEmbedder, directory: Path, k: int = 10
     ) -> None:
         import chromadb.config
         from langchain_chroma import Chroma

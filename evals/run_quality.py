@@ -30,7 +30,8 @@ from evals.retrieval import Ranked, retrieval_metrics
 from evals.splits import per_split, withhold_test_rows
 from ingest.pipeline import IngestPipeline
 from ingest.sources import discover
-from knowledge.embedders.base import Embedder
+from knowledge.embedders.base import VectorEmbedder
+from knowledge.embedders.hashing import HashingEmbedder
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, make_settings
 
@@ -75,7 +76,7 @@ def question_sets(corpus: Path, knowledge: Path) -> list[QuestionSet]:
 def run(
     sets: list[QuestionSet],
     *,
-    embedder: EmbedderMode = EmbedderMode.HASHING,
+    embedder: EmbedderMode = EmbedderMode.NGRAM,
     answers: bool = True,
     list_test_misses: bool = False,
     progress: Progress | None = None,
@@ -149,7 +150,9 @@ def evaluate_set(
         ours = [_rank_ours(index, q) for q in questions]
         ours_units = units_in_index(index, questions)
         facts_missing = facts_not_in_gold(index, questions)
-        embedder_in_use = index.embedder  # the very embedder make_embedder(settings) built for our index
+        # The very embedder make_embedder(settings) built for our index; the weight-free mode has no
+        # vectors, so Chroma gets the hashed n-gram vectors that mode used to put there.
+        embedder_in_use = index.vector_embedder or HashingEmbedder()
     finally:
         index.close()
 
@@ -176,7 +179,9 @@ def evaluate_set(
     return result
 
 
-def _build_baseline(key: str, files: list[tuple[str, Path]], embedder: Embedder, data_dir: Path) -> Baseline:
+def _build_baseline(
+    key: str, files: list[tuple[str, Path]], embedder: VectorEmbedder, data_dir: Path
+) -> Baseline:
     if key == "bm25":
         return BaselineRetriever(files, k=K)
     # Beside the data dir, not inside it: the injection eval copies the data dir.

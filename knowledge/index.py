@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from knowledge.checkpoints import checkpoint
 from knowledge.collections import Collections
 from knowledge.collections import admits as collection_admits
-from knowledge.embedders import Embedder, make_embedder
+from knowledge.embedders import Embedder, VectorEmbedder, make_embedder
+from knowledge.embedders.ngram import NgramEmbedder
 from knowledge.lexical import LexicalEntry
 from knowledge.models import Chunk, Document, DocumentType, Hit
 from knowledge.search import HybridSearcher, SearchFilter
@@ -71,15 +72,18 @@ class KnowledgeIndex:
         self.settings = settings
         self.embedder = embedder
         # Private: callers ask the index, never a store (see `knowledge.stores`).
-        self._stores = stores or open_stores(settings)
+        self._stores = stores or open_stores(settings, embedder)
         self._catalog = self._stores.catalog
         self._vectors = self._stores.vectors
+        if (self.vector_embedder is None) != (self._vectors is None):
+            raise ValueError(f"Embedder {embedder.id!r} passt nicht zu den Speichern des Index")
         self._lexical = self._stores.lexical
         self._write_lock = WriteLock(settings.index_dir / "write.lock")
         # Opening never writes (readers in many processes, `doctor`): what a killed or older writer
         # left stale is brought up to date by the next write (`writing`), in memory until then.
         recorded = self._catalog.get_meta("embedder_id")
-        if check_embedder and recorded not in (None, embedder.id) and self._catalog.counts()["chunks"]:
+        accepted = recorded is None or recorded == embedder.id or _legacy_weight_free(embedder, recorded)
+        if check_embedder and not accepted and self._catalog.counts()["chunks"]:
             raise IndexEmbedderMismatch(
                 f"Der Index wurde mit dem Embedder {recorded!r} erstellt, konfiguriert ist {embedder.id!r}. "
                 "Bitte `python -m ingest reindex` ausführen, um den Index neu aufzubauen."
@@ -90,8 +94,9 @@ class KnowledgeIndex:
                 "Speicher (python -m ingest repair schreibt ihn neu)."
             )
             self._lexical.build_unpublished(self._lexical_entries)
-        self._watch = IndexWatch(lambda: self._catalog.version, self._vectors.reopen)
+        self._watch = IndexWatch(lambda: self._catalog.version, self._reopen_vectors)
         self._searcher = HybridSearcher(self)
+        self._searcher.warm()
         self.search_health = SearchHealth()
         self._paragraphs: tuple[int, dict[str, frozenset[str]]] | None = None
         self.terms = CatalogTerms(settings.index_dir / "terms.sqlite3", self._catalog)
@@ -134,6 +139,11 @@ class KnowledgeIndex:
         return cls(settings, embedder or make_embedder(settings))
 
     @property
+    def vector_embedder(self) -> VectorEmbedder | None:
+        """The embedding model of the vector side; None in the weight-free mode (no vector store)."""
+        return self.embedder if isinstance(self.embedder, VectorEmbedder) else None
+
+    @property
     def stores(self) -> IndexStores:
         """For `knowledge/`'s own modules (search, reconcile, listing) and tests that damage a store."""
         return self._stores
@@ -141,6 +151,10 @@ class KnowledgeIndex:
     def close(self) -> None:
         self._stores.close()
         self.terms.close()
+
+    def _reopen_vectors(self) -> None:
+        if self._vectors is not None:
+            self._vectors.reopen()
 
     # -- writing ----------------------------------------------------------------------------------
     def put(
@@ -217,11 +231,13 @@ class KnowledgeIndex:
             self.rebuild_lexical()
 
     def _write_vectors(self, document: Document, chunks: list[Chunk]) -> None:
+        if self._vectors is None or self.vector_embedder is None:
+            return  # weight-free: the n-gram channel is built with the lexical snapshot
         seen: set[bytes] = set()
         for start in range(0, len(chunks), _EMBED_BATCH):
             batch = chunks[start : start + _EMBED_BATCH]
             ids = [c.id for c in batch]
-            vectors = self.embedder.embed_documents([chunk.context_text(document.title) for chunk in batch])
+            vectors = self.vector_embedder.embed_documents([c.context_text(document.title) for c in batch])
             vectors = separate_duplicates(ids, vectors, seen)
             self._vectors.upsert(ids, vectors, [vector_metadata(document, c) for c in batch])
 
@@ -266,7 +282,7 @@ class KnowledgeIndex:
     def sync_vector_metadata(self, document_id: str) -> None:
         """Bring the vector metadata of a document in line with the catalog."""
         document = self._catalog.get_document(document_id)
-        if document is None:
+        if document is None or self._vectors is None:
             return
         chunks = self._catalog.chunks_of(document_id)
         self._vectors.update_metadata([c.id for c in chunks], [vector_metadata(document, c) for c in chunks])
@@ -280,7 +296,18 @@ class KnowledgeIndex:
             self._watch.check()
             if apply_journal:
                 self.apply_write_journal()
-            if self._catalog.get_meta("embedder_id") is None or self._catalog.counts()["chunks"] == 0:
+            recorded = self._catalog.get_meta("embedder_id")
+            if recorded is None or self._catalog.counts()["chunks"] == 0:
+                self._catalog.set_meta("embedder_id", self.embedder.id)
+            elif recorded != self.embedder.id and _legacy_weight_free(self.embedder, recorded):
+                log.warning(
+                    "Der Index wurde mit gewichtsfreien Hash-Vektoren in Chroma erstellt (%s); die Suche "
+                    "nutzt jetzt den n-Gramm-Kanal des lexikalischen Index (%s). Die alten Vektoren in %s "
+                    "werden nicht mehr gelesen und können gelöscht werden; kein Dokument geht verloren.",
+                    recorded,
+                    self.embedder.id,
+                    self.settings.chroma_dir,
+                )
                 self._catalog.set_meta("embedder_id", self.embedder.id)
             self.terms.rebuild_if_stale()
             try:
@@ -297,7 +324,7 @@ class KnowledgeIndex:
         candidates = journal.get("vector", [])
         live = self._catalog.live_chunk_ids(candidates)
         orphans = [chunk_id for chunk_id in candidates if chunk_id not in live]
-        if orphans:
+        if orphans and self._vectors is not None:
             self._vectors.delete(orphans)
         for document_id in journal.get("metadata", []):
             if document_id not in settled:
@@ -340,6 +367,7 @@ class KnowledgeIndex:
                     paragraph_title=(chunk.section or "") if chunk.paragraph else "",
                     heading="" if chunk.paragraph else (chunk.section or ""),
                     chapter=chunk.chapter or "",
+                    paragraph=chunk.paragraph or "",
                     **_title_field(documents.get(chunk.document_id)),
                 )
                 for chunk in self._catalog.all_chunks()
@@ -347,6 +375,13 @@ class KnowledgeIndex:
             # Every write transaction bumps the version: unchanged means no commit came in between.
             if self._catalog.version == version:
                 return version, entries
+
+    def vector_count(self) -> int:
+        """Vectors in Chroma; in the weight-free mode the chunks of the n-gram channel."""
+        if self._vectors is not None:
+            return self._vectors.count()
+        channel = self._lexical.current().ngrams
+        return channel.size if channel is not None else 0
 
     def lexical_is_stale(self) -> bool:
         return self._catalog.version > 0 and self._lexical.on_disk_version() != self._catalog.version
@@ -356,23 +391,30 @@ class KnowledgeIndex:
         with self.writing():
             # Marked first: a reindex killed halfway leaves vectors of two embedders, which `repair` finishes.
             self._catalog.set_meta("reindex_pending", self.embedder.id)
-            self._vectors.reset()
             documents = {d.id: d for d in self._catalog.documents()}
             chunks = self._catalog.all_chunks()
-            for start in range(0, len(chunks), _EMBED_BATCH):
-                part = chunks[start : start + _EMBED_BATCH]
-                texts = [c.context_text(documents[c.document_id].title) for c in part]
-                metadata = [vector_metadata(documents[c.document_id], c) for c in part]
-                self._vectors.upsert([c.id for c in part], self.embedder.embed_documents(texts), metadata)
-                if progress:
-                    progress(min(start + _EMBED_BATCH, len(chunks)), len(chunks))
+            if self._vectors is not None and self.vector_embedder is not None:
+                self._embed_all(documents, chunks, progress)
             with self._catalog.transaction():
                 self._catalog.set_meta("embedder_id", self.embedder.id)
                 self._catalog.delete_meta("reindex_pending")
                 self._catalog.bump_version()
             self.terms.texts_unchanged()
-        self.rebuild_lexical()
+        self.rebuild_lexical()  # in the weight-free mode this is the whole reindex
         return len(chunks)
+
+    def _embed_all(
+        self, documents: dict[str, Document], chunks: list[Chunk], progress: Progress | None
+    ) -> None:
+        assert self._vectors is not None and self.vector_embedder is not None
+        self._vectors.reset()
+        for start in range(0, len(chunks), _EMBED_BATCH):
+            part = chunks[start : start + _EMBED_BATCH]
+            texts = [c.context_text(documents[c.document_id].title) for c in part]
+            metadata = [vector_metadata(documents[c.document_id], c) for c in part]
+            self._vectors.upsert([c.id for c in part], self.vector_embedder.embed_documents(texts), metadata)
+            if progress:
+                progress(min(start + _EMBED_BATCH, len(chunks)), len(chunks))
 
     # -- reading ----------------------------------------------------------------------------------
     def search(
@@ -524,12 +566,17 @@ class KnowledgeIndex:
         return IndexStats(
             documents=counts["documents"],
             chunks=counts["chunks"],
-            vector_count=self._vectors.count(),
+            vector_count=self.vector_count(),
             lexical_count=self._lexical.current().size,
             embedder=self._catalog.get_meta("embedder_id") or self.embedder.id,
             index_version=self._catalog.version,
             by_type=by_type,
         )
+
+
+def _legacy_weight_free(embedder: Embedder, recorded: str) -> bool:
+    """An index of the hashed-vector layout, opened in the weight-free mode: searchable at once."""
+    return isinstance(embedder, NgramEmbedder) and embedder.accepts(recorded)
 
 
 def _title_field(document: Document | None) -> dict[str, str]:

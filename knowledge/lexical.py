@@ -15,6 +15,7 @@ from types import MappingProxyType
 import numpy as np
 
 from knowledge.bm25f import Field, ImpactMatrix
+from knowledge.ngram_channel import NgramChannel
 from knowledge.text.german import STOPWORDS, compound_parts, stems, words
 from knowledge.text.spelling import correct_typos, respell
 from knowledge.text.wordlist import GermanWordlist
@@ -48,6 +49,7 @@ class LexicalEntry:
     chapter: str = ""  # the headings above it
     law: str = ""  # of a law or bylaw: its title and abbreviation ("Jugendschutzgesetz JuSchG")
     title: str = ""  # of any other document: its title
+    paragraph: str = ""  # "§ 8a" of a chunk of a law or bylaw (not indexed: restricts to named §§)
 
     def field(self, name: str) -> str:
         return str(getattr(self, name))
@@ -68,6 +70,10 @@ class LexicalSnapshot:
     vocabulary: frozenset[str]  # lower-cased corpus words (≥ 4 letters): the compound splitter's lexicon
     splits: Mapping[str, tuple[str, ...]]  # corpus word -> its compound parts (only words that split)
     generation: str = ""
+    # Without an embedding model: the n-gram similarity channel, and each chunk's "§ n" for restricting
+    # it to the paragraphs a query names (`knowledge.ngram_channel`).
+    ngrams: NgramChannel | None = None
+    paragraphs: tuple[str, ...] = ()
 
     @classmethod
     def empty(cls) -> LexicalSnapshot:
@@ -80,8 +86,11 @@ class LexicalSnapshot:
         version: int,
         generation: str = "",
         fields: Sequence[Field] = FIELDS,
+        *,
+        ngrams: bool = False,
     ) -> LexicalSnapshot:
-        """Index the entries as of catalog `version`; a `(chunk_id, text)` pair is a body-only entry."""
+        """Index the entries as of catalog `version`; a `(chunk_id, text)` pair is a body-only entry.
+        With `ngrams`, the n-gram channel over the same words too (every field's, one list per chunk)."""
         listed = [e if isinstance(e, LexicalEntry) else LexicalEntry(*e) for e in entries]
         analysed: dict[str, list[str]] = {}  # text -> words; a document's title repeats in every chunk
         per_field: dict[str, list[list[str]]] = {spec.name: [] for spec in fields}
@@ -110,7 +119,14 @@ class LexicalSnapshot:
                 tokens[name].append(stemmed[key])
         matrix = ImpactMatrix.build(fields, tokens) if listed else None
         ids = tuple(entry.chunk_id for entry in listed)
-        return cls(version, ids, matrix, vocabulary, MappingProxyType(splits), generation)
+        channel = None
+        if ngrams and listed:
+            per_chunk = [[w for spec in fields for w in per_field[spec.name][n]] for n in range(len(listed))]
+            channel = NgramChannel.build(per_chunk)
+        paragraphs = tuple(entry.paragraph for entry in listed) if channel else ()
+        return cls(
+            version, ids, matrix, vocabulary, MappingProxyType(splits), generation, channel, paragraphs
+        )
 
     @property
     def size(self) -> int:
@@ -127,14 +143,26 @@ class LexicalSnapshot:
         further tokens with their own weight (synonyms), added to the query's own."""
         if self.matrix is None or not self.chunk_ids:
             return []
-        if allowed is not None and allowed.shape != (len(self.chunk_ids),):
-            raise ValueError(f"Maske für {allowed.shape} Einträge, Index hat {len(self.chunk_ids)}")
+        self._check_mask(allowed)
         weighted: dict[str, float] = {}
         for token in self.query_tokens(query):
             weighted[token] = weighted.get(token, 0.0) + 1.0  # a repeated word counts again
         for token, weight in (extra_terms or {}).items():
             weighted.setdefault(token, weight)
-        scores = self.matrix.scores(weighted)
+        return self._best(self.matrix.scores(weighted), k, allowed)
+
+    def similar(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top `k` `(chunk_id, cosine)` of the n-gram channel (none without it); `allowed` as in `search`."""
+        if self.ngrams is None:
+            return []
+        self._check_mask(allowed)
+        return self._best(self.ngrams.scores(words(self.normalise(query))), k, allowed)
+
+    def _check_mask(self, allowed: np.ndarray | None) -> None:
+        if allowed is not None and allowed.shape != (len(self.chunk_ids),):
+            raise ValueError(f"Maske für {allowed.shape} Einträge, Index hat {len(self.chunk_ids)}")
+
+    def _best(self, scores: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[str, float]]:
         if allowed is not None:
             scores *= allowed
         # Most chunks score 0; ranking only the others avoids an argpartition over the whole index,

@@ -29,14 +29,18 @@ from types import MappingProxyType
 
 from knowledge.bm25f import ImpactMatrix
 from knowledge.lexical import FIELDS, LexicalEntry, LexicalSnapshot
+from knowledge.ngram_channel import PARAMETERS as NGRAM_PARAMETERS
+from knowledge.ngram_channel import NgramChannel
 
 log = logging.getLogger(__name__)
 
 _POINTER = "CURRENT"
 # The on-disk format of a generation, with the field weights baked into its scores; another one
 # (older code, other weights) reads as "no index", which the KnowledgeIndex rebuilds when it opens
-# (`lexical_is_stale`).
+# (`lexical_is_stale`). With the n-gram channel (no embedding model) its parameters are part of it: a
+# generation without the channel, or with other parameters, is rebuilt the same way.
 FORMAT = "bm25f-1:" + hashlib.sha256(repr(FIELDS).encode()).hexdigest()[:12]
+NGRAM_FORMAT = f"{FORMAT}+ngram:{NGRAM_PARAMETERS}"
 _LOAD_ATTEMPTS = 5
 
 # What a rebuild indexes: the catalog version and its chunks' fields, read under the lock.
@@ -50,8 +54,10 @@ class SnapshotLexicalIndex:
     >>> snapshot = lexical.current()  # hold it for the whole search  # doctest: +SKIP
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, ngrams: bool = False) -> None:
         self.directory = directory
+        self._ngrams = ngrams
+        self._format = NGRAM_FORMAT if ngrams else FORMAT
         self._lock_path = directory.with_name(directory.name + ".lock")
         self._load_lock = threading.Lock()
         self._snapshot = LexicalSnapshot.empty()
@@ -72,7 +78,7 @@ class SnapshotLexicalIndex:
                 if generation == self._snapshot.generation:
                     break
                 try:
-                    if _format_of(self.directory / generation) not in {FORMAT, ""}:
+                    if _format_of(self.directory / generation) not in {self._format, ""}:
                         break  # written by other code: not ours to read, rebuilt when opened
                     self._snapshot = _load(self.directory / generation)  # one assignment: the swap
                     break
@@ -85,7 +91,7 @@ class SnapshotLexicalIndex:
 
     def on_disk_version(self) -> int | None:
         generation = _read_pointer(self.directory)
-        if not generation or _format_of(self.directory / generation) != FORMAT:
+        if not generation or _format_of(self.directory / generation) != self._format:
             return None
         try:
             return int((self.directory / generation / "version").read_text(encoding="utf-8"))
@@ -102,7 +108,7 @@ class SnapshotLexicalIndex:
             if self.on_disk_version() == version:
                 return self.current()
             generation = f"g{version}-{secrets.token_hex(4)}"
-            snapshot = LexicalSnapshot.build(entries, version, generation)
+            snapshot = LexicalSnapshot.build(entries, version, generation, ngrams=self._ngrams)
             self._publish(snapshot)
             with self._load_lock:
                 self._snapshot = snapshot
@@ -114,7 +120,8 @@ class SnapshotLexicalIndex:
         process may not write (opening for reading): kept until another generation is published."""
         pointer = _read_pointer(self.directory)
         version, entries = source()
-        snapshot = LexicalSnapshot.build(entries, version, f"memory-{version}-{secrets.token_hex(4)}")
+        generation = f"memory-{version}-{secrets.token_hex(4)}"
+        snapshot = LexicalSnapshot.build(entries, version, generation, ngrams=self._ngrams)
         with self._load_lock:
             self._snapshot = snapshot
             self._unpublished_over = pointer  # `current` keeps it until another generation is published
@@ -155,7 +162,7 @@ class SnapshotLexicalIndex:
         previous = _read_pointer(self.directory)
         staging = self.directory / f".staging-{snapshot.generation}"
         staging.mkdir()
-        _save(snapshot, staging)
+        _save(snapshot, staging, self._format)
         staging.rename(self.directory / snapshot.generation)
         pointer_tmp = self.directory / f".{_POINTER}-{snapshot.generation}"
         pointer_tmp.write_text(snapshot.generation, encoding="utf-8")
@@ -185,10 +192,14 @@ def _format_of(directory: Path) -> str:
         return "bm25s" if directory.is_dir() else ""
 
 
-def _save(snapshot: LexicalSnapshot, directory: Path) -> None:
-    (directory / "format").write_text(FORMAT, encoding="utf-8")
+def _save(snapshot: LexicalSnapshot, directory: Path, format_name: str) -> None:
+    (directory / "format").write_text(format_name, encoding="utf-8")
     if snapshot.matrix is not None:
         snapshot.matrix.save(directory / "bm25f")
+    if snapshot.ngrams is not None:
+        snapshot.ngrams.save(directory / "ngrams")
+        paragraphs = json.dumps(list(snapshot.paragraphs), ensure_ascii=False)
+        (directory / "paragraphs.json").write_text(paragraphs, encoding="utf-8")
     (directory / "chunk_ids.json").write_text(json.dumps(list(snapshot.chunk_ids)), encoding="utf-8")
     vocabulary = json.dumps(sorted(snapshot.vocabulary), ensure_ascii=False)
     (directory / "vocabulary.json").write_text(vocabulary, encoding="utf-8")
@@ -205,4 +216,8 @@ def _load(directory: Path) -> LexicalSnapshot:
     raw_splits = json.loads((directory / "splits.json").read_text(encoding="utf-8"))
     splits = MappingProxyType({word: tuple(parts) for word, parts in raw_splits.items()})
     matrix = ImpactMatrix.load(directory / "bm25f") if chunk_ids else None
-    return LexicalSnapshot(version, chunk_ids, matrix, vocabulary, splits, directory.name)
+    ngrams, paragraphs = None, ()
+    if (directory / "ngrams").is_dir():
+        ngrams = NgramChannel.load(directory / "ngrams")
+        paragraphs = tuple(json.loads((directory / "paragraphs.json").read_text(encoding="utf-8")))
+    return LexicalSnapshot(version, chunk_ids, matrix, vocabulary, splits, directory.name, ngrams, paragraphs)

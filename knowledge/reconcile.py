@@ -93,7 +93,7 @@ def measure_drift(index: KnowledgeIndex) -> Drift:
     return Drift(
         documents=counts["documents"],
         chunks=counts["chunks"],
-        vectors=index.stores.vectors.count(),
+        vectors=index.vector_count(),
         lexical_entries=index.stores.lexical.current().size,
         catalog_version=index.stores.catalog.version,
         lexical_version=index.stores.lexical.on_disk_version(),
@@ -148,10 +148,12 @@ def repair(index: KnowledgeIndex, *, dry_run: bool = False, progress: Progress |
                 index.reindex(progress)
             return _report(index, before, dry_run, reindexed=True, lexical_rebuilt=not dry_run)
         catalog_ids = set(index.stores.catalog.all_chunk_ids())
-        vector_ids = set(index.stores.vectors.all_ids())
+        vectors = index.stores.vectors
+        # Weight-free: no vectors apart from the lexical snapshot, whose repair follows.
+        vector_ids = set(vectors.all_ids()) if vectors is not None else catalog_ids
         orphans = sorted(vector_ids - catalog_ids)
         missing = sorted(catalog_ids - vector_ids)
-        stale = _stale_metadata(index, sorted(catalog_ids & vector_ids))
+        stale = _stale_metadata(index, sorted(catalog_ids & vector_ids)) if vectors is not None else {}
         lexical_ids = index.stores.lexical.current().chunk_ids
         lexical_version = index.stores.lexical.on_disk_version()
         same_version = lexical_version == index.stores.catalog.version
@@ -159,8 +161,9 @@ def repair(index: KnowledgeIndex, *, dry_run: bool = False, progress: Progress |
             not same_version or set(lexical_ids) != catalog_ids or len(lexical_ids) != len(catalog_ids)
         )
         if not dry_run:
-            index.stores.vectors.delete(orphans)
-            _embed(index, missing, progress)
+            if vectors is not None:
+                vectors.delete(orphans)
+                _embed(index, missing, progress)
             for document_id in sorted(stale):
                 index.sync_vector_metadata(document_id)
             if lexical_stale:
@@ -202,6 +205,7 @@ def _stale_metadata(index: KnowledgeIndex, chunk_ids: list[str]) -> dict[str, in
     for start in range(0, len(chunk_ids), _BATCH):
         batch = chunk_ids[start : start + _BATCH]
         chunks = index.stores.catalog.get_chunks(batch)
+        assert index.stores.vectors is not None
         stored = index.stores.vectors.metadata_of(batch)
         for chunk_id, chunk in chunks.items():
             document = documents.get(chunk.document_id)
@@ -212,11 +216,13 @@ def _stale_metadata(index: KnowledgeIndex, chunk_ids: list[str]) -> dict[str, in
 
 def _embed(index: KnowledgeIndex, chunk_ids: list[str], progress: Progress | None) -> None:
     documents = {d.id: d for d in index.stores.catalog.documents()}
+    vectors, embedder = index.stores.vectors, index.vector_embedder
+    assert vectors is not None and embedder is not None
     for start in range(0, len(chunk_ids), _EMBED_BATCH):
         chunks = list(index.stores.catalog.get_chunks(chunk_ids[start : start + _EMBED_BATCH]).values())
         texts = [c.context_text(documents[c.document_id].title) for c in chunks]
         metadata = [vector_metadata(documents[c.document_id], c) for c in chunks]
-        index.stores.vectors.upsert([c.id for c in chunks], index.embedder.embed_documents(texts), metadata)
+        vectors.upsert([c.id for c in chunks], embedder.embed_documents(texts), metadata)
         if progress:
             progress(min(start + _EMBED_BATCH, len(chunk_ids)), len(chunk_ids))
 

@@ -1,5 +1,7 @@
-"""Hybrid search: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank fusion.
+"""Hybrid search: dense and lexical (BM25) rankings fused by reciprocal rank fusion.
 
+The dense side is Chroma with an embedding model, or without one the lexical snapshot's n-gram
+channel (`knowledge.ngram_channel`), filtered by the same per-entry mask as the lexical side.
 A query that names a paragraph or a law ("§ 8a", "Paragraf 42a", "im JuSchG") adds a third ranking:
 the same dense search restricted to the named passages, so they surface even when their wording
 differs from the question's.
@@ -10,6 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,6 +26,8 @@ from knowledge.text.openthesaurus import OpenThesaurus
 from knowledge.text.references import References
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from knowledge.embedders.base import Vectors
     from knowledge.index import KnowledgeIndex
 
@@ -83,6 +88,24 @@ class _SearchView:
     # Every lexical entry is a live chunk: an unfiltered search needs no mask (computed once, not per query).
     lexical_all_live: bool
 
+    @cached_property
+    def paragraph_positions(self) -> dict[str, list[int]]:
+        """ "§ n" -> the lexical entries of that paragraph (any law), for the n-gram channel's § ranking."""
+        positions: dict[str, list[int]] = {}
+        for position, paragraph in enumerate(self.lexical.paragraphs):
+            if paragraph:
+                positions.setdefault(paragraph, []).append(position)
+        return positions
+
+    @cached_property
+    def document_positions(self) -> dict[str, list[int]]:
+        """document id -> its lexical entries, for the n-gram channel's ranking of a named law."""
+        positions: dict[str, list[int]] = {}
+        for position, owner in enumerate(self.lexical_owner_ids):
+            if owner is not None:
+                positions.setdefault(owner, []).append(position)
+        return positions
+
 
 Ranking = list[tuple[str, float]]
 
@@ -109,6 +132,11 @@ class HybridSearcher:
                     self._thesaurus_opened = True
         return self._general_thesaurus
 
+    def warm(self) -> None:
+        """Read the view now (catalog documents, chunk owners: ~0.5 s at 100k chunks), so that the
+        first search after opening does not pay for it."""
+        self._current()
+
     def search(self, query: str, k: int, search_filter: SearchFilter) -> list[Hit]:
         view = self._current()  # this search reads this view and nothing else
         settings = self._index.settings
@@ -120,11 +148,18 @@ class HybridSearcher:
             settings.search_expansion_weight,
         )
         candidates = max(settings.search_candidates, k * 4)
-        vector = self._index.embedder.embed_query(prepared.text)
+        embedder = self._index.vector_embedder
+        vector = embedder.embed_query(prepared.text) if embedder is not None else None
         where = search_filter.vector_filter()
         mask = self._lexical_mask(view, search_filter)
+
+        def dense(restriction: VectorFilter | None) -> Ranking:
+            if vector is None:
+                return view.lexical.similar(prepared.text, candidates, _restricted(view, mask, restriction))
+            return self._dense(vector, candidates, restriction if restriction is not None else where)
+
         rankings: list[tuple[float, Ranking]] = [
-            (_DENSE_WEIGHT, self._dense(vector, candidates, where)),
+            (_DENSE_WEIGHT, dense(None)),
             (
                 _LEXICAL_WEIGHT,
                 view.lexical.search(prepared.lexical_text, candidates, mask, prepared.extra_terms),
@@ -132,7 +167,7 @@ class HybridSearcher:
         ]
         references = prepared.references
         if references:
-            weight, named = self._reference_ranking(vector, candidates, where, references, view)
+            weight, named = self._reference_ranking(dense, where, references, view)
             if named:  # a § the index does not hold must not lower every score through the ceiling
                 rankings.append((weight, named))
 
@@ -180,12 +215,12 @@ class HybridSearcher:
         return sorted(decayed, key=lambda item: item[1], reverse=True)
 
     def _dense(self, vector: Vectors, candidates: int, where: VectorFilter | None) -> Ranking:
+        assert self._index.stores.vectors is not None
         return self._index.stores.vectors.search(vector, candidates, where)
 
+    @staticmethod
     def _reference_ranking(
-        self,
-        vector: Vectors,
-        candidates: int,
+        dense: Callable[[VectorFilter | None], Ranking],
         where: VectorFilter | None,
         references: References,
         view: _SearchView,
@@ -200,7 +235,7 @@ class HybridSearcher:
             where or VectorFilter(), document_ids=named, paragraphs=tuple(references.paragraphs)
         )
         weight = _REFERENCE_WEIGHT if references.paragraphs else _LAW_WEIGHT
-        return weight, self._dense(vector, candidates, restricted)
+        return weight, dense(restricted)
 
     def _current(self) -> _SearchView:
         """The view of the current catalog version and lexical snapshot; rebuilt when either changed."""
@@ -235,3 +270,24 @@ class HybridSearcher:
         if len(admitted) == len(view.documents) and view.lexical_all_live:
             return None
         return np.array([owner in admitted for owner in view.lexical_owner_ids], dtype=np.float32)
+
+
+def _restricted(
+    view: _SearchView, mask: np.ndarray | None, restriction: VectorFilter | None
+) -> np.ndarray | None:
+    """The lexical mask narrowed to the documents and paragraphs of a § ranking's restriction (which
+    `_reference_ranking` builds on the search's own filter, already in `mask`)."""
+    if restriction is None:
+        return mask
+    named = None if restriction.document_ids is None else set(restriction.document_ids)
+    if restriction.paragraphs:
+        positions = [p for name in restriction.paragraphs for p in view.paragraph_positions.get(name, [])]
+        if named is not None:
+            positions = [p for p in positions if view.lexical_owner_ids[p] in named]
+    elif named is not None:
+        positions = [p for doc_id in named for p in view.document_positions.get(doc_id, [])]
+    else:
+        return mask
+    narrowed = np.zeros(len(view.lexical.chunk_ids), dtype=np.float32)
+    narrowed[positions] = 1.0
+    return narrowed if mask is None else narrowed * mask

@@ -14,7 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class EmbedderMode(StrEnum):
-    HASHING = "hashing"
+    NGRAM = "ngram"  # weight-free: the lexical snapshot's sparse n-gram channel, no vectors
+    HASHING = "hashing"  # weight-free hashed n-gram vectors in Chroma (slower, more memory)
     SENTENCE_TRANSFORMERS = "sentence-transformers"
     AUTO = "auto"
 
@@ -32,7 +33,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), description="Alles, was das System schreibt, liegt hier.")
 
     # Embeddings: "auto" uses the sentence-transformers model when one is configured and found locally,
-    # and the weight-free hashing embedder otherwise.
+    # and the weight-free n-gram channel otherwise.
     embedder: EmbedderMode = EmbedderMode.AUTO
     embedding_model: str | None = Field(
         default=None, description="Name or local path of a sentence-transformers model."

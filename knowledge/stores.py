@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from knowledge.models import Chunk, Document, DocumentType
 
 if TYPE_CHECKING:
-    from knowledge.embedders.base import Vectors
+    from knowledge.embedders.base import Embedder, Vectors
     from knowledge.lexical import LexicalSnapshot
     from knowledge.lexical_store import EntrySource
     from knowledge.settings import Settings
@@ -114,14 +114,18 @@ class LexicalIndex(Protocol):
 @dataclass(frozen=True)
 class IndexStores:
     """The stores one `KnowledgeIndex` keeps in step. Outside `knowledge/` only tests that damage a
-    store on purpose (repair, kill -9) reach for them."""
+    store on purpose (repair, kill -9) reach for them.
+
+    `vectors` is None in the weight-free mode: its similarity channel is part of the lexical snapshot
+    (`knowledge.ngram_channel`), embedded or with a Chroma server alike, so Chroma is not opened."""
 
     catalog: Catalog
-    vectors: VectorStore
+    vectors: VectorStore | None
     lexical: LexicalIndex
 
     def close(self) -> None:
-        self.vectors.close()
+        if self.vectors is not None:
+            self.vectors.close()
         self.catalog.close()
 
 
@@ -138,12 +142,17 @@ def open_vector_store(settings: Settings) -> VectorStore:
     return ChromaVectorStore(settings.chroma_dir, settings.chroma_url, settings.chroma_collection)
 
 
-def open_lexical_index(settings: Settings) -> LexicalIndex:
+def open_lexical_index(settings: Settings, *, ngrams: bool = False) -> LexicalIndex:
     from knowledge.lexical_store import SnapshotLexicalIndex
 
-    return SnapshotLexicalIndex(settings.index_dir / "lexical")
+    return SnapshotLexicalIndex(settings.index_dir / "lexical", ngrams=ngrams)
 
 
-def open_stores(settings: Settings) -> IndexStores:
-    """Every store of the index, as the settings select them."""
-    return IndexStores(open_catalog(settings), open_vector_store(settings), open_lexical_index(settings))
+def open_stores(settings: Settings, embedder: Embedder) -> IndexStores:
+    """Every store of the index, as the settings and the embedder select them: Chroma for an embedding
+    model, the lexical snapshot's n-gram channel instead in the weight-free mode."""
+    from knowledge.embedders.base import VectorEmbedder
+
+    if isinstance(embedder, VectorEmbedder):
+        return IndexStores(open_catalog(settings), open_vector_store(settings), open_lexical_index(settings))
+    return IndexStores(open_catalog(settings), None, open_lexical_index(settings, ngrams=True))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +11,7 @@ Vectors = npt.NDArray[np.float32]
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors.
+    """What the index records and shows of the similarity side of the search.
 
     `id` names the embedder and its parameters; the index records it so that a search with a different
     embedder is refused instead of silently returning nonsense.
@@ -22,6 +22,12 @@ class Embedder(Protocol):
 
     @property
     def description(self) -> str: ...
+
+
+@runtime_checkable
+class VectorEmbedder(Embedder, Protocol):
+    """An embedding model: turns texts into L2-normalised vectors, which Chroma stores and searches.
+    The weight-free mode (`knowledge.embedders.ngram`) has none: its similarity channel is sparse."""
 
     def embed_documents(self, texts: list[str]) -> Vectors: ...
 

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import logging
 
-from knowledge.embedders.base import Embedder, EmbedderUnavailable
+from knowledge.embedders.base import Embedder, EmbedderUnavailable, VectorEmbedder
 from knowledge.settings import EmbedderMode, Settings
 
 log = logging.getLogger(__name__)
 
 WEIGHT_FREE_NOTICE = (
-    "Kein Sprachmodell konfiguriert oder gefunden: es wird der gewichtsfreie Zeichen-n-Gramm-Embedder "
+    "Kein Sprachmodell konfiguriert oder gefunden: es wird der gewichtsfreie Zeichen-n-Gramm-Kanal "
     "verwendet (JHA_EMBEDDING_MODEL setzt ein sentence-transformers-Modell)."
 )
 
 
 def make_embedder(settings: Settings) -> Embedder:
-    """Return the configured embedder; `auto` falls back to hashing with a clear log line."""
+    """Return the configured embedder; `auto` falls back to the weight-free mode with a clear log line."""
     match settings.embedder:
+        case EmbedderMode.NGRAM:
+            return _ngram()
         case EmbedderMode.HASHING:
-            return _hashing()
+            from knowledge.embedders.hashing import HashingEmbedder
+
+            return HashingEmbedder()
         case EmbedderMode.SENTENCE_TRANSFORMERS:
             if not settings.embedding_model:
                 raise EmbedderUnavailable(
@@ -33,21 +37,21 @@ def make_embedder(settings: Settings) -> Embedder:
                 except EmbedderUnavailable as exc:
                     log.warning("%s", exc)
             log.info(WEIGHT_FREE_NOTICE)
-            return _hashing()
+            return _ngram()
     raise AssertionError(settings.embedder)  # pragma: no cover - exhaustive match
 
 
 def describe_embedder_choice(settings: Settings, embedder: Embedder) -> str:
     """One line for `doctor` and the limits page."""
-    if embedder.id.startswith("hashing"):
+    if not isinstance(embedder, VectorEmbedder) or embedder.id.startswith("hashing"):
         return f"{embedder.description}. {WEIGHT_FREE_NOTICE}"
     return embedder.description
 
 
-def _hashing() -> Embedder:
-    from knowledge.embedders.hashing import HashingEmbedder
+def _ngram() -> Embedder:
+    from knowledge.embedders.ngram import NgramEmbedder
 
-    return HashingEmbedder()
+    return NgramEmbedder()
 
 
 def _sentence_transformer(settings: Settings) -> Embedder:

@@ -1,8 +1,10 @@
-"""A weight-free embedder: hashed character n-grams of the content words.
+"""A weight-free embedder: hashed character n-grams of the content words, as dense vectors.
 
-Character n-grams survive German compounds and inflection ("Kindeswohlgefährdung" shares most of its
-n-grams with "Gefährdung des Kindeswohls"), need no model file and are deterministic across machines,
-so an index built on one server can be searched on another.
+The index's weight-free mode no longer uses it (its n-gram channel is sparse, `knowledge.ngram_channel`);
+the evals' stock baselines do (LangChain's Chroma over the same chunks, `evals.bench_stock`,
+`evals.baseline_chroma`). Character n-grams survive German compounds and inflection
+("Kindeswohlgefährdung" shares most of its n-grams with "Gefährdung des Kindeswohls"), need no model
+file and are deterministic across machines.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ def _damage(settings: Settings) -> dict[str, object]:
     """What killed runs and lost writes leave: orphans, missing vectors, stale metadata and lexical."""
     index = KnowledgeIndex.open(settings)
     chunks = index.stores.catalog.all_chunks()
-    dimension = index.embedder.embed_query("x").shape[0]
+    assert index.vector_embedder is not None and index.stores.vectors is not None
+    dimension = index.vector_embedder.embed_query("x").shape[0]
     orphans = [f"weg:{n}" for n in range(12)]
     index.stores.vectors.upsert(
         orphans,

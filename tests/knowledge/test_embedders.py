@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.embedders import EmbedderUnavailable, make_embedder
+from knowledge.embedders import EmbedderUnavailable, VectorEmbedder, make_embedder
 from knowledge.embedders.hashing import HashingEmbedder
 from knowledge.index import IndexEmbedderMismatch, KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
@@ -45,11 +45,12 @@ def test_hashing_embedder_relates_compound_and_phrase() -> None:
     assert float(query @ related) > float(query @ unrelated) + 0.1
 
 
-def test_auto_mode_falls_back_to_hashing_when_no_model(tmp_path: Path) -> None:
+def test_auto_mode_falls_back_to_the_ngram_channel_when_no_model(tmp_path: Path) -> None:
     settings = make_settings(
         data_dir=tmp_path, embedder=EmbedderMode.AUTO, embedding_model=str(tmp_path / "fehlt")
     )
-    assert make_embedder(settings).id.startswith("hashing")
+    embedder = make_embedder(settings)
+    assert embedder.id.startswith("ngram") and not isinstance(embedder, VectorEmbedder)
 
 
 def test_missing_model_is_a_clear_error_when_explicitly_requested(tmp_path: Path) -> None:
@@ -67,7 +68,7 @@ def test_tiny_sentence_transformer_loads_through_production_code(tmp_path: Path,
         data_dir=tmp_path / "var", embedder=EmbedderMode.SENTENCE_TRANSFORMERS, embedding_model=str(model_dir)
     )
     embedder = make_embedder(settings)
-    assert embedder.id == "st:tiny-model:d32"
+    assert isinstance(embedder, VectorEmbedder) and embedder.id == "st:tiny-model:d32"
     vectors = embedder.embed_documents(["Jugendamt Kreis Unna", "Fachtag Jugendhilfe"])
     assert vectors.shape == (2, 32)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)

@@ -26,7 +26,8 @@ def test_hybrid_search_over_the_laws_with_a_sentence_transformers_model(tmp_path
     assert index.stats().embedder.startswith("st:tiny-model")
 
     query = "Kindeswohlgefaehrdung Schutzauftrag Jugendamt"
-    dense = index.stores.vectors.search(index.embedder.embed_query(query), 10)
+    assert index.vector_embedder is not None and index.stores.vectors is not None
+    dense = index.stores.vectors.search(index.vector_embedder.embed_query(query), 10)
     assert len(dense) == 10  # the model's own ranking takes part in the fusion
 
     assert index.search("Inobhutnahme von Kindern und Jugendlichen", k=1)[0].chunk.paragraph == "§ 42"

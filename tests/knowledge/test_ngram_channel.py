@@ -1,0 +1,116 @@
+"""The weight-free similarity channel: n-grams of the lexical tokens in the lexical snapshot, no Chroma."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge.embedders.ngram import NgramEmbedder
+from knowledge.index import KnowledgeIndex
+from knowledge.lexical import LexicalEntry, LexicalSnapshot
+from knowledge.lexical_store import SnapshotLexicalIndex
+from knowledge.models import Chunk, Document, DocumentType
+from knowledge.ngram_channel import NgramChannel
+from knowledge.settings import EmbedderMode, make_settings
+
+LEGACY = Path(__file__).parent / "legacy_data"  # recorded "hashing-cw-char4-6-d4096"
+
+_ENTRIES = [
+    LexicalEntry("kwg", "Gefährdung des Kindeswohls: das Jugendamt schätzt das Risiko ein"),
+    LexicalEntry("geld", "Elterngeld für Selbständige und Angestellte"),
+    LexicalEntry("kita", "Anspruch auf einen Platz in einer Tageseinrichtung", paragraph="§ 24"),
+]
+
+
+def test_compound_finds_its_phrase_where_no_word_matches() -> None:
+    snapshot = LexicalSnapshot.build(_ENTRIES, 1, ngrams=True)
+    # BM25 would need the compound split; the n-grams match it as written.
+    assert snapshot.similar("Kindeswohlgefährdungen", k=3)[0][0] == "kwg"
+    scores = dict(snapshot.similar("Kindeswohlgefährdungen", k=3))
+    assert scores["kwg"] > scores.get("geld", 0.0) + 0.1
+
+
+def test_the_mask_filters_before_ranking() -> None:
+    snapshot = LexicalSnapshot.build(_ENTRIES, 1, ngrams=True)
+    allowed = np.array([0, 1, 1], dtype=np.float32)
+    assert "kwg" not in {chunk_id for chunk_id, _ in snapshot.similar("Kindeswohlgefährdung", 3, allowed)}
+    with pytest.raises(ValueError, match="Maske"):
+        snapshot.similar("Kindeswohl", 3, np.ones(2, dtype=np.float32))
+
+
+def test_a_snapshot_without_the_channel_has_no_similar_chunks() -> None:
+    assert LexicalSnapshot.build(_ENTRIES, 1).similar("Kindeswohlgefährdung", 3) == []
+
+
+def test_channel_scores_survive_save_and_load(tmp_path: Path) -> None:
+    channel = NgramChannel.build([["kindeswohl", "gefährdung"], ["elterngeld"], []])
+    channel.save(tmp_path / "ngrams")
+    loaded = NgramChannel.load(tmp_path / "ngrams")
+    query = ["kindeswohlgefährdung"]
+    assert np.array_equal(channel.scores(query), loaded.scores(query))
+    assert channel.scores(query)[2] == 0.0 and channel.scores(query)[0] > 0.5
+
+
+def test_published_generation_carries_channel_and_paragraphs(tmp_path: Path) -> None:
+    writer = SnapshotLexicalIndex(tmp_path / "lexical", ngrams=True)
+    writer.rebuild(lambda: (4, _ENTRIES))
+    reader = SnapshotLexicalIndex(tmp_path / "lexical", ngrams=True)
+    snapshot = reader.current()
+    assert snapshot.paragraphs == ("", "", "§ 24") and snapshot.ngrams is not None
+    assert snapshot.similar("Tageseinrichtungen", 1)[0][0] == "kita"
+    # Without the channel (an embedding model is configured) that generation is stale: rebuilt.
+    assert SnapshotLexicalIndex(tmp_path / "lexical").on_disk_version() is None
+
+
+def _law(doc_id: str, paragraph: str, text: str) -> tuple[Document, str, list[Chunk]]:
+    document = Document(
+        id=doc_id,
+        source=f"{doc_id}.md",
+        title=f"Gesetz {doc_id}",
+        type=DocumentType.LAW,
+        content_hash=doc_id,
+        law=doc_id.upper(),
+        date=date(2026, 1, 1),
+    )
+    chunk = Chunk(
+        id=f"{doc_id}:0", document_id=doc_id, ordinal=0, text=text, paragraph=paragraph, section=paragraph
+    )
+    return document, text, [chunk]
+
+
+def test_weight_free_index_keeps_no_vectors_and_filters_the_channel(tmp_path: Path) -> None:
+    settings = make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.NGRAM)
+    index = KnowledgeIndex.open(settings)
+    assert isinstance(index.embedder, NgramEmbedder) and index.stores.vectors is None
+    index.put(*_law("kkg", "§ 4", "Beratung durch Geheimnisträger bei Kindeswohlgefährdung"))
+    index.put(*_law("juschg", "§ 4", "Gaststätten dürfen Kindern den Aufenthalt nicht gestatten"))
+    assert not settings.chroma_dir.exists()
+    assert index.stats().vector_count == 2 and index.drift().consistent
+    assert index.search("Geheimnisträgerin", k=1)[0].document.id == "kkg"
+    # The § ranking of the channel keeps to the named law.
+    assert index.search("§ 4 JUSCHG Gefährdung", k=2)[0].document.id == "juschg"
+    assert index.search("Geheimnisträgerin", k=5, types=[DocumentType.OTHER]) == []
+    index.close()
+
+
+def test_index_of_the_hashed_vector_layout_opens_and_migrates_on_the_next_write(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data_dir = tmp_path / "var"
+    shutil.copytree(LEGACY, data_dir, ignore=shutil.ignore_patterns("*.py"))
+    settings = make_settings(data_dir=data_dir)  # auto without a model: the n-gram channel
+    index = KnowledgeIndex.open(settings)  # no IndexEmbedderMismatch, nothing written
+    assert index.stats().embedder == "hashing-cw-char4-6-d4096"
+    hits = index.search("Beratung und Übermittlung von Informationen durch Geheimnisträger", k=3)
+    assert hits and hits[0].document.law == "KKG"
+    with caplog.at_level(logging.WARNING, logger="knowledge.index"):
+        index.put(*_law("neu", "§ 1", "Neue Satzung über Kindertagespflege"))
+    assert "n-Gramm-Kanal" in caplog.text and "kein Dokument geht verloren" in caplog.text
+    assert index.stats().embedder == NgramEmbedder().id
+    assert index.stats().documents == 4 and index.drift().consistent
+    index.close()
