@@ -21,7 +21,7 @@ from assistant.answering.terms import QuestionTerms, text_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 
-MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it
+MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it (the one holding what was asked may add one)
 # Another Absatz of the same § that does not qualify the best one is shown when it answers nearly as
 # well (tuned on dev with `python -m evals.calibrate_answers --absaetze`: key fact against length).
 _SIBLING_ABSATZ = 0.85
