@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evals.calibrate_answers import ABSATZ_GRID, PASSAGE_GRID, RETRIEVE_K, Row, _abstains, fit
+from evals.calibrate_answers import (
+    ABSATZ_GRID,
+    PASSAGE_GRID,
+    RETRIEVE_K,
+    Row,
+    _abstains,
+    fit,
+    grid_place,
+)
 from evals.gold import Question, load_questions
 from knowledge.index import KnowledgeIndex
 
@@ -75,17 +83,9 @@ class Outcome:
     cited_gold: int  # of them, naming a gold §
 
 
-def _place(name: str) -> tuple[object, str]:
-    """The module and attribute of a grid name such as "passage.STANDING_POWER"."""
-    from assistant.answering import law_passage, passage, passages
-
-    module, attribute = name.split(".")
-    return {"passage": passage, "passages": passages, "law_passage": law_passage}[module], attribute
-
-
 def current_setting(grid: dict[str, tuple[float, ...]]) -> dict[str, float]:
     """The values the code uses now for the names of `grid`."""
-    return {name: getattr(*_place(name)) for name in grid}
+    return {name: getattr(*grid_place(name)) for name in grid}
 
 
 def passage_scores(
@@ -103,7 +103,7 @@ def passage_scores(
         for values in itertools.product(*grid.values()):
             setting = dict(zip(grid, values, strict=True))
             for name, value in setting.items():
-                setattr(*_place(name), value)
+                setattr(*grid_place(name), value)
             rows = []
             for index, q, hits in searched:
                 answer = extract_answer(index, q.question, hits)
@@ -121,7 +121,7 @@ def passage_scores(
             outcomes[repr(setting)] = rows
     finally:
         for name, value in saved.items():
-            setattr(*_place(name), value)
+            setattr(*grid_place(name), value)
     return settings, outcomes
 
 
