@@ -174,6 +174,14 @@ ABSATZ_GRID: dict[str, tuple[float, ...]] = {
 }
 
 
+def grid_place(name: str) -> tuple[object, str]:
+    """The module and attribute of a grid name such as "passage.STANDING_POWER"."""
+    from assistant.answering import law_passage, passage, passages
+
+    module, attribute = name.split(".")
+    return {"passage": passage, "passages": passages, "law_passage": law_passage}[module], attribute
+
+
 def passage_grid(
     sets: list[tuple[str, KnowledgeIndex, list[Question]]], grid: dict[str, tuple[float, ...]]
 ) -> None:
@@ -181,22 +189,15 @@ def passage_grid(
     of the built-in answer on the dev questions (abstention aside: every question is answered)."""
     import itertools
 
-    from assistant.answering import law_passage, passage, passages
     from assistant.answering.extractive import extract_answer
     from evals.facts import states_fact
 
     searched = {(name, q.id): index.search(q.question, k=RETRIEVE_K) for name, index, qs in sets for q in qs}
-    modules = {"passage": passage, "passages": passages, "law_passage": law_passage}
-
-    def place(name: str) -> tuple[object, str]:
-        module, attribute = name.split(".")
-        return modules[module], attribute
-
-    saved = {name: getattr(*place(name)) for name in grid}
+    saved = {name: getattr(*grid_place(name)) for name in grid}
     try:
         for values in itertools.product(*grid.values()):
             for name, value in zip(grid, values, strict=True):
-                setattr(*place(name), value)
+                setattr(*grid_place(name), value)
             measured = {}
             for set_name, index, questions in sets:
                 gold, flags, facts, chars = [], [], [], []
@@ -225,7 +226,7 @@ def passage_grid(
             print(dict(zip(grid, values, strict=True)), measured, flush=True)
     finally:
         for name, value in saved.items():
-            setattr(*place(name), value)
+            setattr(*grid_place(name), value)
 
 
 def _index(root: Path, name: str, folders: list[Path]) -> KnowledgeIndex:

@@ -92,6 +92,17 @@ _CONTACT_ASKED = re.compile(
     r"e-mail-adresse|sprechzeiten|öffnungszeiten|durchwahl)\b|\bwie\s+erreiche\b",
     re.IGNORECASE,
 )
+# An age: "Bis zu welchem Alter …", "Darf ein 14-Jähriger …", "ab 16", "Lebensjahr".
+_AGE_ASKED = re.compile(
+    r"\b(welche[mn]?\s+alter|wie\s+alt|altersgrenze|mindestalter|lebensjahr\w*)\b|\b\d{1,2}\s*-?\s*jährig\w*|"
+    r"\b(ab|unter|über|bis)\s+\d{1,2}\b(?![.,:]|\s*(uhr|euro|€|%|prozent|stunden|tage|wochen|monate))",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"\blebensjahr\w*|\b\d{1,2}\s+jahre?n?\b|\b\w+zehn\s+jahre?n?\b|\b(volljährig|minderjährig)\w*|"
+    r"\baltersgrenze\w*",
+    re.IGNORECASE,
+)
 _WHO_IS_RESPONSIBLE = re.compile(r"\bwer\b.{0,60}\b(zuständig|verantwortlich|leitet)\b", re.IGNORECASE)
 _OFFICE = re.compile(
     r"\b(leiter(in)?|leitung|dezernent(in)?|ansprechpartner\w*|kontakt|tel\.|telefon|fon|e-mail|"
@@ -109,6 +120,12 @@ class AskedEntities:
     amount: bool = False
     date: bool = False
     office: bool = False
+    age: bool = False  # shown with the passage, not an evidence feature (`DISPLAY_KINDS`)
+
+
+# What abstention weighs (`evidence`), and what the shown Absätze of a § should hold when asked for.
+EVIDENCE_KINDS = ("place", "amount", "date", "office")
+DISPLAY_KINDS = ("amount", "date", "age")
 
 
 def asked_entities(
@@ -134,6 +151,7 @@ def asked_entities(
         any(_AMOUNT_ASKED.search(q) for q in spellings),
         any(_DATE_ASKED.search(q) for q in spellings),
         any(_CONTACT_ASKED.search(q) or (places and _WHO_IS_RESPONSIBLE.search(q)) for q in spellings),
+        any(_AGE_ASKED.search(q) for q in spellings),
     )
 
 
@@ -166,19 +184,19 @@ def asked_kinds(asked: AskedEntities) -> list[str]:
     return [kind for kind, is_asked in kinds if is_asked]
 
 
-def missing_kinds(asked: AskedEntities, text: str) -> list[str]:
-    """The kinds of asked-about entity `text` does not contain: "place", "amount", "date", "office"."""
+def missing_kinds(asked: AskedEntities, text: str, kinds: tuple[str, ...] = EVIDENCE_KINDS) -> list[str]:
+    """The `kinds` of asked-about entity `text` does not contain ("place", "amount", "date",
+    "office", "age")."""
     lowered = text.lower()
-    missing = []
-    if asked.places and not any(_mentions_place(place, lowered) for place in asked.places):
-        missing.append("place")
-    if asked.amount and not _AMOUNT.search(_ENUMERATOR.sub(" ", _LEGAL_NUMBER.sub(" ", text))):
-        missing.append("amount")
-    if asked.date and not _DATE.search(_LEGAL_NUMBER.sub(" ", text)):
-        missing.append("date")
-    if asked.office and not _OFFICE.search(text):
-        missing.append("office")
-    return missing
+    plain = _LEGAL_NUMBER.sub(" ", text)
+    checks = {
+        "place": lambda: bool(asked.places) and not any(_mentions_place(p, lowered) for p in asked.places),
+        "amount": lambda: asked.amount and not _AMOUNT.search(_ENUMERATOR.sub(" ", plain)),
+        "date": lambda: asked.date and not _DATE.search(plain),
+        "office": lambda: asked.office and not _OFFICE.search(text),
+        "age": lambda: asked.age and not _AGE.search(plain),
+    }
+    return [kind for kind in kinds if checks[kind]()]
 
 
 def place_names(regions: Iterable[str | None]) -> set[str]:

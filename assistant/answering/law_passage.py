@@ -1,23 +1,35 @@
 """A § as a passage: the Absatz that answers best, whole, with the Absätze of the same § that qualify
-or extend it (1a after 1, "Abweichend von Absatz 1 …"), in the law's own order."""
+or extend it (1a after 1, "Abweichend von Absatz 1 …"), in the law's own order.
+
+Beside it:
+- the Absatz that holds what the question asks for (an age, an amount, a date or span), when the
+  shown ones do not ("bis wann" answered by "innerhalb von zwei Wochen" in the next Absatz), even
+  beyond `MAX_ABSAETZE`;
+- while room is left, an Absatz that answers nearly as well or names the best one, then the Absätze
+  the best one applies ("Beschäftigungsverbot nach Absatz 3", "von einem nach Absatz 1 maßgebenden
+  Geburtsdatum"): without them its rule is incomplete."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from assistant.answering.legal_text import absaetze_of, qualifies, refers_to
+from assistant.answering.entities import DISPLAY_KINDS, AskedEntities, missing_kinds
+from assistant.answering.legal_text import Absatz, absaetze_of, qualifies, referenced_absaetze, refers_to
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.screening import without_instructions
 from assistant.answering.terms import QuestionTerms, text_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 
-MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it
+MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it (the one holding what was asked may add one)
 # Another Absatz of the same § that does not qualify the best one is shown when it answers nearly as
 # well (tuned on dev with `python -m evals.calibrate_answers --absaetze`: key fact against length).
 _SIBLING_ABSATZ = 0.85
 _REFERRING_ABSATZ = 0.3  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
 _RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
+# The Absatz that holds what was asked for must still speak about the question: a span of weeks in
+# an unrelated Absatz would make the passage look as if it answered "Wann findet … statt?".
+_HOLDING_ABSATZ = 0.3
 
 
 @dataclass
@@ -33,8 +45,11 @@ class LawCandidate:
     via: Hit | None = None
 
 
-def legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: LawCandidate) -> Passage | None:
-    """The § of `candidate` with the Absätze to show; None when it has no text."""
+def legal_passage(
+    index: KnowledgeIndex, terms: QuestionTerms, candidate: LawCandidate, asked: AskedEntities | None = None
+) -> Passage | None:
+    """The § of `candidate` with the Absätze to show; None when it has no text. `asked`: what the
+    question asks for (an age, an amount, a date)."""
     hit = candidate.hit
     chunks = index.document_paragraph(hit.document.id, hit.chunk.paragraph or "")
     absaetze = absaetze_of(chunks or [hit.chunk])
@@ -66,11 +81,21 @@ def legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: LawCan
             break
         if i != best and qualifies(absatz, absaetze[best]):
             shown.add(i)
+    # The Absatz holding what was asked for is the answer itself: it is shown even beyond the limit.
+    if asked is not None:
+        floor = _HOLDING_ABSATZ * max(scores[best], 0.0)
+        shown |= _holding_asked(index, terms, asked, absaetze, shown=shown, heading=heading, floor=floor)
     for i in sorted(range(len(absaetze)), key=lambda i: scores[i], reverse=True):
         if len(shown) >= MAX_ABSAETZE:
             break
         ratio = _REFERRING_ABSATZ if refers_to(absaetze[i], absaetze[best]) else _SIBLING_ABSATZ
         if i not in shown and scores[i] >= ratio * scores[best] > 0:
+            shown.add(i)
+    applied = referenced_absaetze(absaetze[best].text) - {absaetze[best].number}
+    for i, absatz in enumerate(absaetze):
+        if len(shown) >= MAX_ABSAETZE:
+            break
+        if absatz.number in applied:
             shown.add(i)
     ordered = sorted(shown)
     shown_tokens = frozenset().union(*(text_tokens(index, absaetze[i].text) for i in ordered))
@@ -85,6 +110,31 @@ def legal_passage(index: KnowledgeIndex, terms: QuestionTerms, candidate: LawCan
         tokens=shown_tokens | heading,
         via=candidate.via,
     )
+
+
+def _holding_asked(
+    index: KnowledgeIndex,
+    terms: QuestionTerms,
+    asked: AskedEntities,
+    absaetze: list[Absatz],
+    *,
+    shown: set[int],
+    heading: frozenset[str],
+    floor: float,
+) -> set[int]:
+    """The Absatz (as a set of at most one position) that best answers among those holding a kind
+    of entity the question asks for and the shown Absätze lack, if it covers at least `floor`."""
+    lacking = missing_kinds(asked, "\n".join(absaetze[i].text for i in shown), DISPLAY_KINDS)
+    if not lacking:
+        return set()
+    holding = [
+        i
+        for i, absatz in enumerate(absaetze)
+        if i not in shown and len(missing_kinds(asked, absatz.text, tuple(lacking))) < len(lacking)
+    ]
+    coverage = {i: terms.coverage(text_tokens(index, absaetze[i].text), heading) for i in holding}
+    best = max(holding, key=coverage.__getitem__, default=None)
+    return {best} if best is not None and coverage[best] >= floor else set()
 
 
 def screened(passage: Passage) -> Passage:

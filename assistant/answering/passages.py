@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answering.entities import asked_in_index
+from assistant.answering.entities import AskedEntities, asked_in_index
 from assistant.answering.law_passage import LawCandidate, legal_passage, screened
 from assistant.answering.law_references import LawReference, default_law, law_references, referred_paragraphs
 from assistant.answering.passage import Passage, relevance
@@ -77,14 +77,14 @@ def select_passages(
             _add_reference(candidates, index, reference, passage, old_state)
 
     best = max((p.relevance for p in prose_passages), default=0.0)
-    read = _read_laws(index, terms, candidates, best)
+    read = _read_laws(index, terms, asked, candidates, best)
     # A § that states its rule by reference ("… gelten die §§ 45 bis 48 entsprechend") brings the §§
     # it applies, as a summary does: the rule itself stands there.
     referred: set[tuple[str, str]] = set()
     referrers = [p for p in read.values() if p.via is None and _add_referrals(candidates, index, p, referred)]
     if referrers:
         best = max([best, *(p.relevance for p in read.values())])
-        read.update(_read_laws(index, terms, candidates, best, only=referred))
+        read.update(_read_laws(index, terms, asked, candidates, best, only=referred))
     legal = _law_before_summary(list(read.values()), [*prose_passages, *referrers])
     ranked = sorted([*legal, *prose_passages], key=lambda p: (p.relevance, p.is_legal), reverse=True)
     return _choose(terms, ranked, limit or MAX_PASSAGES)
@@ -93,6 +93,7 @@ def select_passages(
 def _read_laws(
     index: KnowledgeIndex,
     terms: QuestionTerms,
+    asked: AskedEntities,
     candidates: dict[tuple[str, str], LawCandidate],
     best: float,
     *,
@@ -107,7 +108,7 @@ def _read_laws(
         # far is not read at all, unless a summary named it (it may take the summary's place).
         if candidate.via is None and relevance(candidate.standing, 1.0) < _FURTHER_PASSAGE * best:
             continue
-        passage = legal_passage(index, terms, candidate)
+        passage = legal_passage(index, terms, candidate, asked)
         if passage is not None:
             read[candidate.key] = passage
             best = max(best, passage.relevance)

@@ -278,6 +278,24 @@ def test_holiday_job_of_a_fourteen_year_old_is_answered_from_the_jarbschg(assist
     assert any(c.law == "JArbSchG" for c in answer.citations), [c.label for c in answer.citations]
 
 
+def test_a_deadline_asked_brings_the_absatz_that_holds_it(assistant: Assistant) -> None:
+    answer = assistant.ask("Bis wann muss ich die Wiedereinsetzung in den vorigen Stand beantragen?")
+    assert answer.status is AnswerStatus.ANSWERED, answer.text
+    assert any(c.law == "SGB X" and c.paragraph == "§ 27" for c in answer.citations), answer.text
+    assert "innerhalb von zwei Wochen nach Wegfall des Hindernisses" in _normalised(answer.text)
+
+
+def test_the_absatz_the_best_one_applies_is_shown_with_it(assistant: Assistant) -> None:
+    # § 33 (2) JArbSchG warns of "das Beschäftigungsverbot nach Absatz 3": (3) states it.
+    question = (
+        "Was muss der Arbeitgeber tun, wenn der Jugendliche die Bescheinigung über die Nachuntersuchung "
+        "nach Ablauf eines Jahres nicht vorlegt?"
+    )
+    passages = select_passages(assistant.index, question, assistant.index.search(question, k=8))
+    jarbschg = next(p for p in passages if p.label == "§ 33 JArbSchG")
+    assert {"2", "3"} <= set(jarbschg.numbers), jarbschg.numbers
+
+
 def test_in_acute_danger_the_rules_are_quoted_even_with_a_model_that_finds_nothing(
     corpus_settings: Settings, shared_gate: CaseDataGate
 ) -> None:

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from evals.cv import fold_of, passage_cv
+from evals.cv import Outcome, fold_of, passage_cv
+
+
+def _one_citation(gold: bool) -> Outcome:
+    return Outcome(gold, None, 1, int(gold))
 
 
 def test_folds_are_fixed_by_the_id_and_cover_every_fold() -> None:
@@ -14,13 +18,15 @@ def test_a_setting_is_chosen_on_the_training_folds_and_scored_on_the_held_out_on
     good, bad = {"x": 1.0}, {"x": 2.0}
     # "good" cites gold everywhere; "bad" only on the questions of fold 0.
     outcomes = {
-        repr(good): [(True, None) for _ in ids],
-        repr(bad): [(fold_of(i, 4) == 0, None) for i in ids],
+        repr(good): [_one_citation(True) for _ in ids],
+        repr(bad): [_one_citation(fold_of(i, 4) == 0) for i in ids],
     }
-    result = passage_cv(ids, [good, bad], outcomes, folds=4)
+    result = passage_cv(ids, [good, bad], outcomes, folds=4, current=bad)
     assert result["chosen_on_all_dev"] == good
     assert result["chosen_per_fold"] == [good] * 4
-    assert result["held_out_objective"] == 1.0
+    assert result["held_out_objective"] == 2.0  # gold citation 1 + citation precision 1
+    in_fold_0 = sum(fold_of(i, 4) == 0 for i in ids) / len(ids)
+    assert result["current_on_all_dev"]["gold_citation"] == round(in_fold_0, 3)
 
 
 def test_a_setting_that_only_fits_the_training_folds_scores_low_on_the_held_out_fold() -> None:
@@ -28,9 +34,23 @@ def test_a_setting_that_only_fits_the_training_folds_scores_low_on_the_held_out_
     fitted, plain = {"x": 1.0}, {"x": 2.0}
     # "fitted" is right on every question but those of fold 0; "plain" on half of every fold.
     outcomes = {
-        repr(fitted): [(fold_of(i, 4) != 0, None) for i in ids],
-        repr(plain): [(n % 2 == 0, None) for n, i in enumerate(ids)],
+        repr(fitted): [_one_citation(fold_of(i, 4) != 0) for i in ids],
+        repr(plain): [_one_citation(n % 2 == 0) for n, i in enumerate(ids)],
     }
-    result = passage_cv(ids, [fitted, plain], outcomes, folds=4)
+    result = passage_cv(ids, [fitted, plain], outcomes, folds=4, current=plain)
     assert result["chosen_per_fold"][0] == fitted
     assert result["per_fold"][0] == 0.0
+
+
+def test_citing_more_passages_for_the_same_gold_loses_on_citation_precision() -> None:
+    ids = [f"q{n}" for n in range(100)]
+    lean, padded = {"x": 1.0}, {"x": 2.0}
+    # Both cite a gold § on every question; "padded" shows three citations where "lean" shows one.
+    outcomes = {
+        repr(lean): [Outcome(True, True, 1, 1) for _ in ids],
+        repr(padded): [Outcome(True, True, 3, 1) for _ in ids],
+    }
+    result = passage_cv(ids, [padded, lean], outcomes, folds=4, current=padded)
+    assert result["chosen_on_all_dev"] == lean
+    assert result["held_out"] == {"gold_citation": 1.0, "key_fact": 1.0, "citation_precision": 1.0}
+    assert result["current_on_all_dev"]["citation_precision"] == 0.333
