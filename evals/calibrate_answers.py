@@ -230,7 +230,7 @@ def passage_grid(
 
 
 def _index(root: Path, name: str, folders: list[Path]) -> KnowledgeIndex:
-    index = KnowledgeIndex.open(make_settings(data_dir=root / name, embedder=EmbedderMode.NGRAM))
+    index = KnowledgeIndex.open(make_settings(data_dir=root / name, embedder=EmbedderMode.HASHING))
     if index.stats().documents:
         return index
     report = IngestPipeline(index).add([f for f in folders if f.is_dir()])

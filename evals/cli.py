@@ -57,7 +57,7 @@ def run(  # noqa: PLR0917 - typer maps every option to a parameter
     ] = False,
     embedder: Annotated[
         EmbedderMode, typer.Option("--embedder", help="Embedder der frischen Indizes.")
-    ] = EmbedderMode.NGRAM,
+    ] = EmbedderMode.HASHING,
     as_json: Annotated[bool, typer.Option("--json", help="Den Bericht auf stdout ausgeben.")] = False,
 ) -> None:
     """Frische Indizes bauen, Fragen stellen, mit LangChain vergleichen; Exit 1 bei verfehltem Schwellwert."""

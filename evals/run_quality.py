@@ -76,7 +76,7 @@ def question_sets(corpus: Path, knowledge: Path) -> list[QuestionSet]:
 def run(
     sets: list[QuestionSet],
     *,
-    embedder: EmbedderMode = EmbedderMode.NGRAM,
+    embedder: EmbedderMode = EmbedderMode.HASHING,
     answers: bool = True,
     list_test_misses: bool = False,
     progress: Progress | None = None,

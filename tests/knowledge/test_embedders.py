@@ -45,12 +45,12 @@ def test_hashing_embedder_relates_compound_and_phrase() -> None:
     assert float(query @ related) > float(query @ unrelated) + 0.1
 
 
-def test_auto_mode_falls_back_to_the_ngram_channel_when_no_model(tmp_path: Path) -> None:
+def test_auto_mode_falls_back_to_hashed_vectors_when_no_model(tmp_path: Path) -> None:
     settings = make_settings(
         data_dir=tmp_path, embedder=EmbedderMode.AUTO, embedding_model=str(tmp_path / "fehlt")
     )
     embedder = make_embedder(settings)
-    assert embedder.id.startswith("ngram") and not isinstance(embedder, VectorEmbedder)
+    assert embedder.id.startswith("hashing") and isinstance(embedder, VectorEmbedder)
 
 
 def test_missing_model_is_a_clear_error_when_explicitly_requested(tmp_path: Path) -> None:

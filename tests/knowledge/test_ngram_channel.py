@@ -103,7 +103,7 @@ def test_index_of_the_hashed_vector_layout_opens_and_migrates_on_the_next_write(
 ) -> None:
     data_dir = tmp_path / "var"
     shutil.copytree(LEGACY, data_dir, ignore=shutil.ignore_patterns("*.py"))
-    settings = make_settings(data_dir=data_dir)  # auto without a model: the n-gram channel
+    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM)  # an admin switches to it
     index = KnowledgeIndex.open(settings)  # no IndexEmbedderMismatch, nothing written
     assert index.stats().embedder == "hashing-cw-char4-6-d4096"
     hits = index.search("Beratung und Übermittlung von Informationen durch Geheimnisträger", k=3)
