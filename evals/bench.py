@@ -200,7 +200,7 @@ def ingest_throughput(corpus: Path, runs: int, say: Progress) -> dict[str, Any]:
 def _ingest(folders: list[Path], data_dir: Path) -> dict[str, Any]:
     """One ingest of `folders` into an empty data dir: wall time of opening the index and adding."""
     started = time.perf_counter()
-    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM))
+    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING))
     try:
         report = IngestPipeline(index).add(folders)
         embedder = index.embedder.id

@@ -21,7 +21,7 @@ def ask_latency(data_dir: Path, questions: Sequence[str], *, warmup: int) -> dic
     """p50/p95 of `ask` over an index in `data_dir` (its answer log is written there)."""
     # Built-in answers, whatever the environment says: an LLM endpoint would measure the endpoint.
     settings = make_settings(
-        data_dir=data_dir, embedder=EmbedderMode.NGRAM, llm_base_url=None, llm_model=None, database_url=None
+        data_dir=data_dir, embedder=EmbedderMode.HASHING, llm_base_url=None, llm_model=None, database_url=None
     )
     started = time.perf_counter()
     assistant = Assistant.build(settings)

@@ -5,7 +5,7 @@ Each size is grown from the previous one (`evals.bench_synth`): our index throug
 stock Chroma store with the same chunks. The two are built by two processes at the same time, one per
 core, each stage in fresh processes, so every stage starts from files a closed process left behind.
 
-Building 100k chunks takes minutes (the stock Chroma inserts 4096-dimensional vectors into HNSW), so
+Building 100k chunks takes minutes (Chroma inserts 4096-dimensional vectors into its HNSW graph), so
 the result is kept under `$TMPDIR/jha-bench-cache/<key>/`, keyed by the corpus files, the code that
 shapes the index (the Python files of knowledge/ and ingest/ but their CLIs, these modules) and the
 library versions. A later run with the same key reuses it and reports the build times measured when
@@ -171,7 +171,7 @@ def _ingest_seed(corpus: Path, data_dir: Path) -> Path:
     from knowledge.index import KnowledgeIndex
     from knowledge.settings import EmbedderMode, make_settings
 
-    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM)
+    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING)
     index = KnowledgeIndex.open(settings)
     try:
         report = IngestPipeline(index).add(sorted(p for p in corpus.iterdir() if p.is_dir()))
@@ -191,7 +191,7 @@ def grow_ours(seed_catalog: Path, data_dir: Path, start: int, stop: int) -> dict
 
     grower = Grower(load_seed(seed_catalog))
     grower.skip(start)
-    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM))
+    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING))
     try:
         started = time.perf_counter()
         documents, chunks = grow(index, grower.take(stop - start))

@@ -1,8 +1,8 @@
 """Search latency at each index size: ours against the two stock alternatives, same queries.
 
-Per size: `KnowledgeIndex.search(q, k=10)` (hybrid in the default weight-free mode: n-gram channel,
-BM25 and § references, fused), LangChain's `BM25Retriever` over the same chunk texts, and LangChain's
-Chroma `similarity_search` over a stock collection of the same chunks and vectors. Each runs the
+Per size: `KnowledgeIndex.search(q, k=10)` (hybrid in the default weight-free mode: hashed vectors
+in Chroma, BM25 and § references, fused), LangChain's `BM25Retriever` over the same chunk texts, and
+LangChain's Chroma `similarity_search` over a stock collection of the same chunks and vectors. Each runs the
 warm-up queries unmeasured, then every query once, one after another (latency, not throughput). The
 first query after opening is reported apart.
 """
@@ -46,7 +46,7 @@ def search_latency(
 
 def _at_size(ours_dir: Path, stock_dir: Path, queries: Sequence[str], warmup: int) -> dict[str, Any]:
     index, opened = _timed(
-        lambda: KnowledgeIndex.open(make_settings(data_dir=ours_dir, embedder=EmbedderMode.NGRAM))
+        lambda: KnowledgeIndex.open(make_settings(data_dir=ours_dir, embedder=EmbedderMode.HASHING))
     )
     try:
         stats = index.stats()

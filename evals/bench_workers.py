@@ -35,7 +35,7 @@ def build_index(data_dir: Path, stack: dict[str, str] | None = None, paths: list
 
     settings = make_settings(
         data_dir=data_dir,
-        embedder=EmbedderMode.NGRAM,
+        embedder=EmbedderMode.HASHING,
         chroma_url=(stack or {}).get("JHA_CHROMA_URL"),
         database_url=(stack or {}).get("JHA_DATABASE_URL"),
         **({"chroma_collection": stack["JHA_CHROMA_COLLECTION"]} if stack else {}),
