@@ -62,8 +62,9 @@ class Plan:
 
 FULL = Plan()
 QUICK = replace(FULL, load_seconds=15.0)
-# The smallest run that still exercises every path (tests/evals/test_bench_attack.py).
-SMOKE = Plan(users=4, load_seconds=4.0, pause_s=0.5, first_token_seconds=2.0, total_seconds=4.0, in_flight=8,
+# The smallest run that still exercises every path (tests/evals/test_bench_attack.py). 10 s of load: an
+# upload takes 1-2 s on busy shared cores, and the test wants two upload-and-remove rounds under load.
+SMOKE = Plan(users=4, load_seconds=10.0, pause_s=0.5, first_token_seconds=2.0, total_seconds=4.0, in_flight=8,
              in_flight_seconds=3.0)  # fmt: skip
 
 
