@@ -1,4 +1,4 @@
-"""The server pass of `make test` fails, not skips, when its PostgreSQL is unavailable."""
+"""The server pass (`make test-server`) fails, not skips, when its PostgreSQL is unavailable."""
 
 from __future__ import annotations
 
