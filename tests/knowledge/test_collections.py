@@ -1,8 +1,11 @@
 """Collections inside retrieval: the Chroma `where`, the lexical mask, the restricted index view, the
-move to another collection (vector metadata follows, nothing re-embedded). `make test` runs it on both
-stacks (the second pass with `--stack=server`: Chroma server + PostgreSQL)."""
+move to another collection (vector metadata follows, nothing re-embedded); on the embedded stack and on the
+Chroma server + PostgreSQL (a place of its own on the session's server stack, also in `make test`)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +13,8 @@ from knowledge.collections import collection_name, collection_names
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
 from knowledge.search import HybridSearcher, SearchFilter
-from knowledge.settings import Settings
+from knowledge.settings import EmbedderMode, Settings, make_settings
+from tests.stacks import EMBEDDED, SERVER, ServerStack
 
 SECRET_WORD = "Zwergfledermausprotokoll"
 
@@ -28,12 +32,24 @@ def _put(index: KnowledgeIndex, doc_id: str, text: str, collection: str) -> None
     index.put(document, text, [chunk])
 
 
+@pytest.fixture(params=[EMBEDDED, pytest.param(SERVER, marks=pytest.mark.server_stack)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    if request.param == EMBEDDED:
+        yield make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING)
+        return
+    stack: ServerStack = request.getfixturevalue("server_stack")
+    place = stack.place()
+    yield make_settings(data_dir=tmp_path / "var", embedder=EmbedderMode.HASHING, **place.overrides)
+    stack.release(place)
+
+
 @pytest.fixture
-def index(settings: Settings) -> KnowledgeIndex:
+def index(settings: Settings) -> Iterator[KnowledgeIndex]:
     index = KnowledgeIndex.open(settings)
     _put(index, "asd-doc", f"Das {SECRET_WORD} regelt die Hausbesuche des ASD.", "asd")
     _put(index, "general-doc", "Die Hausbesuche im Allgemeinen Sozialen Dienst.", "allgemein")
-    return index
+    yield index
+    index.close()
 
 
 def _dense_ids(index: KnowledgeIndex, search_filter: SearchFilter) -> set[str]:
