@@ -17,6 +17,7 @@ from knowledge.lexical_store import SnapshotLexicalIndex
 from knowledge.models import Chunk, Document, DocumentType
 from knowledge.ngram_channel import NgramChannel
 from knowledge.settings import EmbedderMode, make_settings
+from tests.stacks import EMBEDDED_ONLY
 
 LEGACY = Path(__file__).parent / "legacy_data"  # recorded "hashing-cw-char4-6-d4096"
 
@@ -103,7 +104,8 @@ def test_index_of_the_hashed_vector_layout_opens_and_migrates_on_the_next_write(
 ) -> None:
     data_dir = tmp_path / "var"
     shutil.copytree(LEGACY, data_dir, ignore=shutil.ignore_patterns("*.py"))
-    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM)  # an admin switches to it
+    # The legacy data dir is an embedded install (its catalog and vectors are files in it), on either stack.
+    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM, **EMBEDDED_ONLY)
     index = KnowledgeIndex.open(settings)  # no IndexEmbedderMismatch, nothing written
     assert index.stats().embedder == "hashing-cw-char4-6-d4096"
     hits = index.search("Beratung und Übermittlung von Informationen durch Geheimnisträger", k=3)
