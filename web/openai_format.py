@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import NoticeKind
+from assistant.schemas import CitationRecord, NoticeRecord, PolicyRecord, SuggestionRecord
 
 MODEL_ID = "jugendhilfe-assistent"
 EXTENSION = "jugendhilfe"
@@ -51,29 +52,58 @@ class ChatCompletionRequest(BaseModel):
 
 
 class JugendhilfeExtension(BaseModel):
-    """The structured answer: what the chat's `done` event carries."""
+    """The structured answer: what the chat's `done` event carries, in the core's citation schema."""
 
     status: Literal["answered", "abstained", "refused"]
-    citations: list[dict[str, Any]] = Field(description="Die Quellen zu den Markern [n] im Text.")
-    notices: list[dict[str, str]] = Field(description="Hinweise der Richtlinie, `{kind, text}`.")
-    policy: dict[str, Any] = Field(description="Ausgelöste Regeln und erkannte Falldaten-Typen.")
-    suggestions: list[dict[str, Any]] = Field(description="Nächstliegende Dokumente bei Enthaltung.")
+    citations: list[CitationRecord] = Field(description="Die Quellen zu den Markern [n] im Text.")
+    notices: list[NoticeRecord] = Field(description="Hinweise der Richtlinie, `{kind, text}`.")
+    policy: PolicyRecord = Field(description="Ausgelöste Regeln und erkannte Falldaten-Typen.")
+    suggestions: list[SuggestionRecord] = Field(description="Nächstliegende Dokumente bei Enthaltung.")
     mode: str
     log_id: str | None
     conversation_id: str
 
 
-def extension(data: dict[str, Any], conversation_id: str) -> dict[str, Any]:
-    return JugendhilfeExtension(
-        status=data["status"],
-        citations=data["citations"],
-        notices=data["notices"],
-        policy=data["policy"],
-        suggestions=data["suggestions"],
-        mode=data["mode"],
-        log_id=data["log_id"],
-        conversation_id=conversation_id,
-    ).model_dump()
+class CompletionMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class CompletionChoice(BaseModel):
+    index: int = 0
+    message: CompletionMessage
+    finish_reason: Literal["stop"] = "stop"
+
+
+class ChatCompletion(BaseModel):
+    """OpenAI's `chat.completion` object with the extension field `jugendhilfe`."""
+
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str = MODEL_ID
+    choices: list[CompletionChoice]
+    jugendhilfe: JugendhilfeExtension
+
+
+class ModelCard(BaseModel):
+    id: str = MODEL_ID
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "jugendhilfe-assistent"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+def extension(data: dict[str, Any], conversation_id: str) -> JugendhilfeExtension:
+    """`data` is `Answer.as_json()`; validated here, so the API never sends a shape it does not declare."""
+    fields = ("status", "citations", "notices", "policy", "suggestions", "mode", "log_id")
+    return JugendhilfeExtension.model_validate(
+        {key: data[key] for key in fields} | {"conversation_id": conversation_id}
+    )
 
 
 def notice_line(text: str) -> str:
@@ -115,15 +145,13 @@ def conversation_id(secret: bytes, username: str, api_key: str | None, messages:
     return f"api-{digest[:32]}"
 
 
-def completion(completion_id: str, created: int, text: str, ext: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": completion_id,
-        "object": "chat.completion",
-        "created": created,
-        "model": MODEL_ID,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-        EXTENSION: ext,
-    }
+def completion(completion_id: str, created: int, text: str, ext: JugendhilfeExtension) -> ChatCompletion:
+    return ChatCompletion(
+        id=completion_id,
+        created=created,
+        choices=[CompletionChoice(message=CompletionMessage(content=text))],
+        jugendhilfe=ext,
+    )
 
 
 def chunk(

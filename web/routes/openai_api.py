@@ -27,7 +27,10 @@ from web.openai_format import (
     EXTENSION,
     LEADING,
     MODEL_ID,
+    ChatCompletion,
     ChatCompletionRequest,
+    ModelCard,
+    ModelList,
     chunk,
     closing,
     completion,
@@ -59,18 +62,20 @@ Gesprächsverlauf des Kontos (Fragen durch den Speicherfilter, wie im Chat).
 
 
 @router.get("/models")
-def models(user: UserDep) -> dict[str, Any]:
+def models(user: UserDep) -> ModelList:
     """Das eine „Modell“: der Assistent."""
-    return {
-        "object": "list",
-        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "jugendhilfe-assistent"}],
-    }
+    return ModelList(data=[ModelCard()])
 
 
-@router.post("/chat/completions", description=_COMPLETIONS_DESCRIPTION, response_model=None)
+@router.post(
+    "/chat/completions",
+    description=_COMPLETIONS_DESCRIPTION,
+    response_model=ChatCompletion,
+    responses={200: {"content": {SSE_MEDIA_TYPE: {}}, "description": "stream: true – Server-Sent Events"}},
+)
 def chat_completions(
     body: ChatCompletionRequest, request: Request, user: FachkraftDep, state: StateDep
-) -> dict[str, Any] | StreamingResponse:
+) -> ChatCompletion | StreamingResponse:
     if body.model != MODEL_ID:
         raise WebError(404, "model_not_found", f"Unbekanntes Modell; verfügbar ist nur {MODEL_ID!r}.")
     last = body.messages[-1]
@@ -146,7 +151,7 @@ def _stream(
                 rest = final[len(streamed) :] if final.startswith(streamed) else "\n\n" + final
                 yield piece(rest + closing(data))
                 last = chunk(completion_id, created, {}, finish="stop")
-                yield _frame({**last, EXTENSION: extension(data, conversation)})
+                yield _frame({**last, EXTENSION: extension(data, conversation).model_dump(mode="json")})
     except Exception as exc:
         # Headers are sent: the error travels in the stream, as OpenAI's clients expect it. The log line
         # names the exception type only; its message could quote the question.
