@@ -169,6 +169,18 @@ def test_bearer_requests_need_no_csrf_but_a_bad_key_never_falls_back_to_the_cook
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_api_key"
 
 
+def test_a_browser_session_needs_its_csrf_token_for_the_completions_api(
+    live_server: LiveServer, as_user: Any
+) -> None:
+    web: WebClient = as_user("fachkraft")
+    body = {"model": MODEL, "messages": [{"role": "user", "content": QUESTION}]}
+    # What a cross-site page could make the browser send with the cookie: refused, nothing answered.
+    forged = web.http.post("/v1/chat/completions", json=body)
+    assert forged.status_code == 403
+    own = web.json("/v1/chat/completions", body)
+    assert own.status_code == 200 and own.json()["jugendhilfe"]["status"] == "answered"
+
+
 def test_keys_are_stored_as_hashes_only(live_server: LiveServer, key: str) -> None:
     store = ApiKeyStore(open_engine(live_server.settings.effective_database_url))
     with store.engine.connect() as conn:

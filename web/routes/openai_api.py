@@ -21,7 +21,7 @@ from fastapi.responses import StreamingResponse
 
 from assistant.models import NoticeKind
 from knowledge.collections import Collections
-from web.deps import FachkraftDep, StateDep, UserDep, bearer_key
+from web.deps import CsrfDep, FachkraftDep, StateDep, UserDep, bearer_key
 from web.errors import WebError
 from web.openai_format import (
     EXTENSION,
@@ -71,6 +71,8 @@ def models(user: UserDep) -> ModelList:
     "/chat/completions",
     description=_COMPLETIONS_DESCRIPTION,
     response_model=ChatCompletion,
+    # Bearer keys pass the check; a browser session (the cookie) needs its CSRF token as /api/chat does.
+    dependencies=[CsrfDep],
     responses={200: {"content": {SSE_MEDIA_TYPE: {}}, "description": "stream: true – Server-Sent Events"}},
 )
 def chat_completions(
