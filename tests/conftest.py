@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, Settings, make_settings
-from tests.stacks import EMBEDDED, EMBEDDED_ONLY, SERVER, ServerStack, copy_index
+from tests.stacks import EMBEDDED, EMBEDDED_ONLY, SERVER, ServerStack, StackPlace, copy_index
 
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = (PROJECT.parent / "shared" / "corpus").resolve()
@@ -146,13 +146,28 @@ def stack_environment(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
 
 
 @pytest.fixture(scope="module")
-def module_stack(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+def module_places(request: pytest.FixtureRequest) -> Iterator[Callable[[], dict[str, str]]]:
+    """`module_places()` gives settings overrides for one more module-wide server: a place of its own
+    on the server stack (two servers of a module must not share a catalog), nothing on the embedded one."""
+    places: list[StackPlace] = []
+    stack: ServerStack | None = None
+    if request.config.getoption("stack") == SERVER:
+        stack = request.getfixturevalue("server_stack")
+
+    def place() -> dict[str, str]:
+        if stack is None:
+            return {}
+        places.append(stack.place())
+        return places[-1].overrides
+
+    yield place
+    for taken in places:
+        assert stack is not None
+        stack.release(taken)
+
+
+@pytest.fixture(scope="module")
+def module_stack(module_places: Callable[[], dict[str, str]]) -> dict[str, str]:
     """Settings overrides for fixtures that serve a whole module (a web server): a place of their own
     on the server stack, nothing on the embedded one."""
-    if request.config.getoption("stack") != SERVER:
-        yield {}
-        return
-    stack: ServerStack = request.getfixturevalue("server_stack")
-    place = stack.place()
-    yield place.overrides
-    stack.release(place)
+    return module_places()

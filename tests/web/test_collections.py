@@ -96,7 +96,10 @@ def _cli(server: LiveServer, *args: str) -> tuple[int, str]:
 
 
 def _api_key(server: LiveServer, user: str) -> str:
-    env = {"JHA_DATA_DIR": str(server.settings.data_dir)}
+    env = {
+        "JHA_DATA_DIR": str(server.settings.data_dir),
+        "JHA_DATABASE_URL": server.settings.effective_database_url,
+    }
     result = CliRunner().invoke(web_cli, ["apikeys", "add", f"key-{user}", "--user", user], env=env)
     assert result.exit_code == 0, result.output
     return result.stdout.strip().splitlines()[-1]

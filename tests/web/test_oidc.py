@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -61,11 +61,12 @@ def oidc_server(
     provider: OidcProvider,
     indexed_corpus_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
-    module_stack: dict[str, str],
+    module_places: Callable[[], dict[str, str]],
 ) -> Iterator[LiveServer]:
+    # Beside the module's plain `live_server` (its own catalog and collection on the server stack).
     target = tmp_path_factory.mktemp("oidc") / "var"
     server = start_server(
-        make_web_settings(indexed_corpus_dir, target, **oidc_settings(provider), **module_stack)
+        make_web_settings(indexed_corpus_dir, target, **oidc_settings(provider), **module_places())
     )
     yield server
     server.stop()

@@ -60,7 +60,7 @@ def _first_v1_delta_then_close(server: ServerProcess, key: str) -> str:
 
 
 def _api_key(data_dir: Path) -> str:
-    engine = open_engine(f"sqlite:///{(data_dir / 'assistant.sqlite3').resolve()}")
+    engine = open_engine(make_settings(data_dir=data_dir).effective_database_url)
     try:
         return ApiKeyStore(engine).add("skript", "fachkraft")
     finally:
