@@ -57,15 +57,16 @@ run: install ## Installieren, Standard-Wissensbasis indexieren (falls leer), Web
 	$(PY) -m ingest bootstrap
 	$(PY) -m web serve
 
-# `make test-server` runs the index, answer-log, accounts and web tests again on the server stack: one
-# `chroma run` for the session, a PostgreSQL database and a Chroma collection per test (tests/stacks.py).
-# The topology tests (marker server_stack) start their servers themselves and run in `make test`.
-# Not yet part of `make test`: its first full run still had failures (see issue 11).
+# The second pass of `make test` (alone: `make test-server`) runs the index, answer-log, accounts and web
+# tests again on the server stack: one `chroma run` for the session, a PostgreSQL database and a Chroma
+# collection per test (tests/stacks.py).
+# The topology tests (marker server_stack) start their servers themselves and run in the first pass.
 SERVER_STACK_TESTS := tests/knowledge tests/web tests/assistant/test_log_store.py \
 	tests/assistant/test_log_filter.py tests/assistant/test_log_export.py
 
-test: install-dev ## Alle Tests (eingebettet; die Topologietests mit Chroma-Server + PostgreSQL)
+test: install-dev ## Alle Tests: eingebettet, dann Index-, Protokoll-, Konten- und Webtests auf Chroma-Server + PostgreSQL
 	$(PY) -m pytest
+	$(PY) -m pytest --stack=server -m "not server_stack" $(SERVER_STACK_TESTS)
 
 test-server: install-dev ## Index-, Protokoll-, Konten- und Webtests noch einmal auf Chroma-Server + PostgreSQL
 	$(PY) -m pytest --stack=server -m "not server_stack" $(SERVER_STACK_TESTS)
