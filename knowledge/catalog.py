@@ -33,6 +33,10 @@ from knowledge.database import CATALOG, is_sqlite, migrate, open_database, sqlit
 from knowledge.models import Chunk, Document
 from knowledge.reachable import database_errors
 
+# A `Document` without the text and fingerprint columns: every search view reads the document list, and
+# every citation shown looks its document up (at 1,500 documents `SELECT *` pulled their whole texts,
+# ~400 ms of the first query). The text has its own reader (`document_text`).
+_DOCUMENT_COLUMNS = ", ".join(c.name for c in document_table.c if c.name not in {"text", "fingerprint"})
 _BATCH = 500  # ids per IN (…): below SQLite's variable limit, and short statements for PostgreSQL
 
 
@@ -240,7 +244,7 @@ class SqlCatalog:
         self._run(statement.values(collection=collection))
 
     def _documents_where(self, column: str, value: str) -> list[Document]:
-        rows = self._read(f"SELECT * FROM documents WHERE {column} = ?", (value,))  # column: ours
+        rows = self._read(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE {column} = ?", (value,))  # ours
         return [document_from_row(row) for row in rows]
 
     def get_document(self, document_id: str) -> Document | None:
@@ -257,10 +261,7 @@ class SqlCatalog:
         return None if row is None else str(row["text"])
 
     def documents(self) -> list[Document]:
-        # Without the text and fingerprint columns: every search view reads this list (at 1,500
-        # documents `SELECT *` pulled their whole texts, ~400 ms of the first query).
-        columns = ", ".join(c.name for c in document_table.c if c.name not in {"text", "fingerprint"})
-        rows = self._read(f"SELECT {columns} FROM documents ORDER BY type, source")  # columns: ours
+        rows = self._read(f"SELECT {_DOCUMENT_COLUMNS} FROM documents ORDER BY type, source")  # ours
         return [document_from_row(row) for row in rows]
 
     def versions_of(self, law: str) -> list[Document]:
