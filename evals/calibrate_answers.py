@@ -50,7 +50,12 @@ def evidence_rows(index: KnowledgeIndex, questions: list[Question], abstain: boo
         hits = index.search(question.question, k=RETRIEVE_K)
         passages = select_passages(index, question.question, hits)
         evidence = assess(index, question.question, hits, passages)
-        rule_decides = not evidence.features or evidence.missing_paragraph is not None or evidence.off_topic
+        rule_decides = (
+            not evidence.features
+            or evidence.missing_paragraph is not None
+            or evidence.missing_law is not None
+            or evidence.off_topic
+        )
         lead = (
             best_statement(index, QuestionTerms.of(index, question.question), passages) if passages else None
         )

@@ -16,8 +16,9 @@ numbers and cross-validated ones. Measured there and dropped because they added 
 cross-validation: the plain share of known words covered by the best passage, by all passages and by
 the top five hits, the share of unknown words, the best hit's score and its margin over the fifth,
 how scattered the top hits are over documents, a separate "entity missing" flag, the share of the
-nouns covered. Exact facts stay rules: a § the named law does not have ("§ 99z SGB VIII") and a
-question without a single known word abstain; a short list of everyday topics (weather, recipes …)
+nouns covered. Exact facts stay rules: a § the named law does not have ("§ 99z SGB VIII"), a law
+named by its compound name that no indexed text uses ("Bundeskitagesetz") and a question without a
+single known word abstain; a short list of everyday topics (weather, recipes …)
 remains as a safety net.
 """
 
@@ -29,12 +30,19 @@ from dataclasses import dataclass, field
 
 from assistant.answering.entities import asked_in_index, missing_kinds
 from assistant.answering.passages import Passage
-from assistant.answering.terms import QuestionTerms
+from assistant.answering.terms import QuestionTerms, has_known_expansion
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 from knowledge.text.references import parse_references
 
 _EXPLICIT_PARAGRAPH = re.compile(r"§§?\s*(\d+[a-z]?)\b")
+# A law named by its compound name ("Bundeskitagesetz", "Landeskinderschutzgesetz"): a bare "Gesetz"
+# names none. Such a law that no indexed text mentions is not in the knowledge base; its parts
+# ("Kita", "Gesetz") are, which is why the coverage features alone answer such questions.
+_NAMED_LAW = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{2,}?)(?:gesetz(?:es|s)?|gesetzbuch(?:es|s)?|verordnung)\b")
+# "Bundeskinderschutzgesetz" is the KKG's "Gesetz zur Kooperation und Information im Kinderschutz":
+# a law whose subject (without "Bundes"/"Landes") an indexed law's title names may well be indexed.
+_LEVEL_PREFIX = re.compile(r"^(bundes|landes)", re.IGNORECASE)
 # A safety net, not the mechanism: everyday topics a youth-welfare knowledge base never covers, whose
 # words may still occur in it by accident ("morgens" in the JArbSchG). The list predates the dev/test
 # split (written on the first 28 abstention questions); the fitted model decides everything else.
@@ -63,6 +71,7 @@ class Evidence:
     missing_paragraph: str | None = None  # "§ 99z SGB VIII" when the question names a § no indexed law holds
     missing_entities: tuple[str, ...] = ()  # kinds of asked-about entity no passage contains
     off_topic: bool = False  # weather, recipes, sports and the like (the safety net above)
+    missing_law: str | None = None  # "Bundeskitagesetz" when the question names a law no indexed text names
 
     @property
     def no_source_probability(self) -> float:
@@ -73,18 +82,24 @@ class Evidence:
 
     @property
     def is_weak(self) -> bool:
-        return self.missing_paragraph is not None or self.off_topic or self.no_source_probability >= THRESHOLD
+        return (
+            self.missing_paragraph is not None
+            or self.missing_law is not None
+            or self.off_topic
+            or self.no_source_probability >= THRESHOLD
+        )
 
 
 def assess(index: KnowledgeIndex, question: str, hits: list[Hit], passages: list[Passage]) -> Evidence:
     """The evidence `passages` (chosen from `hits`) give for answering `question`."""
     missing = _missing_paragraph(index, question)
     off_topic = bool(_OFF_TOPIC.search(question)) and not _EXPLICIT_PARAGRAPH.search(question)
+    law = _missing_law(index, question)
     terms = QuestionTerms.of(index, question)
     if not hits or not passages or terms.empty:
-        return Evidence({}, missing, off_topic=off_topic)
+        return Evidence({}, missing, off_topic=off_topic, missing_law=law)
     found = features(index, question, terms, passages)
-    return Evidence(found, missing, _missing_in(index, question, passages), off_topic)
+    return Evidence(found, missing, _missing_in(index, question, passages), off_topic, law)
 
 
 def features(
@@ -102,6 +117,20 @@ def _missing_in(index: KnowledgeIndex, question: str, passages: list[Passage]) -
     region) holds."""
     shown = "\n".join(f"{p.hit.document.title} {p.hit.document.region or ''} {p.text}" for p in passages)
     return tuple(missing_kinds(asked_in_index(index, question), shown))
+
+
+def _missing_law(index: KnowledgeIndex, question: str) -> str | None:
+    """The first law the question names by its compound name that no indexed text uses as a whole
+    word, nor under a name the thesaurus knows for it."""
+    for match in _NAMED_LAW.finditer(question):
+        word = match.group()
+        tokens = index.query_tokens(word)
+        # The first token stands for the whole word; the rest are its compound parts.
+        if tokens and not index.knows(tokens[0]) and not has_known_expansion(index, word):
+            subject = _LEVEL_PREFIX.sub("", match.group(1)).lower()
+            if not any(subject in document.title.lower() for document in index.documents()):
+                return word
+    return None
 
 
 def _missing_paragraph(index: KnowledgeIndex, question: str) -> str | None:

@@ -83,7 +83,7 @@ class QuestionTerms:
         # A word is foreign to the knowledge base when neither it nor what the thesaurus says the
         # texts call it ("ISE": intensive sozialpädagogische Einzelbetreuung) occurs in any text.
         foreign = [
-            not found and not _has_known_expansion(index, word)
+            not found and not has_known_expansion(index, word)
             for (word, _, _), found in zip(plain, known, strict=True)
         ]
         weight = [sum(weights[t] for t in tokens) for _, _, tokens in plain]
@@ -108,7 +108,7 @@ class QuestionTerms:
         return max(_share(self.plain, tokens, context), _share(self.expanded, tokens, context))
 
 
-def _has_known_expansion(index: KnowledgeIndex, word: str) -> bool:
+def has_known_expansion(index: KnowledgeIndex, word: str) -> bool:
     expanded = expand(word)
     return expanded != word and any(index.knows(t) for t in index.query_tokens(expanded[len(word) :]))
 
