@@ -13,7 +13,7 @@ import regex
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from .names import WORD_START, word_set
-from .vouch import NOT_A_STREET, STREET_ADJECTIVE, STREET_OF
+from .vouch import GERMAN_WORD_STREET, NOT_A_STREET, STREET_ADJECTIVE, STREET_OF
 
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 
@@ -31,7 +31,12 @@ _STREET_PARTICLE = r"(?:van(?:\s+(?:der|den|de))?\s+|ter\s+|von[\s-](?:der|den|d
 # "Hermann Josef-Hörle-Allee" too; a cue noun before a street ("Adresse Olaf-Süßebier-Weg 3") is no
 # part of its name.
 _CUE_NOUN = r"(?:Adresse|Anschrift|Wohnadresse|Meldeadresse|Wohnort|Familie|Frau|Herrn?)\s"
-_SPACED_NAME = rf"(?!{_CUE_NOUN})\p{{Lu}}[\p{{L}}\-]*\s\p{{Lu}}[\p{{L}}\-]*?(?:-|\s)"
+# A month or time word before it is no part of the name: "wohnt seit Mai Konrad-Adenauer-Ring 3" (August
+# stays out: "August Bebel Straße").
+_TIME_WORD = (
+    r"(?:Januar|Februar|März|April|Mai|Juni|Juli|September|Oktober|November|Dezember|Anfang|Ende|Mitte)\s"
+)
+_SPACED_NAME = rf"(?!{_CUE_NOUN}|{_TIME_WORD})\p{{Lu}}[\p{{L}}\-]*\s\p{{Lu}}[\p{{L}}\-]*?(?:-|\s)"
 _SUFFIX_WORD = r"(?:Straße|Strasse|Weg|Platz|Allee|Ring|Gasse|Damm|Ufer|Chaussee|Markt|Graben|Wall|Kamp|Pfad)"
 # A person's name with a particle inside the street name: "Curt-van der Dussen-Ring".
 _PARTICLE_NAME = r"\p{Lu}\p{L}*-(?:van|von|de|ter|zu)(?:[\s-](?:der|den|de|dem))?[\s-]"
@@ -78,7 +83,9 @@ _NUMBER_LABEL = r"(?:(?:Nr\.|Nummer|Hausnummer|Hausnr\.)\s?)?"
 # "12", "12a", "12 a", "12-14", "3/5", "3 bis 5".
 HOUSE_NUMBER = (
     _NUMBER_LABEL
-    + r"\d{1,3}(?:\s?[a-zA-Z]\b)?(?:\s?[-–/]\s?\d{1,3}[a-z]?|\s(?:bis|und)\s\d{1,3}[a-z]?)?"
+    # A range, but not the floor after a slash: "Roonstraße 5 / 1. OG".
+    + r"\d{1,3}(?:\s?[a-zA-Z]\b)?(?:\s?[-–/]\s?\d{1,3}[a-z]?(?!\.\s?(?:OG|Obergeschoss|Etage|Stock)\b)"
+    + r"|\s(?:bis|und)\s\d{1,3}[a-z]?)?"
     + r"(?![\d\p{L}]|[.,]\d)"
 )
 # What follows the number inside the house: "2. OG links", "Whg. 12", "Hinterhaus".
@@ -197,4 +204,5 @@ class GermanAddressRecognizer(PatternRecognizer):
         if not words:  # all in lower case: "am kanal 7", but not "im jahr 3"
             noun = regex.findall(r"\p{L}+", pattern_text)[-1:]
             return bool(noun) and noun[0].lower() in _NOT_A_STREET_LOWER
-        return words[0] in NOT_A_STREET
+        # "Alter Markt 12" is a street although "im Alter 12" is not: the adjective carries a street noun.
+        return words[0] in NOT_A_STREET and not GERMAN_WORD_STREET.search(pattern_text)

@@ -37,6 +37,11 @@ ADDRESSES = [
     ("neue anschrift: {}. muss ich die akte abgeben?", "mittelstr. 9, 59423 unna"),
     # a particle joined by a blank
     ("Die Familie ist nach {} gezogen.", "Dussen vanweg 4"),
+    # a month before a hyphenated street, an adjective that is also a counting noun ("im Alter"),
+    # a floor after a slash
+    ("Die Tante wohnt seit Juni {}. Darf das Kind dort bleiben?", "Theodor-Heuss-Allee 8, 1. OG rechts"),
+    ("Der Junge wohnt {} bei der Oma. Wer ist zuständig?", "Hohe Straße 4"),
+    ("Neue Anschrift der Mutter: {}. Muss ich das melden?", "Kantstraße 9 / 2. OG"),
 ]
 
 
@@ -70,6 +75,7 @@ def test_address_is_detected_whole_and_never_stored(
         "im jahr 3 nach der Reform gab es weniger Fälle.",
         "Welche Zuständigkeit gilt, wenn eine Familie von Kassel nach Göttingen zieht?",
         "Sind 15000 euro Vermögen beim Kostenbeitrag geschützt?",
+        "Gilt das für Kinder im Alter 6 bis 10 auch seit Mai 2024?",
     ],
 )
 def test_street_like_benign_questions_are_no_case_data(shared_gate: CaseDataGate, text: str) -> None:
