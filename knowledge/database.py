@@ -16,10 +16,13 @@ import fcntl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CATALOG = "catalog"
@@ -67,12 +70,19 @@ def open_database(database_url: str) -> Engine:
 
 
 def migrate(engine: Engine, branches: Sequence[str]) -> None:
-    """Bring the named branches to their newest revision; one process at a time does it."""
+    """Bring the named branches to their newest revision; one process at a time does it.
+
+    A database already at the newest revision is only read: opening the index or the log for reading
+    (`doctor`, `ingest list`, a second worker) takes no lock and writes nothing.
+    """
     from alembic import command
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    if _at_head(engine, ScriptDirectory.from_config(config), branches):
+        return
     with _migration_lock(engine), engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             # Held until this transaction ends: a second worker waits here and then finds nothing to do.
@@ -80,6 +90,17 @@ def migrate(engine: Engine, branches: Sequence[str]) -> None:
         config.attributes["connection"] = connection
         for branch in branches:
             command.upgrade(config, f"{branch}@head")
+
+
+def _at_head(engine: Engine, scripts: ScriptDirectory, branches: Sequence[str]) -> bool:
+    """Whether every named branch's head revision is already recorded in `alembic_version`."""
+    from alembic.runtime.migration import MigrationContext
+
+    heads = [scripts.get_revisions(f"{branch}@head") for branch in branches]
+    wanted = {revision.revision for revisions in heads for revision in revisions if revision is not None}
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return wanted <= current
 
 
 @contextmanager

@@ -133,3 +133,29 @@ def test_two_processes_migrate_a_fresh_database_once(catalog_url: str) -> None:
         versions = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     engine.dispose()
     assert versions == ["c002"]
+
+
+def test_opening_a_migrated_catalog_again_only_reads(catalog_url: str) -> None:
+    """A second worker, `doctor` or `ingest list` opens a database that is already at the newest
+    revision: nothing is written and no migration lock is taken."""
+    from sqlalchemy import event
+
+    from knowledge.database import CATALOG, migrate, open_database, sqlite_path
+
+    Catalog(catalog_url).close()
+    file = sqlite_path(catalog_url) if catalog_url.startswith("sqlite") else None
+    lock = file.with_name(f"{file.name}.migrate.lock") if file else None
+    if lock:
+        lock.unlink()
+    engine = open_database(catalog_url)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _k, sql, *_a: statements.append(sql))
+    try:
+        migrate(engine, (CATALOG,))
+    finally:
+        engine.dispose()
+    assert statements, "the revision check must read alembic_version"
+    writes = [s for s in statements if not s.lstrip().upper().startswith(("SELECT", "PRAGMA"))]
+    assert writes == []
+    assert not any("advisory" in s for s in statements)
+    assert lock is None or not lock.exists()
