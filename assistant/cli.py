@@ -195,8 +195,8 @@ def logs_purge() -> None:
     """Protokolleinträge löschen, die älter als JHA_LOG_RETENTION_DAYS sind."""
     settings = make_settings()
     answer_log = Container(settings).answer_log
-    removed = answer_log.purge(settings.log_retention_days)
-    out.print(f"{removed} Einträge gelöscht (älter als {settings.log_retention_days} Tage).")
+    removed = answer_log.purge(settings.policy.log_retention_days)
+    out.print(f"{removed} Einträge gelöscht (älter als {settings.policy.log_retention_days} Tage).")
 
 
 @logs_app.command("export")

@@ -87,12 +87,12 @@ class Container:
     def gate(self) -> CaseDataGate:
         from assistant.gate import CaseDataGate
 
-        return CaseDataGate(dictionary=self.settings.dictionary_path)
+        return CaseDataGate(dictionary=self.settings.policy.dictionary_path)
 
     @cached_property
     def answerer(self) -> Answerer | None:
         """The LLM answerer when `JHA_LLM_BASE_URL` and `JHA_LLM_MODEL` are set; None: built-in answers."""
-        if not (self.settings.llm_base_url and self.settings.llm_model):
+        if not (self.settings.llm.base_url and self.settings.llm.model):
             return None
         from assistant.answering.llm import LlmAnswerer
 

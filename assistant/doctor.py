@@ -23,12 +23,12 @@ def diagnose(settings: Settings) -> dict[str, Any]:
         "data_dir": str(settings.data_dir.resolve()),
         "database": _redact_url(settings.effective_database_url),
         "embedder": {"id": embedder.id, "description": describe_embedder_choice(settings, embedder)},
-        "answering": "llm:" + settings.llm_model
-        if settings.llm_base_url and settings.llm_model
+        "answering": "llm:" + settings.llm.model
+        if settings.llm.base_url and settings.llm.model
         else "builtin",
-        "gate_action": settings.gate_action.value,
-        "storage_filter": dictionary_status(settings.dictionary_path),
-        "log_retention_days": settings.log_retention_days,
+        "gate_action": settings.policy.gate_action.value,
+        "storage_filter": dictionary_status(settings.policy.dictionary_path),
+        "log_retention_days": settings.policy.log_retention_days,
     }
     try:
         index = container.index
@@ -55,17 +55,17 @@ def diagnose(settings: Settings) -> dict[str, Any]:
 def network_exposure(settings: Settings) -> dict[str, Any]:
     """Every place the running system could connect to; by default none leaves this machine."""
     destinations: list[str] = []
-    if settings.llm_base_url:
-        host = urlparse(settings.llm_base_url).hostname or ""
+    if settings.llm.base_url:
+        host = urlparse(settings.llm.base_url).hostname or ""
         where = "lokal" if host in _LOOPBACK else "EXTERN"
-        destinations.append(f"LLM-Endpunkt {settings.llm_base_url} ({where}, vom Administrator konfiguriert)")
-    if settings.chroma_url:
-        host = urlparse(settings.chroma_url).hostname or ""
+        destinations.append(f"LLM-Endpunkt {settings.llm.base_url} ({where}, vom Administrator konfiguriert)")
+    if settings.chroma.url:
+        host = urlparse(settings.chroma.url).hostname or ""
         where = "lokal" if host in _LOOPBACK else "im Netz; ohne Anmeldung, nur im internen Netz betreiben"
-        destinations.append(f"Chroma-Server {settings.chroma_url} ({where})")
+        destinations.append(f"Chroma-Server {settings.chroma.url} ({where})")
     if settings.database_url and not settings.database_url.startswith("sqlite"):
         destinations.append(f"Datenbank {_redact_url(settings.database_url)}")
-    if settings.allow_model_downloads:
+    if settings.embedding.allow_downloads:
         destinations.append("Modell-Downloads erlaubt (JHA_ALLOW_MODEL_DOWNLOADS=true)")
     return {
         "telemetry": "aus (Chroma anonymized_telemetry=False, keine eigene Telemetrie)",

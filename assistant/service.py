@@ -84,7 +84,7 @@ class Assistant:
         self.settings = settings
         self.index = index
         self.answer_log = answer_log
-        self.gate = gate or CaseDataGate(dictionary=settings.dictionary_path)
+        self.gate = gate or CaseDataGate(dictionary=settings.policy.dictionary_path)
         # Policy rule 2: the storage filter vouches for every word before it is stored; the answer log
         # applies it on every write, whoever calls it.
         self.terms = IndexTerms(index, lambda: self.gate.lexicon)
@@ -115,7 +115,7 @@ class Assistant:
 
     @property
     def mode(self) -> str:
-        return f"llm:{self.settings.llm_model}" if self._llm else "builtin"
+        return f"llm:{self.settings.llm.model}" if self._llm else "builtin"
 
     # -- public API -------------------------------------------------------------------------------
     def ask(
@@ -161,14 +161,14 @@ class Assistant:
         if gated.found:
             answer.entities = gated.entity_types
             answer.rules += [Rule.CASE_DATA.value, Rule.NO_IDENTIFIERS.value]
-            if self.settings.gate_action is GateAction.REFUSE:
+            if self.settings.policy.gate_action is GateAction.REFUSE:
                 answer.status = AnswerStatus.REFUSED
                 answer.text = refusal_text(gated.entity_types)
                 answer.notices.append(Notice(NoticeKind.CASE_DATA, answer.text))
                 yield from self._finish(answer, started, user, conversation, send_text=False)
                 return
             answer.notices.append(Notice(NoticeKind.REDACTED, REDACTED_TEXT))
-        if self.settings.gate_action is GateAction.REDACT:
+        if self.settings.policy.gate_action is GateAction.REDACT:
             # Redact mode: search and an LLM see the stored text too, so no raw value reaches a model,
             # also none the gate missed.
             question = stored.text
@@ -265,7 +265,7 @@ class Assistant:
         return self.answer_log.conversation(key, limit, include_refused=True) if key else []
 
     def purge_log(self) -> int:
-        return self.answer_log.purge(self.settings.log_retention_days)
+        return self.answer_log.purge(self.settings.policy.log_retention_days)
 
     def on_server_start(self) -> None:
         """Enforce retention (policy rule 8) and build the gate now, not on a colleague's first question."""

@@ -67,11 +67,11 @@ def _scratch_assistants(assistant: Assistant, scratch: Path) -> tuple[Assistant,
 
     data_dir = scratch / "var"
     shutil.copytree(assistant.settings.data_dir, data_dir, ignore=shutil.ignore_patterns("*.sqlite3-*"))
-    settings = assistant.settings.model_copy(update={"data_dir": data_dir, "database_url": None})
+    settings = assistant.settings.replaced(data_dir=data_dir, database_url=None)
     index = KnowledgeIndex.open(settings)
     IngestPipeline(index).add([PUBLIC_DOCUMENTS])
     refuse = Assistant(settings, index, AnswerLog(f"sqlite:///{scratch / 'refuse.sqlite3'}"), assistant.gate)
-    redact_settings = settings.model_copy(update={"gate_action": GateAction.REDACT})
+    redact_settings = settings.replaced(gate_action=GateAction.REDACT)
     redact = Assistant(
         redact_settings, index, AnswerLog(f"sqlite:///{scratch / 'redact.sqlite3'}"), assistant.gate
     )

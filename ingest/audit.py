@@ -109,6 +109,6 @@ def open_cli_audit(index: KnowledgeIndex) -> ChangeAudit:
     from assistant.log import AnswerLog
 
     settings = index.settings
-    lexicon = functools.cache(lambda: Lexicon.load(settings.dictionary_path))
+    lexicon = functools.cache(lambda: Lexicon.load(settings.policy.dictionary_path))
     storage = StorageFilter(lexicon, IndexTerms(index, lexicon))
     return ChangeAudit(AnswerLog(settings.effective_database_url, storage), cli_actor())

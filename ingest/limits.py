@@ -50,18 +50,18 @@ class IngestLimits:
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestLimits:
         return cls(
-            max_file_mb=settings.ingest_max_file_mb,
-            max_unpacked_mb=settings.ingest_max_unpacked_mb,
-            max_zip_ratio=settings.ingest_max_zip_ratio,
-            max_pages=settings.ingest_max_pages,
-            max_text_mb=settings.ingest_max_text_mb,
-            max_seconds=settings.ingest_max_seconds,
-            max_memory_mb=settings.ingest_max_memory_mb,
-            min_word_share=settings.ingest_min_word_share,
-            ocr_language=settings.ingest_ocr_language,
-            ocr_dpi=settings.ingest_ocr_dpi,
-            ocr_page_seconds=settings.ingest_ocr_page_seconds,
-            ocr_workers=settings.ingest_ocr_workers,
+            max_file_mb=settings.ingest.max_file_mb,
+            max_unpacked_mb=settings.ingest.max_unpacked_mb,
+            max_zip_ratio=settings.ingest.max_zip_ratio,
+            max_pages=settings.ingest.max_pages,
+            max_text_mb=settings.ingest.max_text_mb,
+            max_seconds=settings.ingest.max_seconds,
+            max_memory_mb=settings.ingest.max_memory_mb,
+            min_word_share=settings.ingest.min_word_share,
+            ocr_language=settings.ingest.ocr_language,
+            ocr_dpi=settings.ingest.ocr_dpi,
+            ocr_page_seconds=settings.ingest.ocr_page_seconds,
+            ocr_workers=settings.ingest.ocr_workers,
         )
 
     def as_json(self) -> dict[str, Any]:

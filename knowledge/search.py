@@ -123,12 +123,12 @@ class HybridSearcher:
     def _thesaurus(self) -> OpenThesaurus | None:
         """OpenThesaurus when general synonyms are on (`JHA_SEARCH_GENERAL_SYNONYMS`), opened once."""
         settings = self._index.settings
-        if not settings.search_general_synonyms:
+        if not settings.search.general_synonyms:
             return None
         if not self._thesaurus_opened:
             with self._lock:
                 if not self._thesaurus_opened:
-                    self._general_thesaurus = OpenThesaurus.open(settings.openthesaurus_path)
+                    self._general_thesaurus = OpenThesaurus.open(settings.search.openthesaurus_path)
                     self._thesaurus_opened = True
         return self._general_thesaurus
 
@@ -144,10 +144,10 @@ class HybridSearcher:
             query,
             view.lexical,
             self._thesaurus(),
-            settings.search_synonym_weight,
-            settings.search_expansion_weight,
+            settings.search.synonym_weight,
+            settings.search.expansion_weight,
         )
-        candidates = max(settings.search_candidates, k * 4)
+        candidates = max(settings.search.candidates, k * 4)
         embedder = self._index.vector_embedder
         vector = embedder.embed_query(prepared.text) if embedder is not None else None
         where = search_filter.vector_filter()
@@ -179,7 +179,7 @@ class HybridSearcher:
                     continue  # a leftover of an interrupted write, or filtered out
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (_RRF_K + rank)
 
-        superseded_weight = self._index.settings.superseded_weight
+        superseded_weight = self._index.settings.search.superseded_weight
         for chunk_id in fused:
             if view.documents[view.owners[chunk_id]].superseded_by:
                 fused[chunk_id] *= superseded_weight

@@ -139,7 +139,7 @@ def open_catalog(settings: Settings) -> Catalog:
 def open_vector_store(settings: Settings) -> VectorStore:
     from knowledge.vector_store import ChromaVectorStore
 
-    return ChromaVectorStore(settings.chroma_dir, settings.chroma_url, settings.chroma_collection)
+    return ChromaVectorStore(settings.chroma_dir, settings.chroma.url, settings.chroma.collection)
 
 
 def open_lexical_index(settings: Settings, *, ngrams: bool = False) -> LexicalIndex:

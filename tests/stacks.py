@@ -89,7 +89,7 @@ def copy_index(source: Path, settings: Settings) -> None:
     copied_catalog = f"sqlite:///{(settings.index_dir / 'catalog.sqlite3').resolve()}"
     if settings.catalog_url != copied_catalog:
         copy_catalog(copied_catalog, settings.catalog_url)
-    if settings.chroma_url:
+    if settings.chroma.url:
         _copy_vectors(settings)
 
 
@@ -100,7 +100,7 @@ def _copy_vectors(settings: Settings) -> None:
     embedded = chromadb.PersistentClient(
         path=str(settings.chroma_dir), settings=ChromaSettings(anonymized_telemetry=False)
     )
-    target = ChromaVectorStore(settings.chroma_dir, settings.chroma_url, settings.chroma_collection)
+    target = ChromaVectorStore(settings.chroma_dir, settings.chroma.url, settings.chroma.collection)
     try:
         source = embedded.get_collection(EMBEDDED_ONLY["chroma_collection"], embedding_function=None)
         for offset in range(0, source.count(), _PAGE):

@@ -11,11 +11,12 @@ from urllib.parse import urlparse
 
 import yaml
 
+from knowledge.settings import environment_names
 from tests.conftest import PROJECT
 from web.settings import WebSettings
 
 DEPLOY = PROJECT / "deploy"
-SETTINGS = {f"JHA_{name.upper()}" for name in WebSettings.model_fields}
+SETTINGS = environment_names(WebSettings)
 
 
 def _compose() -> dict[str, Any]:

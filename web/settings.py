@@ -72,9 +72,6 @@ class WebSettings(Settings):
     # server start and by `python -m web history purge`, like the answer log.
     history_retention_days: int = Field(default=30, ge=1)
 
-    # Crash tests only (web/testhook.py): the name of a step at which requests block. Empty in production.
-    test_pause_at: str = ""
-
     @field_validator("group_map")
     @classmethod
     def _check_group_map(cls, value: str) -> str:
@@ -102,4 +99,4 @@ class WebSettings(Settings):
         """Web settings with the given product settings taken over unchanged."""
         if isinstance(settings, WebSettings):
             return settings
-        return cls(**settings.model_dump())
+        return cls(**{name: getattr(settings, name) for name in Settings.model_fields})

@@ -99,17 +99,17 @@ class LlmAnswerer:
     def __init__(self, settings: Settings) -> None:
         from langchain_openai import ChatOpenAI
 
-        assert settings.llm_base_url and settings.llm_model
-        self.model_name = settings.llm_model
-        self.deadlines = Deadlines(settings.llm_first_token_seconds, settings.llm_total_seconds)
-        self._calls = ModelCalls(settings.llm_max_concurrent)
+        assert settings.llm.base_url and settings.llm.model
+        self.model_name = settings.llm.model
+        self.deadlines = Deadlines(settings.llm.first_token_seconds, settings.llm.total_seconds)
+        self._calls = ModelCalls(settings.llm.max_concurrent)
         self._grounding = GroundingCheck()
         self._chat = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else "nicht-gesetzt",  # type: ignore[arg-type]
+            base_url=settings.llm.base_url,
+            model=settings.llm.model,
+            api_key=settings.llm.api_key.get_secret_value() if settings.llm.api_key else "nicht-gesetzt",  # type: ignore[arg-type]
             # Per connect and per read; the deadlines above bound the whole answer.
-            timeout=min(settings.llm_timeout_seconds, settings.llm_total_seconds),
+            timeout=min(settings.llm.timeout_seconds, settings.llm.total_seconds),
             max_retries=0,
             temperature=0.0,
             streaming=True,

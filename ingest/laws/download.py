@@ -23,7 +23,7 @@ def is_url(value: str) -> bool:
 
 def download(url: str, folder: Path, settings: Settings) -> Path:
     """The file behind `url` in `folder`; raises `LoadError` when downloads are off or it fails."""
-    if not settings.laws_download_enabled:
+    if not settings.ingest.laws_download_enabled:
         raise LoadError(
             "Herunterladen ist nicht freigegeben. Laden Sie die xml.zip herunter und geben Sie die Datei an, "
             "oder erlauben Sie Downloads mit JHA_LAWS_DOWNLOAD_ENABLED=true"

@@ -20,26 +20,26 @@ def make_embedder(settings: Settings) -> Embedder:
 
     Not to the n-gram channel (`ngram`, opt-in): it is faster and smaller, but measured on the test
     split it found the gold § of fewer follow-up questions (followup_recall@5 0.765 against 0.882)."""
-    match settings.embedder:
+    match settings.embedding.mode:
         case EmbedderMode.NGRAM:
             return _ngram()
         case EmbedderMode.HASHING:
             return _hashing()
         case EmbedderMode.SENTENCE_TRANSFORMERS:
-            if not settings.embedding_model:
+            if not settings.embedding.model:
                 raise EmbedderUnavailable(
                     "JHA_EMBEDDER=sentence-transformers verlangt JHA_EMBEDDING_MODEL (Name oder Pfad)."
                 )
             return _sentence_transformer(settings)
         case EmbedderMode.AUTO:
-            if settings.embedding_model:
+            if settings.embedding.model:
                 try:
                     return _sentence_transformer(settings)
                 except EmbedderUnavailable as exc:
                     log.warning("%s", exc)
             log.info(WEIGHT_FREE_NOTICE)
             return _hashing()
-    raise AssertionError(settings.embedder)  # pragma: no cover - exhaustive match
+    raise AssertionError(settings.embedding.mode)  # pragma: no cover - exhaustive match
 
 
 def describe_embedder_choice(settings: Settings, embedder: Embedder) -> str:
@@ -64,11 +64,11 @@ def _ngram() -> Embedder:
 def _sentence_transformer(settings: Settings) -> Embedder:
     from knowledge.embedders.sentence_transformer import SentenceTransformerEmbedder
 
-    assert settings.embedding_model
+    assert settings.embedding.model
     return SentenceTransformerEmbedder(
-        settings.embedding_model,
+        settings.embedding.model,
         cache_dir=settings.models_dir,
-        allow_downloads=settings.allow_model_downloads,
-        query_prefix=settings.embedding_query_prefix,
-        document_prefix=settings.embedding_document_prefix,
+        allow_downloads=settings.embedding.allow_downloads,
+        query_prefix=settings.embedding.query_prefix,
+        document_prefix=settings.embedding.document_prefix,
     )

@@ -172,7 +172,7 @@ def test_server_start_purges_entries_past_retention(assistant: Assistant) -> Non
         conversation_pseudonym=None,
         policy_version="1.0",
         index_version=1,
-        asked_at=datetime.now(UTC) - timedelta(days=assistant.settings.log_retention_days + 1),
+        asked_at=datetime.now(UTC) - timedelta(days=assistant.settings.policy.log_retention_days + 1),
     )
     assistant.on_server_start()
     assert assistant.answer_log.get(old) is None

@@ -42,7 +42,7 @@ def llm_assistant(corpus_settings: Settings, assistant: Assistant) -> Iterator[A
     with running_llm() as (_script, url):
         settings = make_settings(
             data_dir=corpus_settings.data_dir,
-            embedder=corpus_settings.embedder,
+            embedder=corpus_settings.embedding.mode,
             llm_base_url=url,
             llm_model="skript-modell",
             llm_timeout_seconds=5,

@@ -24,7 +24,7 @@ def llm_setup(
     with running_llm() as (script, url):
         settings = make_settings(
             data_dir=corpus_settings.data_dir,
-            embedder=corpus_settings.embedder,
+            embedder=corpus_settings.embedding.mode,
             llm_base_url=url,
             llm_model="skript-modell",
             llm_timeout_seconds=1.5,

@@ -34,7 +34,11 @@ def llm_server(shared_gate: CaseDataGate) -> Iterator[tuple[ScriptedLlm, str]]:
 
 def open_assistant(base: Settings, url: str, gate: CaseDataGate, **llm: Any) -> Assistant:
     settings = make_settings(
-        data_dir=base.data_dir, embedder=base.embedder, llm_base_url=url, llm_model="skript-modell", **llm
+        data_dir=base.data_dir,
+        embedder=base.embedding.mode,
+        llm_base_url=url,
+        llm_model="skript-modell",
+        **llm,
     )
     return Assistant(
         settings, KnowledgeIndex.open(settings), AnswerLog(settings.effective_database_url), gate

@@ -31,7 +31,7 @@ def test_the_model_and_the_log_see_only_the_filtered_question(
     with running_llm() as (script, url):
         settings = make_settings(
             data_dir=corpus_settings.data_dir,
-            embedder=corpus_settings.embedder,
+            embedder=corpus_settings.embedding.mode,
             gate_action=GateAction.REDACT,
             llm_base_url=url,
             llm_model="skript-modell",

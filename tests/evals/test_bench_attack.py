@@ -10,9 +10,9 @@ import pytest
 from rich.console import Console
 
 from evals.bench_attack import SMOKE, print_report, run
-from knowledge.settings import Settings
+from knowledge.settings import LlmSettings
 
-LLM_LIMIT = Settings.model_fields["llm_max_concurrent"].default
+LLM_LIMIT = LlmSettings.model_fields["max_concurrent"].default
 
 
 @pytest.fixture(scope="module")

@@ -110,7 +110,7 @@ def test_chroma_runs_without_telemetry(settings: Settings) -> None:
     settings_of_client = index.stores.vectors._client.get_settings()  # type: ignore[attr-defined]
     assert settings_of_client.anonymized_telemetry is False
     # Embedded, the vectors live under the data dir; with a Chroma server, nothing is written there.
-    assert Path(settings.chroma_dir).is_dir() is (settings.chroma_url is None)
+    assert Path(settings.chroma_dir).is_dir() is (settings.chroma.url is None)
 
 
 def test_corpus_search_finds_paragraph_8a(corpus_index: KnowledgeIndex) -> None:

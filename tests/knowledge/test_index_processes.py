@@ -28,13 +28,17 @@ WORD = "Zauberwortbeistandschaft"
 
 def environment(settings: Settings) -> dict[str, str]:
     """The `JHA_*` variables that give another process these settings."""
-    env = {**os.environ, "JHA_DATA_DIR": str(settings.data_dir), "JHA_EMBEDDER": settings.embedder.value}
-    for name in ("chroma_url", "chroma_collection", "database_url"):
-        value = getattr(settings, name)
+    env = {**os.environ, "JHA_DATA_DIR": str(settings.data_dir), "JHA_EMBEDDER": settings.embedding.mode}
+    values = {
+        "JHA_CHROMA_URL": settings.chroma.url,
+        "JHA_CHROMA_COLLECTION": settings.chroma.collection,
+        "JHA_DATABASE_URL": settings.database_url,
+    }
+    for name, value in values.items():
         if value:
-            env[f"JHA_{name.upper()}"] = str(value)
+            env[name] = str(value)
         else:
-            env.pop(f"JHA_{name.upper()}", None)
+            env.pop(name, None)
     return env
 
 

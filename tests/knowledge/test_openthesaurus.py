@@ -49,7 +49,7 @@ def test_the_setting_switches_general_synonyms_on(corpus_index: KnowledgeIndex) 
     snapshot = corpus_index.stores.lexical.current()
     off = prepare("Meldung an die Schule", snapshot)
     assert off.extra_terms == {}
-    corpus_index.settings = corpus_index.settings.model_copy(update={"search_general_synonyms": True})
+    corpus_index.settings = corpus_index.settings.replaced(search_general_synonyms=True)
     on = corpus_index._searcher._thesaurus()
     assert on is not None
     assert prepare("Meldung an die Schule", snapshot, on, 0.3).extra_terms

@@ -32,9 +32,9 @@ def limits(request: Request, user: UserDep, state: StateDep, renderer: RendererD
         if document.date and (latest is None or document.date > latest):
             latest = document.date
         newest[document.type] = (latest, count + 1)
-    if settings.llm_base_url and settings.llm_model:
+    if settings.llm.base_url and settings.llm.model:
         answering = (
-            f"Sprachmodell „{settings.llm_model}“ am Endpunkt {settings.llm_base_url}; jede Aussage muss "
+            f"Sprachmodell „{settings.llm.model}“ am Endpunkt {settings.llm.base_url}; jede Aussage muss "
             "eine Quelle aus der Wissensbasis zitieren, sonst wird sie entfernt."
         )
     else:
@@ -48,9 +48,9 @@ def limits(request: Request, user: UserDep, state: StateDep, renderer: RendererD
         "embedder": assistant.index.embedder.id,
         "embedder_description": describe_embedder_choice(settings, assistant.index.embedder),
         "answering": answering,
-        "gate_redacts": settings.gate_action is GateAction.REDACT,
+        "gate_redacts": settings.policy.gate_action is GateAction.REDACT,
         "limitations": GATE_LIMITATIONS,
-        "retention_days": settings.log_retention_days,
+        "retention_days": settings.policy.log_retention_days,
         "policy_version": policy_version(),
     }
     return renderer.page(request, "limits.html", context)
