@@ -25,9 +25,9 @@ from ingest.cli import (
 )
 from ingest.run_lock import AlreadyRunning, exclusive_run
 from ingest.sync import FolderSync, SyncRefused, SyncReport, plan_sync
-from knowledge.models import Document, DocumentType
-from knowledge.settings import Settings, make_settings
-from knowledge.stores import open_catalog
+from knowledge.listing import indexed_documents
+from knowledge.models import DocumentType
+from knowledge.settings import make_settings
 
 EXIT_USAGE = 2
 # A run that found another one at work: nothing was done, the next timer run will do it.
@@ -116,15 +116,6 @@ def _run(
         console.print(f"[yellow]{drift.message()}[/yellow]")
     report.seconds = time.perf_counter() - started
     return report
-
-
-def indexed_documents(settings: Settings) -> list[Document]:
-    """The catalog's documents, read without opening the rest of the index."""
-    catalog = open_catalog(settings)
-    try:
-        return catalog.documents()
-    finally:
-        catalog.close()
 
 
 def _print(report: SyncReport) -> None:

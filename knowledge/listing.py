@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from knowledge.index import KnowledgeIndex
+from knowledge.models import Document
+from knowledge.settings import Settings
+from knowledge.stores import open_catalog
 
 
 def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
@@ -34,3 +37,13 @@ def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
         }
         for d in documents
     ]
+
+
+def indexed_documents(settings: Settings) -> list[Document]:
+    """The catalog's documents, read without opening the rest of the index (a sync's plan needs no
+    vectors and no lexical snapshot)."""
+    catalog = open_catalog(settings)
+    try:
+        return catalog.documents()
+    finally:
+        catalog.close()
