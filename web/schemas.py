@@ -4,6 +4,7 @@ every field. Answers and log entries use the core's schemas (`assistant.schemas`
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -48,3 +49,39 @@ class DocumentRow(BaseModel):
 
 class DocumentList(BaseModel):
     documents: list[DocumentRow]
+
+
+class IndexCheck(BaseModel):
+    ok: bool
+    documents: int | None = None
+    chunks: int | None = None
+    version: int | None = Field(default=None, description="Katalogversion; steigt mit jedem Schreiben.")
+    error: str | None = Field(default=None, description="Art des Fehlers, ohne Meldungstext.")
+
+
+class SearchCheck(BaseModel):
+    ok: bool = Field(description="Falsch, solange eine Suche im Zeitfenster fehlschlug.")
+    recent_failures: int
+    window_seconds: int
+    last_error: str | None = None
+
+
+class DatabaseCheck(BaseModel):
+    ok: bool
+
+
+class HealthChecks(BaseModel):
+    index: IndexCheck
+    search: SearchCheck
+    database: DatabaseCheck
+
+
+HealthStatus = Literal["ok", "degraded", "unavailable", "starting"]
+
+
+class Health(BaseModel):
+    """`ok` (200); `degraded`: Index und Datenbank antworten, aber Suchen schlugen fehl (503);
+    `unavailable` (503); `starting`: der Server startet noch (503, ohne `checks`)."""
+
+    status: HealthStatus
+    checks: HealthChecks | None = None

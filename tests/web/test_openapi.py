@@ -17,6 +17,7 @@ _TYPED = [
     ("/api/answers/{log_id}", "get", "application/json"),
     ("/api/answers/{log_id}/review", "post", "application/json"),
     ("/api/documents", "get", "application/json"),
+    ("/api/health", "get", "application/json"),
 ]
 
 

@@ -15,7 +15,18 @@ from web.errors import WebError
 from web.permissions import collections_of
 from web.questions import validate_question
 from web.routes.chat import conversation_of
-from web.schemas import ChatResponse, DocumentList, DocumentRow, Stored
+from web.schemas import (
+    ChatResponse,
+    DatabaseCheck,
+    DocumentList,
+    DocumentRow,
+    Health,
+    HealthChecks,
+    HealthStatus,
+    IndexCheck,
+    SearchCheck,
+    Stored,
+)
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
 
 router = APIRouter(prefix="/api", tags=["API"])
@@ -135,30 +146,40 @@ def documents(user: MaintainerDep, state: StateDep) -> DocumentList:
 
 @router.get(
     "/health",
-    responses={503: {"description": "Index oder Datenbank nicht verfügbar, oder Suchen schlugen fehl"}},
+    response_model=Health,
+    response_model_exclude_none=True,
+    responses={
+        503: {
+            "model": Health,
+            "description": "Index oder Datenbank nicht verfügbar, oder Suchen schlugen fehl",
+        }
+    },
 )
 async def health(request: Request) -> JSONResponse:
     """Lebenszeichen mit Prüfung von Index und Datenbank. Ohne Anmeldung."""
     state = getattr(request.app.state, "web", None)
     if state is None:
-        return JSONResponse({"status": "starting"}, status_code=503)
+        return _health(Health(status="starting"), 503)
     checks = await run_in_threadpool(_checks, state)
-    healthy = all(check["ok"] for check in checks.values())
+    healthy = checks.index.ok and checks.search.ok and checks.database.ok
     # Index and database answer, but searches failed recently: up, yet not serving questions.
-    degraded = not healthy and checks["index"]["ok"] and checks["database"]["ok"]
-    status = "ok" if healthy else "degraded" if degraded else "unavailable"
-    return JSONResponse({"status": status, "checks": checks}, status_code=200 if healthy else 503)
+    degraded = not healthy and checks.index.ok and checks.database.ok
+    status: HealthStatus = "ok" if healthy else "degraded" if degraded else "unavailable"
+    return _health(Health(status=status, checks=checks), 200 if healthy else 503)
 
 
-def _checks(state: Any) -> dict[str, dict[str, Any]]:
-    index: dict[str, Any]
+def _health(health: Health, status_code: int) -> JSONResponse:
+    # A JSONResponse of its own: the status code depends on the checks, the body is the declared model.
+    return JSONResponse(health.model_dump(mode="json", exclude_none=True), status_code=status_code)
+
+
+def _checks(state: Any) -> HealthChecks:
     try:
-        counts = state.assistant.index.counts()
-        index = {"ok": True, **counts, "version": state.assistant.index.version}
+        index = IndexCheck(ok=True, **state.assistant.index.counts(), version=state.assistant.index.version)
     except Exception as exc:  # any failure to read the catalog means the index is down
-        index = {"ok": False, "error": type(exc).__name__}
-    return {
-        "index": index,
-        "search": state.assistant.index.search_health.check(),
-        "database": {"ok": bool(state.assistant.answer_log.health())},
-    }
+        index = IndexCheck(ok=False, error=type(exc).__name__)
+    return HealthChecks(
+        index=index,
+        search=SearchCheck.model_validate(state.assistant.index.search_health.check()),
+        database=DatabaseCheck(ok=bool(state.assistant.answer_log.health())),
+    )
