@@ -49,3 +49,29 @@ def test_asking_what_a_named_law_says_is_answered_from_it(
     assert answer.status is AnswerStatus.ANSWERED, answer.text
     cited = [(c.law, c.paragraph) for c in answer.citations]
     assert any(c_law == law and paragraph in (None, c_paragraph) for c_law, c_paragraph in cited), cited
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Was änderte sich 2031 beim Elterngeld?", "Welche Regeln galten 1975 für die Heimerziehung?"],
+)
+def test_question_about_a_year_no_passage_speaks_of_abstains(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.status is AnswerStatus.ABSTAINED, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A year the question tells (in the sentence before the question) is not asked about.
+        "Seit 2019 lebt das Kind allein bei der Mutter. Bis wann gibt es Unterhaltsvorschuss?",
+        # "Bis wann" is answered by an age: "bis zur Vollendung des 18. Lebensjahres".
+        "Bis wann gibt es Unterhaltsvorschuss?",
+    ],
+)
+def test_question_telling_a_year_or_asking_until_when_is_answered(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.status is AnswerStatus.ANSWERED, answer.text
+    assert any(c.law == "UVG" for c in answer.citations), [c.label for c in answer.citations]
