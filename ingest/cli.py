@@ -163,10 +163,10 @@ def bootstrap(
     report = IngestPipeline(index, audit=cli_audit(index)).add([directory])
     out.print(
         f"Standard-Wissensbasis indexiert: {len(report.added)} Dokumente, "
-        f"{sum(e['chunks'] for e in report.added)} Abschnitte aus {directory}."
+        f"{sum(e.chunks for e in report.added)} Abschnitte aus {directory}."
     )
     for entry in report.failed:
-        console.print(f"[red]Fehlgeschlagen:[/red] {entry['error']}")
+        console.print(f"[red]Fehlgeschlagen:[/red] {entry.error}")
     raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
 
 

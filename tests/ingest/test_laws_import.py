@@ -61,7 +61,7 @@ def test_xml_import_gives_the_markdown_laws_chunks(settings: Settings, corpus: P
     )
     assert law.title == "Gesetz zur Kooperation und Information im Kinderschutz"
     chunks = _structure(from_xml, added["id"])
-    assert chunks == _structure(from_markdown, expected["id"])
+    assert chunks == _structure(from_markdown, expected.id)
     assert [c[1] for c in chunks][:3] == ["§ 1", "§ 2", "§ 3"] and chunks[0][2] == ("1", "2", "3", "4")
     from_xml.close()
     from_markdown.close()
