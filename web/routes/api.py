@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from assistant.schemas import AnswerRecord
 from knowledge.listing import document_rows
 from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
 from web.errors import WebError
@@ -79,7 +80,7 @@ Rolle: fachkraft.
 )
 def chat(
     body: ChatRequest, request: Request, user: FachkraftDep, state: StateDep, session: SessionDep
-) -> Response:
+) -> ChatResponse | StreamingResponse:
     question = validate_question(body.question, state.settings.max_question_chars)
     if body.conversation_id and not state.assistant.may_continue(body.conversation_id, user.username):
         raise WebError(403, "conversation_forbidden", "Dieses Gespräch gehört zu einer anderen Anmeldung.")
@@ -87,8 +88,8 @@ def chat(
 
     def remember(data: dict[str, Any]) -> dict[str, Any]:
         # The user's own copy, as in the chat (through the storage filter): the chat lists it too.
-        state.history.record(user.username, conversation, data)
-        return {}
+        state.history.record(user.username, conversation, AnswerRecord.model_validate(data))
+        return {}  # the `done` event carries the answer and nothing besides
 
     accept = request.headers.get("accept", "")
     collections = collections_of(state, user)
@@ -96,9 +97,9 @@ def chat(
         answer = state.assistant.ask(
             question, conversation_id=conversation, user=user.username, collections=collections
         )
-        data = answer.as_json()
-        remember(data)
-        return JSONResponse({**data, "conversation_id": conversation})
+        record = AnswerRecord.of(answer)
+        state.history.record(user.username, conversation, record)
+        return ChatResponse(**record.model_dump(), conversation_id=conversation)
     events = answer_events(
         state,
         question,
