@@ -17,6 +17,7 @@ from web.permissions import collections_of
 from web.questions import validate_question
 from web.routes.chat import conversation_of
 from web.schemas import ChatResponse, DocumentList, DocumentRow, Stored
+from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
 
 router = APIRouter(prefix="/api", tags=["API"])
@@ -151,7 +152,7 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": status, "checks": checks}, status_code=200 if healthy else 503)
 
 
-def _checks(state: Any) -> dict[str, dict[str, Any]]:
+def _checks(state: AppState) -> dict[str, dict[str, Any]]:
     index: dict[str, Any]
     try:
         counts = state.assistant.index.counts()
