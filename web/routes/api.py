@@ -132,7 +132,7 @@ def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> Stor
 def documents(user: MaintainerDep, state: StateDep) -> DocumentList:
     """Alle Dokumente der Wissensbasis mit Typ, Datum, Abschnitten und Versionsstand. Rolle: maintainer."""
     rows = document_rows(state.assistant.index)
-    return DocumentList(documents=[DocumentRow.model_validate(row) for row in rows])
+    return DocumentList(documents=[DocumentRow.model_validate(row.as_json()) for row in rows])
 
 
 @router.get(
