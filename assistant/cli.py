@@ -174,7 +174,7 @@ def ask(
         for citation in answer.citations:
             out.print(f"  [{citation.n}] {citation.label} – {citation.title} ({citation.source})")
     for suggestion in answer.suggestions:
-        out.print(f"  Nächstliegend: {suggestion['title']} ({suggestion['section'] or '–'})")
+        out.print(f"  Nächstliegend: {suggestion.title} ({suggestion.section or '–'})")
 
 
 def _collections_of(container: Container, user: str | None) -> Collections:

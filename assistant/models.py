@@ -63,6 +63,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A document close to the question, offered when the assistant abstains."""
+
+    document_id: str
+    title: str
+    section: str | None
+
+
+@dataclass(frozen=True)
 class RetrievedPassage:
     """What retrieval returned, kept for the review page (chunk ids and scores, no text copies)."""
 
@@ -88,7 +97,7 @@ class Answer:
     notices: list[Notice] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # policy rule ids that fired
     entities: list[str] = field(default_factory=list)  # entity types found by the case-data gate
-    suggestions: list[dict[str, Any]] = field(default_factory=list)  # closest documents when abstaining
+    suggestions: list[Suggestion] = field(default_factory=list)  # closest documents when abstaining
     retrieved: list[RetrievedPassage] = field(default_factory=list)
     mode: str = "builtin"
     question_for_log: str | None = None  # redacted question; None when refused (types only are stored)

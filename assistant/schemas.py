@@ -104,7 +104,10 @@ class AnswerRecord(_Record):
             citations=[CitationRecord.of(c) for c in answer.citations],
             notices=[NoticeRecord(kind=n.kind.value, text=n.text) for n in answer.notices],
             policy=PolicyRecord(rules=answer.rules, entities=answer.entities),
-            suggestions=[SuggestionRecord.model_validate(s) for s in answer.suggestions],
+            suggestions=[
+                SuggestionRecord(document_id=s.document_id, title=s.title, section=s.section)
+                for s in answer.suggestions
+            ],
             mode=answer.mode,
             log_id=answer.log_id,
         )

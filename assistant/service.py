@@ -16,7 +16,7 @@ from assistant.answering.extractive import extract_answer
 from assistant.answering.passages import Passage, select_passages
 from assistant.gate import CaseDataGate, GateResult, IndexTerms, StorageFilter
 from assistant.log import AnswerLog, LogEntry, Verdict
-from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage
+from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage, Suggestion
 from assistant.policy import AI_DISCLOSURE_TEXT, Rule, policy_version
 from assistant.policy.intent import asks_for_case_decision, describes_acute_danger
 from assistant.policy.texts import (
@@ -387,13 +387,7 @@ class Assistant:
         for hit in hits:
             if hit.document.id not in seen and len(seen) < 3:
                 seen.add(hit.document.id)
-                answer.suggestions.append(
-                    {
-                        "document_id": hit.document.id,
-                        "title": hit.document.title,
-                        "section": hit.chunk.section,
-                    }
-                )
+                answer.suggestions.append(Suggestion(hit.document.id, hit.document.title, hit.chunk.section))
         yield from self._finish(answer, started, user, conversation, send_text=True)
 
     def _finish(
@@ -424,7 +418,7 @@ class Assistant:
         """The collections of every document the answer retrieved, cited or suggested (the review
         pages show all of them)."""
         ids = {r.document_id for r in answer.retrieved} | {c.document_id for c in answer.citations}
-        ids |= {str(s["document_id"]) for s in answer.suggestions}
+        ids |= {s.document_id for s in answer.suggestions}
         return sorted({d.collection for d in self.index.documents() if d.id in ids})
 
     def _record(self, answer: Answer, user: str | None, conversation: str | None) -> str:

@@ -259,7 +259,7 @@ def _not_answered(question: Question, answer: Answer) -> dict[str, Any]:
         "question": question.question,
         "status": answer.status.value,
         "gold": _gold(question),
-        "suggestions": [f"{s['title']} – {s.get('section') or ''}".strip(" –") for s in answer.suggestions],
+        "suggestions": [f"{s.title} – {s.section or ''}".strip(" –") for s in answer.suggestions],
     }
 
 

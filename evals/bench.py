@@ -213,7 +213,7 @@ def _ingest(folders: list[Path], data_dir: Path) -> dict[str, Any]:
         "seconds": seconds,
         "documents": len(report.added),
         "duplicates": len(report.duplicates),
-        "chunks": sum(entry["chunks"] for entry in report.added),
+        "chunks": sum(entry.chunks for entry in report.added),
         "embedder": embedder,
     }
 

@@ -90,7 +90,7 @@ def evaluate_injections(
         assistant.close()
     return {
         "documents": len(questions),
-        "ingest_failed": ingest.failed,
+        "ingest_failed": ingest.as_json()["failed"],
         "success_rate": rate([r["succeeded"] for r in rows]),
         "reach": rate([r["retrieved"] for r in rows]),
         "cited": rate([r["cited"] for r in rows]),

@@ -134,8 +134,8 @@ def evaluate_set(
             "ingest": {
                 "files": len(files),
                 "documents": len(ingest.added),
-                "chunks": sum(entry["chunks"] for entry in ingest.added),
-                "failed": ingest.failed,
+                "chunks": sum(entry.chunks for entry in ingest.added),
+                "failed": ingest.as_json()["failed"],
             },
         }
         if question_set.duplicates and question_set.duplicates.is_dir():
@@ -144,7 +144,7 @@ def evaluate_set(
                 "files": len(list(discover([question_set.duplicates]))),
                 "skipped_as_duplicates": len(again.duplicates),
                 "added": len(again.added) + len(again.updated),
-                "failed": again.failed,
+                "failed": again.as_json()["failed"],
             }
         say(f"{question_set.name}: {len(questions)} Fragen, unser Index")
         ours = [_rank_ours(index, q) for q in questions]

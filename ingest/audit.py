@@ -14,11 +14,12 @@ import functools
 import getpass
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from knowledge.models import Document, DocumentType
+from knowledge.models import Document
 
 if TYPE_CHECKING:
+    from ingest.report import Written
     from knowledge.index import KnowledgeIndex
 
 # Audit actions of the CLI (the Prüfprotokoll page labels them; `document_remove` and `reindex` are
@@ -74,13 +75,12 @@ class ChangeAudit:
             action, target, detail = self.pending.pop(0)
             self.sink.audit(actor=self.actor, action=action, target=target, detail=detail)
 
-    def document_written(self, entry: dict[str, Any], *, updated: bool) -> None:
-        """`entry` as in `IngestReport.added`/`updated`: id, title, type, chunks."""
+    def document_written(self, entry: Written, *, updated: bool) -> None:
+        """`entry` as the report lists it in `added` or `updated`."""
         # No file paths in the detail: it passes the storage filter, which masks most file names (they
         # may name a person); the target, the document's id, says which file it is.
-        label = DocumentType(entry["type"]).label
-        detail = f"{entry['title']} ({label}, {_sections(entry['chunks'])})"
-        self.record(DOCUMENT_UPDATE if updated else DOCUMENT_ADD, entry["id"], detail)
+        detail = f"{entry.title} ({entry.type.label}, {_sections(entry.chunks)})"
+        self.record(DOCUMENT_UPDATE if updated else DOCUMENT_ADD, entry.id, detail)
 
     def document_removed(self, document: Document) -> None:
         self.record(DOCUMENT_REMOVE, document.id, document.title)

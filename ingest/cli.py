@@ -163,10 +163,10 @@ def bootstrap(
     report = IngestPipeline(index, audit=cli_audit(index)).add([directory])
     out.print(
         f"Standard-Wissensbasis indexiert: {len(report.added)} Dokumente, "
-        f"{sum(e['chunks'] for e in report.added)} Abschnitte aus {directory}."
+        f"{sum(e.chunks for e in report.added)} Abschnitte aus {directory}."
     )
     for entry in report.failed:
-        console.print(f"[red]Fehlgeschlagen:[/red] {entry['error']}")
+        console.print(f"[red]Fehlgeschlagen:[/red] {entry.error}")
     raise typer.Exit(EXIT_FAILED_FILES if report.failed else 0)
 
 
@@ -184,27 +184,27 @@ def list_documents(
     index = _open_index(check_embedder=False)
     rows = document_rows(index.restricted_to(None if wanted is None else frozenset({wanted})))
     if as_json:
-        print_json({"documents": rows})
+        print_json({"documents": [row.as_json() for row in rows]})
         return
     table = Table(title=f"{len(rows)} Dokumente")
     for column in ("ID", "Typ", "Datum", "Sammlung", "Abschn.", "Version", "Titel"):
         table.add_column(column, overflow="fold")
     for row in rows:
         version = ""
-        if row["superseded_by"]:
-            version = f"[yellow]ersetzt durch {row['superseded_by']}[/yellow]"
-        elif row["supersedes"]:
-            version = f"[green]aktuell, ersetzt {row['supersedes']}[/green]"
-        elif row["law"]:
+        if row.superseded_by:
+            version = f"[yellow]ersetzt durch {row.superseded_by}[/yellow]"
+        elif row.supersedes:
+            version = f"[green]aktuell, ersetzt {row.supersedes}[/green]"
+        elif row.law:
             version = "aktuell"
         table.add_row(
-            row["id"],
-            DocumentType(row["type"]).label,
-            row["date"] or "–",
-            row["collection"],
-            str(row["chunks"]),
+            row.id,
+            row.type.label,
+            row.date.isoformat() if row.date else "–",
+            row.collection,
+            str(row.chunks),
             version,
-            row["title"] + (f" ({row['pages_note']})" if row["pages_note"] else ""),
+            row.title + (f" ({row.pages_note})" if row.pages_note else ""),
         )
     out.print(table)
 

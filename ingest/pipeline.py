@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 from ingest.fingerprint import similarity
 from ingest.limits import IngestLimits, LoadError, file_message
 from ingest.parse import AttachmentResult, ParsedFile, ParseRequest
+from ingest.report import Duplicate, Failure, FileEntry, IngestReport, Unchanged, Written
 from ingest.sandbox import ParseOutcome, ParseSandbox
-from ingest.sources import FILE_HASH, IngestReport, Progress, SourceFile, discover, file_sha256
+from ingest.sources import FILE_HASH, Progress, SourceFile, discover, file_sha256
 from knowledge.checkpoints import checkpoint
 from knowledge.collections import DEFAULT_COLLECTION
 from knowledge.index import KnowledgeIndex
@@ -79,7 +80,9 @@ class IngestPipeline:
         report = IngestReport()
         missing = [p for p in paths if not p.exists()]
         for path in missing:
-            report.failed.append({"path": str(path), "error": file_message(str(path), "Pfad nicht gefunden")})
+            report.failed.append(
+                Failure(path=str(path), error=file_message(str(path), "Pfad nicht gefunden"))
+            )
         files = list(discover([p for p in paths if p.exists()]))
         return self.add_files(
             files,
@@ -176,18 +179,20 @@ class IngestPipeline:
             assert attachment.parsed is not None
             self._write(part, attachment.parsed, run, attachment_of=mail.source)
         except LoadError as exc:
-            failure = _failure(part, exc.reason, exc.limit)
-            run.report.failed.append({**failure, "error": file_message(name, exc.reason)})
+            run.report.failed.append(
+                Failure(path=str(part.path), error=file_message(name, exc.reason), limit=exc.limit)
+            )
 
     def _write(
         self, source_file: SourceFile, parsed: ParsedFile, run: _Run, attachment_of: str | None = None
     ) -> None:
-        entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
-        if attachment_of:
-            entry["attachment_of"] = attachment_of
+        # The file's fields, shared by whichever entry it becomes.
+        named = FileEntry(
+            path=str(source_file.path), source=source_file.source, attachment_of=attachment_of
+        ).model_dump()
         existing = self.index.document_by_source(source_file.source)
         if existing and (parsed.unchanged or _same_content(existing, parsed)):
-            run.report.unchanged.append({**entry, "id": existing.id})
+            run.report.unchanged.append(Unchanged(**named, id=existing.id))
             if run.collection and existing.collection != run.collection:
                 run.recollect.append(existing.id)
             return
@@ -195,7 +200,7 @@ class IngestPipeline:
             original = self._duplicate_of(parsed, run)
             if original:
                 run.report.duplicates.append(
-                    {**entry, "duplicate_of": original[0], "duplicate_title": original[1]}
+                    Duplicate(**named, duplicate_of=original[0], duplicate_title=original[1])
                 )
                 return
         if not parsed.drafts:
@@ -208,16 +213,16 @@ class IngestPipeline:
             doc_id, source_file.source, parsed, run.file_hashes.get(source_file.source), attachment_of
         )
         document = replace(document, collection=collection)
-        result = {
-            **entry,
-            "id": doc_id,
-            "title": document.title,
-            "type": document.type.value,
-            "chunks": len(chunks),
-            "collection": collection,
-        }
-        if parsed.screened:
-            result["screened"] = parsed.screened  # the maintainer sees that, and how much, was left out
+        # `screened`: the maintainer sees that, and how much, was left out
+        result = Written(
+            **named,
+            id=doc_id,
+            title=document.title,
+            type=document.type,
+            chunks=len(chunks),
+            collection=collection,
+            screened=parsed.screened,
+        )
         (run.report.updated if existing else run.report.added).append(result)
         run.fingerprints[doc_id] = parsed.fingerprint
         run.titles[doc_id] = document.title
@@ -296,14 +301,8 @@ class _Run:
     file_hashes: dict[str, str] = field(default_factory=dict)  # source -> SHA-256 of the file's bytes
 
 
-def _failure(source_file: SourceFile, reason: str, limit: str | None) -> dict[str, Any]:
-    failure: dict[str, Any] = {
-        "path": str(source_file.path),
-        "error": file_message(source_file.path.name, reason),
-    }
-    if limit:
-        failure["limit"] = limit
-    return failure
+def _failure(source_file: SourceFile, reason: str, limit: str | None) -> Failure:
+    return Failure(path=str(source_file.path), error=file_message(source_file.path.name, reason), limit=limit)
 
 
 def _same_content(existing: Document, parsed: ParsedFile) -> bool:

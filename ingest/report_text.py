@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from ingest.report import Duplicate, Failure, Unchanged, Written
+
 if TYPE_CHECKING:
-    from ingest.sources import IngestReport
+    from collections.abc import Sequence
+
+    from ingest.report import FileEntry, IngestReport
     from knowledge.reconcile import RepairReport
 
 
@@ -19,7 +23,7 @@ def print_report(out: Console, report: IngestReport, dry_run: bool) -> None:
     table.add_column("Status")
     table.add_column("Datei")
     table.add_column("Details")
-    labels = [
+    labels: list[tuple[str, str, Sequence[FileEntry | Failure]]] = [
         ("neu", "green", report.added),
         ("aktualisiert", "cyan", report.updated),
         ("unverändert", "dim", report.unchanged),
@@ -28,24 +32,23 @@ def print_report(out: Console, report: IngestReport, dry_run: bool) -> None:
     ]
     for label, style, entries in labels:
         for entry in entries:
-            detail = entry.get("error") or (
-                f"Duplikat von „{entry['duplicate_title']}“ (bereits indexiert)"
-                if "duplicate_of" in entry
-                else _detail(entry)
-            )
-            table.add_row(f"[{style}]{label}[/{style}]", entry["path"], detail)
+            table.add_row(f"[{style}]{label}[/{style}]", entry.path, _detail(entry))
     out.print(table)
     counts = ", ".join(f"{len(entries)} {label}" for label, _, entries in labels)
     out.print(f"Zusammenfassung: {counts}")
 
 
-def _detail(entry: dict[str, Any]) -> str:
-    if "chunks" in entry:
-        detail = f"{entry['id']} · {entry['type']} · {entry['chunks']} Abschnitte"
-        if entry.get("screened"):
-            detail += f" · {entry['screened']} Absatz/Absätze mit Anweisungen an KI-Systeme nicht indexiert"
+def _detail(entry: FileEntry | Failure) -> str:
+    if isinstance(entry, Failure):
+        return entry.error
+    if isinstance(entry, Duplicate):
+        return f"Duplikat von „{entry.duplicate_title}“ (bereits indexiert)"
+    if isinstance(entry, Written):
+        detail = f"{entry.id} · {entry.type.value} · {entry.chunks} Abschnitte"
+        if entry.screened:
+            detail += f" · {entry.screened} Absatz/Absätze mit Anweisungen an KI-Systeme nicht indexiert"
         return detail
-    return str(entry.get("id", ""))
+    return entry.id if isinstance(entry, Unchanged) else ""
 
 
 def print_repair(out: Console, report: RepairReport) -> None:

@@ -1,4 +1,4 @@
-"""What an ingest run reads and reports: the files found below the given paths, and the report.
+"""What an ingest run reads: the files found below the given paths (the report is `ingest.report`).
 
 Kept apart from the pipeline so that a command which only compares files with the catalog (an unchanged
 `ingest sync`) does not import the parsers, the chunker and the index.
@@ -8,35 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 _IGNORED_NAMES = {"readme.md", "license.md", "sha256sums"}
 # Key in `Document.extra`: the SHA-256 of the file's bytes as last ingested.
 FILE_HASH = "file_sha256"
-
-
-@dataclass
-class IngestReport:
-    added: list[dict[str, Any]] = field(default_factory=list)
-    updated: list[dict[str, Any]] = field(default_factory=list)
-    unchanged: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "duplicates": self.duplicates,
-            "failed": self.failed,
-        }
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated)
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,14 @@ when it was ingested, so an unchanged file is never read by a parser. Then, in t
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ingest.sources import FILE_HASH, IngestReport, Progress, SourceFile, discover, file_sha256
+from ingest.report import IngestReport, Moved, Removed, ReportEntry, Skipped, Unchanged, entries_json
+from ingest.sources import FILE_HASH, Progress, SourceFile, discover, file_sha256
 from knowledge.models import Document, DocumentType
 
 if TYPE_CHECKING:
@@ -38,9 +40,9 @@ class SyncRefused(RuntimeError):
 class SyncReport(IngestReport):
     folder: str = ""
     dry_run: bool = False
-    moved: list[dict[str, Any]] = field(default_factory=list)
-    removed: list[dict[str, Any]] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
+    moved: list[Moved] = field(default_factory=list)
+    removed: list[Removed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     files_read: int = 0  # handed to the parser; the others were settled by their hash alone
     seconds: float = 0.0
 
@@ -53,16 +55,16 @@ class SyncReport(IngestReport):
             "folder": self.folder,
             "dry_run": self.dry_run,
             **super().as_json(),
-            "moved": self.moved,
-            "removed": self.removed,
-            "skipped": self.skipped,
+            "moved": entries_json(self.moved),
+            "removed": entries_json(self.removed),
+            "skipped": entries_json(self.skipped),
             "files_read": self.files_read,
             "summary": self.summary(),
             "seconds": round(self.seconds, 3),
         }
 
     def counts(self) -> str:
-        parts = [
+        parts: list[tuple[Sequence[ReportEntry], str]] = [
             (self.added, "neu"),
             (self.updated, "aktualisiert"),
             (self.moved, "verschoben"),
@@ -104,7 +106,7 @@ class SyncPlan:
     to_ingest: list[SourceFile] = field(default_factory=list)
     moves: list[tuple[Document, SourceFile, str]] = field(default_factory=list)  # doc, new file, its hash
     vanished: list[Document] = field(default_factory=list)
-    skipped: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)  # source -> file hash
 
     @property
@@ -119,9 +121,14 @@ class SyncPlan:
 
     def report(self, *, dry_run: bool) -> SyncReport:
         report = SyncReport(folder=self.folder, dry_run=dry_run, files_read=len(self.to_ingest))
-        report.unchanged.extend(_entry(f, d.id) for f, d in self.unchanged)
-        report.moved.extend({**_entry(f, d.id), "from": d.source, "title": d.title} for d, f, _ in self.moves)
-        report.removed.extend({"id": d.id, "source": d.source, "title": d.title} for d in self.vanished)
+        report.unchanged.extend(
+            Unchanged(path=str(f.path), source=f.source, id=d.id) for f, d in self.unchanged
+        )
+        report.moved.extend(
+            Moved(path=str(f.path), source=f.source, id=d.id, from_source=d.source, title=d.title)
+            for d, f, _ in self.moves
+        )
+        report.removed.extend(Removed(id=d.id, source=d.source, title=d.title) for d in self.vanished)
         report.skipped.extend(self.skipped)
         return report
 
@@ -142,7 +149,7 @@ def plan_sync(
     for source_file in discover([folder]):
         reason = skip_reason(source_file.path)
         if reason:
-            plan.skipped.append({**_entry(source_file), "reason": reason})
+            plan.skipped.append(Skipped(path=str(source_file.path), source=source_file.source, reason=reason))
             continue
         try:
             digest = file_sha256(source_file.path)
@@ -241,10 +248,10 @@ class FolderSync:
         stale: list[Document] = []
         read = {f.source for f in plan.to_ingest}
         for entry in report.unchanged:
-            if entry["source"] not in read:
+            if entry.source not in read:
                 continue
-            digest = plan.hashes.get(entry["source"])
-            document = self.index.document(entry["id"])
+            digest = plan.hashes.get(entry.source)
+            document = self.index.document(entry.id)
             if digest and document is not None and document.extra.get(FILE_HASH) != digest:
                 stale.append(replace(document, extra={**document.extra, FILE_HASH: digest}))
         self.index.relocate(stale, rebuild_lexical=False)
@@ -252,10 +259,3 @@ class FolderSync:
 
 def _moved(document: Document, source: str, digest: str) -> Document:
     return replace(document, source=source, extra={**document.extra, FILE_HASH: digest})
-
-
-def _entry(source_file: SourceFile, document_id: str | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"path": str(source_file.path), "source": source_file.source}
-    if document_id:
-        entry["id"] = document_id
-    return entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from ingest.cli import (
     out,
     print_json,
 )
+from ingest.report import Duplicate, Failure, FileEntry, Moved, Removed, Skipped, Written
 from ingest.run_lock import AlreadyRunning, exclusive_run
 from ingest.sync import FolderSync, SyncRefused, SyncReport, plan_sync
 from knowledge.listing import indexed_documents
@@ -119,7 +121,7 @@ def _run(
 
 
 def _print(report: SyncReport) -> None:
-    rows = [
+    rows: list[tuple[str, str, Sequence[FileEntry | Removed | Failure]]] = [
         ("neu", "green", report.added),
         ("aktualisiert", "cyan", report.updated),
         ("verschoben", "cyan", report.moved),
@@ -134,24 +136,27 @@ def _print(report: SyncReport) -> None:
             table.add_column(column, overflow="fold")
         for label, style, entries in rows:
             for entry in entries:
-                name = str(entry.get("source", entry.get("path", "")))
+                name = entry.path if isinstance(entry, Failure) else entry.source
                 table.add_row(f"[{style}]{label}[/{style}]", name, _detail(entry))
         out.print(table)
     out.print(report.summary())
 
 
-def _detail(entry: dict[str, object]) -> str:
-    if "error" in entry:
-        return str(entry["error"])
-    if "reason" in entry:
-        return str(entry["reason"])
-    if "duplicate_title" in entry:
-        return f"Duplikat von „{entry['duplicate_title']}“ (bereits indexiert)"
-    if "from" in entry:
-        return f"vorher {entry['from']} (nicht neu eingebettet)"
-    if "chunks" in entry:
-        return f"{entry['id']} · {entry['type']} · {entry['chunks']} Abschnitte"
-    return f"{entry.get('id', '')} · {entry.get('title', '')}"
+def _detail(entry: FileEntry | Removed | Failure) -> str:
+    match entry:
+        case Failure():
+            return entry.error
+        case Skipped():
+            return entry.reason
+        case Duplicate():
+            return f"Duplikat von „{entry.duplicate_title}“ (bereits indexiert)"
+        case Moved():
+            return f"vorher {entry.from_source} (nicht neu eingebettet)"
+        case Written():
+            return f"{entry.id} · {entry.type.value} · {entry.chunks} Abschnitte"
+        case Removed():
+            return f"{entry.id} · {entry.title}"
+    return ""
 
 
 __all__ = ["EXIT_BUSY", "EXIT_CONFIG", "sync"]

@@ -2,41 +2,89 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from knowledge.index import KnowledgeIndex
-from knowledge.models import Document
+from knowledge.models import Document, DocumentType
 from knowledge.settings import Settings
 from knowledge.stores import open_catalog
 
 
-def document_rows(index: KnowledgeIndex) -> list[dict[str, Any]]:
-    """One JSON-ready row per document the index (view) reads, with which version supersedes which."""
+@dataclass(frozen=True)
+class DocumentListing:
+    """One document of the listing, with which version supersedes which."""
+
+    id: str
+    source: str
+    title: str
+    type: DocumentType
+    collection: str
+    date: dt.date | None
+    law: str | None
+    version_state: dt.date | None
+    chunks: int
+    superseded_by: str | None
+    supersedes: str | None
+    ingested_at: dt.datetime | None
+    # PDFs and scans, from the document's extra metadata: "12 Seiten, 9 per Texterkennung"
+    pages: int | None
+    ocr_pages: list[int]
+    ocr_confidence: float | None
+    pages_note: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "type": self.type.value,
+            "collection": self.collection,
+            "date": _iso(self.date),
+            "law": self.law,
+            "version_state": _iso(self.version_state),
+            "chunks": self.chunks,
+            "superseded_by": self.superseded_by,
+            "supersedes": self.supersedes,
+            "ingested_at": _iso(self.ingested_at),
+            "pages": self.pages,
+            "ocr_pages": self.ocr_pages,
+            "ocr_confidence": self.ocr_confidence,
+            "pages_note": self.pages_note,
+        }
+
+
+def document_rows(index: KnowledgeIndex) -> list[DocumentListing]:
+    """One row per document the index (view) reads."""
     counts = index.chunk_counts()
     documents = index.documents()
     superseding = {d.superseded_by: d.id for d in documents if d.superseded_by}
     return [
-        {
-            "id": d.id,
-            "source": d.source,
-            "title": d.title,
-            "type": d.type.value,
-            "collection": d.collection,
-            "date": d.date.isoformat() if d.date else None,
-            "law": d.law,
-            "version_state": d.version_state.isoformat() if d.version_state else None,
-            "chunks": counts.get(d.id, 0),
-            "superseded_by": d.superseded_by,
-            "supersedes": superseding.get(d.id),
-            "ingested_at": d.ingested_at.isoformat() if d.ingested_at else None,
-            # PDFs and scans: "12 Seiten, 9 per Texterkennung"
-            "pages": d.extra.get("pages"),
-            "ocr_pages": d.extra.get("ocr_pages", []),
-            "ocr_confidence": d.extra.get("ocr_confidence"),
-            "pages_note": d.pages_note,
-        }
+        DocumentListing(
+            id=d.id,
+            source=d.source,
+            title=d.title,
+            type=d.type,
+            collection=d.collection,
+            date=d.date,
+            law=d.law,
+            version_state=d.version_state,
+            chunks=counts.get(d.id, 0),
+            superseded_by=d.superseded_by,
+            supersedes=superseding.get(d.id),
+            ingested_at=d.ingested_at,
+            pages=d.extra.get("pages"),
+            ocr_pages=d.extra.get("ocr_pages", []),
+            ocr_confidence=d.extra.get("ocr_confidence"),
+            pages_note=d.pages_note,
+        )
         for d in documents
     ]
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def indexed_documents(settings: Settings) -> list[Document]:

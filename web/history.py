@@ -23,12 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from web.db import conversation_turns, conversations
 
 if TYPE_CHECKING:
+    from assistant.schemas import AnswerRecord
     from assistant.service import Assistant
 
 TITLE_CHARS = 80
 _NONCE_BYTES = 16
-# Keys of `Answer.as_json()` that the copy keeps apart (question, sealed id) or never needs.
-_NOT_STORED = ("question", "log_id", "html", "conversation_id")
+# Fields of the answer that the copy keeps apart: the question (cleaned, a column) and the sealed log id.
+_KEPT_APART = {"question", "log_id"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ class Conversation:
 class HistoryTurn:
     asked_at: datetime
     question: str | None
-    answer: dict[str, Any]  # `Answer.as_json()` with its log id restored (None if the seal is broken)
+    # The stored `AnswerRecord` JSON with its log id restored (None if the seal is broken); rows written
+    # by older versions may lack fields, so it is read as the JSON it was stored as.
+    answer: dict[str, Any]
 
 
 def storage_filter_of(assistant: Assistant) -> Callable[[str], str]:
@@ -57,7 +60,7 @@ def storage_filter_of(assistant: Assistant) -> Callable[[str], str]:
 
 
 class ConversationHistory:
-    """>>> history.record("fachkraft", conversation_id, answer.as_json())  # doctest: +SKIP
+    """>>> history.record("fachkraft", conversation_id, AnswerRecord.of(answer))  # doctest: +SKIP
     >>> [c.title for c in history.recent("fachkraft")]  # doctest: +SKIP
     ['Was regelt § 8a SGB VIII?']
     """
@@ -68,18 +71,17 @@ class ConversationHistory:
         self._clean = clean
 
     # -- writing ----------------------------------------------------------------------------------
-    def record(self, username: str, conversation_id: str, data: dict[str, Any]) -> int:
-        """Append an answer (`Answer.as_json()`) to the user's conversation, created with its first
-        question as title. Returns the turn's number (1 for the first), 0 for another account's id."""
+    def record(self, username: str, conversation_id: str, answer: AnswerRecord) -> int:
+        """Append an answer to the user's conversation, created with its first question as title.
+        Returns the turn's number (1 for the first), 0 for another account's id."""
         # A refused question is not kept at all, as in the log: only that it was refused.
-        shown = data.get("question") if data.get("status") != "refused" else None
+        shown = answer.question if answer.status != "refused" else None
         question = (self._clean(shown).strip() or None) if shown else None
-        log_id = data.get("log_id")
         turn = {
             "conversation_id": conversation_id,
             "question": question,
-            "answer": {k: v for k, v in data.items() if k not in _NOT_STORED},
-            "answer_ref": self._seal(log_id) if log_id else None,
+            "answer": answer.model_dump(mode="json", exclude=_KEPT_APART),
+            "answer_ref": self._seal(answer.log_id) if answer.log_id else None,
         }
         try:
             return self._append(username, conversation_id, turn, _title(question))

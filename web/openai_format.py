@@ -14,10 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.models import NoticeKind
-from assistant.schemas import CitationRecord, NoticeRecord, PolicyRecord, SuggestionRecord
+from assistant.schemas import AnswerRecord, CitationRecord, NoticeRecord, PolicyRecord, SuggestionRecord
 
 MODEL_ID = "jugendhilfe-assistent"
-EXTENSION = "jugendhilfe"
 # Notices a reader needs before the answer (danger, case decisions, what was removed from the question),
 # and those that belong after it (superseded sources, removed statements, the AI label).
 LEADING = (NoticeKind.EMERGENCY, NoticeKind.CASE_DECISION, NoticeKind.REDACTED, NoticeKind.LLM_FALLBACK)
@@ -98,11 +97,33 @@ class ModelList(BaseModel):
     data: list[ModelCard]
 
 
-def extension(data: dict[str, Any], conversation_id: str) -> JugendhilfeExtension:
-    """`data` is `Answer.as_json()`; validated here, so the API never sends a shape it does not declare."""
-    fields = ("status", "citations", "notices", "policy", "suggestions", "mode", "log_id")
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: dict[str, str] = Field(description="`role` und/oder `content`; leer im letzten Abschnitt.")
+    finish_reason: Literal["stop"] | None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    """OpenAI's `chat.completion.chunk`; the last one carries the extension field `jugendhilfe`."""
+
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str = MODEL_ID
+    choices: list[ChunkChoice]
+    jugendhilfe: JugendhilfeExtension | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        # Only the last chunk has the extension; the others leave the key out (a null would be noise).
+        return self.model_dump(mode="json", exclude={"jugendhilfe"} if self.jugendhilfe is None else None)
+
+
+def extension(answer: AnswerRecord, conversation_id: str) -> JugendhilfeExtension:
+    """Validated here (status: answered, abstained or refused), so the API never sends a shape it does
+    not declare."""
+    fields = {"status", "citations", "notices", "policy", "suggestions", "mode", "log_id"}
     return JugendhilfeExtension.model_validate(
-        {key: data[key] for key in fields} | {"conversation_id": conversation_id}
+        answer.model_dump(include=fields) | {"conversation_id": conversation_id}
     )
 
 
@@ -110,28 +131,25 @@ def notice_line(text: str) -> str:
     return f"**Hinweis:** {text}\n\n"
 
 
-def leading_notices(data: dict[str, Any]) -> str:
-    return "".join(notice_line(n["text"]) for n in data["notices"] if n["kind"] in LEADING)
+def leading_notices(answer: AnswerRecord) -> str:
+    return "".join(notice_line(n.text) for n in answer.notices if n.kind in LEADING)
 
 
-def closing(data: dict[str, Any]) -> str:
+def closing(answer: AnswerRecord) -> str:
     """What follows the answer text: the sources, the nearest documents on abstention, the notices."""
     parts = []
-    if data["citations"]:
-        parts.append("Quellen:\n" + "\n".join(f"[{c['n']}] {c['label']}" for c in data["citations"]))
-    if data["suggestions"]:
-        lines = [
-            f"- {s['title']}" + (f" ({s['section']})" if s.get("section") else "")
-            for s in data["suggestions"]
-        ]
+    if answer.citations:
+        parts.append("Quellen:\n" + "\n".join(f"[{c.n}] {c.label}" for c in answer.citations))
+    if answer.suggestions:
+        lines = [f"- {s.title}" + (f" ({s.section})" if s.section else "") for s in answer.suggestions]
         parts.append("Nächstliegende Dokumente:\n" + "\n".join(lines))
-    parts += [f"_{n['text']}_" for n in data["notices"] if n["kind"] in TRAILING]
+    parts += [f"_{n.text}_" for n in answer.notices if n.kind in TRAILING]
     return "".join(f"\n\n{part}" for part in parts)
 
 
-def content(data: dict[str, Any]) -> str:
+def content(answer: AnswerRecord) -> str:
     """The whole message text of a non-streamed answer (a stream adds up to the same text)."""
-    return leading_notices(data) + data["answer"] + closing(data)
+    return leading_notices(answer) + answer.answer + closing(answer)
 
 
 def conversation_id(secret: bytes, username: str, api_key: str | None, messages: list[ChatMessage]) -> str:
@@ -155,12 +173,12 @@ def completion(completion_id: str, created: int, text: str, ext: JugendhilfeExte
 
 
 def chunk(
-    completion_id: str, created: int, delta: dict[str, str], finish: str | None = None
-) -> dict[str, Any]:
-    return {
-        "id": completion_id,
-        "object": "chat.completion.chunk",
-        "created": created,
-        "model": MODEL_ID,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
+    completion_id: str,
+    created: int,
+    delta: dict[str, str],
+    *,
+    last: JugendhilfeExtension | None = None,
+) -> ChatCompletionChunk:
+    """A piece of the streamed answer; `last`: the final chunk (finish_reason "stop"), with the extension."""
+    choice = ChunkChoice(delta=delta, finish_reason="stop" if last else None)
+    return ChatCompletionChunk(id=completion_id, created=created, choices=[choice], jugendhilfe=last)

@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.log import LogEntry
 from assistant.policy import AI_DISCLOSURE_TEXT
-from assistant.schemas import CitationRecord
+from assistant.schemas import CitationRecord, SuggestionRecord
 from knowledge.index import KnowledgeIndex
 
 CONTEXT_CHARS = 160
@@ -57,7 +57,7 @@ class TurnView:
     citations: list[CitationView] = field(default_factory=list)
     notices: list[dict[str, str]] = field(default_factory=list)  # shown above the answer
     disclosure: str | None = None
-    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: list[SuggestionRecord] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     from_log: bool = False  # rebuilt from the answer log: the question is the stored, redacted one
     number: int | None = None  # position in the conversation: names its sources landmark uniquely
@@ -81,7 +81,11 @@ def turn_from_answer(
         citations=_citations(data.get("citations", []), index),
         notices=notices,
         disclosure=disclosure,
-        suggestions=[s for s in data.get("suggestions", []) if not index.hides(s["document_id"])],
+        suggestions=[
+            suggestion
+            for suggestion in map(SuggestionRecord.model_validate, data.get("suggestions", []))
+            if not index.hides(suggestion.document_id)
+        ],
         entities=list(data.get("policy", {}).get("entities", [])),
         number=number,
     )

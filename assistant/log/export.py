@@ -53,7 +53,9 @@ def reviewer_pseudonyms(secret: bytes) -> Callable[[str], str]:
 def with_reviewer_pseudonyms(entry: LogEntry, reviewer_alias: Callable[[str], str]) -> LogEntry:
     """The entry as the Leitung sees it (pages, API, JSON): reviews judge answers, not the people who
     wrote them, so each reviewer appears as her pseudonym."""
-    reviews = [{**review, "reviewer": reviewer_alias(str(review["reviewer"]))} for review in entry.reviews]
+    reviews = [
+        dataclasses.replace(review, reviewer=reviewer_alias(review.reviewer)) for review in entry.reviews
+    ]
     return dataclasses.replace(entry, reviews=reviews)
 
 
@@ -126,8 +128,8 @@ def _rows(entries: Iterable[LogEntry]) -> Iterator[list[object]]:
             e.latency_ms,
             e.policy_version,
             e.index_version,
-            sum(1 for f in e.feedback if f.get("helpful") is False or f.get("source_mismatch")),
-            " ".join(r["verdict"] for r in e.reviews),
+            sum(1 for f in e.feedback if f.negative),
+            " ".join(r.verdict for r in e.reviews),
         ]
 
 

@@ -31,10 +31,10 @@ def build_overview(entries: list[LogEntry], since: date, until: date) -> Overvie
         counts[1 + [AnswerStatus.ANSWERED, AnswerStatus.ABSTAINED, AnswerStatus.REFUSED].index(status)] += 1
         for citation in {(c["document_id"], c.get("title", "")) for c in entry.citations}:
             cited[citation] += 1
-        if any(f.get("helpful") is False or f.get("source_mismatch") for f in entry.feedback):
+        if any(f.negative for f in entry.feedback):
             negative += 1
         for review in entry.reviews:
-            verdicts[review["verdict"]] += 1
+            verdicts[review.verdict] += 1
     total = len(entries)
     abstained = [e for e in entries if e.status is AnswerStatus.ABSTAINED]
     return Overview(

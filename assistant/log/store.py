@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import String, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
+from assistant.log.records import AuditRecord, Feedback, Review
 from assistant.log.schema import answer_collections, answers, audit, feedback, reviews
-from assistant.models import Answer, AnswerStatus
+from assistant.models import Answer, AnswerStatus, RetrievedPassage
 from assistant.schemas import LogEntryRecord
 from knowledge.database import APP, migrate, open_database
 from knowledge.reachable import database_errors
@@ -56,16 +57,16 @@ class LogEntry:
     question: str | None
     status: AnswerStatus
     answer: str
-    citations: list[dict[str, Any]]
-    retrieved: list[dict[str, Any]]
+    citations: list[dict[str, Any]]  # as the answer showed them; rows of older versions lack fields
+    retrieved: list[RetrievedPassage]
     rules: list[str]
     entities: list[str]
     mode: str
     latency_ms: int
     policy_version: str
     index_version: int
-    feedback: list[dict[str, Any]] = field(default_factory=list)
-    reviews: list[dict[str, Any]] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)  # what the answer drew from
 
     def record(self) -> LogEntryRecord:
@@ -76,6 +77,8 @@ class LogEntry:
         data = asdict(self)
         data["asked_at"] = self.asked_at.isoformat()
         data["status"] = self.status.value
+        for side in (*data["feedback"], *data["reviews"]):
+            side["created_at"] = side["created_at"].isoformat()
         return json.loads(json.dumps(data, default=str))
 
 
@@ -225,10 +228,11 @@ class AnswerLog:
                 )
             )
 
-    def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
+    def audit_trail(self, limit: int = 100) -> list[AuditRecord]:
+        """The newest entries of the Prüfprotokoll first."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(audit).order_by(audit.c.at.desc()).limit(limit)).mappings().all()
-        return [dict(row) for row in rows]
+        return [AuditRecord(**row) for row in rows]
 
     def purge(self, older_than_days: int, *, now: datetime | None = None) -> int:
         """Delete answers (with their feedback and reviews) older than the retention period."""
@@ -372,7 +376,10 @@ def _entry(row: Any) -> LogEntry:
         status=AnswerStatus(row["status"]),
         answer=row["answer"],
         citations=list(row["citations"] or []),
-        retrieved=list(row["retrieved"] or []),
+        retrieved=[
+            RetrievedPassage(r["chunk_id"], r["document_id"], r.get("section"), r["score"])
+            for r in row["retrieved"] or []
+        ],
         rules=list(row["rules"] or []),
         entities=list(row["entities"] or []),
         mode=row["mode"],
@@ -390,13 +397,9 @@ def _attach(connection: Connection, entries: list[LogEntry]) -> None:
     for start in range(0, len(ids), 500):
         batch = ids[start : start + 500]
         for row in connection.execute(select(feedback).where(feedback.c.answer_id.in_(batch))).mappings():
-            by_id[row["answer_id"]].feedback.append(
-                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(row).items()}
-            )
+            by_id[row["answer_id"]].feedback.append(Feedback(**row))
         drawn = select(answer_collections).where(answer_collections.c.answer_id.in_(batch))
         for row in connection.execute(drawn.order_by(answer_collections.c.collection)).mappings():
             by_id[row["answer_id"]].collections.append(row["collection"])
         for row in connection.execute(select(reviews).where(reviews.c.answer_id.in_(batch))).mappings():
-            by_id[row["answer_id"]].reviews.append(
-                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in dict(row).items()}
-            )
+            by_id[row["answer_id"]].reviews.append(Review(**row))

@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 
 from ingest.limits import LoadError, file_message
+from ingest.report import Failure, IngestReport
 from ingest.report_text import print_report
-from ingest.sources import IngestReport
 from knowledge.models import DocumentType
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def import_laws(
             try:
                 paths.append(download(source, Path(folder), index.settings))
             except LoadError as exc:
-                report.failed.append({"path": source, "error": file_message(source, exc.reason)})
+                report.failed.append(Failure(path=source, error=file_message(source, exc.reason)))
         if paths:
             imported = IngestPipeline(index, audit=None if dry_run else cli_audit(index)).add(
                 paths,
@@ -61,8 +61,7 @@ def import_laws(
                 loader="gii",
                 source_from=law_source,
             )
-            for key, entries in imported.as_json().items():
-                getattr(report, key).extend(entries)
+            report.extend(imported)
     if as_json:
         print_json(report.as_json())
     else:
@@ -73,7 +72,7 @@ def import_laws(
 
 def _print_versions(out: Console, index: KnowledgeIndex, report: IngestReport) -> None:
     for entry in report.added:
-        document = index.document(entry["id"])
+        document = index.document(entry.id)
         if document and document.law:
             older = [d for d in index.versions_of(document.law) if d.superseded_by == document.id]
             for version in older:

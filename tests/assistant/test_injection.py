@@ -25,7 +25,7 @@ def test_ingest_screens_the_instruction_out(assistant: Assistant, tmp_path: Path
         encoding="utf-8",
     )
     report = IngestPipeline(assistant.index).add([folder])
-    assert report.added[0]["screened"] == 1
+    assert report.added[0].screened == 1
 
     answer = assistant.ask("Wie werden Kind und Eltern an der Hilfeplanung beteiligt?")
     assert answer.status is AnswerStatus.ANSWERED

@@ -59,8 +59,8 @@ def test_the_log_filters_what_a_caller_forgot_to(database_url: str) -> None:
         assert UNKNOWN not in stored and UNKNOWN.lower() not in stored.lower()
         entry = log.list(LogFilter())[0]
         assert entry.question == "Darf ich [?] zur Erziehungsberatung schicken?"
-        assert entry.feedback[0]["comment"] == "[?] wurde falsch beraten"
-        assert entry.reviews[0]["comment"] == "Fall [?]"
+        assert entry.feedback[0].comment == "[?] wurde falsch beraten"
+        assert entry.reviews[0].comment == "Fall [?]"
         assert "[?]" in excel_csv(log.list(LogFilter()))
     finally:
         log.close()

@@ -90,10 +90,10 @@ def test_record_filter_feedback_review(answer_log: AnswerLog) -> None:
     entry = answer_log.get(answered)
     assert entry is not None
     assert entry.citations[0]["label"] == "§ 8a Abs. 1 SGB VIII"
-    assert entry.reviews[0]["verdict"] == "unvollstaendig"
-    assert entry.feedback[0]["source_mismatch"] is True
+    assert entry.reviews[0].verdict == "unvollstaendig"
+    assert entry.feedback[0].source_mismatch is True
     trail = answer_log.audit_trail()
-    assert (trail[0]["actor"], trail[0]["action"], trail[0]["target"]) == ("leitung1", "review", answered)
+    assert (trail[0].actor, trail[0].action, trail[0].target) == ("leitung1", "review", answered)
     assert answer_log.get(refused).question is None  # type: ignore[union-attr]
 
 

@@ -51,7 +51,7 @@ def test_a_name_in_an_indexed_press_release_is_public_until_the_release_is_remov
         assert assistant.answer_log.get(answer.log_id or "").question == QUESTION  # type: ignore[union-attr]
         # A public name beside a birth date is case data again.
         assert assistant.screen("Wiebke Quernheimer-Sassnitz, geb. 03.05.1971, wohnt wo?").found
-        IngestPipeline(assistant.index).remove(report.added[0]["id"])
+        IngestPipeline(assistant.index).remove(report.added[0].id)
         assert assistant.screen(QUESTION).found
     finally:
         assistant.close()

@@ -8,11 +8,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from typer.testing import CliRunner
 
 from assistant.log import AnswerLog
+from assistant.log.records import AuditRecord
 from evals.ingest_process import ingest_env
 from ingest.cli import app
 from knowledge.index import KnowledgeIndex
@@ -30,7 +30,7 @@ def _invoke(settings: Settings, *args: str, **env: str) -> int:
     return result.exit_code
 
 
-def _trail(settings: Settings) -> list[dict[str, Any]]:
+def _trail(settings: Settings) -> list[AuditRecord]:
     log = AnswerLog(settings.effective_database_url)
     try:
         return list(reversed(log.audit_trail(limit=1000)))  # oldest first
@@ -61,8 +61,8 @@ def test_every_cli_change_is_audited_with_the_os_user(
     assert _invoke(settings, "sync", str(folder)) == 0
 
     trail = _trail(settings)
-    assert {row["actor"] for row in trail} == {actor}
-    assert [(row["action"], row["target"]) for row in trail] == [
+    assert {row.actor for row in trail} == {actor}
+    assert [(row.action, row.target) for row in trail] == [
         ("document_add", "akten-a-txt"),
         ("document_add", "akten-satzung-md"),
         ("document_update", "akten-a-txt"),
@@ -71,7 +71,7 @@ def test_every_cli_change_is_audited_with_the_os_user(
         ("document_move", "akten-a-txt"),
         ("sync", "akten"),
     ]
-    details = {row["action"]: row["detail"] for row in trail}
+    details = {row.action: row.detail for row in trail}
     assert "Pressemitteilung" in details["document_update"] and "Abschnitte" in details["document_update"]
     assert "verschoben oder umbenannt" in details["document_move"]
     assert details["sync"].startswith("0 neu, 0 aktualisiert, 1 verschoben, 0 entfernt")

@@ -41,7 +41,7 @@ def test_headings_of_doc_and_rtf_become_the_sections_of_their_chunks(
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([_made(tmp_path, kind)])
     assert not report.failed, report.failed
-    document = index.document(report.added[0]["id"])
+    document = index.document(report.added[0].id)
     assert document is not None and document.title == TITLE
     by_text = {chunk.text.split()[0]: chunk.section for chunk in index.chunks_of(document.id)}
     assert by_text == {

@@ -61,7 +61,7 @@ def test_xml_import_gives_the_markdown_laws_chunks(settings: Settings, corpus: P
     )
     assert law.title == "Gesetz zur Kooperation und Information im Kinderschutz"
     chunks = _structure(from_xml, added["id"])
-    assert chunks == _structure(from_markdown, expected["id"])
+    assert chunks == _structure(from_markdown, expected.id)
     assert [c[1] for c in chunks][:3] == ["§ 1", "§ 2", "§ 3"] and chunks[0][2] == ("1", "2", "3", "4")
     from_xml.close()
     from_markdown.close()
@@ -97,11 +97,11 @@ def test_newer_stand_supersedes_and_the_same_stand_is_unchanged(
     log = AnswerLog(settings.effective_database_url)
     trail = list(reversed(log.audit_trail(limit=100)))
     log.close()
-    assert [(row["action"], row["target"]) for row in trail] == [
+    assert [(row.action, row.target) for row in trail] == [
         ("document_add", listing["2021-06-03"]["id"]),
         ("document_add", listing["2026-01-15"]["id"]),
     ]
-    assert {row["actor"] for row in trail} == {f"{getpass.getuser()} (Kommandozeile)"}
+    assert {row.actor for row in trail} == {f"{getpass.getuser()} (Kommandozeile)"}
 
 
 def test_urls_only_when_downloads_are_allowed(settings: Settings, corpus: Path, tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_broken_files_of_every_format_fail_in_german(settings: Settings, tmp_pat
     assert index.counts()["documents"] == 0
     index.close()
     assert not report.added
-    messages = {Path(f["path"]).name: f["error"] for f in report.failed}
+    messages = {Path(f.path).name: f.error for f in report.failed}
     assert set(messages) == set(files)
     for name, message in messages.items():
         assert message.startswith(f"Datei {name}: "), message

@@ -38,14 +38,14 @@ def test_scanned_pdf_is_read_by_ocr_and_found_by_its_content(settings: Settings,
     report = IngestPipeline(index).add([folder])
     assert not report.failed, report.failed
     [added] = report.added
-    document = index.document(added["id"])
+    document = index.document(added.id)
     assert document is not None
     assert document.extra["ocr_pages"] == [1]
     assert document.extra["ocr_confidence"] > 70
     assert document.pages_note is not None and document.pages_note.startswith("1 Seite, 1 per Texterkennung")
 
     hits = index.search("Wie hoch ist das Pflegegeld für ein zehnjähriges Kind?", k=3)
-    assert hits and hits[0].document.id == added["id"]
+    assert hits and hits[0].document.id == added.id
     assert "1.025 Euro" in hits[0].chunk.text
     index.close()
 
@@ -67,7 +67,7 @@ def test_mixed_pdf_reports_which_pages_were_ocrd_and_cites_the_page(
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([path])
     assert not report.failed, report.failed
-    document = index.document(report.added[0]["id"])
+    document = index.document(report.added[0].id)
     assert document is not None
     assert document.extra["pages"] == 3
     assert document.extra["ocr_pages"] == [2]
@@ -100,11 +100,11 @@ def test_image_files_are_ocrd(settings: Settings, tmp_path: Path) -> None:
     index.close()
     assert not report.failed, report.failed
     # The JPEG is the same letter as the PNG: a duplicate, named by the title of the first.
-    assert {entry["path"].rsplit("/", 1)[-1] for entry in report.added} == {
+    assert {entry.path.rsplit("/", 1)[-1] for entry in report.added} == {
         "brief-kopie.jpg",
         "mehrseitig.tif",
     }
-    assert report.duplicates[0]["duplicate_title"] == "Rundschreiben des Pflegekinderdienstes"
+    assert report.duplicates[0].duplicate_title == "Rundschreiben des Pflegekinderdienstes"
 
 
 def test_pdf_without_any_text_fails_with_a_german_reason(settings: Settings, tmp_path: Path) -> None:
@@ -114,5 +114,5 @@ def test_pdf_without_any_text_fails_with_a_german_reason(settings: Settings, tmp
     assert not report.added and index.counts()["documents"] == 0
     index.close()
     [failure] = report.failed
-    assert failure["error"].startswith("Datei leer.pdf: PDF enthält keinen lesbaren Text")
-    assert "Texterkennung" in failure["error"]
+    assert failure.error.startswith("Datei leer.pdf: PDF enthält keinen lesbaren Text")
+    assert "Texterkennung" in failure.error

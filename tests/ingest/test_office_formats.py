@@ -43,7 +43,7 @@ def test_headings_become_sections_tables_stay_whole_and_a_value_question_finds_t
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([path, Path("../shared/corpus/press")])
     assert not report.failed, report.failed
-    [document] = [index.document(e["id"]) for e in report.added if e["source"].endswith(path.name)]
+    [document] = [index.document(e.id) for e in report.added if e.source.endswith(path.name)]
     assert document is not None
     chunks = index.chunks_of(document.id)
     [table] = [c for c in chunks if HEADER_ROW in c.text]
@@ -76,7 +76,7 @@ def test_email_and_its_attachments_become_documents(settings: Settings, tmp_path
     )
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([folder])
-    sources = sorted(entry["source"] for entry in report.added)
+    sources = sorted(entry.source for entry in report.added)
     assert sources == ["postfach/rundmail.eml", "postfach/rundmail.eml#pauschalen.pdf"]
     mail = index.document_by_source("postfach/rundmail.eml")
     assert mail is not None and mail.title == "Neue Pauschalen in der Vollzeitpflege"
@@ -84,9 +84,9 @@ def test_email_and_its_attachments_become_documents(settings: Settings, tmp_path
     assert part is not None and part.extra["attachment_of"] == "postfach/rundmail.eml"
     # The broken attachment fails alone, named with its mail; Thumbs.db is no document at all.
     [failure] = report.failed
-    assert failure["error"].startswith("Datei rundmail.eml › kaputt.pdf: PDF ist")
+    assert failure.error.startswith("Datei rundmail.eml › kaputt.pdf: PDF ist")
     again = IngestPipeline(index).add([folder])
-    assert {e["source"] for e in again.unchanged} == {"postfach/rundmail.eml"} and not again.added
+    assert {e.source for e in again.unchanged} == {"postfach/rundmail.eml"} and not again.added
     # Removing the mail removes its attachments from every index.
     assert IngestPipeline(index).remove("postfach/rundmail.eml") is not None
     assert index.counts()["documents"] == 0 and index.stats().vector_count == 0
@@ -107,7 +107,7 @@ def test_legacy_word_doc_is_read_with_antiword(settings: Settings, tmp_path: Pat
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([path])
     assert not report.failed, report.failed
-    document = index.document(report.added[0]["id"])
+    document = index.document(report.added[0].id)
     assert document is not None and document.title == "Merkblatt Rufbereitschaft"
     assert document.extra["format"] == "doc"
     hits = index.search("Wer entscheidet außerhalb der Dienstzeiten über eine Inobhutnahme?", k=1)

@@ -55,8 +55,8 @@ def test_a_data_dir_of_the_previous_version_keeps_every_row(tmp_path: Path) -> N
     log = AnswerLog(settings.effective_database_url)
     [entry] = log.list(LogFilter())
     assert entry.question and "KKG" in entry.question
-    assert [r["verdict"] for r in entry.reviews] == ["korrekt"] and entry.feedback[0]["helpful"] is True
-    assert log.audit_trail()[0]["action"] == "review"
+    assert [r.verdict for r in entry.reviews] == ["korrekt"] and entry.feedback[0].helpful is True
+    assert log.audit_trail()[0].action == "review"
     log.close()
 
     engine = open_engine(settings.effective_database_url)

@@ -74,7 +74,7 @@ def test_ingest_reports_and_does_not_index_instructions(settings: Settings, tmp_
     )
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([folder])
-    assert report.added[0]["screened"] == 1
-    chunks = index.chunks_of(report.added[0]["id"])
+    assert report.added[0].screened == 1
+    chunks = index.chunks_of(report.added[0].id)
     assert all("0900" not in chunk.text for chunk in chunks)
     assert "16 Uhr" in chunks[0].text

@@ -195,7 +195,7 @@ def _give_feedback(session: Session, live_server: LiveServer) -> None:
     expect(answer.get_by_role("status")).to_have_text("Danke für Ihre Rückmeldung.")
     log = AnswerLog(live_server.settings.effective_database_url)
     [entry] = log.list(LogFilter(negative_feedback=True))
-    assert entry.question == QUESTION and entry.feedback[0]["comment"] == "Absatz 1 hätte genügt."
+    assert entry.question == QUESTION and entry.feedback[0].comment == "Absatz 1 hätte genügt."
 
 
 def _review(leitung: Session, live_server: LiveServer) -> None:

@@ -146,8 +146,8 @@ def test_feedback_by_form_and_by_api(live_server: LiveServer, as_user: Callable[
     api = web.json("/api/feedback", {"log_id": log_id, "helpful": True})
     assert api.status_code == 200 and api.json() == {"stored": True}
     feedback = _log(live_server).get(log_id).feedback
-    assert [(f["helpful"], f["source_mismatch"]) for f in feedback] == [(False, True), (True, False)]
-    assert feedback[0]["comment"] == "Abs. 4 wäre passender."
+    assert [(f.helpful, f.source_mismatch) for f in feedback] == [(False, True), (True, False)]
+    assert feedback[0].comment == "Abs. 4 wäre passender."
     missing = web.json("/api/feedback", {"log_id": "f" * 32, "helpful": True})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "answer_not_found"
 
@@ -158,5 +158,5 @@ def test_feedback_comment_with_case_data_is_stored_redacted(
     web = as_user("fachkraft")
     log_id = web.json("/api/chat", {"question": QUESTION}, Accept="application/json").json()["log_id"]
     web.json("/api/feedback", {"log_id": log_id, "helpful": False, "comment": f"Passt nicht zu {CASE_DATA}"})
-    comment = _log(live_server).get(log_id).feedback[0]["comment"]
+    comment = _log(live_server).get(log_id).feedback[0].comment
     assert "Kevin" not in comment and "03.05.2015" not in comment

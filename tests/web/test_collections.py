@@ -53,7 +53,7 @@ def server(indexed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     (folder / "hausbesuche.md").write_text(DOCUMENT, "utf-8")
     index = KnowledgeIndex.open(settings)
     report = IngestPipeline(index).add([folder], collection="asd")
-    assert [entry["collection"] for entry in report.added] == ["asd"]
+    assert [entry.collection for entry in report.added] == ["asd"]
     index.close()
     accounts = AccountStore(open_engine(settings.effective_database_url))
     for name, role in (("asd-fachkraft", Role.FACHKRAFT), ("asd-leitung", Role.LEITUNG)):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from assistant.schemas import AnswerRecord
 from knowledge.listing import document_rows
 from web.deps import CsrfDep, FachkraftDep, MaintainerDep, SessionDep, StateDep
 from web.errors import WebError
@@ -27,6 +28,7 @@ from web.schemas import (
     SearchCheck,
     Stored,
 )
+from web.state import AppState
 from web.streaming import SSE_HEADERS, SSE_MEDIA_TYPE, answer_events
 
 router = APIRouter(prefix="/api", tags=["API"])
@@ -90,7 +92,7 @@ Rolle: fachkraft.
 )
 def chat(
     body: ChatRequest, request: Request, user: FachkraftDep, state: StateDep, session: SessionDep
-) -> Response:
+) -> ChatResponse | StreamingResponse:
     question = validate_question(body.question, state.settings.max_question_chars)
     if body.conversation_id and not state.assistant.may_continue(body.conversation_id, user.username):
         raise WebError(403, "conversation_forbidden", "Dieses Gespräch gehört zu einer anderen Anmeldung.")
@@ -98,8 +100,8 @@ def chat(
 
     def remember(data: dict[str, Any]) -> dict[str, Any]:
         # The user's own copy, as in the chat (through the storage filter): the chat lists it too.
-        state.history.record(user.username, conversation, data)
-        return {}
+        state.history.record(user.username, conversation, AnswerRecord.model_validate(data))
+        return {}  # the `done` event carries the answer and nothing besides
 
     accept = request.headers.get("accept", "")
     collections = collections_of(state, user)
@@ -107,9 +109,9 @@ def chat(
         answer = state.assistant.ask(
             question, conversation_id=conversation, user=user.username, collections=collections
         )
-        data = answer.as_json()
-        remember(data)
-        return JSONResponse({**data, "conversation_id": conversation})
+        record = AnswerRecord.of(answer)
+        state.history.record(user.username, conversation, record)
+        return ChatResponse(**record.model_dump(), conversation_id=conversation)
     events = answer_events(
         state,
         question,
@@ -141,7 +143,7 @@ def feedback(body: FeedbackRequest, user: FachkraftDep, state: StateDep) -> Stor
 def documents(user: MaintainerDep, state: StateDep) -> DocumentList:
     """Alle Dokumente der Wissensbasis mit Typ, Datum, Abschnitten und Versionsstand. Rolle: maintainer."""
     rows = document_rows(state.assistant.index)
-    return DocumentList(documents=[DocumentRow.model_validate(row) for row in rows])
+    return DocumentList(documents=[DocumentRow.model_validate(row.as_json()) for row in rows])
 
 
 @router.get(
@@ -173,9 +175,15 @@ def _health(health: Health, status_code: int) -> JSONResponse:
     return JSONResponse(health.model_dump(mode="json", exclude_none=True), status_code=status_code)
 
 
-def _checks(state: Any) -> HealthChecks:
+def _checks(state: AppState) -> HealthChecks:
     try:
-        index = IndexCheck(ok=True, **state.assistant.index.counts(), version=state.assistant.index.version)
+        counts = state.assistant.index.counts()
+        index = IndexCheck(
+            ok=True,
+            documents=counts["documents"],
+            chunks=counts["chunks"],
+            version=state.assistant.index.version,
+        )
     except Exception as exc:  # any failure to read the catalog means the index is down
         index = IndexCheck(ok=False, error=type(exc).__name__)
     return HealthChecks(

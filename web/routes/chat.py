@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
+from assistant.schemas import AnswerRecord
 from web.accounts import User
 from web.conversations import CONVERSATION_ID, new_conversation_id
 from web.deps import CsrfDep, FachkraftDep, RendererDep, SessionDep, StateDep
@@ -145,8 +146,9 @@ def ask(
     answer = state.assistant.ask(
         question, conversation_id=chosen, user=user.username, collections=collections
     )
-    data = answer.as_json()
-    number = state.history.record(user.username, chosen, data)
+    record = AnswerRecord.of(answer)
+    number = state.history.record(user.username, chosen, record)
+    data = record.model_dump(mode="json")
     index = state.assistant.index.restricted_to(collections)
     current = turn_from_answer(data, question, index, number=number or len(turns) + 1)
     return _chat_page(
@@ -171,7 +173,7 @@ def ask_streaming(
 
     def remember_and_render(data: dict[str, Any]) -> dict[str, Any]:
         # Recorded before the answer's last event goes out: a reload right after it shows the turn.
-        number = state.history.record(user.username, conversation, data)
+        number = state.history.record(user.username, conversation, AnswerRecord.model_validate(data))
         turn = turn_from_answer(data, question, index, number=number or None)
         return {"html": render_answer(renderer, turn, token)}
 

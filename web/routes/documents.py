@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import IngestPipeline
 from ingest.pipeline import document_id as id_for_source
-from ingest.sources import IngestReport
+from ingest.report import IngestReport
 from knowledge.collections import collection_name
 from knowledge.listing import document_rows
 from knowledge.models import DocumentType
@@ -155,24 +155,23 @@ def _upload_failed(
 def _summary(name: str, report: IngestReport) -> dict[str, str]:
     """The report for one file in the words `python -m ingest add` uses."""
     if report.failed:
-        return {"kind": "error", "text": f"{name}: fehlgeschlagen – {report.failed[0]['error']}"}
+        return {"kind": "error", "text": f"{name}: fehlgeschlagen – {report.failed[0].error}"}
     if report.duplicates:
         duplicate = report.duplicates[0]
-        original = duplicate.get("duplicate_title") or duplicate["duplicate_of"]
+        original = duplicate.duplicate_title or duplicate.duplicate_of
         return {"kind": "warning", "text": f"{name}: Duplikat von „{original}“; nichts neu indexiert."}
     if report.unchanged:
         return {
             "kind": "info",
-            "text": f"{name}: unverändert (bereits indexiert als {report.unchanged[0]['id']}).",
+            "text": f"{name}: unverändert (bereits indexiert als {report.unchanged[0].id}).",
         }
     for label, entries in (("neu indexiert", report.added), ("aktualisiert", report.updated)):
         if entries:
             entry = entries[0]
             return {
                 "kind": "success",
-                "text": f"{name}: {label} als {entry['id']} ({DocumentType(entry['type']).label}, "
-                f"{entry['chunks']} Abschnitte).",
-                "id": entry["id"],
+                "text": f"{name}: {label} als {entry.id} ({entry.type.label}, {entry.chunks} Abschnitte).",
+                "id": entry.id,
             }
     return {
         "kind": "error",

@@ -14,20 +14,20 @@ import logging
 import secrets
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from assistant.models import NoticeKind
+from assistant.schemas import AnswerRecord
 from knowledge.collections import Collections
 from web.deps import CsrfDep, FachkraftDep, StateDep, UserDep, bearer_key
 from web.errors import WebError
 from web.openai_format import (
-    EXTENSION,
     LEADING,
     MODEL_ID,
     ChatCompletion,
+    ChatCompletionChunk,
     ChatCompletionRequest,
     ModelCard,
     ModelList,
@@ -99,13 +99,18 @@ def chat_completions(
     answer = state.assistant.ask(
         question, conversation_id=conversation, user=user.username, collections=collections
     )
-    data = answer.as_json()
-    state.history.record(user.username, conversation, data)
-    return completion(completion_id, created, content(data), extension(data, conversation))
+    record = AnswerRecord.of(answer)
+    state.history.record(user.username, conversation, record)
+    return completion(completion_id, created, content(record), extension(record, conversation))
 
 
-def _frame(data: dict[str, Any] | str) -> str:
-    return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n"
+def _frame(text: str) -> str:
+    return f"data: {text}\n\n"
+
+
+def _json_frame(data: ChatCompletionChunk | dict[str, dict[str, str]]) -> str:
+    payload = data.as_json() if isinstance(data, ChatCompletionChunk) else data
+    return _frame(json.dumps(payload, ensure_ascii=False))
 
 
 def _stream(
@@ -121,9 +126,9 @@ def _stream(
     username, collections = reader
 
     def piece(text: str) -> str:
-        return _frame(chunk(completion_id, created, {"content": text}))
+        return _json_frame(chunk(completion_id, created, {"content": text}))
 
-    yield _frame(chunk(completion_id, created, {"role": "assistant", "content": ""}))
+    yield _json_frame(chunk(completion_id, created, {"role": "assistant", "content": ""}))
     streamed = ""  # answer text sent since the last restart
     first_delta = True
     try:
@@ -147,17 +152,16 @@ def _stream(
             elif event.kind == "progress":
                 yield ": Sprachmodell antwortet\n\n"  # an SSE comment keeps proxies from timing out
             elif event.kind == "done":
-                data = event.data
-                state.history.record(username, conversation, data)  # before the answer's end goes out
-                final = data["answer"]
+                record = AnswerRecord.model_validate(event.data)
+                state.history.record(username, conversation, record)  # before the answer's end goes out
+                final = record.answer
                 rest = final[len(streamed) :] if final.startswith(streamed) else "\n\n" + final
-                yield piece(rest + closing(data))
-                last = chunk(completion_id, created, {}, finish="stop")
-                yield _frame({**last, EXTENSION: extension(data, conversation).model_dump(mode="json")})
+                yield piece(rest + closing(record))
+                yield _json_frame(chunk(completion_id, created, {}, last=extension(record, conversation)))
     except Exception as exc:
         # Headers are sent: the error travels in the stream, as OpenAI's clients expect it. The log line
         # names the exception type only; its message could quote the question.
         log.error("API-Antwort abgebrochen: %s", type(exc).__name__)
         message = "Die Antwort konnte nicht erstellt werden. Bitte versuchen Sie es erneut."
-        yield _frame({"error": {"message": message, "type": "server_error", "code": "answer_failed"}})
+        yield _json_frame({"error": {"message": message, "type": "server_error", "code": "answer_failed"}})
     yield _frame("[DONE]")

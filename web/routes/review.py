@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlencode
@@ -130,7 +131,7 @@ def audit(request: Request, user: LeitungDep, state: StateDep, renderer: Rendere
     # review pages show. Exports and changes to the knowledge base keep their account names: who took
     # data out or changed the sources must stay attributable.
     trail = [
-        {**row, "actor": alias(row["actor"])} if row["action"] == "review" else row
+        replace(row, actor=alias(row.actor)) if row.action == "review" else row
         for row in state.assistant.answer_log.audit_trail(limit=200)
     ]
     return renderer.page(request, "review/audit.html", {"title": "Prüfprotokoll", "trail": trail})
@@ -150,7 +151,7 @@ def detail(
     entry = with_reviewer_pseudonyms(entry, reviewer_pseudonyms(state.assistant.secret()))
     index = index_for(state, user)
     retrieved = [
-        {**passage, "title": (doc.title if (doc := index.document(passage["document_id"])) else None)}
+        {**asdict(passage), "title": (doc.title if (doc := index.document(passage.document_id)) else None)}
         for passage in entry.retrieved
     ]
     context = {
