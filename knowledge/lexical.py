@@ -218,11 +218,11 @@ class LexicalSnapshot:
         # -> "13-Jährige"): the stemmer and the dense side then see the word as written elsewhere.
         respelled = respell(query, as_typed, spelt_right)
 
-        def german_with_known_stem(word: str) -> bool:
-            # A German word the corpus uses in another form; compounds it never uses are no target:
+        def german_with_known_stem(candidates: set[str]) -> list[str]:
+            # German words the corpus uses in another form; compounds it never uses are no target:
             # every correct compound one edit away from a splittable one would be "corrected"
             # ("Wohngruppe" -> "Wohlngruppe").
-            return word in german and self.knows(stems([word])[0])
+            return [word for word in german.among(candidates) if self.knows(stems([word])[0])]
 
         if not len(german):
             return respelled  # without the word list every word the corpus lacks would look like a typo
@@ -232,7 +232,7 @@ class LexicalSnapshot:
             self.vocabulary,
             self._word_frequency,
             STOPWORDS,
-            known_target=german_with_known_stem,
+            known_targets=german_with_known_stem,
         )
 
     def knows_word_or_german(self, word: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DIGRAPH = re.compile(r"ae|oe|ue|ss", re.IGNORECASE)
@@ -81,15 +81,15 @@ def correct_typos(
     frequency: Callable[[str], float],
     skip: frozenset[str] = frozenset(),
     *,
-    known_target: Callable[[str], bool] | None = None,
+    known_targets: Callable[[set[str]], Iterable[str]] | None = None,
 ) -> str:
     """`text` with each unknown word of at least `MIN_TYPO_WORD` letters replaced by the most
     `frequency` corpus word one edit away, if there is one (lower case in, case of the first letter kept).
 
     The edit may sit beside an umlaut typed as a digraph, on either side of respelling it
-    ("Knideswohlgefaehrdung", "Tareger"). Without a corpus word that near, `known_target` (when
-    given) may accept another word one edit away ("versrogen" -> "versorgen", a German word whose
-    stem the corpus uses in "Versorgung").
+    ("Knideswohlgefaehrdung", "Tareger"). Without a corpus word that near, `known_targets` (when
+    given: which of these strings may be a correction) may accept another word one edit away
+    ("versrogen" -> "versorgen", a German word whose stem the corpus uses in "Versorgung").
     """
 
     def fix(match: re.Match[str]) -> str:
@@ -98,8 +98,8 @@ def correct_typos(
         if lower in skip or known(lower):
             return word
         candidates = _near_words(lower, vocabulary)
-        if not candidates and known_target is not None:
-            candidates = [c for c in one_edit(lower) if known_target(c)]
+        if not candidates and known_targets is not None:
+            candidates = sorted(known_targets(one_edit(lower)))
         if not candidates:
             return word
         best = max(candidates, key=lambda c: (frequency(c), c))

@@ -70,7 +70,7 @@ def test_a_typo_may_become_a_word_the_corpus_uses_in_another_form() -> None:
             german.__contains__,
             vocabulary,
             lambda _w: 1.0,
-            known_target=german.__contains__ if target else None,
+            known_targets=german.intersection if target else None,
         )
 
     assert correct("Kinder versrogen", target=False) == "Kinder versrogen"
