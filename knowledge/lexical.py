@@ -209,15 +209,31 @@ class LexicalSnapshot:
         german = GermanWordlist.load()
 
         def as_typed(word: str) -> bool:
-            return self.knows_word(word, inflected=False) or word in german
+            return word in STOPWORDS or self.knows_word(word, inflected=False) or word in german
 
         def spelt_right(word: str) -> bool:
             return self.knows_word(word) or word in german  # "Ferien" is no misspelt "freien"
 
-        respelled = respell(query, as_typed, self.knows_word)
+        # A respelling that is a German word is right even where the corpus lacks it ("13-Jaehrige"
+        # -> "13-Jährige"): the stemmer and the dense side then see the word as written elsewhere.
+        respelled = respell(query, as_typed, spelt_right)
+
+        def german_with_known_stem(candidates: set[str]) -> list[str]:
+            # German words the corpus uses in another form; compounds it never uses are no target:
+            # every correct compound one edit away from a splittable one would be "corrected"
+            # ("Wohngruppe" -> "Wohlngruppe").
+            return [word for word in german.among(candidates) if self.knows(stems([word])[0])]
+
         if not len(german):
             return respelled  # without the word list every word the corpus lacks would look like a typo
-        return correct_typos(respelled, spelt_right, self.vocabulary, self._word_frequency, STOPWORDS)
+        return correct_typos(
+            respelled,
+            spelt_right,
+            self.vocabulary,
+            self._word_frequency,
+            STOPWORDS,
+            known_targets=german_with_known_stem,
+        )
 
     def knows_word_or_german(self, word: str) -> bool:
         """A corpus word (see `knows_word`) or any word of the German word list."""

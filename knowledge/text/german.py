@@ -54,7 +54,11 @@ _QUESTION_STOPWORDS = {
     "überhaupt",
     "bitte",
 }
-STOPWORDS = frozenset(STOPWORDS_GERMAN) | _EXTRA_STOPWORDS | _QUESTION_STOPWORDS
+_TYPED_STOPWORDS = frozenset(STOPWORDS_GERMAN) | _EXTRA_STOPWORDS | _QUESTION_STOPWORDS
+_DIGRAPHS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# "fuer", "ueber", "koennen": the stop words as typed without umlauts are stop words too; otherwise
+# they reach the index as topic words ("fuer" stems to the token "fur").
+STOPWORDS = _TYPED_STOPWORDS | {w.translate(_DIGRAPHS) for w in _TYPED_STOPWORDS}
 _WORD = re.compile(r"[0-9]+[a-z]?\b|[^\W\d_]+", re.UNICODE)
 
 # Linking elements between compound parts: Kind-es-wohl, Hilfe-n-planung, Schutz-konzept.

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DIGRAPH = re.compile(r"ae|oe|ue|ss", re.IGNORECASE)
 _UMLAUT = {"ae": "ä", "oe": "ö", "ue": "ü", "ss": "ß"}
 _MAX_DIGRAPHS = 4  # 2^4 spellings at most per word
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzäöüß"
+_EDITED_SPELLINGS = 3
 # Shorter words have too many neighbours one edit away ("Kind", "Rind", "Wind") to guess from.
 MIN_TYPO_WORD = 6
 _LONG_WORD = re.compile(rf"[^\W\d_]{{{MIN_TYPO_WORD},}}")
@@ -42,7 +43,10 @@ def respell(
     text: str, known: Callable[[str], bool], known_respelling: Callable[[str], bool] | None = None
 ) -> str:
     """`text` with each word that is not `known` (lower case) as typed, but has a respelling that is
-    (`known_respelling`, by default `known`), replaced by that respelling."""
+    (`known_respelling`, by default `known`), replaced by that respelling.
+
+    A respelling `known` as written wins over one only `known_respelling` accepts, and umlauts over
+    "ß" ("Geschaeftsstelle" is "Geschäftsstelle", not "Geschaeftßtelle", though both stem alike)."""
     accept = known_respelling or known
 
     def fix(match: re.Match[str]) -> str:
@@ -50,9 +54,11 @@ def respell(
         lower = word.lower()
         if not _DIGRAPH.search(lower) or known(lower):
             return word
-        for candidate in spellings(lower):
-            if accept(candidate):
-                return candidate[0].upper() + candidate[1:] if word[0].isupper() else candidate
+        ordered = _by_likelihood(spellings(lower))
+        for test in (known, accept):
+            for candidate in ordered:
+                if test(candidate):
+                    return candidate[0].upper() + candidate[1:] if word[0].isupper() else candidate
         return word
 
     return _WORD.sub(fix, text)
@@ -74,19 +80,56 @@ def correct_typos(
     vocabulary: frozenset[str],
     frequency: Callable[[str], float],
     skip: frozenset[str] = frozenset(),
+    *,
+    known_targets: Callable[[set[str]], Iterable[str]] | None = None,
 ) -> str:
     """`text` with each unknown word of at least `MIN_TYPO_WORD` letters replaced by the most
-    `frequency` corpus word one edit away, if there is one (lower case in, case of the first letter kept)."""
+    `frequency` corpus word one edit away, if there is one (lower case in, case of the first letter kept).
+
+    The edit may sit beside an umlaut typed as a digraph, on either side of respelling it
+    ("Knideswohlgefaehrdung", "Tareger"). Without a corpus word that near, `known_targets` (when
+    given: which of these strings may be a correction) may accept another word one edit away
+    ("versrogen" -> "versorgen", a German word whose stem the corpus uses in "Versorgung").
+    """
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
         if lower in skip or known(lower):
             return word
-        candidates = [c for c in one_edit(lower) if c in vocabulary]
+        candidates = _near_words(lower, vocabulary)
+        if not candidates and known_targets is not None:
+            candidates = sorted(known_targets(one_edit(lower)))
         if not candidates:
             return word
         best = max(candidates, key=lambda c: (frequency(c), c))
         return best[0].upper() + best[1:] if word[0].isupper() else best
 
     return _LONG_WORD.sub(fix, text)
+
+
+def _near_words(lower: str, vocabulary: frozenset[str]) -> list[str]:
+    """The corpus words one edit away from `lower`, from one of its respellings, or respelled
+    from a string one edit away (the typo broke or made the digraph: "Traeger" typed "Tareger")."""
+    typed = one_edit(lower)
+    respelled = typed.union(*(one_edit(s) for s in _likely_spellings(lower)))
+    found = {c for c in respelled if c in vocabulary}
+    if not found:
+        # One spelling each (every ae/oe/ue an umlaut): thousands of strings, each fifteen at worst.
+        found = {u for u in map(_umlauts, typed) if u in vocabulary}
+    return sorted(found)
+
+
+def _likely_spellings(lower: str) -> list[str]:
+    """The respellings to try edits on: umlauts before "ß", at most `_EDITED_SPELLINGS` (a word
+    with four digraphs has fifteen, each with thousands of strings one edit away)."""
+    return _by_likelihood(spellings(lower))[:_EDITED_SPELLINGS]
+
+
+def _umlauts(lower: str) -> str:
+    return lower.replace("ae", "ä").replace("oe", "ö").replace("ue", "ü")
+
+
+def _by_likelihood(candidates: list[str]) -> list[str]:
+    """Respellings with fewer "ß" first, then with more umlauts (shorter)."""
+    return sorted(candidates, key=lambda s: (s.count("ß"), len(s)))

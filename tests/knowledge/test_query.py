@@ -8,6 +8,7 @@ import yaml
 from knowledge.index import KnowledgeIndex
 from knowledge.lexical import LexicalEntry, LexicalSnapshot
 from knowledge.query import prepare
+from knowledge.text.german import words
 from knowledge.text.spelling import correct_typos, one_edit, respell, spellings
 from knowledge.text.thesaurus import ABBREVIATIONS_FILE, expand
 
@@ -46,6 +47,45 @@ def test_one_typo_is_corrected_to_the_most_frequent_corpus_word() -> None:
     assert correct("Kindr") == "Kindr"  # too short to guess
     assert correct("Quantenphysik") == "Quantenphysik"  # nothing one edit away: left alone
     assert "jugendamt" in one_edit("jugendmt") and "jugendmt" not in one_edit("jugendmt")
+
+
+def test_a_typo_beside_an_umlaut_typed_as_digraph_is_corrected() -> None:
+    vocabulary = frozenset({"kindeswohlgefährdung", "träger", "zurückzahlen"})
+
+    def correct(text: str) -> str:
+        return correct_typos(text, vocabulary.__contains__, vocabulary, lambda _w: 1.0)
+
+    assert correct("Knideswohlgefaehrdung melden") == "Kindeswohlgefährdung melden"  # edit, then respell
+    assert correct("freier Tareger") == "freier Träger"  # the typo broke the digraph "ae"
+    assert correct("zurueckzahlne") == "zurückzahlen"
+
+
+def test_a_typo_may_become_a_word_the_corpus_uses_in_another_form() -> None:
+    vocabulary = frozenset({"versorgung"})
+    german = {"versorgen", "versorgung"}
+
+    def correct(text: str, target: bool) -> str:
+        return correct_typos(
+            text,
+            german.__contains__,
+            vocabulary,
+            lambda _w: 1.0,
+            known_targets=german.intersection if target else None,
+        )
+
+    assert correct("Kinder versrogen", target=False) == "Kinder versrogen"
+    assert correct("Kinder versrogen", target=True) == "Kinder versorgen"
+
+
+def test_the_respelling_known_as_written_wins_and_umlauts_before_eszett() -> None:
+    written = {"geschäftsstelle"}
+    # Both respellings stem alike, so an inflection-aware check accepts either; the one written so wins.
+    assert respell("Geschaeftsstelle", written.__contains__, lambda _w: True) == "Geschäftsstelle"
+    assert respell("Geschaeftsstelle", set().__contains__, lambda _w: True) == "Geschäftsstelle"
+
+
+def test_stop_words_typed_without_umlauts_are_stop_words() -> None:
+    assert words("fuer die Eltern ueber das Kind") == words("für die Eltern über das Kind")
 
 
 def test_abbreviation_file_is_documented_and_well_formed() -> None:
@@ -97,6 +137,12 @@ def test_snapshot_normalises_against_its_own_vocabulary() -> None:
     )
     assert snapshot.normalise("Kindeswohlgefaehrdung Massnahmen") == "Kindeswohlgefährdung Maßnahmen"
     assert snapshot.query_tokens("Kindeswohlgefaehrdung") == snapshot.query_tokens("Kindeswohlgefährdung")
+
+
+def test_snapshot_respells_to_a_german_word_the_corpus_lacks() -> None:
+    snapshot = LexicalSnapshot.build([LexicalEntry("c1", "Jugendliche unter achtzehn Jahren")], 1)
+    # "jährige" is in the German word list (wngerman), not in this corpus: respelled all the same.
+    assert snapshot.normalise("eine 13-Jaehrige beraten") == "eine 13-Jährige beraten"
 
 
 @pytest.mark.parametrize(

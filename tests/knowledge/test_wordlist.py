@@ -18,6 +18,14 @@ def test_the_word_list_knows_german_words_in_any_case() -> None:
 
 def test_a_missing_word_list_is_empty(tmp_path: Path) -> None:
     assert len(GermanWordlist.load(tmp_path / "ngerman")) == 0
+    assert GermanWordlist.load(tmp_path / "ngerman").among(["ferien"]) == []
+
+
+def test_among_picks_the_listed_words_as_single_lookups_do() -> None:
+    words = GermanWordlist.load(DEFAULT_PATH)
+    candidates = ["ferien", "versorgen", "versrogen", "anhaltsspunkte", "maßnahme", "zzzzzzzz"]
+    assert words.among(candidates) == [w for w in candidates if w in words]
+    assert words.among(candidates) == ["ferien", "versorgen", "maßnahme"]
 
 
 def test_a_german_word_the_corpus_lacks_is_no_typo() -> None:
