@@ -60,7 +60,7 @@ def test_channel_scores_survive_save_and_load(tmp_path: Path) -> None:
 
 
 def test_scores_are_the_cosine_of_sublinear_tf_vectors() -> None:
-    # The byte counts, the lookup table and the inverse norms must add up to the plain cosine.
+    # The byte counts and the inverse norms must add up to the plain cosine.
     chunks = [["kindeswohl", "kindeswohl", "gefährdung"], ["elterngeld", "kindergeld"], ["jugendamt"]]
     channel = NgramChannel.build(chunks)
     vectorizer = HashingVectorizer(
