@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -84,11 +85,17 @@ def build_indexes(
     cache_root: Path = CACHE_ROOT,
     rebuild: bool = False,
     progress: Progress | None = None,
+    embedder: str = "hashing",
+    stock: bool = True,
 ) -> BuiltIndexes:
-    """Our index and the stock Chroma store at each size, from the cache when it holds them."""
+    """Our index (with `embedder`, a `JHA_EMBEDDER` mode) and, with `stock`, the stock Chroma store at
+    each size, from the cache when it holds them."""
     say = progress or (lambda _message: None)
     key = cache_key(corpus)
-    target = cache_root / key / "-".join(str(s) for s in sizes)
+    kinds = KINDS if stock else ("ours",)
+    # The hashing layout keeps its old directory names, so caches built before this option stay valid.
+    variant = "" if embedder == "hashing" and stock else f"-{embedder}" + ("" if stock else "-nostock")
+    target = cache_root / key / ("-".join(str(s) for s in sizes) + variant)
     meta_file = target / "meta.json"
     if meta_file.exists() and not rebuild:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
@@ -103,12 +110,12 @@ def build_indexes(
     partial.mkdir(parents=True)
 
     started = time.perf_counter()
-    seed = _ingest_seed(corpus, partial / "seed")
+    seed = _ingest_seed(corpus, partial / "seed", embedder)
     stages: list[dict[str, Any]] = []
     previous = 0
     for size in sizes:
-        say(f"Aufbau {previous} → {size} Abschnitte (unser Index und Chroma parallel)")
-        for kind in KINDS:
+        say(f"Aufbau {previous} → {size} Abschnitte ({' und '.join(kinds)}, {embedder})")
+        for kind in kinds:
             if previous:
                 shutil.copytree(partial / f"{kind}-{previous}", partial / f"{kind}-{size}", symlinks=True)
         stage: dict[str, Any] = {"size": size}
@@ -129,10 +136,12 @@ def build_indexes(
                     str(size),
                     "--report",
                     str(partial / f"build-{kind}-{size}.json"),
+                    "--embedder",
+                    embedder,
                 ],
                 cwd=PROJECT,
             )
-            for kind in KINDS
+            for kind in kinds
         }
         try:
             for kind, worker in workers.items():
@@ -147,8 +156,8 @@ def build_indexes(
                     worker.kill()
                     worker.wait()
         say(
-            f"  {size} Abschnitte: unser Index {stage['ours']['seconds']:.0f} s, "
-            f"Chroma {stage['stock']['seconds']:.0f} s"
+            f"  {size} Abschnitte: unser Index {stage['ours']['seconds']:.0f} s"
+            + (f", Chroma {stage['stock']['seconds']:.0f} s" if stock else "")
         )
         stages.append(stage)
         previous = size
@@ -158,20 +167,24 @@ def build_indexes(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "build_seconds": time.perf_counter() - started,
         "stages": stages,
-        "note": "ours and stock were built at the same time, one process each on a core of its own",
+        "embedder": embedder,
+        "stock": stock,
+        "note": "ours and stock were built at the same time, one process each on a core of its own"
+        if stock
+        else "ours alone, one process",
     }
     (partial / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     partial.rename(target)
     return BuiltIndexes(target, {**meta, "cached": False, "path": str(target)})
 
 
-def _ingest_seed(corpus: Path, data_dir: Path) -> Path:
+def _ingest_seed(corpus: Path, data_dir: Path, embedder: str = "hashing") -> Path:
     """The real corpus through the ingest pipeline; returns its catalog, the seed of every size."""
     from ingest.pipeline import IngestPipeline
     from knowledge.index import KnowledgeIndex
     from knowledge.settings import EmbedderMode, make_settings
 
-    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING)
+    settings = make_settings(data_dir=data_dir, embedder=EmbedderMode(embedder))
     index = KnowledgeIndex.open(settings)
     try:
         report = IngestPipeline(index).add(sorted(p for p in corpus.iterdir() if p.is_dir()))
@@ -183,7 +196,9 @@ def _ingest_seed(corpus: Path, data_dir: Path) -> Path:
 
 
 # -- the worker processes ------------------------------------------------------------------------
-def grow_ours(seed_catalog: Path, data_dir: Path, start: int, stop: int) -> dict[str, Any]:
+def grow_ours(
+    seed_catalog: Path, data_dir: Path, start: int, stop: int, embedder: str = "hashing"
+) -> dict[str, Any]:
     """Grow our index in `data_dir` from `start` to `stop` chunks."""
     from evals.bench_synth import Grower, grow, load_seed
     from knowledge.index import KnowledgeIndex
@@ -191,13 +206,15 @@ def grow_ours(seed_catalog: Path, data_dir: Path, start: int, stop: int) -> dict
 
     grower = Grower(load_seed(seed_catalog))
     grower.skip(start)
-    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.HASHING))
+    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode(embedder)))
     try:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         documents, chunks = grow(index, grower.take(stop - start))
         put_seconds = time.perf_counter() - started
         index.rebuild_lexical()
         seconds = time.perf_counter() - started
+        # CPU seconds too: wall time on a shared machine measures the neighbours as well.
+        cpu_seconds = time.process_time() - cpu_started
         stats = index.stats()
     finally:
         index.close()
@@ -210,13 +227,19 @@ def grow_ours(seed_catalog: Path, data_dir: Path, start: int, stop: int) -> dict
         "lexical_rebuild_seconds": seconds - put_seconds,
         "seconds": seconds,
         "chunks_per_second": chunks / seconds if seconds else None,
+        "cpu_seconds": cpu_seconds,
+        "chunks_per_cpu_second": chunks / cpu_seconds if cpu_seconds else None,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "documents": stats.documents,
         "chunks": stats.chunks,
     }
 
 
-def grow_stock(seed_catalog: Path, directory: Path, start: int, stop: int) -> dict[str, Any]:
-    """Add the same chunks to the stock Chroma store in `directory`."""
+def grow_stock(
+    seed_catalog: Path, directory: Path, start: int, stop: int, embedder: str = "hashing"
+) -> dict[str, Any]:
+    """Add the same chunks to the stock Chroma store in `directory` (its own hashed vectors whatever
+    `embedder` our index uses)."""
     from evals.bench_stock import add_to_chroma, chroma_store
     from evals.bench_synth import Grower, load_seed
 
@@ -245,10 +268,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--start", type=int, required=True)
     parser.add_argument("--stop", type=int, required=True)
     parser.add_argument("--report", type=Path, required=True)
+    parser.add_argument("--embedder", default="hashing", help="JHA_EMBEDDER of our index")
     args = parser.parse_args(argv)
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     grow_fn = grow_ours if args.kind == "ours" else grow_stock
-    result = grow_fn(args.seed, args.dir, args.start, args.stop)
+    result = grow_fn(args.seed, args.dir, args.start, args.stop, args.embedder)
     args.report.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 

@@ -329,8 +329,11 @@ def load_test(
     }
 
 
-def memory_test(data_dir: Path, questions: Sequence[str], log: Path) -> dict[str, Any]:
-    """Peak RSS of a server over `data_dir` after start-up and one question after another."""
+def memory_test(
+    data_dir: Path, questions: Sequence[str], log: Path, *, embedder: str = "hashing"
+) -> dict[str, Any]:
+    """Peak RSS of a server over `data_dir` (built with `embedder`) after start-up and one question
+    after another."""
     add_users(data_dir, 1)
 
     async def ask_some(base_url: str) -> list[_Outcome]:
@@ -338,7 +341,7 @@ def memory_test(data_dir: Path, questions: Sequence[str], log: Path) -> dict[str
             token = await _login(client, 0)
             return [await _ask(client, token, q, "bench-memory") for q in questions]
 
-    with running_server(data_dir, log) as server:
+    with running_server(data_dir, log, stack={"JHA_EMBEDDER": embedder}) as server:
         after_start = server.memory_kib()
         outcomes = asyncio.run(ask_some(server.base_url))
         after_questions = server.memory_kib()

@@ -3,7 +3,7 @@ character-n-gram channel of the lexical snapshot (`knowledge.ngram_channel`)."""
 
 from __future__ import annotations
 
-from knowledge.ngram_channel import PARAMETERS
+from knowledge.ngram_channel import SCORING
 
 # What indexes built before the n-gram channel recorded: hashed n-gram vectors in Chroma. They open
 # with the n-gram channel at once (their lexical snapshot is rebuilt, the old vectors are not read);
@@ -20,7 +20,7 @@ class NgramEmbedder:
 
     @property
     def id(self) -> str:
-        return f"ngram-{PARAMETERS}"
+        return f"ngram-{SCORING}"
 
     @property
     def description(self) -> str:

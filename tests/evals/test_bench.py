@@ -10,13 +10,15 @@ import numpy as np
 import pytest
 
 from evals.bench import BenchOptions, check_targets
+from evals.bench_scale import table
+from evals.bench_search import _at_size
 from evals.bench_server import _events, answer_rows
 from evals.bench_stats import measure, percentile, summarize
 from evals.bench_synth import Grower, Piece, Seed, grow, perturb, seed_of
 from knowledge.embedders.hashing import HashingEmbedder
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document, DocumentType
-from knowledge.settings import Settings
+from knowledge.settings import EmbedderMode, Settings, make_settings
 
 LAW_TEXT = (
     "(1) Werden dem Jugendamt gewichtige Anhaltspunkte für die Gefährdung des Wohls eines Kindes bekannt, "
@@ -163,6 +165,33 @@ def test_quick_latency_on_a_tiny_grown_index(settings: Settings, seed: Seed) -> 
         index.close()
     assert result["n"] == 12
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"]
+
+
+def test_weight_free_latency_alone_on_a_tiny_grown_index(tmp_path: Path, seed: Seed) -> None:
+    # The scale bench's path: an n-gram index, no stock baselines beside it.
+    data_dir = tmp_path / "var"
+    index = KnowledgeIndex.open(make_settings(data_dir=data_dir, embedder=EmbedderMode.NGRAM))
+    try:
+        grow(index, Grower(seed).take(30))
+        index.rebuild_lexical()
+    finally:
+        index.close()
+    queries = ["Schutzauftrag bei Kindeswohlgefährdung", "Fachtag stationäre Jugendhilfe"] * 3
+    row = _at_size(data_dir, None, queries, 2, EmbedderMode.NGRAM)
+    assert row["chunks"] == 30 and set(row) == {"chunks", "documents", "queries", "k", "ours"}
+    assert row["ours"]["n"] == 6 and row["ours"]["cpu_ms_per_query"] > 0 and row["ours"]["first_ms"] > 0
+    report = {
+        "embedder": "ngram",
+        "queries": 6,
+        "machine": {"load_average_1m_at_start": 0.5},
+        "indexes": {
+            "stages": [{"size": 30, "ours": {"chunks_per_second": 900.0, "chunks_per_cpu_second": 1000.0}}]
+        },
+        "search": [row],
+        "memory": {"chunks": 30, "peak_rss_mib": 321.4},
+    }
+    last = table(report).splitlines()[-1]
+    assert last.split("|")[0].strip() == "30" and last.split("|")[-1].strip() == "321"
 
 
 # -- targets and options -------------------------------------------------------------------------

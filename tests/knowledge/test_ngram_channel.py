@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
 
 from knowledge.embedders.ngram import NgramEmbedder
 from knowledge.index import KnowledgeIndex
@@ -55,6 +57,38 @@ def test_channel_scores_survive_save_and_load(tmp_path: Path) -> None:
     query = ["kindeswohlgefährdung"]
     assert np.array_equal(channel.scores(query), loaded.scores(query))
     assert channel.scores(query)[2] == 0.0 and channel.scores(query)[0] > 0.5
+
+
+def test_scores_are_the_cosine_of_sublinear_tf_vectors() -> None:
+    # The byte counts and the inverse norms must add up to the plain cosine.
+    chunks = [["kindeswohl", "kindeswohl", "gefährdung"], ["elterngeld", "kindergeld"], ["jugendamt"]]
+    channel = NgramChannel.build(chunks)
+    vectorizer = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(4, 6), n_features=2**20, alternate_sign=False, norm=None
+    )
+    rows = vectorizer.transform([" ".join(words) for words in chunks])
+    rows.data = np.log1p(rows.data)
+    query = vectorizer.transform(["kindeswohlgefährdung kindergeld"])
+    query.data = np.log1p(query.data)
+    expected = cosine_similarity(query, rows)[0]
+    assert np.allclose(channel.scores(["kindeswohlgefährdung", "kindergeld"]), expected, atol=1e-6)
+
+
+def test_loaded_postings_are_memory_maps_of_five_bytes_each(tmp_path: Path) -> None:
+    channel = NgramChannel.build([["kindeswohl", "gefährdung"], ["elterngeld"]])
+    channel.save(tmp_path / "ngrams")
+    loaded = NgramChannel.load(tmp_path / "ngrams")
+    for array in (loaded.postings.data, loaded.postings.indices, loaded.postings.indptr):
+        assert _maps_a_file(array)
+    assert loaded.postings.data.dtype == np.uint8 and loaded.postings.indices.dtype == np.int32
+    assert loaded.postings.nnz == channel.postings.nnz > 0
+
+
+def _maps_a_file(array: np.ndarray) -> bool:
+    base = array
+    while base is not None and not isinstance(base, np.memmap):
+        base = getattr(base, "base", None)
+    return base is not None
 
 
 def test_published_generation_carries_channel_and_paragraphs(tmp_path: Path) -> None:
