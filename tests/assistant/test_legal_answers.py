@@ -276,6 +276,9 @@ def test_holiday_job_of_a_fourteen_year_old_is_answered_from_the_jarbschg(assist
     answer = assistant.ask("Darf ein 14-Jähriger in den Ferien arbeiten?")
     assert answer.status is AnswerStatus.ANSWERED, answer.text
     assert any(c.law == "JArbSchG" for c in answer.citations), [c.label for c in answer.citations]
+    # The age is the answer: § 5 Abs. 3 (children over 13, light work, two hours a day) is shown.
+    text = _normalised(answer.text)
+    assert "Beschäftigung von Kindern über 13 Jahre" in text and "nicht mehr als zwei Stunden" in text
 
 
 def test_a_deadline_asked_brings_the_absatz_that_holds_it(assistant: Assistant) -> None:
