@@ -30,6 +30,11 @@ _RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
 # The Absatz that holds what was asked for must still speak about the question: a span of weeks in
 # an unrelated Absatz would make the passage look as if it answered "Wann findet … statt?".
 _HOLDING_ABSATZ = 0.3
+# An age is no such accident (laws name ages where they set them, and an age is no evidence for
+# answering at all, `entities.EVIDENCE_KINDS`): an Absatz that adds only the asked age needs less.
+# Fitted on dev: from 0.2 down to 0 the age of § 5 Abs. 3 JArbSchG ("Kinder über 13 Jahre") joins
+# Abs. 4 for "Darf ein 14-Jähriger in den Ferien arbeiten?", all else the same; the middle of that.
+_HOLDING_AGE = 0.1
 
 
 @dataclass
@@ -83,8 +88,9 @@ def legal_passage(
             shown.add(i)
     # The Absatz holding what was asked for is the answer itself: it is shown even beyond the limit.
     if asked is not None:
-        floor = _HOLDING_ABSATZ * max(scores[best], 0.0)
-        shown |= _holding_asked(index, terms, asked, absaetze, shown=shown, heading=heading, floor=floor)
+        shown |= _holding_asked(
+            index, terms, asked, absaetze, shown=shown, heading=heading, best=max(scores[best], 0.0)
+        )
     for i in sorted(range(len(absaetze)), key=lambda i: scores[i], reverse=True):
         if len(shown) >= MAX_ABSAETZE:
             break
@@ -120,10 +126,11 @@ def _holding_asked(
     *,
     shown: set[int],
     heading: frozenset[str],
-    floor: float,
+    best: float,
 ) -> set[int]:
     """The Absatz (as a set of at most one position) that best answers among those holding a kind
-    of entity the question asks for and the shown Absätze lack, if it covers at least `floor`."""
+    of entity the question asks for and the shown Absätze lack, if it covers at least its floor
+    (`_HOLDING_ABSATZ`, for an age alone `_HOLDING_AGE`) of the `best` Absatz's score."""
     lacking = missing_kinds(asked, "\n".join(absaetze[i].text for i in shown), DISPLAY_KINDS)
     if not lacking:
         return set()
@@ -133,8 +140,12 @@ def _holding_asked(
         if i not in shown and len(missing_kinds(asked, absatz.text, tuple(lacking))) < len(lacking)
     ]
     coverage = {i: terms.coverage(text_tokens(index, absaetze[i].text), heading) for i in holding}
-    best = max(holding, key=coverage.__getitem__, default=None)
-    return {best} if best is not None and coverage[best] >= floor else set()
+    chosen = max(holding, key=coverage.__getitem__, default=None)
+    if chosen is None:
+        return set()
+    supplied = set(lacking) - set(missing_kinds(asked, absaetze[chosen].text, tuple(lacking)))
+    floor = _HOLDING_AGE if supplied == {"age"} else _HOLDING_ABSATZ
+    return {chosen} if coverage[chosen] >= floor * best else set()
 
 
 def screened(passage: Passage) -> Passage:

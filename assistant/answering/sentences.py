@@ -79,6 +79,15 @@ _BULLET_START = re.compile(r"^[-•◦▪*]\s+\S")
 _BULLET_SEPARATOR = re.compile(r"\s+(?=[-•◦▪]\s+\S)")
 _LIST_ITEM = re.compile(r"^(\d{1,2}\.|[a-z]\)|[a-z]{2}\))\s")
 _CANDIDATE = re.compile(r"[.!?…]+[\"“”»«)]*\s+")
+# "des 18. Lebensjahres", "bis zum 3. Geburtstag", "im 14. Lebensmonat": a short number after an
+# article, or before a noun that is counted, is an ordinal, not the end of "… Absatz 3. Der".
+_BEFORE_ORDINAL = frozenset(
+    ["des", "dem", "den", "der", "zum", "zur", "vom", "am", "im", "eines", "einem", "einer", "vollendeten",
+     "vollendete", "jedes", "jeden", "jedem"]
+)  # fmt: skip
+_COUNTED_NOUN = re.compile(
+    r"(lebens|kalender|schul|geburts)?(jahr|monat|tag|woche|stunde)\w*$|(buch|kapitel|grad|mal|klasse)\w*$"
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -151,8 +160,11 @@ def _is_boundary(line: str, period: int, next_start: int) -> bool:
     if word.startswith("§"):
         return False
     if re.fullmatch(r"\d+[a-z]?", word):
-        # "1. Januar", "am 3. Mai" and "Nr. 2. der" continue; "… Absatz 3. Der" ends the sentence.
-        return not (next_word in _MONTHS or not following[:1].isupper())
+        # "1. Januar", "am 3. Mai", "des 18. Lebensjahres" and "Nr. 2. der" continue; "… Absatz 3. Der"
+        # ends the sentence.
+        before = head[0].rsplit(None, 1)[-1].lower() if len(head) > 1 else ""
+        ordinal = len(word) <= 3 and (before in _BEFORE_ORDINAL or bool(_COUNTED_NOUN.match(next_word)))
+        return not (next_word in _MONTHS or ordinal or not following[:1].isupper())
     if re.fullmatch(r"\d{1,2}\.\d{1,2}", word):
         return False  # a date in progress: "13.02.2026" is matched whole elsewhere
     return following[:1].isupper() or following[:1] in '„"(§0123456789'

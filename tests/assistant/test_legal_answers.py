@@ -276,6 +276,9 @@ def test_holiday_job_of_a_fourteen_year_old_is_answered_from_the_jarbschg(assist
     answer = assistant.ask("Darf ein 14-Jähriger in den Ferien arbeiten?")
     assert answer.status is AnswerStatus.ANSWERED, answer.text
     assert any(c.law == "JArbSchG" for c in answer.citations), [c.label for c in answer.citations]
+    # The age is the answer: § 5 Abs. 3 (children over 13, light work, two hours a day) is shown.
+    text = _normalised(answer.text)
+    assert "Beschäftigung von Kindern über 13 Jahre" in text and "nicht mehr als zwei Stunden" in text
 
 
 def test_a_deadline_asked_brings_the_absatz_that_holds_it(assistant: Assistant) -> None:
@@ -288,12 +291,26 @@ def test_a_deadline_asked_brings_the_absatz_that_holds_it(assistant: Assistant) 
 def test_the_absatz_the_best_one_applies_is_shown_with_it(assistant: Assistant) -> None:
     # § 33 (2) JArbSchG warns of "das Beschäftigungsverbot nach Absatz 3": (3) states it.
     question = (
-        "Was muss der Arbeitgeber tun, wenn der Jugendliche die Bescheinigung über die Nachuntersuchung "
-        "nach Ablauf eines Jahres nicht vorlegt?"
+        "Der Jugendliche legt die Bescheinigung über die erste Nachuntersuchung nicht vor. "
+        "Was muss der Arbeitgeber tun?"
     )
     passages = select_passages(assistant.index, question, assistant.index.search(question, k=8))
     jarbschg = next(p for p in passages if p.label == "§ 33 JArbSchG")
     assert {"2", "3"} <= set(jarbschg.numbers), jarbschg.numbers
+
+
+def test_the_rule_in_a_lower_ranked_paragraph_is_stated_when_the_best_one_holds_little(
+    assistant: Assistant,
+) -> None:
+    # The search ranks § 93 SGB VIII (Berechnung des Einkommens) first; it holds little of the
+    # question. How far back is paid lies in § 44 Abs. 4 SGB X, ranked below it.
+    answer = assistant.ask(
+        "Wir haben einer Familie über Jahre zu wenig Leistungen bewilligt, weil wir das Einkommen falsch "
+        "berechnet haben. Wie weit zurück müssen wir nachzahlen?"
+    )
+    assert answer.status is AnswerStatus.ANSWERED, answer.text
+    assert any(c.law == "SGB X" and c.paragraph == "§ 44" for c in answer.citations), answer.citations
+    assert "längstens für einen Zeitraum bis zu vier Jahren" in _normalised(answer.text)
 
 
 def test_in_acute_danger_the_rules_are_quoted_even_with_a_model_that_finds_nothing(

@@ -130,3 +130,24 @@ def test_a_list_stays_one_sentence() -> None:
         "(1) Anspruch hat, wer\n1. das zwölfte Lebensjahr nicht vollendet hat,\n2. bei einem Elternteil lebt."
     )
     assert split_sentences(text) == [" ".join(text.splitlines())]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Anspruch besteht bis zur Vollendung des 18. Lebensjahres des Kindes. Er endet dann.",
+            ["Anspruch besteht bis zur Vollendung des 18. Lebensjahres des Kindes.", "Er endet dann."],
+        ),
+        ("Elterngeld Plus ab dem 15. Lebensmonat.", ["Elterngeld Plus ab dem 15. Lebensmonat."]),
+        ("Ab dem 3. Kind gibt es mehr.", ["Ab dem 3. Kind gibt es mehr."]),
+        (
+            "Das gilt nach Absatz 3. Der Arbeitgeber zahlt.",
+            ["Das gilt nach Absatz 3.", "Der Arbeitgeber zahlt."],
+        ),
+        ("Das Gesetz gilt seit 1990. Es regelt viel.", ["Das Gesetz gilt seit 1990.", "Es regelt viel."]),
+    ],
+)
+def test_an_ordinal_before_a_noun_does_not_end_the_sentence(text: str, expected: list[str]) -> None:
+    # "des 18. Lebensjahres" split in two left "Lebensjahres des Kindes …" as a statement of its own.
+    assert split_sentences(text) == expected
