@@ -1,17 +1,18 @@
 """Texterkennung (OCR) with Debian's Tesseract and its German model, one page image at a time.
 
-Tesseract is called as a program (`tesseract - - tsv`), not through pytesseract: that wrapper only
-writes temporary files and calls the same program, and the TSV output carries what we need — the words
-with their block/paragraph/line numbers (to rebuild paragraphs) and a confidence per word. Each page has
-its own time limit (`JHA_INGEST_OCR_PAGE_SECONDS`); the whole file stays under the worker's limits.
+Tesseract is called as a program (`tesseract PAGE.tif - tsv`), not through pytesseract: that wrapper
+only writes temporary files and calls the same program, and the TSV output carries what we need — the
+words with their block/paragraph/line numbers (to rebuild paragraphs) and a confidence per word. Each
+page has its own time limit (`JHA_INGEST_OCR_PAGE_SECONDS`); the whole file stays under the worker's
+limits.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -23,6 +24,16 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 _PACKAGES = "Debian-Pakete tesseract-ocr und tesseract-ocr-deu"
+_NO_TEMP = "die Seite konnte nicht als temporäre Datei abgelegt werden (Speicherplatz voll?)"
+
+
+# --psm 3 (automatic layout), not 6 (one block of text, 6 % less CPU): only it reads two columns one
+# after the other (tests/ingest/test_ocr_layout.py). tessedit_do_invert=0: no second pass looking for
+# white-on-black text, which letters and circulars do not have (about 3 % of the CPU time).
+# textord_disable_pitch_test=1: no search for typewriter (fixed-pitch) spacing, which only the old
+# character classifier used; the LSTM model finds the spaces itself. 3,4 % fewer instructions
+# (callgrind), the same text in DejaVu Sans, Serif and Sans Mono (evals/bench_ocr.py).
+TESSERACT_OPTIONS = ("--psm", "3", "-c", "tessedit_do_invert=0", "-c", "textord_disable_pitch_test=1")
 
 
 @dataclass(frozen=True)
@@ -37,26 +48,30 @@ def recognise(image: Image, *, language: str, seconds: float, page: int) -> OcrP
     program = shutil.which("tesseract")
     if program is None:
         raise LoadError(f"Texterkennung nicht möglich: Tesseract ist nicht installiert ({_PACKAGES})")
-    buffer = io.BytesIO()
-    # PNM is uncompressed: writing it costs nothing, unlike PNG at 300 dpi (about 0,3 s a page).
-    _content(image.convert("L")).save(buffer, format="PPM")
     # One thread: the machine's cores belong to the other files and the web server, and Tesseract's
     # OpenMP threads gain little on one page (measured in evals/bench_ocr.py).
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    try:
-        result = subprocess.run(
-            # tessedit_do_invert=0: no second pass looking for white-on-black text, which letters
-            # and circulars do not have (about 3 % of the CPU time, evals/bench_ocr.py).
-            [program, "-", "-", "-l", language, "--psm", "3", "-c", "tessedit_do_invert=0", "tsv"],
-            input=buffer.getvalue(),
-            capture_output=True,
-            timeout=seconds,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        what = f"Texterkennung von Seite {page} dauerte länger als {seconds:g} Sekunden".replace(".", ",")
-        raise LimitExceeded(what, "JHA_INGEST_OCR_PAGE_SECONDS") from exc
+    # The page goes to Tesseract as an uncompressed TIFF file, not as PNM on its standard input: it
+    # reads standard input one byte at a time and Leptonica reads PNM one pixel at a time, together
+    # about 0,1 s of an A4 page at 300 dpi; an uncompressed TIFF is read in 2 ms and written in 1 ms
+    # (PNG would cost 30 ms to write). Tesseract's text is the same (evals/bench_ocr.py).
+    with tempfile.NamedTemporaryFile(prefix="jha-ocr-", suffix=".tif") as page_file:
+        try:
+            _content(image.convert("L")).save(page_file, format="TIFF", compression="raw")
+            page_file.flush()
+        except OSError as exc:
+            raise LoadError(f"Texterkennung von Seite {page} nicht möglich: {_NO_TEMP}") from exc
+        try:
+            result = subprocess.run(
+                [program, page_file.name, "-", "-l", language, *TESSERACT_OPTIONS, "tsv"],
+                capture_output=True,
+                timeout=seconds,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            what = f"Texterkennung von Seite {page} dauerte länger als {seconds:g} Sekunden".replace(".", ",")
+            raise LimitExceeded(what, "JHA_INGEST_OCR_PAGE_SECONDS") from exc
     if result.returncode != 0:
         stderr = result.stderr.decode("utf-8", "replace")
         if "Failed loading language" in stderr or "Error opening data file" in stderr:
@@ -74,7 +89,8 @@ _INK = 160
 def _content(page: Image) -> Image:
     """The grayscale page cut to the box around its dark pixels plus a margin: Tesseract's cost grows
     with the pixels it scans, and an A4 letter's white margins are a fifth of the page (about 8 % of
-    the CPU time, evals/bench_ocr.py). A blank page is returned whole."""
+    the CPU time, evals/bench_ocr.py). A blank page is returned whole. Positions Tesseract reports
+    for the crop are shifted by its left and top edge against the page (see `_from_tsv`)."""
     box = page.point(lambda v: 255 if v < _INK else 0).getbbox()
     if box is None:
         return page
@@ -111,7 +127,11 @@ def recognise_all(
 
 
 def _from_tsv(tsv: str) -> OcrPage:
-    """Words back into lines and paragraphs; a word hyphenated at a line end is joined again."""
+    """Words back into lines and paragraphs; a word hyphenated at a line end is joined again.
+
+    Only the block/paragraph/line numbers and the confidence are read. The TSV's boxes (left, top,
+    width, height) are relative to the cropped image Tesseract was given (`_content`), not to the page:
+    whoever starts using them must add the crop's left and top edge first."""
     paragraphs: dict[tuple[str, str], list[list[str]]] = {}
     line_keys: dict[tuple[str, str, str], list[str]] = {}
     confidences: list[float] = []

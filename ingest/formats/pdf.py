@@ -2,7 +2,8 @@
 
 - Text: pypdf, as before (fast: about 10 ms a page).
 - Pages without a usable text layer (scans) are rendered with pdfium (pypdfium2, a 3 MB wheel with its
-  own binary) at `JHA_INGEST_OCR_DPI` and read by Tesseract (ingest/formats/ocr.py).
+  own binary) at `JHA_INGEST_OCR_DPI` and read by Tesseract (ingest/formats/ocr.py); a page that is
+  only a scan at that resolution gives its image as it is stored (`scanned_image`).
 - Tables: pdfplumber finds ruled tables, but costs about 100 ms a page; it only looks at pages on which
   pdfium counts enough drawn lines to frame a table, so a page of prose stays as fast as before.
 """
@@ -128,6 +129,9 @@ class _PageReader:
 
     def _render(self, number: int) -> Image:
         page = self._document()[number - 1]
+        scan = scanned_image(page, self.limits.ocr_dpi)
+        if scan is not None:
+            return scan
         width, height = page.get_size()  # in points, 1/72 inch
         scale = min(self.limits.ocr_dpi / 72, (_MAX_PIXELS / max(width * height, 1)) ** 0.5)
         return page.render(scale=scale, grayscale=True).to_pil()
@@ -166,6 +170,39 @@ class _PageReader:
         items += [(table.bbox[1], "\n" + markdown_table(table.extract()) + "\n") for table in tables]
         items.sort(key=lambda item: item[0])
         return "\n".join(text for _, text in items)
+
+
+# Points (1/72 inch) an image may miss the page's edges by, and pixels its size may differ from the
+# rendered page's, for the image to stand for the page.
+_EDGE_POINTS = 1.0
+_SIZE_PIXELS = 2
+
+
+def scanned_image(page: Any, dpi: int) -> Image | None:
+    """The page's scan, decoded as it is stored, when the page is nothing but one upright image that
+    covers it at `dpi` — what a scanner writes. It is the picture rendering would draw, at half the
+    cost (about 50 instead of 105 ms an A4 page at 300 dpi: no resampling of 8.7 million pixels by
+    one pixel's width). None for every other page, which is rendered."""
+    import pypdfium2.raw as pdfium_c
+
+    objects = list(page.get_objects(max_depth=1))
+    if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE or page.get_rotation() != 0:
+        return None
+    image = objects[0]
+    left, bottom, right, top = page.get_cropbox()
+    bounds = image.get_bounds()
+    matrix = image.get_matrix()
+    upright = matrix.b == 0 and matrix.c == 0 and matrix.a > 0 and matrix.d > 0
+    covers = all(abs(a - b) <= _EDGE_POINTS for a, b in zip(bounds, (left, bottom, right, top), strict=True))
+    width, height = image.get_px_size()
+    sized = (
+        abs(width - (right - left) * dpi / 72) <= _SIZE_PIXELS
+        and abs(height - (top - bottom) * dpi / 72) <= _SIZE_PIXELS
+    )
+    if not (upright and covers and sized):
+        return None
+    scan: Image = image.get_bitmap(render=False).to_pil().convert("L")
+    return scan
 
 
 def _clip(
