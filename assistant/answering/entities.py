@@ -55,6 +55,16 @@ _AMOUNT_ASKED = re.compile(
     r"\bwie\s+groß\b|\bab\s+welche[mr]\s+(betrag|einkommen)\b",
     re.IGNORECASE,
 )
+# "Wie hoch", "wie teuer", "Betrag", "Höhe", "wie viel … zahlt" ask for a sum of money or a share: a
+# list number or a count in the passage ("3.", "zwei Jahre") does not answer them ("Wie viel
+# Pflegegeld zahlt die Pflegekasse?" is not answered by § 21a SGB I). "Wie viel Urlaub …" asks a count.
+_MONEY_ASKED = re.compile(
+    r"\bwie\s+(hoch|teuer)\b|\bhöhe\s+(de[sr]|von)\b|\bwelche[rn]?\s+betrag\b|"
+    r"\bab\s+welche[mr]\s+(betrag|einkommen)\b|"
+    r"\bwie\s+viel\b.{0,60}\b(zahl\w*|kost\w*|bekomm\w*|erhält|erhalten|verdien\w*|geld\w*|euro)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"€|%|\b(euro|eur|cent|prozent|hälfte|drittel|viertel)\b|\b\d+,\d\d\b", re.IGNORECASE)
 # A number in the text once its legal references ("§ 39 Absatz 2 Nummer 2 bis 4", "(5)") are removed.
 _AMOUNT = re.compile(
     r"\b\d[\d.,]*\b|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zehn|\w+zig|hundert|"
@@ -121,6 +131,7 @@ class AskedEntities:
     date: bool = False
     office: bool = False
     age: bool = False  # shown with the passage, not an evidence feature (`DISPLAY_KINDS`)
+    money: bool = False  # the amount asked is a sum of money or a share (`_MONEY_ASKED`)
 
 
 # What abstention weighs (`evidence`), and what the shown Absätze of a § should hold when asked for.
@@ -152,6 +163,7 @@ def asked_entities(
         any(_DATE_ASKED.search(q) for q in spellings),
         any(_CONTACT_ASKED.search(q) or (places and _WHO_IS_RESPONSIBLE.search(q)) for q in spellings),
         any(_AGE_ASKED.search(q) for q in spellings),
+        money=any(_MONEY_ASKED.search(q) for q in spellings),
     )
 
 
@@ -191,7 +203,9 @@ def missing_kinds(asked: AskedEntities, text: str, kinds: tuple[str, ...] = EVID
     plain = _LEGAL_NUMBER.sub(" ", text)
     checks = {
         "place": lambda: bool(asked.places) and not any(_mentions_place(p, lowered) for p in asked.places),
-        "amount": lambda: asked.amount and not _AMOUNT.search(_ENUMERATOR.sub(" ", plain)),
+        "amount": lambda: (
+            asked.amount and not (_MONEY if asked.money else _AMOUNT).search(_ENUMERATOR.sub(" ", plain))
+        ),
         "date": lambda: asked.date and not _DATE.search(plain),
         "office": lambda: asked.office and not _OFFICE.search(text),
         "age": lambda: asked.age and not _AGE.search(plain),

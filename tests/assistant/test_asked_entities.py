@@ -27,3 +27,17 @@ def test_an_age_is_a_kind_shown_with_a_passage_not_one_abstention_weighs() -> No
     assert missing_kinds(asked, lacking, DISPLAY_KINDS) == ["age"]
     assert missing_kinds(asked, holding, DISPLAY_KINDS) == []
     assert missing_kinds(asked, lacking, EVIDENCE_KINDS) == []
+
+
+def test_a_sum_of_money_asked_is_not_answered_by_a_list_number() -> None:
+    # § 21a SGB I lists numbers but names no sum: it does not say how much Pflegegeld is paid.
+    asked = asked_entities("Wie viel Pflegegeld zahlt die Pflegekasse bei Pflegegrad 3 monatlich?")
+    listing = "Pflegegeld bei Pflegegrad 2 bis 5 nach § 37 SGB XI; es wird in 3 Raten gezahlt."
+    paying = "Das Pflegegeld beträgt monatlich 573 Euro für Pflegegrad 3."
+    assert missing_kinds(asked, listing) == ["amount"]
+    assert missing_kinds(asked, paying) == []
+
+
+def test_a_count_asked_is_answered_by_a_number() -> None:
+    asked = asked_entities("Wie viel Urlaub steht einem Jugendlichen im Jahr zu?")
+    assert missing_kinds(asked, "Der Urlaub beträgt jährlich mindestens 30 Werktage.") == []
