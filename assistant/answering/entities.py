@@ -42,6 +42,11 @@ _LAND = re.compile(
 _NAME = r"([A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*)"
 # "im Kreis Unna", "Landkreis Göppingen", "Stadt Norderstedt": what follows is a place name.
 _AFTER_PLACE_NOUN = re.compile(r"\b(?:Kreis(?:es)?|Landkreis(?:es)?|Stadt|Gemeinde|Bezirk)\s+" + _NAME)
+# "Welche Kita in Kamen …": a capitalised word right after a mid-sentence "in" names a place or a
+# noun ("in Obhut", "in Vollzeitpflege"). Either way a passage answering the question writes it so;
+# the corpus may know the word only as another one ("kamen", a verb), which the lower-cased index
+# counts as the same word.
+_AFTER_IN = re.compile(r"(?<=\S )in\s+([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)*)(?![\wäöüß-])")
 # "Jugendamt Unna", but also "Muss das Jugendamt Eltern …": a place only if it is one the documents
 # name or a word they never use.
 _AFTER_OFFICE = re.compile(
@@ -55,6 +60,16 @@ _AMOUNT_ASKED = re.compile(
     r"\bwie\s+groß\b|\bab\s+welche[mr]\s+(betrag|einkommen)\b",
     re.IGNORECASE,
 )
+# "Wie hoch", "wie teuer", "Betrag", "Höhe", "wie viel … zahlt" ask for a sum of money or a share: a
+# list number or a count in the passage ("3.", "zwei Jahre") does not answer them ("Wie viel
+# Pflegegeld zahlt die Pflegekasse?" is not answered by § 21a SGB I). "Wie viel Urlaub …" asks a count.
+_MONEY_ASKED = re.compile(
+    r"\bwie\s+(hoch|teuer)\b|\bhöhe\s+(de[sr]|von)\b|\bwelche[rn]?\s+betrag\b|"
+    r"\bab\s+welche[mr]\s+(betrag|einkommen)\b|"
+    r"\bwie\s+viel\b.{0,60}\b(zahl\w*|kost\w*|bekomm\w*|erhält|erhalten|verdien\w*|geld\w*|euro)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"€|%|\b(euro|eur|cent|prozent|hälfte|drittel|viertel)\b|\b\d+,\d\d\b", re.IGNORECASE)
 # A number in the text once its legal references ("§ 39 Absatz 2 Nummer 2 bis 4", "(5)") are removed.
 _AMOUNT = re.compile(
     r"\b\d[\d.,]*\b|\b(zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\w+zehn|\w+zig|hundert|"
@@ -121,6 +136,8 @@ class AskedEntities:
     date: bool = False
     office: bool = False
     age: bool = False  # shown with the passage, not an evidence feature (`DISPLAY_KINDS`)
+    money: bool = False  # the amount asked is a sum of money or a share (`_MONEY_ASKED`)
+    names: tuple[str, ...] = ()  # as written after "in" ("Kamen"); a passage must write them so
 
 
 # What abstention weighs (`evidence`), and what the shown Absätze of a § should hold when asked for.
@@ -144,6 +161,9 @@ def asked_entities(
     words = {w.lower() for w in re.findall(r"[\wäöüß]+(?:-[\wäöüß]+)*", question)}
     places += sorted(p for p in known if p in words)
     places = list(dict.fromkeys(places))
+    names = [
+        m.group(1) for m in _AFTER_IN.finditer(question) if m.group(1).lower() not in (*places, *_ALIASES)
+    ]
     # "Oeffnungszeiten", "hoehe": the question words are matched with their umlauts restored too.
     spellings = (question, _with_umlauts(question))
     return AskedEntities(
@@ -152,6 +172,8 @@ def asked_entities(
         any(_DATE_ASKED.search(q) for q in spellings),
         any(_CONTACT_ASKED.search(q) or (places and _WHO_IS_RESPONSIBLE.search(q)) for q in spellings),
         any(_AGE_ASKED.search(q) for q in spellings),
+        money=any(_MONEY_ASKED.search(q) for q in spellings),
+        names=tuple(dict.fromkeys(names)),
     )
 
 
@@ -176,7 +198,7 @@ def asked_in_index(index: KnowledgeIndex, question: str) -> AskedEntities:
 
 def asked_kinds(asked: AskedEntities) -> list[str]:
     kinds = [
-        ("place", bool(asked.places)),
+        ("place", bool(asked.places or asked.names)),
         ("amount", asked.amount),
         ("date", asked.date),
         ("office", asked.office),
@@ -190,8 +212,13 @@ def missing_kinds(asked: AskedEntities, text: str, kinds: tuple[str, ...] = EVID
     lowered = text.lower()
     plain = _LEGAL_NUMBER.sub(" ", text)
     checks = {
-        "place": lambda: bool(asked.places) and not any(_mentions_place(p, lowered) for p in asked.places),
-        "amount": lambda: asked.amount and not _AMOUNT.search(_ENUMERATOR.sub(" ", plain)),
+        "place": lambda: (
+            (bool(asked.places) and not any(_mentions_place(p, lowered) for p in asked.places))
+            or any(not _writes(name, text) for name in asked.names)
+        ),
+        "amount": lambda: (
+            asked.amount and not (_MONEY if asked.money else _AMOUNT).search(_ENUMERATOR.sub(" ", plain))
+        ),
         "date": lambda: asked.date and not _DATE.search(plain),
         "office": lambda: asked.office and not _OFFICE.search(text),
         "age": lambda: asked.age and not _AGE.search(plain),
@@ -213,3 +240,8 @@ def place_names(regions: Iterable[str | None]) -> set[str]:
 def _mentions_place(place: str, lowered: str) -> bool:
     names = [place, *_LAENDER.get(place, ())]
     return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) for name in names)
+
+
+def _writes(name: str, text: str) -> bool:
+    """Whether `text` holds `name` as written, capitalised ("Kamen", not the verb "kamen")."""
+    return re.search(rf"(?<![\wäöüß-]){re.escape(name)}(?![\wäöüß-])", text) is not None

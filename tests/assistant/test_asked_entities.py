@@ -27,3 +27,30 @@ def test_an_age_is_a_kind_shown_with_a_passage_not_one_abstention_weighs() -> No
     assert missing_kinds(asked, lacking, DISPLAY_KINDS) == ["age"]
     assert missing_kinds(asked, holding, DISPLAY_KINDS) == []
     assert missing_kinds(asked, lacking, EVIDENCE_KINDS) == []
+
+
+def test_a_sum_of_money_asked_is_not_answered_by_a_list_number() -> None:
+    # § 21a SGB I lists numbers but names no sum: it does not say how much Pflegegeld is paid.
+    asked = asked_entities("Wie viel Pflegegeld zahlt die Pflegekasse bei Pflegegrad 3 monatlich?")
+    listing = "Pflegegeld bei Pflegegrad 2 bis 5 nach § 37 SGB XI; es wird in 3 Raten gezahlt."
+    paying = "Das Pflegegeld beträgt monatlich 573 Euro für Pflegegrad 3."
+    assert missing_kinds(asked, listing) == ["amount"]
+    assert missing_kinds(asked, paying) == []
+
+
+def test_a_count_asked_is_answered_by_a_number() -> None:
+    asked = asked_entities("Wie viel Urlaub steht einem Jugendlichen im Jahr zu?")
+    assert missing_kinds(asked, "Der Urlaub beträgt jährlich mindestens 30 Werktage.") == []
+
+
+def test_a_place_the_corpus_knows_only_as_another_word_must_be_written_as_a_name() -> None:
+    asked = asked_entities("Welche Kita in Kamen hat noch freie Plätze?")
+    assert missing_kinds(asked, "Als die Eltern zur Kita kamen, waren alle Plätze belegt.") == ["place"]
+    assert missing_kinds(asked, "Die Kitas in Bergkamen und Kamen haben freie Plätze.") == []
+
+
+def test_a_noun_after_in_is_found_as_written() -> None:
+    asked = asked_entities("Wann darf das Jugendamt ein Kind in Obhut nehmen?")
+    assert "place" not in missing_kinds(
+        asked, "Das Jugendamt ist berechtigt, ein Kind in seine Obhut zu nehmen."
+    )
