@@ -74,25 +74,22 @@ def _at_size(
         ours["cpu_ms_per_query"] = (time.process_time() - cpu_started) * 1000 / (warmup + len(queries))
     finally:
         index.close()
+    measured: dict[str, Any] = {
+        "chunks": stats.chunks,
+        "documents": stats.documents,
+        "queries": len(queries),
+        "k": K,
+        "ours": ours,
+    }
     if stock_dir is None:
-        return {
-            "chunks": stats.chunks,
-            "documents": stats.documents,
-            "queries": len(queries),
-            "k": K,
-            "ours": ours,
-        }
+        return measured
 
     bm25 = _bm25(ours_dir / "index" / "catalog.sqlite3", queries, warmup)
     gc.collect()
     chroma = _chroma(stock_dir, queries, warmup)
 
     return {
-        "chunks": stats.chunks,
-        "documents": stats.documents,
-        "queries": len(queries),
-        "k": K,
-        "ours": ours,
+        **measured,
         "bm25": bm25,
         "chroma": chroma,
         "ratios": {

@@ -6,7 +6,7 @@ memory, with a German message that names the file, what was exceeded and the set
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from knowledge.settings import Settings
@@ -49,20 +49,9 @@ class IngestLimits:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestLimits:
-        return cls(
-            max_file_mb=settings.ingest.max_file_mb,
-            max_unpacked_mb=settings.ingest.max_unpacked_mb,
-            max_zip_ratio=settings.ingest.max_zip_ratio,
-            max_pages=settings.ingest.max_pages,
-            max_text_mb=settings.ingest.max_text_mb,
-            max_seconds=settings.ingest.max_seconds,
-            max_memory_mb=settings.ingest.max_memory_mb,
-            min_word_share=settings.ingest.min_word_share,
-            ocr_language=settings.ingest.ocr_language,
-            ocr_dpi=settings.ingest.ocr_dpi,
-            ocr_page_seconds=settings.ingest.ocr_page_seconds,
-            ocr_workers=settings.ingest.ocr_workers,
-        )
+        # The limits are the ingest section's values of the same names (the section also holds what
+        # is not a per-file limit, such as whether law downloads are allowed).
+        return cls(**settings.ingest.model_dump(include={field.name for field in fields(cls)}))
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
