@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from assistant.answering.terms import index_cache, remember
+from assistant.answering.terms import index_cache, indexed_documents, remember
 from knowledge.index import KnowledgeIndex
 
 # The Länder with the abbreviations colleagues use; a federal law says nothing particular about them.
@@ -188,7 +188,7 @@ def asked_in_index(index: KnowledgeIndex, question: str) -> AskedEntities:
     if asked is None:
         places = cache.get(_PLACES)
         if places is None:
-            places = cache[_PLACES] = frozenset(place_names(d.region for d in index.documents()))
+            places = cache[_PLACES] = frozenset(place_names(d.region for d in indexed_documents(index)))
         asked = asked_entities(
             question, places, lambda word: not any(index.knows(t) for t in index.query_tokens(word))
         )

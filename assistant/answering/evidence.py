@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 
 from assistant.answering.entities import asked_in_index, missing_kinds
 from assistant.answering.passages import Passage
-from assistant.answering.terms import QuestionTerms, has_known_expansion
+from assistant.answering.terms import QuestionTerms, has_known_expansion, indexed_documents
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 from knowledge.text.references import parse_references
@@ -226,7 +226,7 @@ def _missing_law(index: KnowledgeIndex, question: str) -> str | None:
         # The first token stands for the whole word; the rest are its compound parts.
         if tokens and not index.knows(tokens[0]) and not has_known_expansion(index, word):
             subject = _LEVEL_PREFIX.sub("", match.group(1)).lower()
-            if not any(subject in document.title.lower() for document in index.documents()):
+            if not any(subject in document.title.lower() for document in indexed_documents(index)):
                 return word
     return None
 

@@ -15,6 +15,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from knowledge.index import KnowledgeIndex
+from knowledge.models import Document
 from knowledge.text.thesaurus import expand
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -35,6 +36,16 @@ def index_cache(index: KnowledgeIndex, name: str) -> OrderedDict[Any, Any]:
         entry = (version, {})
         _CACHES[index] = entry
     return entry[1].setdefault(name, OrderedDict())
+
+
+def indexed_documents(index: KnowledgeIndex) -> tuple[Document, ...]:
+    """The documents `index` reads, listed once per lexical version: the answer path asks for their
+    titles and regions on every question that names a law or a place."""
+    cache = index_cache(index, "documents")
+    documents = cache.get("all")
+    if documents is None:
+        documents = cache["all"] = tuple(index.documents())
+    return documents
 
 
 def remember(cache: OrderedDict[Any, Any], key: Any, value: Any, limit: int) -> Any:
