@@ -35,27 +35,15 @@ if TYPE_CHECKING:
 # candidate lists are short (50) and their first places carry most of the signal. Re-measured on the
 # dev split with the field-aware lexical side (`python -m evals run --retrieval-only`): k=10 and dense
 # weight 0.5 stay best on the corpus (recall@1 0.806; weight 0.3: 0.798, 0.7: 0.798). The knowledge
-# set prefers 0.3, which is why prose has its own dense weight below.
+# set would prefer 0.3 (recall@1 0.448 -> 0.621), the corpus is what the targets are set on.
 _RRF_K = 10
 _DENSE_WEIGHT = 0.5
-# The dense ranking of prose (press releases, papers, summaries) counts less than that of a § or a
-# bylaw: prose sections share much of their wording ("Jugendamt", "Eltern", "Fachkräfte"), so their
-# vectors tell them apart less well than the lexical fields do (headings, titles). Dev split: knowledge
-# recall@1 0.448 -> 0.621 at 0.3 (0.4: 0.517; 0.2: 0.655, but recall@5 0.966 -> 0.931), the corpus
-# unchanged. Scores keep one ceiling, so prose first in every ranking scores below 1.
-_PROSE_DENSE_WEIGHT = 0.3
-_STRUCTURED = frozenset({DocumentType.LAW, DocumentType.BYLAW})
 _LEXICAL_WEIGHT = 1.0
 _REFERENCE_WEIGHT = 2.0  # "§ 4 KKG" in the query outweighs any word match
 _LAW_WEIGHT = 0.5  # "im JuSchG" narrows the field but says less about the passage
 # Each further chunk of the same § (or prose section) keeps this share of its score, so that five
 # Absätze of one long § do not push every other candidate out of the top five.
 _REPEAT_DECAY = 0.8
-
-
-def _dense_share(document: Document) -> float:
-    """The share of the dense weight a document's chunks get."""
-    return 1.0 if document.type in _STRUCTURED else _PROSE_DENSE_WEIGHT / _DENSE_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -170,9 +158,8 @@ class HybridSearcher:
                 return view.lexical.similar(prepared.text, candidates, _restricted(view, mask, restriction))
             return self._dense(vector, candidates, restriction if restriction is not None else where)
 
-        dense_ranking = dense(None)
         rankings: list[tuple[float, Ranking]] = [
-            (_DENSE_WEIGHT, dense_ranking),
+            (_DENSE_WEIGHT, dense(None)),
             (
                 _LEXICAL_WEIGHT,
                 view.lexical.search(prepared.lexical_text, candidates, mask, prepared.extra_terms),
@@ -188,10 +175,9 @@ class HybridSearcher:
         for weight, ranking in rankings:
             for rank, (chunk_id, _score) in enumerate(ranking, start=1):
                 owner = view.owners.get(chunk_id)
-                if owner is None or not search_filter.admits(document := view.documents[owner]):
+                if owner is None or not search_filter.admits(view.documents[owner]):
                     continue  # a leftover of an interrupted write, or filtered out
-                share = _dense_share(document) if ranking is dense_ranking else 1.0
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + share * weight / (_RRF_K + rank)
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (_RRF_K + rank)
 
         superseded_weight = self._index.settings.search.superseded_weight
         for chunk_id in fused:
