@@ -95,11 +95,20 @@ def migrate(engine: Engine, branches: Sequence[str]) -> None:
 def _at_head(engine: Engine, scripts: ScriptDirectory, branches: Sequence[str]) -> bool:
     """Whether every named branch's head revision is already recorded in `alembic_version`."""
     from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.exc import OperationalError
 
+    file = sqlite_path(str(engine.url)) if engine.dialect.name == "sqlite" else None
+    if file is not None and not file.exists():
+        return False  # a fresh SQLite file is created under the migration lock, not here
     heads = [scripts.get_revisions(f"{branch}@head") for branch in branches]
     wanted = {revision.revision for revisions in heads for revision in revisions if revision is not None}
-    with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
+    try:
+        with engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except OperationalError:
+        # Another process is creating the database (SQLite cannot switch a file to WAL while it is
+        # written): the locked path waits for it and then finds nothing to do.
+        return False
     return wanted <= current
 
 
