@@ -100,6 +100,17 @@ _DATE = re.compile(
     r"(tag|tage|tagen|woche|wochen|monat|monate|monaten|jahr|jahre|jahren|stunden?)\b",
     re.IGNORECASE,
 )
+# "Seit wann", "in welchem Jahr", "an welchem Tag" ask for a point in time: a span ("auf fünf Jahre
+# befristet") does not answer them, as it answers "bis wann" ("innerhalb von zwei Wochen").
+_POINT_ASKED = re.compile(
+    r"\bseit\s+wann\b|\bin\s+welchem\s+jahr\b|\ban\s+welchem\s+(tag|datum)\b|\bwelche[sn]?\s+datum\b",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(
+    r"\b(\d+|eine[mnr]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf)\s+"
+    r"(tag|tage|tagen|woche|wochen|monat|monate|monaten|jahr|jahre|jahren|stunden?)\b",
+    re.IGNORECASE,
+)
 # Contact details, or who is responsible in a named place ("Wer ist im Jugendamt Unna zuständig?");
 # "Wer ist dafür zuständig?" without a place asks for the legal rule on competence, which laws answer.
 _CONTACT_ASKED = re.compile(
@@ -138,6 +149,7 @@ class AskedEntities:
     age: bool = False  # shown with the passage, not an evidence feature (`DISPLAY_KINDS`)
     money: bool = False  # the amount asked is a sum of money or a share (`_MONEY_ASKED`)
     names: tuple[str, ...] = ()  # as written after "in" ("Kamen"); a passage must write them so
+    point_in_time: bool = False  # the date asked is a point in time, not a span (`_POINT_ASKED`)
 
 
 # What abstention weighs (`evidence`), and what the shown Absätze of a § should hold when asked for.
@@ -174,6 +186,7 @@ def asked_entities(
         any(_AGE_ASKED.search(q) for q in spellings),
         money=any(_MONEY_ASKED.search(q) for q in spellings),
         names=tuple(dict.fromkeys(names)),
+        point_in_time=any(_POINT_ASKED.search(q) for q in spellings),
     )
 
 
@@ -219,7 +232,9 @@ def missing_kinds(asked: AskedEntities, text: str, kinds: tuple[str, ...] = EVID
         "amount": lambda: (
             asked.amount and not (_MONEY if asked.money else _AMOUNT).search(_ENUMERATOR.sub(" ", plain))
         ),
-        "date": lambda: asked.date and not _DATE.search(plain),
+        "date": lambda: (
+            asked.date and not _DATE.search(_SPAN.sub(" ", plain) if asked.point_in_time else plain)
+        ),
         "office": lambda: asked.office and not _OFFICE.search(text),
         "age": lambda: asked.age and not _AGE.search(plain),
     }

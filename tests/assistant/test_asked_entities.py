@@ -54,3 +54,9 @@ def test_a_noun_after_in_is_found_as_written() -> None:
     assert "place" not in missing_kinds(
         asked, "Das Jugendamt ist berechtigt, ein Kind in seine Obhut zu nehmen."
     )
+
+
+def test_since_when_is_not_answered_by_a_span() -> None:
+    asked = asked_entities("Seit wann müssen Tagesmütter alle zwei Jahre einen Erste-Hilfe-Kurs nachweisen?")
+    assert missing_kinds(asked, "Die Erlaubnis ist auf fünf Jahre befristet.") == ["date"]
+    assert missing_kinds(asked, "Seit dem 1. Januar 2024 gilt die Pflicht.") == []
