@@ -56,6 +56,19 @@ _ACUTE_DANGER = re.compile(
     r"|\b(allein|alleine) in der wohnung\b|\bnichts (mehr )?zu essen\b",
     re.IGNORECASE,
 )
+# "Was regelt das Gesetz, wenn ein Kind misshandelt wurde …?" asks for the rule about a kind of case,
+# not for help in one: without a word of immediacy it is no emergency. Anchored at the start, so a
+# colleague's account that ends in "Was gilt jetzt?" keeps its alarm.
+_ASKS_THE_RULE = re.compile(
+    r"^\W*(was\s+(regelt|regeln|gilt|gelten|sagt|sagen|bestimmt|bestimmen|bedeutet)|"
+    r"welche\s+(regeln|regelungen|vorschriften|paragraphen|pflichten)\s+(gilt|gelten))\b",
+    re.IGNORECASE,
+)
+_IMMEDIATE = re.compile(
+    r"\b(akut|jetzt|gerade|im moment|sofort|eben|heute|heute nacht|heute abend|in diesem augenblick|"
+    r"lebensgefahr|lebensgefährlich|notfall|notruf)\b",
+    re.IGNORECASE,
+)
 _CHILD = re.compile(
     r"\b(kind|kinder|kindes|säugling|baby|jugendliche[rn]?|junge|jungen|mädchen|tochter|sohn|schüler(in)?|"
     r"enkel\w*|neugeborene[sn]?|kleinkind\w*|"
@@ -75,4 +88,6 @@ def asks_for_case_decision(question: str) -> bool:
 
 def describes_acute_danger(question: str) -> bool:
     """Acute danger to a child is described, not merely asked about in general."""
+    if _ASKS_THE_RULE.search(question) and not _IMMEDIATE.search(question):
+        return False
     return bool(_ACUTE_DANGER.search(question) and _CHILD.search(question))

@@ -35,6 +35,9 @@ def test_case_decision_detection(question: str, expected: bool) -> None:
         ("Eine Jugendliche droht, sich umzubringen.", True),
         ("Was regelt § 8a SGB VIII zur Gefährdungseinschätzung?", False),
         ("Wie läuft eine Inobhutnahme ab?", False),
+        ("Was gilt, wenn ein Kind geschlagen wurde und die Schule davon erfährt?", False),
+        ("Was gilt, wenn der Vater das Kind gerade schlägt?", True),
+        ("Der Vater schlägt das Kind. Was gilt jetzt?", True),
     ],
 )
 def test_emergency_detection(question: str, expected: bool) -> None:
