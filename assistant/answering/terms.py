@@ -124,6 +124,15 @@ def has_known_expansion(index: KnowledgeIndex, word: str) -> bool:
     return expanded != word and any(index.knows(t) for t in index.query_tokens(expanded[len(word) :]))
 
 
+def is_foreign_word(index: KnowledgeIndex, word: str) -> bool:
+    """Whether no indexed text uses `word`, in its umlaut spelling, or under a name the thesaurus
+    knows for it (the test `QuestionTerms` applies to every word of a question)."""
+    tokens = index.query_tokens(word)
+    if not tokens or any(index.knows(t) for t in tokens):
+        return False
+    return not _respelled(index, word) and not has_known_expansion(index, word)
+
+
 def _respelled(index: KnowledgeIndex, word: str) -> list[str]:
     """The tokens of "Zustaendigkeit" as "Zuständigkeit" when only the umlaut form is known."""
     variant = re.sub("ae|oe|ue|Ae|Oe|Ue", lambda m: _UMLAUTS[m.group()], word)

@@ -75,3 +75,18 @@ def test_question_telling_a_year_or_asking_until_when_is_answered(
     answer = assistant.ask(question)
     assert answer.status is AnswerStatus.ANSWERED, answer.text
     assert any(c.law == "UVG" for c in answer.citations), [c.label for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The other words are in the laws (Kinder, Tagespflege, Ausbildung); the asked one is not.
+        "Welche Impfstoffe brauchen Kinder in der Tagespflege?",
+        "Wie hoch ist das Bafög für Jugendliche in einer Ausbildung?",
+    ],
+)
+def test_question_asking_for_a_thing_no_indexed_text_names_abstains(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.status is AnswerStatus.ABSTAINED, answer.text
