@@ -53,6 +53,11 @@ class Absatz:
     number: str | None
     text: str  # the law's own text, one line per Satz group or list item as ingest stored it
     chunk_id: str  # the chunk the Absatz begins in
+    chunk_ids: tuple[str, ...] = ()  # every chunk it stands in (an over-long Absatz continues)
+
+    @property
+    def chunks(self) -> tuple[str, ...]:
+        return self.chunk_ids or (self.chunk_id,)
 
     @property
     def label(self) -> str:
@@ -61,22 +66,26 @@ class Absatz:
 
 def absaetze_of(chunks: Sequence[Chunk]) -> list[Absatz]:
     """The Absätze of one § from its chunks (in chunk order), continuations joined to their Absatz."""
-    found: list[tuple[str | None, list[str], str]] = []
+    found: list[tuple[str | None, list[str], list[str]]] = []
     for chunk in chunks:
         for line in chunk.text.splitlines():
             if not line.strip():
                 continue
             start = _ABSATZ_START.match(line)
             if start:
-                found.append((start.group(1), [line], chunk.id))
-            elif found and line[:1] in _SPLIT_SEPARATORS:
+                found.append((start.group(1), [line], [chunk.id]))
+                continue
+            if not found:
+                found.append((chunk.absaetze[0] if chunk.absaetze else None, [line], [chunk.id]))
+                continue
+            if line[:1] in _SPLIT_SEPARATORS:
                 # Ingest cut an over-long Absatz at ". ": the cut is undone.
                 found[-1][1][-1] = _rejoined(found[-1][1][-1], line)
-            elif found:
-                found[-1][1].append(line)
             else:
-                found.append((chunk.absaetze[0] if chunk.absaetze else None, [line], chunk.id))
-    return [Absatz(number, "\n".join(lines), chunk_id) for number, lines, chunk_id in found]
+                found[-1][1].append(line)
+            if found[-1][2][-1] != chunk.id:
+                found[-1][2].append(chunk.id)
+    return [Absatz(number, "\n".join(lines), ids[0], tuple(ids)) for number, lines, ids in found]
 
 
 def _rejoined(before: str, continuation: str) -> str:

@@ -47,6 +47,8 @@ def test_an_absatz_longer_than_a_chunk_reads_as_the_law_writes_it() -> None:
     chunks = [_chunk(n, d.text, d.absaetze) for n, d in enumerate(drafts)]
     first, second = absaetze_of(chunks)
     assert " ".join(first.text.split()) == absatz
+    # The search may find the Absatz by any of its chunks: each is its own.
+    assert first.chunks == tuple(c.id for c in chunks[:-1]) and second.chunks == (chunks[-1].id,)
     assert second.text == "(2) Ferner über Sorgeerklärungen."
 
 
