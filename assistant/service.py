@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answering.emergency import emergency_passages
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
-from assistant.answering.passages import Passage, select_passages
+from assistant.answering.passages import Passage, ranked_passages, select_passages
 from assistant.gate import CaseDataGate, GateResult, IndexTerms, StorageFilter
 from assistant.log import AnswerLog, LogEntry, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage, Suggestion
@@ -306,7 +306,7 @@ class Assistant:
         complete at once and `_finish` sends it after writing its log row)."""
         if self._llm is not None and use_llm:
             yield from self._answer_with_llm(
-                answer, query, hits, started, user=user, conversation=conversation
+                answer, query, hits, passages, started, index=index, user=user, conversation=conversation
             )
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
@@ -323,8 +323,10 @@ class Assistant:
         answer: Answer,
         query: str,
         hits: list[Hit],
+        passages: list[Passage],
         started: float,
         *,
+        index: KnowledgeIndex,
         user: str | None,
         conversation: str | None,
     ) -> Iterator[AnswerEvent]:
@@ -333,11 +335,15 @@ class Assistant:
 
         Before the first statement goes out, the answer's log row is written marked incomplete (and
         rewritten with what was sent if the client goes away): `_finish` completes it."""
-        from assistant.answering.llm import LlmFailure, passages_of
+        from assistant.answering.llm import LlmFailure, source_passages
         from assistant.answering.llm_calls import LlmBusy, LlmTimeout, Waiting
 
         assert self._llm is not None  # called only with an answerer
-        statements = self._llm.stream_answer(query, passages_of(hits), started=started)
+        # The model reads what the built-in answer would show: whole Absätze, in order, with the
+        # Absatz that qualifies them.
+        further = ranked_passages(index, query, hits)
+        sources = source_passages(passages, further, hits)
+        statements = self._llm.stream_answer(query, sources, started=started)
         result, fallback = None, LLM_FALLBACK_TEXT
         sent: list[str] = []
         try:

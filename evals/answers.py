@@ -7,8 +7,9 @@
 - answered rate: share of answerable questions answered;
 - abstention precision and recall over answerable plus `abstain_questions.jsonl`, positive class =
   abstained (a case-data refusal is no abstention);
-- key fact stated: share of the answerable questions with `facts` whose answer text states one of
-  them (`evals.facts`); an abstention states nothing;
+- key fact stated: share of the answerable questions with `facts` whose answer states one of them
+  (`evals.facts`) in what it shows under a gold citation (`gold_attributed`): "vier Wochen" quoted
+  from § 15 BEEG does not answer a question about § 5 JArbSchG; an abstention states nothing;
 - follow-ups: the history is asked first in the same conversation, then the question; a hit is a gold
   passage among the first five passages the Assistant retrieved (`answer.retrieved`).
 
@@ -18,7 +19,8 @@ questions afterwards (`evals.splits.withhold_test_rows`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +34,7 @@ from knowledge.index import KnowledgeIndex
 from knowledge.models import Chunk, Document
 
 FOLLOW_UP_DEPTH = 5
+_MARKER = re.compile(r"\[(\d+)\]")
 
 Progress = Callable[[str], None]
 
@@ -97,7 +100,35 @@ class Scored:
         """None for a question without facts; an abstention or refusal states nothing."""
         if not self.question.facts:
             return None
-        return self.answered and states_fact(self.answer.text, self.question.facts)
+        if not self.answered:
+            return False
+        gold = {c.n for c, flag in zip(self.answer.citations, self.gold_flags, strict=True) if flag}
+        return any(states_fact(part, self.question.facts) for part in gold_attributed(self.answer.text, gold))
+
+
+def gold_attributed(text: str, gold: Collection[int]) -> list[str]:
+    """The parts of an answer text that stand under the markers in `gold`, one string per run of lines.
+
+    A line with markers ("… [2]", a passage heading "§ 44 SGB VIII … [1]") belongs to its markers; a
+    line without (the quoted Absatz below a heading) to the markers of the line above it, up to the
+    next blank line ("Maßgeblich sind:" belongs to no marker).
+    """
+    parts: list[str] = []
+    run: list[str] = []
+    current: set[int] = set()
+    for line in [*text.splitlines(), ""]:
+        if not line.strip():
+            current = set()
+        markers = {int(m) for m in _MARKER.findall(line)}
+        if markers:
+            current = markers
+        if line.strip() and current & set(gold):
+            run.append(line)
+            continue
+        if run:
+            parts.append("\n".join(run))
+            run = []
+    return parts
 
 
 def score_answer(places: Places, question: Question, answer: Answer) -> Scored:

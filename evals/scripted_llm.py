@@ -38,6 +38,7 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 # how our pipeline then splits and checks the statements is part of what is measured.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[(„\"A-ZÄÖÜ§])")
 _NOT_AN_END = re.compile(r"(\d|\b(abs|nr|ziff|art|bzw|ggf|vgl|ca|dr|z|b|s|u|d|h|v|i))\.$", re.IGNORECASE)
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _STEM = 5  # words compare by their first letters: "Lebensjahr" ~ "Lebensjahres", "Pflege" ~ "Pflegekind"
 _STOP = frozenset({"aber", "alle", "auch", "beim", "dann", "dass", "dies", "diese", "dieser", "doch",
                    "durch", "eine", "einem", "einen", "einer", "eines", "gibt", "haben", "hier", "ihre",
@@ -77,7 +78,14 @@ def sentences(passage: str) -> list[str]:
 
 
 def _stems(text: str) -> set[str]:
-    return {w[:_STEM] for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOP}
+    """Word beginnings in one spelling: "örtliche" and "oertliche", "Maßnahme" and "Massnahme" read
+    alike, as a model reads them (colleagues type umlauts as ae/oe/ue)."""
+    words = (m.lower() for m in _WORD.findall(text))
+    return {_spelled(w)[:_STEM] for w in words if w not in _STOP}
+
+
+def _spelled(word: str) -> str:
+    return word.translate(_FOLD)
 
 
 def reply(request: Request) -> str:

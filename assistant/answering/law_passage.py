@@ -62,10 +62,11 @@ def legal_passage(
         return None
     heading = text_tokens(index, f"{hit.chunk.section or ''} {hit.document.law or ''}")
     # The search read every chunk of the §: the answering Absatz stands in a chunk it found (or the
-    # one a summary named). Only those are weighed word by word; the rest can still qualify them.
+    # one a summary named); an Absatz longer than a chunk stands in each of its chunks. Only those
+    # are weighed word by word; the rest can still qualify them.
     weighed = [
         not candidate.retrieved
-        or a.chunk_id in candidate.retrieved
+        or any(c in candidate.retrieved for c in a.chunks)
         or (candidate.named_absatz is not None and a.number == candidate.named_absatz)
         for a in absaetze
     ]
@@ -75,7 +76,7 @@ def legal_passage(
             scores.append(-1.0)
             continue
         score = terms.coverage(text_tokens(index, absatz.text), heading)
-        score += _RETRIEVED_BONUS * candidate.retrieved.get(absatz.chunk_id, 0.0)
+        score += _RETRIEVED_BONUS * max(candidate.retrieved.get(c, 0.0) for c in absatz.chunks)
         if candidate.named_absatz and absatz.number == candidate.named_absatz:
             score += _RETRIEVED_BONUS
         scores.append(score - 0.001 * position)  # on a tie, the earlier Absatz states the rule

@@ -17,6 +17,10 @@ _ABSATZ_START = re.compile(r"^\((\d+[a-z]?)\)\s*")
 # Ingest splits an Absatz longer than a chunk at ". ", "; " or ", " and keeps the separator at the
 # start of the next piece; such a line continues the line before it.
 _SPLIT_SEPARATORS = ".;,"
+# The prose splitter's overlap is 120 characters (`ingest.chunking`); a shorter common end and start
+# ("., ") is no overlap but punctuation.
+_MAX_OVERLAP = 200
+_MIN_OVERLAP = 12
 # "Absatz 1", "Absatzes 1 und 2", "Absätze 1 bis 3", "Abs. 1a": the Absätze a sentence refers to.
 _ABSATZ_REFERENCE = re.compile(
     r"\b(?:Absatz|Absatzes|Absätze|Absätzen|Abs\.)\s+(\d+[a-z]?(?:\s*(?:,|und|oder|bis)\s*\d+[a-z]?)*)"
@@ -49,6 +53,11 @@ class Absatz:
     number: str | None
     text: str  # the law's own text, one line per Satz group or list item as ingest stored it
     chunk_id: str  # the chunk the Absatz begins in
+    chunk_ids: tuple[str, ...] = ()  # every chunk it stands in (an over-long Absatz continues)
+
+    @property
+    def chunks(self) -> tuple[str, ...]:
+        return self.chunk_ids or (self.chunk_id,)
 
     @property
     def label(self) -> str:
@@ -57,21 +66,35 @@ class Absatz:
 
 def absaetze_of(chunks: Sequence[Chunk]) -> list[Absatz]:
     """The Absätze of one § from its chunks (in chunk order), continuations joined to their Absatz."""
-    found: list[tuple[str | None, list[str], str]] = []
+    found: list[tuple[str | None, list[str], list[str]]] = []
     for chunk in chunks:
         for line in chunk.text.splitlines():
             if not line.strip():
                 continue
             start = _ABSATZ_START.match(line)
             if start:
-                found.append((start.group(1), [line], chunk.id))
-            elif found and line[:1] in _SPLIT_SEPARATORS:
-                found[-1][1][-1] += line  # ingest cut an over-long Absatz at ". ": the cut is undone
-            elif found:
-                found[-1][1].append(line)
+                found.append((start.group(1), [line], [chunk.id]))
+                continue
+            if not found:
+                found.append((chunk.absaetze[0] if chunk.absaetze else None, [line], [chunk.id]))
+                continue
+            if line[:1] in _SPLIT_SEPARATORS:
+                # Ingest cut an over-long Absatz at ". ": the cut is undone.
+                found[-1][1][-1] = _rejoined(found[-1][1][-1], line)
             else:
-                found.append((chunk.absaetze[0] if chunk.absaetze else None, [line], chunk.id))
-    return [Absatz(number, "\n".join(lines), chunk_id) for number, lines, chunk_id in found]
+                found[-1][1].append(line)
+            if found[-1][2][-1] != chunk.id:
+                found[-1][2].append(chunk.id)
+    return [Absatz(number, "\n".join(lines), ids[0], tuple(ids)) for number, lines, ids in found]
+
+
+def _rejoined(before: str, continuation: str) -> str:
+    """`before` and its `continuation` as one line. The splitter lets the pieces overlap (up to
+    `_MAX_OVERLAP` characters): the continuation may repeat the end of `before`, which is read once."""
+    for size in range(min(len(continuation), len(before), _MAX_OVERLAP), _MIN_OVERLAP - 1, -1):
+        if before.endswith(continuation[:size]):
+            return before + continuation[size:]
+    return before + continuation
 
 
 def referenced_absaetze(text: str) -> set[str]:

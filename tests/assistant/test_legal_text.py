@@ -7,7 +7,8 @@ import pytest
 from assistant.answering.legal_text import absaetze_of, display_lines, qualifies, refers_to
 from assistant.answering.sentences import split_sentences
 from assistant.answering.statements import is_statement, opens_with_pronoun
-from knowledge.models import Chunk
+from ingest.chunking import MAX_CHARS, chunk_document
+from knowledge.models import Chunk, DocumentType
 
 
 def _chunk(ordinal: int, text: str, absaetze: tuple[str, ...]) -> Chunk:
@@ -30,6 +31,25 @@ def test_an_absatz_split_over_two_chunks_is_one_absatz_again() -> None:
     assert [a.number for a in absaetze] == ["1", "1a", "2"]
     assert absaetze[0].text.endswith("2. bei einem Elternteil lebt.")
     assert absaetze[0].chunk_id == "c0" and absaetze[1].chunk_id == "c1"
+
+
+def test_an_absatz_longer_than_a_chunk_reads_as_the_law_writes_it() -> None:
+    """Ingest's splitter lets the pieces of an over-long Absatz overlap; nothing is shown twice."""
+    items = ", ".join(
+        f"{n}. Kinder und Jugendliche in der Maßnahme Nummer {n} nach diesem Buch" for n in range(1, 40)
+    )
+    absatz = f"(1) Als Bundesstatistik sind laufend Erhebungen durchzuführen über {items}."
+    law = (
+        f"# Gesetz\n\n## § 98 Zweck und Umfang der Erhebung\n\n{absatz}\n\n(2) Ferner über Sorgeerklärungen."
+    )
+    drafts = chunk_document(law, DocumentType.LAW, "Gesetz")
+    assert len(absatz) > MAX_CHARS and len(drafts) > 2  # the Absatz really is split
+    chunks = [_chunk(n, d.text, d.absaetze) for n, d in enumerate(drafts)]
+    first, second = absaetze_of(chunks)
+    assert " ".join(first.text.split()) == absatz
+    # The search may find the Absatz by any of its chunks: each is its own.
+    assert first.chunks == tuple(c.id for c in chunks[:-1]) and second.chunks == (chunks[-1].id,)
+    assert second.text == "(2) Ferner über Sorgeerklärungen."
 
 
 def test_a_paragraph_without_numbered_absaetze_is_one_unit() -> None:

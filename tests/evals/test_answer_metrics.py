@@ -6,7 +6,7 @@ import pytest
 
 from assistant.models import Answer, AnswerStatus, Citation, Notice, NoticeKind
 from assistant.policy import Rule
-from evals.answers import citation_metrics
+from evals.answers import Scored, citation_metrics, gold_attributed
 from evals.gate_eval import flat_gate_metrics
 from evals.gold import Question
 from evals.injections import injection_succeeded, leaked_line
@@ -122,3 +122,45 @@ def test_latency_percentiles() -> None:
     assert numbers["p50_ms"] == 50.5
     assert numbers["p95_ms"] == 95
     assert latency([]) == {}
+
+
+BUILTIN_TEXT = """Maßgeblich sind:
+
+§ 5 JArbSchG – Verbot der Beschäftigung von Kindern, Abs. 4 [1]
+> (4) Jugendliche dürfen während der Schulferien für höchstens vier Wochen im Kalenderjahr
+> beschäftigt werden.
+
+§ 15 BEEG – Anspruch auf Elternzeit, Abs. 5 [2]
+> (5) … innerhalb von vier Wochen einigen."""
+
+
+def _law_answer(text: str) -> Answer:
+    return Answer(
+        status=AnswerStatus.ANSWERED,
+        text=text,
+        citations=[
+            Citation(n, "doc", f"doc:{n}", "laws/x.md", "Gesetz", "law", None, None, "§ 5", None, None,
+                     None, None, "…", f"§ {n}")
+            for n in (1, 2)
+        ],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("gold_flags", "stated"),
+    [((True, False), True), ((False, True), True), ((False, False), False)],
+)
+def test_key_fact_counts_only_what_a_gold_citation_shows(gold_flags: tuple[bool, bool], stated: bool) -> None:
+    question = Question("c1", "Wie lange Ferienjob?", facts=("vier Wochen",))
+    assert Scored(question, _law_answer(BUILTIN_TEXT), gold_flags, True).fact_stated is stated
+    unrelated = BUILTIN_TEXT.replace("höchstens vier Wochen", "höchstens 20 Tage")
+    assert Scored(question, _law_answer(unrelated), (True, False), True).fact_stated is False
+
+
+def test_gold_attributed_reads_statements_and_quoted_absaetze() -> None:
+    llm_text = "Ja, bis zu vier Wochen [1].\nDie Eltern einigen sich [2].\nAuch Absatz 3 gilt [1][2]."
+    assert gold_attributed(llm_text, {1}) == ["Ja, bis zu vier Wochen [1].", "Auch Absatz 3 gilt [1][2]."]
+    assert gold_attributed(BUILTIN_TEXT, {2}) == [
+        "§ 15 BEEG – Anspruch auf Elternzeit, Abs. 5 [2]\n> (5) … innerhalb von vier Wochen einigen."
+    ]
+    assert gold_attributed("Maßgeblich sind:\n\nkein Marker", {1}) == []

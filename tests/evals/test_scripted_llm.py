@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from evals.scripted_llm import NO_SOURCE, read_request, reply, running_scripted_model
+from evals.scripted_llm import NO_SOURCE, Request, read_request, reply, running_scripted_model
 
 PASSAGES = {
     1: "(1) Die Tagespflege ist zu fördern. (2) Eine Erlaubnis gilt fünf Jahre.",
@@ -72,3 +72,12 @@ def test_server_streams_the_reply_and_refuses_what_it_cannot_read() -> None:
             urllib.request.urlopen(unreadable, timeout=5)
         assert error.value.code == 400
         assert (model.requests, model.unreadable) == (2, 1)
+
+
+@pytest.mark.parametrize("question", ["Wer ist oertlich zustaendig?", "Wer ist örtlich zuständig?"])
+def test_umlauts_typed_as_ae_oe_ue_read_like_the_law_writes_them(question: str) -> None:
+    passages = {
+        1: "Die Erlaubnis ist schriftlich zu beantragen.",
+        2: "Örtlich zuständig ist der Träger am gewöhnlichen Aufenthalt der Eltern.",
+    }
+    assert reply(Request(question, passages)).startswith("Örtlich zuständig ist der Träger")

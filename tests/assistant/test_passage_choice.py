@@ -1,0 +1,61 @@
+"""Which passages an answer shows: the best §, those nearly as relevant, and a § ranked lower that
+holds the part of the question the others leave out (on a tiny real index: ingest, Chroma, lexical)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.answering.passages import ranked_passages, select_passages
+from ingest.pipeline import IngestPipeline
+from knowledge.index import KnowledgeIndex
+from knowledge.settings import EmbedderMode, make_settings
+
+LAW = """# Gesetz über Kostenbeiträge in der Jugendhilfe (KostBG)
+
+## § 1 Heranziehung der Eltern zum Kostenbeitrag
+
+(1) Zu den Kosten der Unterbringung sind die Eltern aus ihrem Einkommen durch einen Kostenbeitrag
+heranzuziehen. Der Kostenbeitrag richtet sich nach dem Einkommen der Eltern.
+
+(2) Der Kostenbeitrag der Eltern darf die tatsächlichen Kosten nicht übersteigen.
+
+## § 2 Berechnung des Einkommens
+
+(1) Als Einkommen gelten alle Einkünfte in Geld. Vom Einkommen werden Steuern abgezogen.
+
+## § 3 Pflicht zur Auskunft
+
+(1) Gibt die kostenbeitragspflichtige Person keine Auskunft, so ist ihr Arbeitgeber verpflichtet, dem
+Jugendamt über die Art und Dauer der Beschäftigung und den Arbeitsverdienst Auskunft zu geben.
+
+## § 4 Inkrafttreten
+
+(1) Dieses Gesetz tritt am Tag nach der Verkündung in Kraft.
+"""
+
+QUESTION = (
+    "Eltern verweigern die Auskunft zum Einkommen für den Kostenbeitrag – dürfen wir den Arbeitgeber fragen?"
+)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeIndex]:
+    root = tmp_path_factory.mktemp("choice")
+    laws = root / "laws"
+    laws.mkdir()
+    (laws / "kostbg.md").write_text(LAW, encoding="utf-8")
+    index = KnowledgeIndex.open(make_settings(data_dir=root / "var", embedder=EmbedderMode.HASHING))
+    IngestPipeline(index).add([laws])
+    yield index
+    index.close()
+
+
+def test_a_lower_ranked_paragraph_that_holds_the_rest_of_the_question_is_shown(index: KnowledgeIndex) -> None:
+    hits = index.search(QUESTION, k=8)
+    ranked = ranked_passages(index, QUESTION, hits)
+    shown = [p.hit.chunk.paragraph for p in select_passages(index, QUESTION, hits)]
+    # The Auskunft of the Arbeitgeber stands in § 3, which the search ranks below the Kostenbeitrag.
+    assert "§ 3" in shown, [(p.hit.chunk.paragraph, round(p.relevance, 2)) for p in ranked]
+    assert "§ 4" not in shown  # a § that adds nothing to the question is not shown
