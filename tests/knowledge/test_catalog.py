@@ -159,3 +159,20 @@ def test_opening_a_migrated_catalog_again_only_reads(catalog_url: str) -> None:
     assert writes == []
     assert not any("advisory" in s for s in statements)
     assert lock is None or not lock.exists()
+
+
+def test_get_chunks_reads_the_same_chunks_as_chunks_of(catalog: Catalog) -> None:
+    # The search's tuple path against the row-by-name path: every field, with and without Absätze,
+    # outside a transaction and inside one (another connection on both backends).
+    with catalog.transaction():
+        catalog.put_document(_document("law", law="KKG"), "text", _chunks("law", 3), None)
+        catalog.put_document(_document("prose"), "text", _chunks("prose", 2, paragraph=None), None)
+        catalog.bump_version()
+    no_absaetze = Chunk(id="bare-0", document_id="bare", ordinal=0, text="ohne Absatz")
+    with catalog.transaction():
+        catalog.put_document(_document("bare"), "ohne Absatz", [no_absaetze], None)
+        inside = catalog.get_chunks(["bare-0", "law-1"])
+    expected = {c.id: c for d in ("law", "prose", "bare") for c in catalog.chunks_of(d)}
+    assert catalog.get_chunks(list(expected)) == expected
+    assert inside == {"bare-0": no_absaetze, "law-1": expected["law-1"]}
+    assert expected["law-1"].absaetze == ("1", "2") and expected["prose-0"].section is None
