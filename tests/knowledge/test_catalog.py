@@ -79,7 +79,7 @@ def test_documents_chunks_and_versions_round_trip(catalog: Catalog) -> None:
     assert catalog.chunks_of("old")[1].absaetze == ("1", "2")
     assert catalog.paragraphs() == {"KKG": frozenset({"§ 1"})}
     assert set(catalog.get_chunks(["old-1", "new-0", "gibt-es-nicht"])) == {"old-1", "new-0"}
-    assert catalog.counts() == {"documents": 2, "chunks": 5}
+    assert catalog.counts() == {"documents": 2, "chunks": 5} and catalog.has_chunks()
     assert catalog.chunk_counts() == {"old": 3, "new": 2}
     assert catalog.duplicate_chunks() == 0
     assert catalog.version == 1
@@ -90,6 +90,9 @@ def test_documents_chunks_and_versions_round_trip(catalog: Catalog) -> None:
         assert catalog.delete_document("new") == ["new-0"]
     assert catalog.get_document("old").superseded_by is None  # type: ignore[union-attr]
     assert catalog.counts() == {"documents": 1, "chunks": 3}
+    with catalog.transaction():
+        catalog.delete_document("old")
+    assert not catalog.has_chunks()
 
 
 def test_a_failed_transaction_changes_nothing(catalog: Catalog) -> None:
