@@ -16,7 +16,7 @@ word × n-gram counts of the distinct words. The channel lives in the lexical sn
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +72,9 @@ class NgramChannel:
 
     postings: sp.csr_matrix  # n-gram × chunk, uint8 counts, int32 chunk indices
     inverse_norms: np.ndarray  # per chunk, float32: 1 / L2 norm of its log1p(count) weights
+    # The last query's words and scores: a search that names a § ranks the same text twice (all
+    # chunks, then the named ones by a mask), and the second ranking needs no second pass.
+    _last: list[tuple[tuple[str, ...], np.ndarray]] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def build(cls, words_per_chunk: Sequence[Sequence[str]]) -> NgramChannel:
@@ -110,7 +113,17 @@ class NgramChannel:
         return int(self.postings.shape[1])
 
     def scores(self, words: Sequence[str]) -> np.ndarray:
-        """Cosine similarity of the query words' n-grams with every chunk (float32 per chunk)."""
+        """Cosine similarity of the query words' n-grams with every chunk (float32 per chunk, a new
+        array the caller may change)."""
+        key = tuple(words)
+        last = self._last[-1] if self._last else None  # one read: other threads may replace it
+        if last is not None and last[0] == key:
+            return last[1].copy()
+        scores = self._scores(words)
+        self._last[:] = [(key, scores)]
+        return scores.copy()
+
+    def _scores(self, words: Sequence[str]) -> np.ndarray:
         grams, weights = _query_grams(words)
         total = np.zeros(self.size, dtype=np.float32)
         indptr, indices, counts = self.postings.indptr, self.postings.indices, self.postings.data

@@ -95,6 +95,16 @@ def test_loaded_channel_scores_long_queries_as_the_cosine_too(tmp_path: Path) ->
     assert not channel.scores(["zu"]).any()  # no n-gram of four letters
 
 
+def test_the_same_words_again_give_the_same_scores_in_an_array_of_their_own() -> None:
+    channel = NgramChannel.build([["kindeswohlgefährdung"], ["elterngeld"]])
+    first = channel.scores(["gefährdung"])
+    first *= 0  # what a mask does to the array it gets
+    again = channel.scores(["gefährdung"])
+    assert again[0] > 0.3 and again[1] == 0.0
+    assert np.allclose(channel.scores(["elterngeld"]), [0.0, 1.0])
+    assert np.array_equal(channel.scores(["gefährdung"]), again)
+
+
 def test_loaded_postings_are_memory_maps_of_five_bytes_each(tmp_path: Path) -> None:
     channel = NgramChannel.build([["kindeswohl", "gefährdung"], ["elterngeld"]])
     channel.save(tmp_path / "ngrams")
