@@ -97,13 +97,15 @@ class ImpactMatrix:
 
     @classmethod
     def load(cls, directory: Path) -> ImpactMatrix:
+        """The saved matrix; its arrays as read-only memory maps (a query reads only the rows of its
+        terms: at 100k chunks 58 MB that no longer sit in every worker's own memory)."""
         raw_terms = (directory / "terms.txt").read_text(encoding="utf-8")
         terms = raw_terms.split("\n") if raw_terms else []
         return cls(
             MappingProxyType({term: n for n, term in enumerate(terms)}),
-            np.load(directory / "data.npy"),
-            np.load(directory / "indices.npy"),
-            np.load(directory / "indptr.npy"),
+            np.load(directory / "data.npy", mmap_mode="r"),
+            np.load(directory / "indices.npy", mmap_mode="r"),
+            np.load(directory / "indptr.npy", mmap_mode="r"),
             int((directory / "num_docs").read_text(encoding="utf-8")),
         )
 

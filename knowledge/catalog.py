@@ -26,7 +26,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.sql import Executable
 
-from knowledge.catalog_rows import chunk_from_row, document_from_row, first, iso, meta, write_journal
+from knowledge.catalog_rows import (
+    CHUNK_COLUMNS,
+    chunk_from_row,
+    chunk_from_values,
+    document_from_row,
+    first,
+    iso,
+    meta,
+    write_journal,
+)
 from knowledge.catalog_rows import chunks as chunk_table
 from knowledge.catalog_rows import documents as document_table
 from knowledge.database import CATALOG, is_sqlite, migrate, open_database, sqlite_path
@@ -104,25 +113,30 @@ class SqlCatalog:
         """A read in plain SQL on a DBAPI connection: the hot path of every search (the version, the
         hits' chunks) stays as fast as it was with sqlite3 alone; through SQLAlchemy's Core each read
         cost ~0.2-1 ms more. `?` marks a parameter on both backends."""
+        names, rows = self._read_tuples(sql, params)
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _read_tuples(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """`_read` as the column names and the rows as tuples (no dict per row)."""
         if not is_sqlite(self.url):
             sql = sql.replace("?", "%s")
         current: Connection | None = getattr(self._local, "connection", None)
         if current is not None:
-            return [dict(row) for row in current.exec_driver_sql(sql, tuple(params)).mappings()]
+            result = current.exec_driver_sql(sql, tuple(params))
+            return list(result.keys()), [tuple(row) for row in result]
         if self._sqlite_file is not None:
-            result = self._sqlite_reader().execute(sql, tuple(params))
-            names = [column[0] for column in result.description or ()]
-            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+            found = self._sqlite_reader().execute(sql, tuple(params))
+            return [column[0] for column in found.description or ()], found.fetchall()
         raw = self.engine.raw_connection()
         try:
             cursor = raw.cursor()
             cursor.execute(sql, tuple(params))
             names = [column[0] for column in cursor.description or ()]
-            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            rows = [tuple(row) for row in cursor.fetchall()]
             cursor.close()
         finally:
             raw.close()  # back to the pool (PostgreSQL: the read's transaction is rolled back)
-        return rows
+        return names, rows
 
     def _sqlite_reader(self) -> sqlite3.Connection:
         """This thread's own read connection to the SQLite file, kept open (a pool checkout costs more
@@ -315,12 +329,16 @@ class SqlCatalog:
         return {str(row["id"]): str(row["document_id"]) for row in rows}
 
     def get_chunks(self, chunk_ids: list[str]) -> dict[str, Chunk]:
+        """The listed chunks among `chunk_ids`, by id. Every search reads its candidates' chunks here
+        (~80 at a time): rows as tuples straight into `Chunk`s, half the time of a dict per row."""
         found: dict[str, Chunk] = {}
         for start in range(0, len(chunk_ids), _BATCH):
             batch = chunk_ids[start : start + _BATCH]
             marks = ",".join("?" * len(batch))
-            for row in self._read(f"SELECT * FROM chunks WHERE id IN ({marks})", batch):
-                found[str(row["id"])] = chunk_from_row(row)
+            _, rows = self._read_tuples(f"SELECT {CHUNK_COLUMNS} FROM chunks WHERE id IN ({marks})", batch)
+            for row in rows:
+                chunk = chunk_from_values(row)
+                found[chunk.id] = chunk
         return found
 
     def counts(self) -> dict[str, int]:
@@ -328,6 +346,10 @@ class SqlCatalog:
             documents = connection.execute(select(func.count()).select_from(document_table)).scalar_one()
             chunks = connection.execute(select(func.count()).select_from(chunk_table)).scalar_one()
         return {"documents": int(documents), "chunks": int(chunks)}
+
+    def has_chunks(self) -> bool:
+        """Whether any chunk is listed (every write asks: a count of 100k rows costs milliseconds)."""
+        return bool(self._read("SELECT 1 AS found FROM chunks LIMIT 1"))
 
     def all_chunk_ids(self) -> list[str]:
         return [str(row["id"]) for row in self._rows(select(chunk_table.c.id))]

@@ -113,3 +113,23 @@ def chunk_from_row(row: Row) -> Chunk:
         absaetze=tuple(json.loads(row["absaetze"])),
         chapter=row["chapter"],
     )
+
+
+# The columns `chunk_from_values` reads, in its order.
+CHUNK_COLUMNS = "id, document_id, ordinal, text, section, paragraph, absaetze, chapter"
+_NO_ABSAETZE = "[]"
+
+
+def chunk_from_values(values: Sequence[Any]) -> Chunk:
+    """A chunk from a row of `CHUNK_COLUMNS` as a tuple (the search's hot path: no dict per row)."""
+    chunk_id, document_id, ordinal, text, section, paragraph, absaetze, chapter = values
+    return Chunk(
+        id=chunk_id,
+        document_id=document_id,
+        ordinal=int(ordinal),
+        text=text,
+        section=section,
+        paragraph=paragraph,
+        absaetze=() if absaetze == _NO_ABSAETZE else tuple(json.loads(absaetze)),
+        chapter=chapter,
+    )

@@ -173,8 +173,8 @@ class KnowledgeIndex:
         Every vector that a kill at any step would leave behind is in the write journal first.
         """
         with self.writing():
-            self._catalog.journal_add("vector", [c.id for c in chunks])
-            self._catalog.journal_add("metadata", [document.id])
+            self._journal("vector", [c.id for c in chunks])
+            self._journal("metadata", [document.id])
             self._write_vectors(document, chunks)
             checkpoint(self.settings, "vectors_written")
             previous = self._catalog.chunk_ids(document.id)
@@ -184,8 +184,8 @@ class KnowledgeIndex:
             with self._catalog.transaction():
                 self._catalog.put_document(document, text, chunks, fingerprint)
                 changed = self._resolve_versions(document.law) if document.law else []
-                self._catalog.journal_add("vector", sorted(set(previous) - {c.id for c in chunks}))
-                self._catalog.journal_add("metadata", changed)
+                self._journal("vector", sorted(set(previous) - {c.id for c in chunks}))
+                self._journal("metadata", changed)
                 self._catalog.bump_version()
             checkpoint(self.settings, "catalog_committed")
             replaced = existing.id if existing and existing.id != document.id else None
@@ -203,8 +203,8 @@ class KnowledgeIndex:
             with self._catalog.transaction():
                 chunk_ids = self._catalog.delete_document(document_id)
                 changed = self._resolve_versions(document.law) if document.law else []
-                self._catalog.journal_add("vector", chunk_ids)
-                self._catalog.journal_add("metadata", changed)
+                self._journal("vector", chunk_ids)
+                self._journal("metadata", changed)
                 self._catalog.bump_version()
             checkpoint(self.settings, "removed_from_catalog")
             self.terms.document_removed(document_id)
@@ -229,6 +229,12 @@ class KnowledgeIndex:
                 self._catalog.bump_version()
         if rebuild_lexical:
             self.rebuild_lexical()
+
+    def _journal(self, kind: str, ids: list[str]) -> None:
+        """Journal vectors (or vector metadata) a write may leave behind; without a vector store
+        (weight-free mode) there are none, and each entry cost a commit and its clearing another."""
+        if self._vectors is not None:
+            self._catalog.journal_add(kind, ids)
 
     def _write_vectors(self, document: Document, chunks: list[Chunk]) -> None:
         if self._vectors is None or self.vector_embedder is None:
@@ -273,7 +279,7 @@ class KnowledgeIndex:
             with self._catalog.transaction():
                 for document_id in moved:
                     self._catalog.set_collection(document_id, collection)
-                self._catalog.journal_add("metadata", moved)
+                self._journal("metadata", moved)
                 self._catalog.bump_version()
             self.apply_write_journal()
         self.rebuild_lexical()  # unchanged entries, but the snapshot names the catalog version it matches
@@ -297,7 +303,7 @@ class KnowledgeIndex:
             if apply_journal:
                 self.apply_write_journal()
             recorded = self._catalog.get_meta("embedder_id")
-            if recorded is None or self._catalog.counts()["chunks"] == 0:
+            if recorded is None or not self._catalog.has_chunks():
                 self._catalog.set_meta("embedder_id", self.embedder.id)
             elif recorded != self.embedder.id and _legacy_weight_free(self.embedder, recorded):
                 log.warning(

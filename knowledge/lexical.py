@@ -8,8 +8,9 @@ the next snapshot can never pair the scores of one index with the chunk ids of a
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -22,6 +23,10 @@ from knowledge.text.wordlist import GermanWordlist
 
 _MIN_VOCAB_WORD = 4
 _MIN_COMPOUND = 8  # compound_parts never splits a shorter word
+# One search normalises the same few texts several times over (the query, its respelling, the
+# expanded text; once per ranking): the last few results are kept. Few enough that only the texts of
+# the search in progress are found again, not an earlier question's.
+_NORMALISED_KEPT = 8
 
 # Field weights and length normalisation, tuned on the dev split of the corpus and knowledge
 # questions (`python -m evals run --retrieval-only`; see README "Suche"). The § title says what a
@@ -74,6 +79,9 @@ class LexicalSnapshot:
     # it to the paragraphs a query names (`knowledge.ngram_channel`).
     ngrams: NgramChannel | None = None
     paragraphs: tuple[str, ...] = ()
+    # Memo of `normalise` (a pure function of the snapshot and the text), see `_NORMALISED_KEPT`.
+    _normalised: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _normalised_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def empty(cls) -> LexicalSnapshot:
@@ -206,6 +214,16 @@ class LexicalSnapshot:
         """
         if not self.vocabulary or all(w in self.vocabulary for w in _candidates(query)):
             return query  # the common case (and every passage sentence): nothing to change
+        found = self._normalised.get(query)
+        if found is None:
+            found = self._normalise(query)
+            with self._normalised_lock:
+                if len(self._normalised) >= _NORMALISED_KEPT:
+                    del self._normalised[next(iter(self._normalised))]  # the oldest
+                self._normalised[query] = found
+        return found
+
+    def _normalise(self, query: str) -> str:
         german = GermanWordlist.load()
 
         def as_typed(word: str) -> bool:

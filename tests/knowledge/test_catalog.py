@@ -79,7 +79,7 @@ def test_documents_chunks_and_versions_round_trip(catalog: Catalog) -> None:
     assert catalog.chunks_of("old")[1].absaetze == ("1", "2")
     assert catalog.paragraphs() == {"KKG": frozenset({"§ 1"})}
     assert set(catalog.get_chunks(["old-1", "new-0", "gibt-es-nicht"])) == {"old-1", "new-0"}
-    assert catalog.counts() == {"documents": 2, "chunks": 5}
+    assert catalog.counts() == {"documents": 2, "chunks": 5} and catalog.has_chunks()
     assert catalog.chunk_counts() == {"old": 3, "new": 2}
     assert catalog.duplicate_chunks() == 0
     assert catalog.version == 1
@@ -90,6 +90,9 @@ def test_documents_chunks_and_versions_round_trip(catalog: Catalog) -> None:
         assert catalog.delete_document("new") == ["new-0"]
     assert catalog.get_document("old").superseded_by is None  # type: ignore[union-attr]
     assert catalog.counts() == {"documents": 1, "chunks": 3}
+    with catalog.transaction():
+        catalog.delete_document("old")
+    assert not catalog.has_chunks()
 
 
 def test_a_failed_transaction_changes_nothing(catalog: Catalog) -> None:
@@ -159,3 +162,20 @@ def test_opening_a_migrated_catalog_again_only_reads(catalog_url: str) -> None:
     assert writes == []
     assert not any("advisory" in s for s in statements)
     assert lock is None or not lock.exists()
+
+
+def test_get_chunks_reads_the_same_chunks_as_chunks_of(catalog: Catalog) -> None:
+    # The search's tuple path against the row-by-name path: every field, with and without Absätze,
+    # outside a transaction and inside one (another connection on both backends).
+    with catalog.transaction():
+        catalog.put_document(_document("law", law="KKG"), "text", _chunks("law", 3), None)
+        catalog.put_document(_document("prose"), "text", _chunks("prose", 2, paragraph=None), None)
+        catalog.bump_version()
+    no_absaetze = Chunk(id="bare-0", document_id="bare", ordinal=0, text="ohne Absatz")
+    with catalog.transaction():
+        catalog.put_document(_document("bare"), "ohne Absatz", [no_absaetze], None)
+        inside = catalog.get_chunks(["bare-0", "law-1"])
+    expected = {c.id: c for d in ("law", "prose", "bare") for c in catalog.chunks_of(d)}
+    assert catalog.get_chunks(list(expected)) == expected
+    assert inside == {"bare-0": no_absaetze, "law-1": expected["law-1"]}
+    assert expected["law-1"].absaetze == ("1", "2") and expected["prose-0"].section is None

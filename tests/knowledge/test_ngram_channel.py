@@ -74,6 +74,37 @@ def test_scores_are_the_cosine_of_sublinear_tf_vectors() -> None:
     assert np.allclose(channel.scores(["kindeswohlgefährdung", "kindergeld"]), expected, atol=1e-6)
 
 
+def test_loaded_channel_scores_long_queries_as_the_cosine_too(tmp_path: Path) -> None:
+    # Posting list by posting list from the memory maps: many n-grams, repeated ones, unknown ones.
+    chunks = [["kindeswohlgefährdung", "schutzauftrag"] * (n % 3 + 1) + [f"wort{n}"] for n in range(40)]
+    chunks.append([])
+    NgramChannel.build(chunks).save(tmp_path / "ngrams")
+    channel = NgramChannel.load(tmp_path / "ngrams")
+    vectorizer = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(4, 6), n_features=2**20, alternate_sign=False, norm=None
+    )
+    rows = vectorizer.transform([" ".join(words) for words in chunks])
+    rows.data = np.log1p(rows.data)
+    words = ["gefährdung", "gefährdung", "schutz", "wort7", "elterngeld"]
+    query = vectorizer.transform([" ".join(words)])
+    query.data = np.log1p(query.data)
+    scores = channel.scores(words)
+    assert scores.dtype == np.float32 and scores.shape == (41,)
+    assert np.allclose(scores, cosine_similarity(query, rows)[0], atol=1e-6)
+    assert int(np.argmax(scores)) == 7 and scores[40] == 0.0
+    assert not channel.scores(["zu"]).any()  # no n-gram of four letters
+
+
+def test_the_same_words_again_give_the_same_scores_in_an_array_of_their_own() -> None:
+    channel = NgramChannel.build([["kindeswohlgefährdung"], ["elterngeld"]])
+    first = channel.scores(["gefährdung"])
+    first *= 0  # what a mask does to the array it gets
+    again = channel.scores(["gefährdung"])
+    assert again[0] > 0.3 and again[1] == 0.0
+    assert np.allclose(channel.scores(["elterngeld"]), [0.0, 1.0])
+    assert np.array_equal(channel.scores(["gefährdung"]), again)
+
+
 def test_loaded_postings_are_memory_maps_of_five_bytes_each(tmp_path: Path) -> None:
     channel = NgramChannel.build([["kindeswohl", "gefährdung"], ["elterngeld"]])
     channel.save(tmp_path / "ngrams")

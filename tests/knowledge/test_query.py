@@ -139,6 +139,20 @@ def test_snapshot_normalises_against_its_own_vocabulary() -> None:
     assert snapshot.query_tokens("Kindeswohlgefaehrdung") == snapshot.query_tokens("Kindeswohlgefährdung")
 
 
+def test_normalised_texts_are_kept_only_for_the_search_in_progress() -> None:
+    snapshot = LexicalSnapshot.build(
+        [LexicalEntry("c1", "Bei Kindeswohlgefährdung handelt das Jugendamt.")], 1
+    )
+    first = snapshot.normalise("Kindeswohlgefaehrdung melden")
+    assert snapshot.normalise("Kindeswohlgefaehrdung melden") == first  # from the memo, the same text
+    for n in range(20):
+        snapshot.normalise(f"Kindeswohlgefaehrdung Nummer{n}")
+    # A bounded memo of the last texts: an earlier question's result is not kept (nor is it needed).
+    assert "Kindeswohlgefaehrdung melden" not in snapshot._normalised
+    assert len(snapshot._normalised) <= 8
+    assert snapshot.normalise("Kindeswohlgefaehrdung melden") == first
+
+
 def test_snapshot_respells_to_a_german_word_the_corpus_lacks() -> None:
     snapshot = LexicalSnapshot.build([LexicalEntry("c1", "Jugendliche unter achtzehn Jahren")], 1)
     # "jährige" is in the German word list (wngerman), not in this corpus: respelled all the same.
