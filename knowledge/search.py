@@ -41,12 +41,6 @@ _DENSE_WEIGHT = 0.5
 _LEXICAL_WEIGHT = 1.0
 _REFERENCE_WEIGHT = 2.0  # "§ 4 KKG" in the query outweighs any word match
 _LAW_WEIGHT = 0.5  # "im JuSchG" narrows the field but says less about the passage
-# Rank fusion forgets by how much BM25F preferred its first hits: a § whose title and text match
-# the question clearly (12.2 against 9.1 for the next) counts as one rank ahead, like a near tie. So
-# the lexical score, divided by the best lexical score of the query, adds up to this weight too
-# (CombSUM beside RRF; Bruch et al. 2023 on fusion functions). Dev split, recall@1 corpus / knowledge:
-# 0 → 0.790 / 0.448; 0.35 and 0.5 → 0.804 / 0.517; 0.75 → 0.804 / 0.552; 1.0 → 0.790 (corpus).
-_LEXICAL_SCORE_WEIGHT = 0.5
 # Each further chunk of the same § (or prose section) keeps this share of its score, so that five
 # Absätze of one long § do not push every other candidate out of the top five.
 _REPEAT_DECAY = 0.8
@@ -164,8 +158,13 @@ class HybridSearcher:
                 return view.lexical.similar(prepared.text, candidates, _restricted(view, mask, restriction))
             return self._dense(vector, candidates, restriction if restriction is not None else where)
 
-        lexical = view.lexical.search(prepared.lexical_text, candidates, mask, prepared.extra_terms)
-        rankings: list[tuple[float, Ranking]] = [(_DENSE_WEIGHT, dense(None)), (_LEXICAL_WEIGHT, lexical)]
+        rankings: list[tuple[float, Ranking]] = [
+            (_DENSE_WEIGHT, dense(None)),
+            (
+                _LEXICAL_WEIGHT,
+                view.lexical.search(prepared.lexical_text, candidates, mask, prepared.extra_terms),
+            ),
+        ]
         references = prepared.references
         if references:
             weight, named = self._reference_ranking(dense, where, references, view)
@@ -179,10 +178,6 @@ class HybridSearcher:
                 if owner is None or not search_filter.admits(view.documents[owner]):
                     continue  # a leftover of an interrupted write, or filtered out
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (_RRF_K + rank)
-        best_lexical = lexical[0][1] if lexical else 0.0
-        for chunk_id, lexical_score in lexical if best_lexical > 0 else ():
-            if chunk_id in fused:  # admitted by the filter above
-                fused[chunk_id] += _LEXICAL_SCORE_WEIGHT * (lexical_score / best_lexical) / (_RRF_K + 1)
 
         superseded_weight = self._index.settings.search.superseded_weight
         for chunk_id in fused:
@@ -191,9 +186,7 @@ class HybridSearcher:
 
         chunks = self._index.stores.catalog.get_chunks(list(fused))
         best = self._diversified(fused, chunks, view)[:k]
-        ceiling = (sum(weight for weight, _ in rankings) + _LEXICAL_SCORE_WEIGHT * bool(lexical)) / (
-            _RRF_K + 1
-        )
+        ceiling = sum(weight for weight, _ in rankings) / (_RRF_K + 1)
         return [
             Hit(
                 rank=rank,

@@ -136,8 +136,8 @@ def test_colleagues_words_find_the_paragraph(
 
 
 def test_scores_stay_between_zero_and_one_and_the_clear_winner_scores_one(settings: Settings) -> None:
-    """The fused score counts the ranks and the lexical score's share of the best one; the ceiling
-    counts both, so a passage first in every ranking scores 1 and nothing scores more."""
+    """The fused score is divided by what a passage first in every ranking gets: that one scores 1
+    and nothing scores more (the answer code reads scores as shares of the best)."""
     index = KnowledgeIndex.open(settings)
     texts = ["Inobhutnahme von Kindern und Jugendlichen", "Hilfe zur Erziehung", "Vollzeitpflege"]
     index.put(*_doc("a", "|".join(texts), digest="v1"))
