@@ -175,9 +175,15 @@ class LexicalSnapshot:
             scores *= allowed
         # Most chunks score 0; ranking only the others avoids an argpartition over the whole index,
         # which is pathologically slow on mostly-zero arrays (13 ms at 100k chunks).
-        candidates = np.flatnonzero(scores > 0)
+        candidates = np.flatnonzero(scores > 0)  # in index order
         if candidates.size > k:
-            candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+            # Equal scores (a paragraph in both versions of a law, a repeated boilerplate Absatz) go
+            # to the earlier entry, at the cut-off too: argpartition would pick among them by its
+            # own internal order, and a search must give the same list every time.
+            kth = -np.partition(-scores[candidates], k - 1)[k - 1]
+            above = candidates[scores[candidates] > kth]
+            tied = candidates[scores[candidates] == kth][: k - above.size]
+            candidates = np.concatenate((above, tied))
         ranked = candidates[np.argsort(-scores[candidates], kind="stable")]
         return [(self.chunk_ids[int(index)], float(scores[index])) for index in ranked]
 

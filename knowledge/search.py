@@ -209,7 +209,7 @@ class HybridSearcher:
         """Best first, with repeats of a passage decayed; versions of one law count as one passage."""
         seen: dict[tuple[str, str | None], int] = {}
         decayed: Ranking = []
-        for chunk_id, score in sorted(fused.items(), key=lambda item: item[1], reverse=True):
+        for chunk_id, score in sorted(fused.items(), key=_best_first):
             chunk = chunks.get(chunk_id)
             if chunk is None:
                 continue  # removed since the view was taken
@@ -218,11 +218,11 @@ class HybridSearcher:
             repeats = seen.get(key, 0)
             seen[key] = repeats + 1
             decayed.append((chunk_id, score * _REPEAT_DECAY**repeats))
-        return sorted(decayed, key=lambda item: item[1], reverse=True)
+        return sorted(decayed, key=_best_first)
 
     def _dense(self, vector: Vectors, candidates: int, where: VectorFilter | None) -> Ranking:
         assert self._index.stores.vectors is not None
-        return self._index.stores.vectors.search(vector, candidates, where)
+        return sorted(self._index.stores.vectors.search(vector, candidates, where), key=_best_first)
 
     @staticmethod
     def _reference_ranking(
@@ -276,6 +276,12 @@ class HybridSearcher:
         if len(admitted) == len(view.documents) and view.lexical_all_live:
             return None
         return np.array([owner in admitted for owner in view.lexical_owner_ids], dtype=np.float32)
+
+
+def _best_first(item: tuple[str, float]) -> tuple[float, str]:
+    """Sort key: higher score first, equal scores by chunk id, so that ties (a § in two versions of a
+    law, Chroma's order among equal distances) come out in the same order in every process."""
+    return -item[1], item[0]
 
 
 def _restricted(

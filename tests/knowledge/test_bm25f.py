@@ -69,3 +69,15 @@ def test_the_paragraph_title_ranks_the_paragraph_it_names_first() -> None:
         version=1,
     )
     assert snapshot.search("Inobhutnahme von Kindern", k=2)[0][0] == "sgb8:42"
+
+
+def test_equal_scores_rank_in_index_order_also_at_the_cut_off() -> None:
+    """Ties (a § in both versions of a law) come out in the same order every time, the earlier entry
+    first, and the cut-off at k keeps the earlier ones, not whichever argpartition happened to pick."""
+    same = "Die Erlaubnis zur Kindertagespflege befugt zur Betreuung von bis zu fünf Kindern."
+    entries = [LexicalEntry(f"c{n}", same) for n in range(40)]
+    entries.insert(7, LexicalEntry("best", f"{same} Kindertagespflege Erlaubnis Kindertagespflege"))
+    snapshot = LexicalSnapshot.build(entries, version=1)
+    for k in (1, 3, 12, 40):
+        found = [chunk_id for chunk_id, _ in snapshot.search("Erlaubnis Kindertagespflege", k=k)]
+        assert found == ["best", *(f"c{n}" for n in range(k - 1))]

@@ -133,3 +133,16 @@ def test_colleagues_words_find_the_paragraph(
 ) -> None:
     hits = corpus_index.search(question, k=5)
     assert paragraph in [h.chunk.paragraph for h in hits]
+
+
+def test_scores_stay_between_zero_and_one_and_the_clear_winner_scores_one(settings: Settings) -> None:
+    """The fused score is divided by what a passage first in every ranking gets: that one scores 1
+    and nothing scores more (the answer code reads scores as shares of the best)."""
+    index = KnowledgeIndex.open(settings)
+    texts = ["Inobhutnahme von Kindern und Jugendlichen", "Hilfe zur Erziehung", "Vollzeitpflege"]
+    index.put(*_doc("a", "|".join(texts), digest="v1"))
+    hits = index.search("Inobhutnahme von Kindern und Jugendlichen", k=3)
+    assert hits[0].chunk.text == "Inobhutnahme von Kindern und Jugendlichen"
+    assert hits[0].score == pytest.approx(1.0)
+    assert all(0.0 < hit.score < 1.0 for hit in hits[1:])
+    index.close()
