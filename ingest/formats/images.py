@@ -33,6 +33,7 @@ def load_image(path: Path, limits: IngestLimits) -> LoadedFile:
                     image.draft("L", image.size)
                 recognised = recognise_all(
                     _frames(ImageSequence.Iterator(image)),
+                    pages=getattr(image, "n_frames", 1),
                     language=limits.ocr_language,
                     seconds=limits.ocr_page_seconds,
                     workers=limits.ocr_workers,

@@ -85,6 +85,7 @@ class _PageReader:
         try:
             recognised = recognise_all(
                 ((number, self._render(number)) for number in scanned),
+                pages=len(scanned),
                 language=self.limits.ocr_language,
                 seconds=self.limits.ocr_page_seconds,
                 workers=self.limits.ocr_workers,
