@@ -67,6 +67,8 @@ def recognise_all(
     gain little, two pages at once nearly double the rate). The `pages` expected are shared out so that
     every worker gets a run of the same length, at most `PAGES_PER_RUN`. `images` is drawn lazily and
     each page written to a file at once, so that no rendered page waits in memory."""
+    if pages == 0:
+        return {}  # a PDF with a text layer on every page: it needs no Tesseract installed
     program = _program()
     workers = max(1, workers)
     per_run = max(1, min(PAGES_PER_RUN, math.ceil(pages / workers)))

@@ -3,11 +3,14 @@ that exceeds its time is repeated page by page, so that a page over the limit is
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest.formats.ocr import recognise, recognise_all
-from ingest.limits import LimitExceeded
-from tests.ingest.made_files import scanned_page
+from ingest.formats.pdf import load_pdf
+from ingest.limits import IngestLimits, LimitExceeded, LoadError
+from tests.ingest.made_files import image_pdf, scanned_page, text_pdf_bytes
 
 PAGES = [
     ["Erste Seite", "Das Pflegegeld wird monatlich gezahlt."],
@@ -44,3 +47,13 @@ def test_a_run_over_its_time_is_repeated_page_by_page_under_the_page_limit() -> 
     assert str(raised.value) == (
         "Texterkennung von Seite 5 dauerte länger als 0,01 Sekunden (Grenze JHA_INGEST_OCR_PAGE_SECONDS)"
     )
+
+
+def test_a_pdf_with_a_text_layer_needs_no_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text_pdf = tmp_path / "rundschreiben.pdf"
+    text_pdf.write_bytes(text_pdf_bytes(["Rundschreiben", "Das Pflegegeld wird monatlich gezahlt."]))
+    scan = image_pdf(tmp_path / "scan.pdf", [PAGES[0]])
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on it
+    assert "Pflegegeld" in load_pdf(text_pdf, IngestLimits()).text
+    with pytest.raises(LoadError, match="Tesseract ist nicht installiert"):
+        load_pdf(scan, IngestLimits())
