@@ -26,6 +26,8 @@ def discover(paths: list[Path]) -> Iterator[SourceFile]:
     """Walk the given files and directories; hidden files and project paperwork are skipped."""
     for given in paths:
         if given.is_dir():
+            # Resolved once per folder, not per file (resolving stats every part of the path).
+            name = Path(given.resolve().name)
             for path in sorted(p for p in given.rglob("*") if p.is_file()):
                 relative = path.relative_to(given)
                 if (
@@ -33,7 +35,7 @@ def discover(paths: list[Path]) -> Iterator[SourceFile]:
                     or path.name.lower() in _IGNORED_NAMES
                 ):
                     continue
-                yield SourceFile(path, (Path(given.resolve().name) / relative).as_posix())
+                yield SourceFile(path, (name / relative).as_posix())
         else:
             yield SourceFile(given, given.as_posix().removeprefix("./"))
 

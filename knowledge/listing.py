@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from knowledge.index import KnowledgeIndex
 from knowledge.models import Document, DocumentType
 from knowledge.settings import Settings
 from knowledge.stores import open_catalog
+
+if TYPE_CHECKING:  # the index (numpy, scikit-learn, Chroma) is not imported by `indexed_documents`' callers
+    from knowledge.index import KnowledgeIndex
 
 
 @dataclass(frozen=True)

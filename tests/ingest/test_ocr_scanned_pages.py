@@ -9,7 +9,7 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from ingest.formats.pdf import scanned_image
+from ingest.formats.pdf import _jpeg_in_grey, scanned_image
 from tests.ingest.made_files import scanned_page
 
 LINES = ["Bescheid über Pflegegeld", "", "Das Pflegegeld beträgt monatlich 1.025 Euro."]
@@ -58,3 +58,26 @@ def test_an_image_on_part_of_a_page_is_no_scan_of_it(tmp_path: Path) -> None:
     page = _pdf(tmp_path / "foto.pdf", image)
     page.set_mediabox(0, 0, 595, 842)
     assert scanned_image(page, 300) is None
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_a_jpeg_scan_is_decoded_to_grey_as_pdfium_decodes_it(tmp_path: Path, mode: str) -> None:
+    """The shortcut past pdfium (libjpeg's luma channel alone) gives pdfium's picture in grey."""
+    colour = scanned_page(LINES).convert("RGB")
+    ImageDraw.Draw(colour).rectangle((1600, 40, 2300, 200), fill=(200, 30, 30))  # a red stamp
+    page = _pdf(tmp_path / "scan.pdf", colour.convert(mode))
+    image = next(iter(page.get_objects(max_depth=1)))
+    grey = _jpeg_in_grey(image, image.get_px_size())
+    assert grey is not None and grey.mode == "L"
+    by_pdfium = image.get_bitmap(render=False).to_pil().convert("L")
+    assert grey.size == by_pdfium.size
+    # Equal but for a few pixels at the stamp's edges, where the colour decode clips JPEG's ringing.
+    assert ImageStat.Stat(ImageChops.difference(grey, by_pdfium)).mean[0] < 0.1
+    assert grey.getpixel((1900, 120)) == by_pdfium.getpixel((1900, 120))  # red in grey, not its red channel
+
+
+def test_a_cmyk_or_bilevel_scan_is_left_to_pdfium(tmp_path: Path) -> None:
+    for mode in ("CMYK", "1"):
+        page = _pdf(tmp_path / f"{mode}.pdf", scanned_page(LINES).convert(mode))
+        image = next(iter(page.get_objects(max_depth=1)))
+        assert _jpeg_in_grey(image, image.get_px_size()) is None
