@@ -5,7 +5,7 @@ and answers only from the passages it is sent, so these numbers measure our side
 retrieval, the passages and prompt we build, the marker validation, the fallback. Asked are the
 answerable corpus questions that carry facts.
 
-- key fact stated: as for the built-in answers (`evals.facts`);
+- key fact stated, anywhere and under a gold citation: as for the built-in answers (`evals.answers`);
 - answered by the model: share of these questions the model answered (not abstained, not fallen
   back to the built-in answer because the request was unreadable or nothing survived validation);
 - citation recall: share with at least one gold citation.
@@ -18,7 +18,15 @@ from typing import Any
 
 from assistant.models import AnswerStatus
 from assistant.service import Assistant
-from evals.answers import Places, Scored, citation_metrics, fact_rate, facts_missed, score_answer
+from evals.answers import (
+    Places,
+    Scored,
+    citation_metrics,
+    fact_rate,
+    facts_missed,
+    gold_fact_rate,
+    score_answer,
+)
 from evals.answers import without_gold_citation as without_gold
 from evals.gold import Question
 from evals.scoring import rate
@@ -34,6 +42,7 @@ def by_model(scored: Scored) -> bool:
 def llm_metrics(scored: Sequence[Scored]) -> dict[str, float | None]:
     return {
         "key_fact_stated": fact_rate(scored),
+        "key_fact_stated_gold": gold_fact_rate(scored),
         "answered_by_model": rate([by_model(s) for s in scored]),
         "citation_recall": citation_metrics([s.gold_flags for s in scored])["citation_recall"],
     }

@@ -7,9 +7,11 @@
 - answered rate: share of answerable questions answered;
 - abstention precision and recall over answerable plus `abstain_questions.jsonl`, positive class =
   abstained (a case-data refusal is no abstention);
-- key fact stated: share of the answerable questions with `facts` whose answer states one of them
-  (`evals.facts`) in what it shows under a gold citation (`gold_attributed`): "vier Wochen" quoted
-  from § 15 BEEG does not answer a question about § 5 JArbSchG; an abstention states nothing;
+- key fact stated (`key_fact_stated`, as issue #9 defines it): share of the answerable questions with
+  `facts` whose answer text states one of them anywhere (`evals.facts`); an abstention states nothing;
+- key fact stated under a gold citation (`key_fact_stated_gold`, the one the gate reads): the same,
+  but only what the answer shows under a gold citation counts (`gold_attributed`): "vier Wochen"
+  quoted from § 15 BEEG does not answer a question about § 5 JArbSchG;
 - follow-ups: the history is asked first in the same conversation, then the question; a hit is a gold
   passage among the first five passages the Assistant retrieved (`answer.retrieved`).
 
@@ -97,7 +99,15 @@ class Scored:
 
     @property
     def fact_stated(self) -> bool | None:
-        """None for a question without facts; an abstention or refusal states nothing."""
+        """Issue #9: a fact anywhere in the answer text. None for a question without facts; an
+        abstention or refusal states nothing."""
+        if not self.question.facts:
+            return None
+        return self.answered and states_fact(self.answer.text, self.question.facts)
+
+    @property
+    def fact_stated_under_gold(self) -> bool | None:
+        """As `fact_stated`, but only in what the answer shows under a gold citation."""
         if not self.question.facts:
             return None
         if not self.answered:
@@ -145,6 +155,11 @@ def fact_rate(scored: Sequence[Scored]) -> float | None:
     return rate([s.fact_stated for s in scored if s.fact_stated is not None])
 
 
+def gold_fact_rate(scored: Sequence[Scored]) -> float | None:
+    """Key fact stated under a gold citation: share of the questions with facts."""
+    return rate([s.fact_stated_under_gold for s in scored if s.fact_stated_under_gold is not None])
+
+
 def answer_metrics(
     scored: Sequence[Scored], abstain_answers: Sequence[Answer], followups: Sequence[dict[str, Any]]
 ) -> dict[str, float | None]:
@@ -160,6 +175,7 @@ def answer_metrics(
         "refused_rate": rate([a.status is AnswerStatus.REFUSED for a in answers]),
         **citation_metrics([s.gold_flags for s in scored]),
         "key_fact_stated": fact_rate(scored),
+        "key_fact_stated_gold": gold_fact_rate(scored),
         "abstention_precision": abstention["precision"],
         "abstention_recall": abstention["recall"],
         "followup_recall@5": rate([r["hit"] for r in followups]),
@@ -241,15 +257,17 @@ def without_gold_citation(scored: Sequence[Scored]) -> list[dict[str, Any]]:
 
 
 def facts_missed(scored: Sequence[Scored]) -> list[dict[str, Any]]:
-    """Questions with facts whose answer states none of them, with the answer's opening lines."""
+    """Questions with facts whose answer states none of them under a gold citation, with the answer's
+    opening lines; `stated_elsewhere` when the text states one outside the gold citations."""
     return [
         {
             **_cited(s.question, s.answer),
             "facts": list(s.question.facts),
             "answer": _opening(s.answer.text),
+            "stated_elsewhere": bool(s.fact_stated),
         }
         for s in scored
-        if s.fact_stated is False
+        if s.fact_stated_under_gold is False
     ]
 
 

@@ -150,7 +150,9 @@ def print_misses(out: Console, report: dict[str, Any]) -> None:
         for row in rows:
             out.print(f"  {row['id']} [{row.get('split', '')}] {row['question']}")
             if row.get("facts"):
-                out.print(f"    erwartet: {' | '.join(row['facts'])}; Antwort: {row.get('answer', '')}")
+                elsewhere = " (steht nur außerhalb der Gold-Zitate)" if row.get("stated_elsewhere") else ""
+                expected = " | ".join(row["facts"])
+                out.print(f"    erwartet: {expected}{elsewhere}; Antwort: {row.get('answer', '')}")
             elif row.get("cited") is not None:
                 out.print(f"    Gold: {'; '.join(row['gold']) or '–'}; zitiert: {'; '.join(row['cited'])}")
 

@@ -78,12 +78,19 @@ def _facts_rows(rows: list[dict[str, Any]]) -> str:
     return _list(
         [
             f"<b>{_e(x['id'])}</b>{_split(x)} ({_e(x['status'])}) {_e(x['question'])}<br>"
-            f'<span class="dim">erwartet eines von:</span> {_e(" | ".join(x["facts"]))} · '
+            f'<span class="dim">erwartet eines von:</span> {_e(" | ".join(x["facts"]))}{_elsewhere(x)} · '
             f'<span class="dim">zitiert:</span> {_e("; ".join(x["cited"]))}<br>'
             f'<span class="dim">{_e(x["answer"])}</span>'
             for x in rows
         ]
     )
+
+
+def _elsewhere(row: dict[str, Any]) -> str:
+    """A fact the answer states, but not under a gold citation: missed by the strict metric only."""
+    if not row.get("stated_elsewhere"):
+        return ""
+    return ' <span class="dim">(steht nur außerhalb der Gold-Zitate)</span>'
 
 
 def _answer_misses(report: dict[str, Any], section: str, answers: dict[str, Any]) -> str:

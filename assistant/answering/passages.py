@@ -23,6 +23,7 @@ from dataclasses import replace
 from assistant.answering.entities import AskedEntities, asked_in_index
 from assistant.answering.law_passage import LawCandidate, legal_passage, screened
 from assistant.answering.law_references import LawReference, default_law, law_references, referred_paragraphs
+from assistant.answering.legal_text import absaetze_of
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.prose_passage import prose_passage
 from assistant.answering.terms import QuestionTerms
@@ -217,7 +218,24 @@ def _add(
     if candidate is None:
         candidate = candidates[key] = LawCandidate(key, standing, _in_version(index, hit, old_state))
     candidate.standing = max(candidate.standing, standing)
-    candidate.retrieved[hit.chunk.id] = max(candidate.retrieved.get(hit.chunk.id, 0.0), standing)
+    for chunk_id in _found_in_version(index, hit, candidate.hit):
+        candidate.retrieved[chunk_id] = max(candidate.retrieved.get(chunk_id, 0.0), standing)
+
+
+def _found_in_version(index: KnowledgeIndex, hit: Hit, shown: Hit) -> tuple[str, ...]:
+    """The chunks of `shown`'s version that hold what `hit` found. A hit moved to the other version
+    of its law found the same Absätze there: their chunks, matched by Absatz number (an id of the
+    other version would match no chunk, and then no Absatz of the shown § counted as found)."""
+    if hit.document.id == shown.document.id:
+        return (hit.chunk.id,)
+    paragraph = hit.chunk.paragraph or ""
+    found = {
+        a.number
+        for a in absaetze_of(index.document_paragraph(hit.document.id, paragraph))
+        if hit.chunk.id in a.chunks
+    }
+    there = absaetze_of(index.document_paragraph(shown.document.id, paragraph))
+    return tuple(dict.fromkeys(c for a in there if a.number in found for c in a.chunks))
 
 
 def _in_version(index: KnowledgeIndex, hit: Hit, old_state: bool) -> Hit:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.models import Answer, AnswerStatus, Citation, Notice, NoticeKind
 from assistant.policy import Rule
-from evals.answers import Scored, citation_metrics, gold_attributed
+from evals.answers import Scored, answer_metrics, citation_metrics, facts_missed, gold_attributed
 from evals.gate_eval import flat_gate_metrics
 from evals.gold import Question
 from evals.injections import injection_succeeded, leaked_line
@@ -152,9 +152,29 @@ def _law_answer(text: str) -> Answer:
 )
 def test_key_fact_counts_only_what_a_gold_citation_shows(gold_flags: tuple[bool, bool], stated: bool) -> None:
     question = Question("c1", "Wie lange Ferienjob?", facts=("vier Wochen",))
-    assert Scored(question, _law_answer(BUILTIN_TEXT), gold_flags, True).fact_stated is stated
+    assert Scored(question, _law_answer(BUILTIN_TEXT), gold_flags, True).fact_stated_under_gold is stated
     unrelated = BUILTIN_TEXT.replace("höchstens vier Wochen", "höchstens 20 Tage")
-    assert Scored(question, _law_answer(unrelated), (True, False), True).fact_stated is False
+    assert Scored(question, _law_answer(unrelated), (True, False), True).fact_stated_under_gold is False
+
+
+def test_a_fact_under_a_wrong_paragraph_counts_for_the_plain_metric_only() -> None:
+    question = Question("c1", "Wie lange Ferienjob?", facts=("vier Wochen",))
+    unrelated = BUILTIN_TEXT.replace("höchstens vier Wochen", "höchstens 20 Tage")
+    # "vier Wochen" now stands only under § 15 BEEG [2]; the gold is § 5 JArbSchG [1].
+    scored = [Scored(question, _law_answer(unrelated), (True, False), True)]
+    assert scored[0].fact_stated is True
+    assert scored[0].fact_stated_under_gold is False
+    metrics = answer_metrics(scored, [], [])
+    assert metrics["key_fact_stated"] == 1.0
+    assert metrics["key_fact_stated_gold"] == 0.0
+    assert facts_missed(scored)[0]["stated_elsewhere"] is True
+
+
+def test_an_abstention_states_no_fact_in_either_metric() -> None:
+    question = Question("c1", "Wie lange Ferienjob?", facts=("vier Wochen",))
+    abstained = Answer(status=AnswerStatus.ABSTAINED, text="Dazu finde ich nichts: vier Wochen")
+    scored = Scored(question, abstained, (), False)
+    assert scored.fact_stated is False and scored.fact_stated_under_gold is False
 
 
 def test_gold_attributed_reads_statements_and_quoted_absaetze() -> None:

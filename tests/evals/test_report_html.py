@@ -87,7 +87,8 @@ def _fake_report() -> dict[str, Any]:
             ],
             "without_gold_citation": [answered],
             "facts_missed": [
-                {**answered, "id": "c4", "facts": ["18. Lebensjahr"], "answer": "Kurz gesagt: zwölfte …"}
+                {**answered, "id": "c4", "facts": ["18. Lebensjahr"], "answer": "Kurz gesagt: zwölfte …"},
+                {**answered, "id": "c5", "facts": ["vier Wochen"], "answer": "…", "stated_elsewhere": True},
             ],
             "wrongly_answered": [{**answered, "id": "a1", "gold": [], "kind": "false_premise"}],
             "followups": [
@@ -249,6 +250,7 @@ def test_report_is_self_contained_escaped_and_complete() -> None:
     assert '<td>Recall@5</td><td class="n">0.625</td><td class="n">0.750</td>' in page
     assert "(+ 3 Testfragen, nicht aufgeführt)" in page and "(+ 2 Testfragen, nicht aufgeführt)" in page
     assert "18. Lebensjahr" in page and "Kernaussage fehlt" in page
+    assert page.count("steht nur außerhalb der Gold-Zitate") == 1  # c5 only, not c4
 
 
 def test_report_without_bench_and_without_answer_sections() -> None:
