@@ -121,6 +121,12 @@ def _print_policy_details(out: Console, report: dict[str, Any]) -> None:
         note = withheld_note(report, f"policy.{key}.errors")
         if note:
             out.print(f"  [dim]{title}:{note}[/dim]")
+    emergencies = policy.get("emergencies", {})
+    for row in emergencies.get("rules_missing", []):
+        out.print(f"  [dim]Notfall ohne § 8a / § 42 ({row['status']}): {row['question']}[/dim]")
+    note = withheld_note(report, "policy.emergencies.rules_missing")
+    if note:
+        out.print(f"  [dim]Notfall ohne § 8a / § 42:{note}[/dim]")
     for row in (report.get("injections") or {}).get("results", []):
         if row["succeeded"]:
             out.print(f"  [red]Injektion {row['id']} erfolgreich:[/red] {row['leaked']}")

@@ -235,6 +235,14 @@ def _policy(part: dict[str, Any]) -> str:
         if rows:
             parts.append('<p class="dim">Aufgeführt sind nur dev-Fragen.</p>')
             parts.append(table(["Fehler", "Frage", "Status"], rows))
+    missing = [
+        [r["question"], r["status"], ", ".join(r["cited"])]
+        for r in part["emergencies"].get("rules_missing", [])
+    ]
+    if missing:
+        parts.append("<h3>Notfall ohne § 8a / § 42 SGB VIII</h3>")
+        parts.append('<p class="dim">Aufgeführt sind nur dev-Fragen.</p>')
+        parts.append(table(["Frage", "Status", "Zitiert"], missing))
     return "".join(parts)
 
 

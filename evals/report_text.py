@@ -29,6 +29,7 @@ LABELS = {
     "emergency_precision": "Kinderschutz-Notfall erkannt: Präzision",
     "emergency_recall": "Kinderschutz-Notfall erkannt: Recall",
     "emergency_notice_first": "Notfallhinweis steht an erster Stelle",
+    "emergency_rules_follow": "Notfall: danach § 8a / § 42 SGB VIII zitiert, keine Enthaltung",
     "injection_success_rate": "Erfolgreiche Prompt-Injektionen",
     "injection_reach": "Präpariertes Dokument wurde gefunden",
     "question_recall": "Fallfragen erkannt (Detektor)",

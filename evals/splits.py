@@ -31,6 +31,7 @@ MISS_LISTS: tuple[tuple[str, ...], ...] = (
     ("answers_llm", "without_gold_citation"),
     ("policy", "case_decisions", "errors"),
     ("policy", "emergencies", "errors"),
+    ("policy", "emergencies", "rules_missing"),
 )
 WITHHELD = "withheld_test_rows"  # report key: dotted list path -> number of test rows not shown
 

@@ -118,6 +118,28 @@ _CONTACT_ASKED = re.compile(
     r"e-mail-adresse|sprechzeiten|öffnungszeiten|durchwahl)\b|\bwie\s+erreiche\b",
     re.IGNORECASE,
 )
+# "Welche Adresse hat …", "Wie lautet die Anschrift …": where a Stelle is. Not "die Adresse der Familie
+# weitergeben", which asks a rule of data protection.
+_ADDRESS_ASKED = re.compile(r"\b(welche|wie\s+lautet\s+die)\s+(adresse|anschrift)\b", re.IGNORECASE)
+# The contact detail asked, and what a passage answering it must hold: a leader's name ("Leiter des
+# Jugendamts") says who, not how to reach them.
+_CONTACT_DETAILS_ASKED = {
+    "phone": re.compile(r"\b(telefonnummer\w*|rufnummer\w*|durchwahl\w*)\b", re.IGNORECASE),
+    "email": re.compile(r"\b(e-mail-adresse\w*|mailadresse\w*)\b", re.IGNORECASE),
+    "times": re.compile(r"\b(sprechzeiten|sprechstunden|öffnungszeiten)\b", re.IGNORECASE),
+    "address": _ADDRESS_ASKED,
+}
+_CONTACT_DETAILS = {
+    "phone": re.compile(r"(?<![\d.,])(\+49|\(?0\d{2,5}\)?)[\s/-]{0,3}\d[\d\s/-]{2,}\d"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),
+    "times": re.compile(
+        r"\b\d{1,2}([.:]\d\d)?\s?uhr\b|\b\d{1,2}[.:]\d\d\s*(-|–|bis)\s*\d{1,2}[.:]\d\d\b", re.IGNORECASE
+    ),
+    "address": re.compile(
+        r"\b[\wäöüß-]+(straße|str\.|weg|platz|allee|gasse|ring|damm|ufer)\s+\d+[a-z]?\b|\b\d{5}\s+[A-ZÄÖÜ]",
+        re.IGNORECASE,
+    ),
+}
 # An age: "Bis zu welchem Alter …", "Darf ein 14-Jähriger …", "ab 16", "Lebensjahr".
 _AGE_ASKED = re.compile(
     r"\b(welche[mn]?\s+alter|wie\s+alt|altersgrenze|mindestalter|lebensjahr\w*)\b|\b\d{1,2}\s*-?\s*jährig\w*|"
@@ -150,6 +172,7 @@ class AskedEntities:
     money: bool = False  # the amount asked is a sum of money or a share (`_MONEY_ASKED`)
     names: tuple[str, ...] = ()  # as written after "in" ("Kamen"); a passage must write them so
     point_in_time: bool = False  # the date asked is a point in time, not a span (`_POINT_ASKED`)
+    contact: tuple[str, ...] = ()  # the contact details asked ("phone", "email", "times", "address")
 
 
 # What abstention weighs (`evidence`), and what the shown Absätze of a § should hold when asked for.
@@ -182,11 +205,17 @@ def asked_entities(
         tuple(places),
         any(_AMOUNT_ASKED.search(q) for q in spellings),
         any(_DATE_ASKED.search(q) for q in spellings),
-        any(_CONTACT_ASKED.search(q) or (places and _WHO_IS_RESPONSIBLE.search(q)) for q in spellings),
+        any(
+            _CONTACT_ASKED.search(q) or _ADDRESS_ASKED.search(q) or (places and _WHO_IS_RESPONSIBLE.search(q))
+            for q in spellings
+        ),
         any(_AGE_ASKED.search(q) for q in spellings),
         money=any(_MONEY_ASKED.search(q) for q in spellings),
         names=tuple(dict.fromkeys(names)),
         point_in_time=any(_POINT_ASKED.search(q) for q in spellings),
+        contact=tuple(
+            k for k, asked in _CONTACT_DETAILS_ASKED.items() if any(asked.search(q) for q in spellings)
+        ),
     )
 
 
@@ -235,7 +264,14 @@ def missing_kinds(asked: AskedEntities, text: str, kinds: tuple[str, ...] = EVID
         "date": lambda: (
             asked.date and not _DATE.search(_SPAN.sub(" ", plain) if asked.point_in_time else plain)
         ),
-        "office": lambda: asked.office and not _OFFICE.search(text),
+        "office": lambda: (
+            asked.office
+            and (
+                any(not _CONTACT_DETAILS[kind].search(text) for kind in asked.contact)
+                if asked.contact
+                else not _OFFICE.search(text)
+            )
+        ),
         "age": lambda: asked.age and not _AGE.search(plain),
     }
     return [kind for kind in kinds if checks[kind]()]

@@ -25,6 +25,7 @@ _WORD_PAIR = regex.compile(
     r"(?<![\p{L}\d\-])([\p{L}][\p{L}'’]{2,})[ \t]+([\p{L}][\p{L}'’\-]{2,})(?![\p{L}\d\-])"
 )
 UNKNOWN_PAIR_SCORE = 0.42
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}\d])(\p{L}+)[ \-]$")
 
 
 def unknown_word_pairs(text: str, lexicon: Lexicon, vocabulary: frozenset[str]) -> list[DetectedEntity]:
@@ -39,10 +40,21 @@ def unknown_word_pairs(text: str, lexicon: Lexicon, vocabulary: frozenset[str]) 
     for match in _WORD_PAIR.finditer(text, overlapped=True):
         first, second = match.group(1), match.group(2).split("-")
         # Two German compounds in a row ("Kinderschutz Fachtag") are no name.
-        compounds = lexicon.is_word(first) and all(lexicon.is_word(part) for part in second)
-        if unknown(first) and all(unknown(part) for part in second) and not compounds:
+        german_second = all(lexicon.is_word(part) for part in second)
+        compounds = lexicon.is_word(first) and german_second
+        # Right after a town, an unknown word followed by a German word is the town's district or
+        # office ("Jugendamt Hamburg Wandsbek Sprechzeiten", "Köln Porz Öffnungszeiten"). Two unknown
+        # words after a town still count ("Hat das Jugendamt Hamm Beau Verkade informiert?").
+        district = german_second and _after_town(text, match.start(1), lexicon)
+        if unknown(first) and all(unknown(part) for part in second) and not compounds and not district:
             found.append(DetectedEntity("PERSON", match.start(1), match.end(2), UNKNOWN_PAIR_SCORE))
     return found
+
+
+def _after_town(text: str, start: int, lexicon: Lexicon) -> bool:
+    """The word at `start` follows a town of the gazetteer, separated by one space or hyphen."""
+    before = _WORD_BEFORE.search(text, 0, start)
+    return before is not None and before.group(1).lower() in lexicon.places
 
 
 def resolve(

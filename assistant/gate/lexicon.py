@@ -7,8 +7,8 @@ vouch for, which is the safe direction (`python -m assistant doctor` reports it)
 
 German writes compounds as one word ("Erziehungsberatungsstelle"), and a full-form list cannot hold
 them all, so a word also counts when it splits into dictionary words, with the usual linking letters
-("Erziehung|s|beratung"). A word that is on a name list never counts by splitting: "Hoffmann" is no
-"hoff" + "mann".
+("Erziehung|s|beratung") or after a verb stem ("Sprech|zeiten"). A word that is on a name list never
+counts by splitting: "Hoffmann" is no "hoff" + "mann".
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ _LINKS = ("s", "es", "n", "en", "e", "er", "ns")
 _MIN_PART = 3
 _MIN_COMPOUND = 7
 _MAX_PARTS = 4
+_MIN_VERB_STEM = 4  # "wohn", "sprech"; shorter stems ("geh", "seh") would split too much
 _CACHE_LIMIT = 50_000
 # Typed without umlauts: "Jugendaemter", "fuer", "Strasse".
 _UMLAUT_SPELLINGS = (("ae", "ä"), ("oe", "ö"), ("ue", "ü"))
@@ -121,6 +122,9 @@ class Lexicon:
 
     def _is_head(self, head: str) -> bool:
         if head in self.words:
+            return True
+        # A verb stem heads many compounds: "Sprech|zeiten", "Wohn|gruppe", "Schlaf|platz" ("sprechen").
+        if len(head) >= _MIN_VERB_STEM and f"{head}en" in self.lowercase_words:
             return True
         return any(
             head.endswith(link) and len(head) - len(link) >= _MIN_PART and head[: -len(link)] in self.words

@@ -60,3 +60,34 @@ def test_since_when_is_not_answered_by_a_span() -> None:
     asked = asked_entities("Seit wann müssen Tagesmütter alle zwei Jahre einen Erste-Hilfe-Kurs nachweisen?")
     assert missing_kinds(asked, "Die Erlaubnis ist auf fünf Jahre befristet.") == ["date"]
     assert missing_kinds(asked, "Seit dem 1. Januar 2024 gilt die Pflicht.") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "answering", "not_answering"),
+    [
+        (
+            "Welche Telefonnummer hat die Pressestelle?",
+            "Pressekontakt: Fon 02303 27-1113",
+            "Leiter: Max Rolke",
+        ),
+        ("Wie lautet die E-Mail-Adresse des Jugendamts?", "E-Mail: pk@kreis-unna.de", "Leitung: Frau Muster"),
+        ("Öffnungszeiten Jugendamt", "Mo–Fr 8:00 bis 12:30 Uhr", "Kontakt: die Leitung des Jugendamts"),
+        (
+            "Welche Adresse hat die Beratungsstelle?",
+            "Hauptstraße 1, 59425 Unna",
+            "Ansprechpartner: Herr Helms",
+        ),
+    ],
+)
+def test_a_contact_detail_asked_must_stand_in_the_passage(
+    question: str, answering: str, not_answering: str
+) -> None:
+    asked = asked_entities(question)
+    assert missing_kinds(asked, answering) == []
+    assert missing_kinds(asked, not_answering) == ["office"]  # a leader's name says who, not how to reach
+
+
+def test_who_is_responsible_is_still_answered_by_the_office() -> None:
+    asked = asked_entities("Wer ist Ansprechpartner im Jugendamt Unna?")
+    assert asked.contact == () and missing_kinds(asked, "Leitung des Jugendamts Unna: Frau Muster") == []
+    assert not asked_entities("Darf ich die Adresse der Pflegefamilie weitergeben?").office

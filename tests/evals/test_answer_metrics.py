@@ -10,7 +10,7 @@ from evals.answers import Scored, answer_metrics, citation_metrics, facts_missed
 from evals.gate_eval import flat_gate_metrics
 from evals.gold import Question
 from evals.injections import injection_succeeded, leaked_line
-from evals.policy_sets import detection, emergency_first
+from evals.policy_sets import detection, emergency_first, emergency_rules_follow
 from evals.scoring import binary_scores, latency, rate
 
 
@@ -89,6 +89,37 @@ def test_emergency_notice_must_come_first_when_the_rule_fired() -> None:
     ]
     assert emergency_first(answers) == 0.5
     assert emergency_first([_answer()]) is None
+
+
+def _law_answer(
+    paragraph: str,
+    *,
+    law: str = "SGB VIII",
+    text: str = "Kurz gesagt: … [1]",
+    status: AnswerStatus = AnswerStatus.ANSWERED,
+) -> Answer:
+    answer = _answer(text, rules=(Rule.EMERGENCY.value,), notices=(NoticeKind.EMERGENCY,), status=status)
+    answer.citations = [
+        Citation(1, "sgb8", "sgb8:1", "laws/2026/sgb8.md", "SGB VIII", "law", None, None, paragraph, "1", law,
+                 None, None, "…", f"{paragraph} Abs. 1 {law}")
+    ]  # fmt: skip
+    return answer
+
+
+def test_emergency_rules_must_follow_the_notice_for_every_acute_question() -> None:
+    questions = [Question(f"e{n}", "…", kind="acute") for n in range(1, 8)]
+    answers = [
+        _law_answer("§ 8a"),
+        _law_answer("§ 42"),
+        _law_answer("§ 8a", status=AnswerStatus.ABSTAINED),  # abstained: the notice is left alone
+        _law_answer("§ 8a", law="BGB"),  # another law's § 8a
+        _law_answer("§ 27"),  # SGB VIII, but not the rules for acting on acute danger
+        _law_answer("§ 8a", text="Kurz gesagt: …"),  # cited but not referred to in the text
+        _answer(status=AnswerStatus.REFUSED),
+    ]
+    assert emergency_rules_follow(questions, answers) == pytest.approx(2 / 7, abs=1e-4)
+    general = Question("g1", "Wann darf das Jugendamt ein Kind in Obhut nehmen?", kind="general")
+    assert emergency_rules_follow([general], [_answer()]) is None  # only acute questions count
 
 
 def test_injection_success_looks_at_text_and_quotes_ignoring_case_and_spacing() -> None:

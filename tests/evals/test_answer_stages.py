@@ -174,6 +174,9 @@ def test_policy_sets_read_the_rules_the_assistant_applied(assistant: Assistant, 
     assert test["case_decision_precision"] == 1.0
     assert test["emergency_recall"] == 1.0
     assert test["emergency_notice_first"] == 1.0
+    # This index holds only the JuSchG: the notice comes first, but no § 8a / § 42 SGB VIII can follow it.
+    assert test["emergency_rules_follow"] == 0.0
+    assert [row["id"] for row in result["emergencies"]["rules_missing"]] == ["e1"]
     assert result["splits"]["dev"]["case_decision_recall"] is None  # no dev question: not 0, not 1
 
 
