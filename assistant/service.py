@@ -268,11 +268,13 @@ class Assistant:
         return self.answer_log.purge(self.settings.policy.log_retention_days)
 
     def on_server_start(self) -> None:
-        """Enforce retention (policy rule 8) and build the gate now, not on a colleague's first question."""
+        """Enforce retention (policy rule 8) and build the gate and the index's public names now, not on
+        a colleague's first question (at 100k chunks the names take about a second to build)."""
         removed = self.purge_log()
         if removed:
             log.info("Aufbewahrungsfrist: %d Protokolleinträge gelöscht.", removed)
         self.gate.check("Frau Test")
+        self.terms.public_names()
 
     # -- steps ------------------------------------------------------------------------------------
     def _search_query(self, question: str, conversation: str | None) -> str:

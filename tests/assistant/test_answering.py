@@ -176,3 +176,23 @@ def test_server_start_purges_entries_past_retention(assistant: Assistant) -> Non
     )
     assistant.on_server_start()
     assert assistant.answer_log.get(old) is None
+
+
+def test_server_start_builds_the_public_names_before_the_first_question(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At 100k chunks the names take about a second: the first colleague must not wait for them.
+    from assistant.gate.public import PublicNames
+
+    assistant.on_server_start()
+    built: list[int] = []
+    original = PublicNames.from_phrases.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[PublicNames], *args: object, **kwargs: object) -> PublicNames:
+        built.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(PublicNames, "from_phrases", classmethod(counting))
+    answer = assistant.ask("Was regelt § 8a SGB VIII?")
+    assert answer.status is AnswerStatus.ANSWERED
+    assert built == []
