@@ -313,7 +313,8 @@ class Assistant:
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
         answer.mode = "builtin"
-        extracted = extract_answer(index, query, hits, passages)
+        # Only in acute danger is the model left out: the rules chosen for it are shown whole.
+        extracted = extract_answer(index, query, hits, passages, whole=not use_llm)
         if extracted is None:
             return
         if extracted.skipped_injections:

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.answering.passages import ranked_passages, select_passages
+from assistant.answering.evidence import THRESHOLD, Evidence, shown_for_evidence
+from assistant.answering.passages import law_passage, ranked_passages, select_passages
+from assistant.answering.terms import QuestionTerms
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
 from knowledge.settings import EmbedderMode, make_settings
@@ -59,3 +61,22 @@ def test_a_lower_ranked_paragraph_that_holds_the_rest_of_the_question_is_shown(i
     # The Auskunft of the Arbeitgeber stands in § 3, which the search ranks below the Kostenbeitrag.
     assert "§ 3" in shown, [(p.hit.chunk.paragraph, round(p.relevance, 2)) for p in ranked]
     assert "§ 4" not in shown  # a § that adds nothing to the question is not shown
+
+
+def test_a_borderline_answer_shows_only_passages_that_add_question_terms(index: KnowledgeIndex) -> None:
+    hits = index.search(QUESTION, k=8)
+    chosen = select_passages(index, QUESTION, hits)
+    terms = QuestionTerms.of(index, QUESTION)
+    auskunft = next(p for p in chosen if p.hit.chunk.paragraph == "§ 3")
+    inkrafttreten = law_passage(index, terms, "KostBG", "§ 4")
+    assert inkrafttreten is not None
+    passages = [chosen[0], inkrafttreten, auskunft]
+    strong = Evidence({"answering_share": 1.0})
+    borderline = Evidence({"answering_share": 0.13})
+    assert strong.no_source_probability < 0.05
+    assert 0.3 < borderline.no_source_probability < THRESHOLD
+    # Strong evidence: every chosen passage stays (it may complete the rule).
+    assert shown_for_evidence(terms, passages, strong) == passages
+    # Borderline: § 4 (Inkrafttreten) holds no word of the question and goes; § 3 adds the Arbeitgeber.
+    shown = [p.hit.chunk.paragraph for p in shown_for_evidence(terms, passages, borderline)]
+    assert shown == [chosen[0].hit.chunk.paragraph, "§ 3"]
