@@ -207,7 +207,7 @@ class Assistant:
             index=index,
             user=user,
             conversation=conversation,
-            use_llm=not emergency,
+            emergency=emergency,
         )
         if not answer.citations:
             yield from self._abstain(answer, hits, started, user, conversation)
@@ -302,19 +302,19 @@ class Assistant:
         index: KnowledgeIndex,
         user: str | None,
         conversation: str | None,
-        use_llm: bool = True,
+        emergency: bool = False,
     ) -> Iterator[AnswerEvent]:
         """Decide the answer; only a model's statements are streamed from here (the built-in answer is
-        complete at once and `_finish` sends it after writing its log row)."""
-        if self._llm is not None and use_llm:
+        complete at once and `_finish` sends it after writing its log row). In acute danger the rules
+        are quoted as they stand, whole and at once: no model in between."""
+        if self._llm is not None and not emergency:
             yield from self._answer_with_llm(
                 answer, query, hits, passages, started, index=index, user=user, conversation=conversation
             )
             if answer.mode == self.mode:
                 return  # sourced by the model, or the model found no source (then the caller abstains)
         answer.mode = "builtin"
-        # Only in acute danger is the model left out: the rules chosen for it are shown whole.
-        extracted = extract_answer(index, query, hits, passages, whole=not use_llm)
+        extracted = extract_answer(index, query, hits, passages, whole=emergency)
         if extracted is None:
             return
         if extracted.skipped_injections:
