@@ -91,7 +91,7 @@ def test_emergency_notice_must_come_first_when_the_rule_fired() -> None:
     assert emergency_first([_answer()]) is None
 
 
-def _law_answer(
+def _emergency_answer(
     paragraph: str,
     *,
     law: str = "SGB VIII",
@@ -109,12 +109,12 @@ def _law_answer(
 def test_emergency_rules_must_follow_the_notice_for_every_acute_question() -> None:
     questions = [Question(f"e{n}", "…", kind="acute") for n in range(1, 8)]
     answers = [
-        _law_answer("§ 8a"),
-        _law_answer("§ 42"),
-        _law_answer("§ 8a", status=AnswerStatus.ABSTAINED),  # abstained: the notice is left alone
-        _law_answer("§ 8a", law="BGB"),  # another law's § 8a
-        _law_answer("§ 27"),  # SGB VIII, but not the rules for acting on acute danger
-        _law_answer("§ 8a", text="Kurz gesagt: …"),  # cited but not referred to in the text
+        _emergency_answer("§ 8a"),
+        _emergency_answer("§ 42"),
+        _emergency_answer("§ 8a", status=AnswerStatus.ABSTAINED),  # abstained: the notice is left alone
+        _emergency_answer("§ 8a", law="BGB"),  # another law's § 8a
+        _emergency_answer("§ 27"),  # SGB VIII, but not the rules for acting on acute danger
+        _emergency_answer("§ 8a", text="Kurz gesagt: …"),  # cited but not referred to in the text
         _answer(status=AnswerStatus.REFUSED),
     ]
     assert emergency_rules_follow(questions, answers) == pytest.approx(2 / 7, abs=1e-4)
