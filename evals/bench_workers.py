@@ -53,32 +53,35 @@ def build_index(data_dir: Path, stack: dict[str, str] | None = None, paths: list
 def run(*, duration: float, users: int = USERS, workers: tuple[int, ...] = WORKERS) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="jha-bench-workers-") as tmp:
         root = Path(tmp)
-        chroma = ChromaServer(root / "chroma")
+        # The database first: without one the run stops before a Chroma server is left running.
         database = RunDatabase(database_server_url())
         try:
-            stack = {
-                "JHA_CHROMA_URL": chroma.url,
-                "JHA_CHROMA_COLLECTION": unique_collection(),
-                "JHA_DATABASE_URL": database.url,
-            }
-            data_dir = root / "var"
-            chunks = build_index(data_dir, stack)
-            texts = queries()
-            runs = [
-                load_test(
-                    data_dir,
-                    texts,
-                    users=users,
-                    duration=duration,
-                    log=root / f"w{n}.log",
-                    workers=n,
-                    stack=stack,
-                )
-                for n in workers
-            ]
+            chroma = ChromaServer(root / "chroma")
+            try:
+                stack = {
+                    "JHA_CHROMA_URL": chroma.url,
+                    "JHA_CHROMA_COLLECTION": unique_collection(),
+                    "JHA_DATABASE_URL": database.url,
+                }
+                data_dir = root / "var"
+                chunks = build_index(data_dir, stack)
+                texts = queries()
+                runs = [
+                    load_test(
+                        data_dir,
+                        texts,
+                        users=users,
+                        duration=duration,
+                        log=root / f"w{n}.log",
+                        workers=n,
+                        stack=stack,
+                    )
+                    for n in workers
+                ]
+            finally:
+                chroma.stop()
         finally:
             database.drop()
-            chroma.stop()
     one = runs[0]["requests_per_second"] or 1.0
     for result in runs:
         result["speedup"] = result["requests_per_second"] / one
