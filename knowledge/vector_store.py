@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ _COLLECTION = "chunks"
 _BATCH = 2000
 _T = TypeVar("_T")
 _READ_RETRIES = 2
+_SERVER_RETRY_SECONDS = 0.05
 
 
 def vector_metadata(document: Document, chunk: Chunk) -> VectorMetadata:
@@ -245,11 +247,16 @@ class ChromaVectorStore:
             try:
                 return self._search(vector, k, where)
             except Exception as exc:
-                # Embedded only: another process deleted vectors while this client loaded its graph
-                # ("Error finding id"); a fresh load reads the finished state.
-                if self.is_server or "Error finding id" not in str(exc):
+                # Vectors deleted while the query ran ("Error finding id"). Embedded: this client loaded
+                # the graph while another process deleted, and a fresh load reads the finished state. On
+                # the server the graph and the metadata are updated one after the other, and the same
+                # query a moment later reads both finished.
+                if "Error finding id" not in str(exc):
                     raise
-                self.reopen()
+                if self.is_server:
+                    time.sleep(_SERVER_RETRY_SECONDS)
+                else:
+                    self.reopen()
         return self._search(vector, k, where)
 
     @_shared
