@@ -50,8 +50,8 @@ _AFTER_IN = re.compile(r"(?<=\S )in\s+([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][
 # "Jugendamt Unna", but also "Muss das Jugendamt Eltern …": a place only if it is one the documents
 # name or a word they never use.
 _AFTER_OFFICE = re.compile(
-    r"\b(?:Jugendamt(?:s|es)?|Kreisjugendamt(?:s|es)?|Stadtjugendamt(?:s|es)?|Landratsamt(?:s|es)?|"
-    r"Bezirksamt(?:s|es)?)\s+" + _NAME
+    r"\b(?:Jugendamt(?:s|es)?|Kreisjugendamt(?:s|es)?|Stadtjugendamt(?:s|es)?|Landesjugendamt(?:s|es)?|"
+    r"Landratsamt(?:s|es)?|Bezirksamt(?:s|es)?)\s+" + _NAME
 )
 # "Wie lange" and "wie oft" are answered in words as often as in numbers ("unverzüglich",
 # "regelmäßig"): no amount is required for them.
@@ -87,7 +87,10 @@ _DATE_ASKED = re.compile(
     r"\ban welchem (tag|datum)\b|\bwelche[sn]? (datum|termin)\b|\bin welchem jahr\b|\b(seit|bis) wann\b|"
     r"\bwann\s+(fand|findet|finden|fanden|startet|startete|beginnt|begann|endet|endete|läuft|lief|tagt|tagte|"
     r"erscheint|erschien|öffnet|eröffnet|eröffnete|war|waren|wurde|wurden)\b|"
-    r"\bwann\b.{0,90}\b(statt|eröffnet|gegründet|veröffentlicht|beschlossen|vorgestellt)\b",
+    r"\bwann\b.{0,90}\b(statt|eröffnet|gegründet|veröffentlicht|beschlossen|vorgestellt)\b|"
+    # "Wann ist der nächste Fachtag", "wann war die letzte Sitzung": an event, not a condition ("Wann
+    # ist eine Inobhutnahme zulässig?" asks the rule).
+    r"\bwann\s+(ist|sind|war|waren)\s+(der|die|das)\s+(nächste|letzte|kommende)\w*\b",
     re.IGNORECASE,
 )
 # A date, a year, a time of day, a weekday, or a span ("innerhalb von zwei Wochen", "vier Jahre").

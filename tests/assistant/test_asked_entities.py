@@ -91,3 +91,21 @@ def test_who_is_responsible_is_still_answered_by_the_office() -> None:
     asked = asked_entities("Wer ist Ansprechpartner im Jugendamt Unna?")
     assert asked.contact == () and missing_kinds(asked, "Leitung des Jugendamts Unna: Frau Muster") == []
     assert not asked_entities("Darf ich die Adresse der Pflegefamilie weitergeben?").office
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Wann ist der nächste Fachtag Kinderschutz?", "Wann war die letzte Sitzung des Jugendhilfeausschusses?"],
+)
+def test_the_next_or_last_event_asks_for_a_date(question: str) -> None:
+    assert asked_entities(question).date
+
+
+def test_when_a_rule_applies_asks_for_no_date() -> None:
+    assert not asked_entities("Wann ist eine Inobhutnahme zulässig?").date
+
+
+def test_a_name_after_landesjugendamt_is_a_place_when_the_documents_never_use_it() -> None:
+    question = "Wann tagt das Landesjugendamt Rheinland?"
+    asked = asked_entities(question, is_unknown_word=lambda word: word == "rheinland")
+    assert "rheinland" in asked.places
