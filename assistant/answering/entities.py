@@ -62,11 +62,12 @@ _AMOUNT_ASKED = re.compile(
 )
 # "Wie hoch", "wie teuer", "Betrag", "Höhe", "wie viel … zahlt" ask for a sum of money or a share: a
 # list number or a count in the passage ("3.", "zwei Jahre") does not answer them ("Wie viel
-# Pflegegeld zahlt die Pflegekasse?" is not answered by § 21a SGB I). "Wie viel Urlaub …" asks a count.
+# Pflegegeld zahlt die Pflegekasse?" is not answered by § 21a SGB I). "Wie viel Pflegegeld gibt es"
+# asks a sum as "wie hoch ist das Pflegegeld" does. "Wie viel Urlaub …" asks a count.
 _MONEY_ASKED = re.compile(
     r"\bwie\s+(hoch|teuer)\b|\bhöhe\s+(de[sr]|von)\b|\bwelche[rn]?\s+betrag\b|"
     r"\bab\s+welche[mr]\s+(betrag|einkommen)\b|"
-    r"\bwie\s+viel\b.{0,60}\b(zahl\w*|kost\w*|bekomm\w*|erhält|erhalten|verdien\w*|geld\w*|euro)\b",
+    r"\bwie\s+viel\b.{0,60}\b(zahl\w*|kost\w*|bekomm\w*|erhält|erhalten|verdien\w*|\w*geld\w*|euro)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"€|%|\b(euro|eur|cent|prozent|hälfte|drittel|viertel)\b|\b\d+,\d\d\b", re.IGNORECASE)

@@ -109,3 +109,14 @@ def test_a_name_after_landesjugendamt_is_a_place_when_the_documents_never_use_it
     question = "Wann tagt das Landesjugendamt Rheinland?"
     asked = asked_entities(question, is_unknown_word=lambda word: word == "rheinland")
     assert "rheinland" in asked.places
+
+
+def test_how_much_of_a_benefit_named_geld_asks_for_a_sum() -> None:
+    # "Wie viel Pflegegeld gibt es" asks what "Wie hoch ist das Pflegegeld" asks: § 39 SGB VIII says
+    # who sets it, not how much it is.
+    asked = asked_entities("Wie viel Pflegegeld gibt es bei Pflegegrad 2 für ein Kind mit Behinderung?")
+    setting = "Die Höhe des Pflegegeldes setzen die nach Landesrecht zuständigen Behörden fest."
+    paying = "Das Pflegegeld beträgt bei Pflegegrad 2 monatlich 347 Euro."
+    assert asked.money
+    assert missing_kinds(asked, setting) == ["amount"]
+    assert missing_kinds(asked, paying) == []
