@@ -133,7 +133,11 @@ def cv(
     / "documents",
     folds: Annotated[int, typer.Option("--folds", min=2, help="Anzahl der Falten über dev.")] = 5,
     grid: Annotated[
-        str, typer.Option("--grid", help="Raster: passages (Fundstellen) oder absaetze (Absätze).")
+        str,
+        typer.Option(
+            "--grid",
+            help="Raster: passages (Fundstellen), absaetze (Absätze) oder fusion (Suche: RRF-Konstanten).",
+        ),
     ] = "passages",
     indexes: Annotated[
         Path | None, typer.Option("--indexes", help="Vorhandene Indizes (DIR/corpus, DIR/knowledge) nutzen.")
@@ -145,14 +149,34 @@ def cv(
 
     from evals.cv import default_indexes, run_cv
 
-    if grid not in {"passages", "absaetze"}:
-        console.print(f"[red]--grid erwartet passages oder absaetze, nicht {grid!r}[/red]")
+    if grid not in {"passages", "absaetze", "fusion"}:
+        console.print(f"[red]--grid erwartet passages, absaetze oder fusion, nicht {grid!r}[/red]")
         raise typer.Exit(EXIT_USAGE)
     with tempfile.TemporaryDirectory(prefix="jha-cv-") as tmp:
         corpus_index, knowledge_index = default_indexes(indexes or Path(tmp), corpus, knowledge)
-        report = run_cv(
-            corpus_index, knowledge_index, folds, grid, lambda message: console.print(f"[dim]{message}[/dim]")
-        )
+        if grid == "fusion":
+            from evals.cv_ranking import run_fusion_cv
+            from evals.gold import Question, load_questions
+
+            def dev(name: str) -> list[Question]:
+                return [q for q in load_questions(name) if q.split == "dev" and q.gold]
+
+            console.print("[dim]Suche: RRF-Raster auf dev[/dim]")
+            report = run_fusion_cv(
+                [
+                    (corpus_index, dev("corpus_questions.jsonl")),
+                    (knowledge_index, dev("knowledge_questions.jsonl")),
+                ],
+                folds,
+            )
+        else:
+            report = run_cv(
+                corpus_index,
+                knowledge_index,
+                folds,
+                grid,
+                lambda message: console.print(f"[dim]{message}[/dim]"),
+            )
         corpus_index.close()
         knowledge_index.close()
     out.print_json(json.dumps(report, ensure_ascii=False))

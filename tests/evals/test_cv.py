@@ -54,3 +54,30 @@ def test_citing_more_passages_for_the_same_gold_loses_on_citation_precision() ->
     assert result["chosen_on_all_dev"] == lean
     assert result["held_out"] == {"gold_citation": 1.0, "key_fact": 1.0, "citation_precision": 1.0}
     assert result["current_on_all_dev"]["citation_precision"] == 0.333
+
+
+def test_the_fusion_setting_is_chosen_on_training_folds_and_its_ranks_scored_on_the_held_out_one() -> None:
+    from evals.cv_ranking import fusion_cv
+
+    ids = [f"q{n}" for n in range(100)]
+    first, second = {"_RRF_K": 5.0}, {"_RRF_K": 10.0}
+    # "first" ranks gold first everywhere; "second" ranks it second, except first on fold 0.
+    ranks: dict[str, list[int | None]] = {
+        repr(first): [1 for _ in ids],
+        repr(second): [1 if fold_of(i, 4) == 0 else 2 for i in ids],
+    }
+    result = fusion_cv(ids, [second, first], ranks, folds=4, current=second)
+    assert result["chosen_per_fold"] == [first] * 4
+    assert result["held_out"] == {"recall@1": 1.0, "recall@5": 1.0, "mrr": 1.0}
+    in_fold_0 = sum(fold_of(i, 4) == 0 for i in ids) / len(ids)
+    assert result["current_on_all_dev"]["recall@1"] == round(in_fold_0, 3)
+
+
+def test_ranking_measures_count_a_missing_gold_as_no_recall() -> None:
+    from evals.cv_ranking import ranking_measures
+
+    assert ranking_measures([1, 3, None, 6]) == {
+        "recall@1": 0.25,
+        "recall@5": 0.5,
+        "mrr": (1 + 1 / 3 + 1 / 6) / 4,
+    }

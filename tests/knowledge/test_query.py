@@ -8,7 +8,7 @@ import yaml
 from knowledge.index import KnowledgeIndex
 from knowledge.lexical import LexicalEntry, LexicalSnapshot
 from knowledge.query import prepare
-from knowledge.text.german import words
+from knowledge.text.german import stems, words
 from knowledge.text.spelling import correct_typos, one_edit, respell, spellings
 from knowledge.text.thesaurus import ABBREVIATIONS_FILE, expand
 
@@ -211,3 +211,46 @@ def test_expansions_reach_the_lexical_side_once_at_their_own_weight() -> None:
     assert prepared.extra_terms and set(prepared.extra_terms.values()) == {0.5}
     assert "aufgab" not in prepared.extra_terms  # a typed word keeps its own weight of 1
     assert snapshot.search(prepared.lexical_text, 2, extra_terms=prepared.extra_terms)[0][0] == "c1"
+
+
+def test_a_separable_verb_asked_as_infinitive_finds_the_participle_the_law_writes() -> None:
+    snapshot = LexicalSnapshot.build(
+        [
+            LexicalEntry("p63", "Sie dürfen nur zusammengeführt werden, wenn ein Sachzusammenhang besteht."),
+            LexicalEntry("p28", "Erziehungsberatung soll Kinder und Familien unterstützen."),
+            LexicalEntry("p73", "Ehrenamtlich tätige Personen sollen angeleitet und beraten werden."),
+        ],
+        1,
+    )
+    asked = prepare("Darf die Erziehungsberatung ihre Akten zusammenführen?", snapshot)
+    assert asked.extra_terms == {"zusammengefuhrt": 1.0}  # the participle's stem, as if typed
+    assert snapshot.search(asked.lexical_text, 3)[0][0] == "p28"  # the infinitive alone: no match
+    assert snapshot.search(asked.lexical_text, 3, extra_terms=asked.extra_terms)[0][0] == "p63"
+    # Only forms the corpus writes come along: "anleiten" brings "angeleitet", no guessed "anzuleiten".
+    guided = prepare("Muss das Jugendamt Ehrenamtliche anleiten?", snapshot)
+    assert set(guided.extra_terms) == set(stems(["angeleitet"]))
+
+
+@pytest.mark.parametrize(
+    ("word", "form"),
+    [
+        ("zusammenführen", "zusammengeführt"),
+        ("anleiten", "angeleitet"),
+        ("anhören", "anzuhören"),
+        ("weitergeben", "weitergegeben"),
+        ("abändern", "abgeändert"),
+        ("unangemeldet", "anmelden"),  # negated participle back to the infinitive
+        ("anzuhören", "angehört"),  # zu-infinitive to participle, through the infinitive
+    ],
+)
+def test_verb_forms_guess_participle_and_zu_infinitive(word: str, form: str) -> None:
+    from knowledge.text.verbs import verb_forms
+
+    assert form in verb_forms(word)
+
+
+def test_verb_forms_leave_words_without_a_separable_particle_alone() -> None:
+    from knowledge.text.verbs import verb_forms
+
+    assert verb_forms("melden") == []
+    assert verb_forms("jugendamt") == []
