@@ -8,7 +8,8 @@
 - Prose keeps sentence extracts: whole sentences that can stand alone, a pronoun opening ("Dieses
   kann …") together with the sentence before it.
 - Shown are the passages nearly as relevant as the best, and a § ranked lower that holds question
-  terms the chosen ones lack (it completes the rule).
+  terms the chosen ones lack (it completes the rule); a passage that only repeats the question terms
+  of those chosen takes whatever room is left after them.
 
 >>> passages = select_passages(index, "Brauchen Pflegeeltern eine Erlaubnis?", hits)  # doctest: +SKIP
 >>> passages[0].label, passages[0].numbers  # doctest: +SKIP
@@ -294,14 +295,26 @@ def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Pas
     best = ranked[0].relevance
     unsure = ranked[0].is_legal and ranked[0].coverage < _SURE_COVERAGE
     further = _FURTHER_PASSAGE_UNSURE if unsure else _FURTHER_PASSAGE
+    # A passage as relevant as the rule wants that holds no question word the chosen ones lack
+    # ("Unterlagen … verlangen" in § 50 JArbSchG, § 47 and § 45 SGB VIII alike) took the last place
+    # from the § that holds the rest ("Übersetzung", § 19 SGB X): such a repeating passage fills only
+    # the room left at the end. Measured on dev against taking it at once: key fact gold 0.840 ->
+    # 0.851, gold citation 0.884 -> 0.897, citation precision 0.604 -> 0.602, abstention unchanged.
     chosen = [ranked[0]]
+    repeating: list[Passage] = []
     covered = terms.coverage(ranked[0].tokens)
     for passage in ranked[1:]:
         if len(chosen) >= limit:
             break
         if passage.relevance >= further * best:
+            together = terms.coverage(frozenset().union(passage.tokens, *(p.tokens for p in chosen)))
+            if together <= covered:
+                # It holds only question words the chosen ones hold: it waits until every passage
+                # that adds one has had its place.
+                repeating.append(passage)
+                continue
             chosen.append(passage)
-            covered = terms.coverage(frozenset().union(*(p.tokens for p in chosen)))
+            covered = together
             continue
         if not passage.is_legal or passage.relevance < _COMPLETING_FLOOR * best:
             continue
@@ -310,6 +323,8 @@ def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Pas
         if together - covered >= _COMPLETING_GAIN:
             chosen.append(passage)
             covered = together
+    chosen += repeating[: limit - len(chosen)]
+    chosen.sort(key=ranked.index)
     laws = [p for p in chosen if p.is_legal]
     kept: list[Passage] = []
     for passage in chosen:
