@@ -27,7 +27,7 @@ from assistant.answering.law_references import LawReference, default_law, law_re
 from assistant.answering.legal_text import absaetze_of
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.prose_passage import prose_passage
-from assistant.answering.terms import QuestionTerms
+from assistant.answering.terms import QuestionTerms, text_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Document, DocumentType, Hit
 
@@ -252,7 +252,17 @@ def _in_version(index: KnowledgeIndex, hit: Hit, old_state: bool) -> Hit:
     if found is None:
         return hit
     document, chunks = found
+    if not _same_rule(index, paragraph, hit.chunk.section, chunks[0].section):
+        return hit  # the number now holds another rule: this version is the one that has it
     return replace(hit, chunk=chunks[0], document=document)
+
+
+def _same_rule(index: KnowledgeIndex, paragraph: str, title: str | None, other: str | None) -> bool:
+    """Whether two versions' headings of "§ n" speak of one rule: a reform renumbers paragraphs
+    (the 2022 "§ 58 Gegenvormundschaft" is not the 2026 "§ 58 Auskunft … aus dem Sorgeregister",
+    which was § 58a), and a heading that shares no word with the other names another rule."""
+    words, other_words = (text_tokens(index, (t or "").removeprefix(paragraph)) for t in (title, other))
+    return not words or not other_words or bool(words & other_words)
 
 
 def _add_reference(
