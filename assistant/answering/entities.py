@@ -144,6 +144,10 @@ _CONTACT_DETAILS = {
         re.IGNORECASE,
     ),
 }
+# Where the sentence before a contact detail ends ("… willkommen. Pressekontakt"; not "Tel. 02303").
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÄÖÜ„])")
+# The rest of the word a detail ends in, and the town after a street ("… 17 | 59425 Unna").
+_CONTACT_TAIL = re.compile(r"[^\s|]*(?:\s*\|?\s*\d{5}\s+[A-ZÄÖÜ][\wäöüß-]+)?")
 # An age: "Bis zu welchem Alter …", "Darf ein 14-Jähriger …", "ab 16", "Lebensjahr".
 _AGE_ASKED = re.compile(
     r"\b(welche[mn]?\s+alter|wie\s+alt|altersgrenze|mindestalter|lebensjahr\w*)\b|\b\d{1,2}\s*-?\s*jährig\w*|"
@@ -279,6 +283,25 @@ def missing_kinds(asked: AskedEntities, text: str, kinds: tuple[str, ...] = EVID
         "age": lambda: asked.age and not _AGE.search(plain),
     }
     return [kind for kind in kinds if checks[kind]()]
+
+
+def contact_excerpt(asked: AskedEntities, text: str, context: int = 60) -> str | None:
+    """The part of a contact block that gives the contact details asked for, with the words before
+    them that say whose they are ("Pressekontakt: Max Rolke | Fon 02303 27-1113"); None when `text`
+    lacks one of them. Ingest joins such a block into one run of text with photo credits and notes."""
+    found = [_CONTACT_DETAILS[kind].search(text) for kind in asked.contact]
+    if not found or any(m is None for m in found):
+        return None
+    start = min(m.start() for m in found if m)
+    end = max(m.end() for m in found if m)
+    head = text[max(0, start - context) : start]
+    ends = list(_SENTENCE_END.finditer(head))
+    if ends:
+        head = head[ends[-1].end() :]
+    elif start > context:
+        head = head.split(" ", 1)[-1]  # from a whole word on
+    tail = _CONTACT_TAIL.match(text[end:])
+    return f"{head}{text[start:end]}{tail.group() if tail else ''}".strip(" |")
 
 
 def place_names(regions: Iterable[str | None]) -> set[str]:

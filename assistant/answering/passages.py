@@ -8,7 +8,8 @@
 - Prose keeps sentence extracts: whole sentences that can stand alone, a pronoun opening ("Dieses
   kann …") together with the sentence before it.
 - Shown are the passages nearly as relevant as the best, and a § ranked lower that holds question
-  terms the chosen ones lack (it completes the rule).
+  terms the chosen ones lack (it completes the rule); a passage that only repeats the question terms
+  of those chosen takes whatever room is left after them.
 
 >>> passages = select_passages(index, "Brauchen Pflegeeltern eine Erlaubnis?", hits)  # doctest: +SKIP
 >>> passages[0].label, passages[0].numbers  # doctest: +SKIP
@@ -26,7 +27,7 @@ from assistant.answering.law_references import LawReference, default_law, law_re
 from assistant.answering.legal_text import absaetze_of
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.prose_passage import prose_passage
-from assistant.answering.terms import QuestionTerms
+from assistant.answering.terms import QuestionTerms, text_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Document, DocumentType, Hit
 
@@ -251,7 +252,17 @@ def _in_version(index: KnowledgeIndex, hit: Hit, old_state: bool) -> Hit:
     if found is None:
         return hit
     document, chunks = found
+    if not _same_rule(index, paragraph, hit.chunk.section, chunks[0].section):
+        return hit  # the number now holds another rule: this version is the one that has it
     return replace(hit, chunk=chunks[0], document=document)
+
+
+def _same_rule(index: KnowledgeIndex, paragraph: str, title: str | None, other: str | None) -> bool:
+    """Whether two versions' headings of "§ n" speak of one rule: a reform renumbers paragraphs
+    (the 2022 "§ 58 Gegenvormundschaft" is not the 2026 "§ 58 Auskunft … aus dem Sorgeregister",
+    which was § 58a), and a heading that shares no word with the other names another rule."""
+    words, other_words = (text_tokens(index, (t or "").removeprefix(paragraph)) for t in (title, other))
+    return not words or not other_words or bool(words & other_words)
 
 
 def _add_reference(
@@ -294,14 +305,26 @@ def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Pas
     best = ranked[0].relevance
     unsure = ranked[0].is_legal and ranked[0].coverage < _SURE_COVERAGE
     further = _FURTHER_PASSAGE_UNSURE if unsure else _FURTHER_PASSAGE
+    # A passage as relevant as the rule wants that holds no question word the chosen ones lack
+    # ("Unterlagen … verlangen" in § 50 JArbSchG, § 47 and § 45 SGB VIII alike) took the last place
+    # from the § that holds the rest ("Übersetzung", § 19 SGB X): such a repeating passage fills only
+    # the room left at the end. Measured on dev against taking it at once: key fact gold 0.840 ->
+    # 0.851, gold citation 0.884 -> 0.897, citation precision 0.604 -> 0.602, abstention unchanged.
     chosen = [ranked[0]]
+    repeating: list[Passage] = []
     covered = terms.coverage(ranked[0].tokens)
     for passage in ranked[1:]:
         if len(chosen) >= limit:
             break
         if passage.relevance >= further * best:
+            together = terms.coverage(frozenset().union(passage.tokens, *(p.tokens for p in chosen)))
+            if together <= covered:
+                # It holds only question words the chosen ones hold: it waits until every passage
+                # that adds one has had its place.
+                repeating.append(passage)
+                continue
             chosen.append(passage)
-            covered = terms.coverage(frozenset().union(*(p.tokens for p in chosen)))
+            covered = together
             continue
         if not passage.is_legal or passage.relevance < _COMPLETING_FLOOR * best:
             continue
@@ -310,6 +333,8 @@ def _choose(terms: QuestionTerms, ranked: list[Passage], limit: int) -> list[Pas
         if together - covered >= _COMPLETING_GAIN:
             chosen.append(passage)
             covered = together
+    chosen += repeating[: limit - len(chosen)]
+    chosen.sort(key=ranked.index)
     laws = [p for p in chosen if p.is_legal]
     kept: list[Passage] = []
     for passage in chosen:

@@ -1,11 +1,13 @@
 """Prose as a passage: the one or two whole sentences of a chunk that answer best and can stand alone;
-a sentence that opens with a pronoun ("Dieses kann …") only together with the sentence before it."""
+a sentence that opens with a pronoun ("Dieses kann …") only together with the sentence before it.
+A contact line ("Pressekontakt: … | Fon 02303 …", "Friedrich-Ebert-Straße 17 | 59425 Unna") is
+document furniture, not a statement, except when the question asks for exactly that detail."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answering.entities import AskedEntities, missing_kinds
+from assistant.answering.entities import AskedEntities, contact_excerpt, missing_kinds
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.screening import without_instructions
 from assistant.answering.sentences import split_sentences
@@ -71,10 +73,14 @@ def _units(
     wanted = missing_kinds(asked, document_context)
     units = []
     for i, sentence in enumerate(sentences):
-        if not is_statement(sentence):
-            continue
         unit: tuple[str, ...] = (sentence,)
-        if opens_with_pronoun(sentence):
+        if not is_statement(sentence):
+            # Only the asked contact detail itself, not the notes and credits around it.
+            excerpt = contact_excerpt(asked, sentence) if asked.contact else None
+            if excerpt is None:
+                continue
+            unit = (excerpt,)
+        elif opens_with_pronoun(sentence):
             if i == 0 or not is_statement(sentences[i - 1]) or opens_with_pronoun(sentences[i - 1]):
                 continue  # what "Dieses" points at is not in this passage
             unit = (sentences[i - 1], sentence)

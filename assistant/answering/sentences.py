@@ -85,6 +85,11 @@ _BEFORE_ORDINAL = frozenset(
     ["des", "dem", "den", "der", "zum", "zur", "vom", "am", "im", "eines", "einem", "einer", "vollendeten",
      "vollendete", "jedes", "jeden", "jedem"]
 )  # fmt: skip
+# An inline enumeration as the 2026 texts write it: "Im Sinne dieses Buches ist 1. Kind, wer …,
+# 2. Jugendlicher, wer …". Its numbers count up 1, 2, 3 … within the line; at such a number the
+# sentence goes on (split there, the items became fragments and a model's statement about one item
+# lost the words before its marker).
+_INLINE_ENUMERATOR = re.compile(r"(?:(?<=[\s,;:])|^)(\d{1,2})\.(?=\s)")
 _COUNTED_NOUN = re.compile(
     r"(lebens|kalender|schul|geburts)?(jahr|monat|tag|woche|stunde)\w*$|(buch|kapitel|grad|mal|klasse)\w*$"
 )
@@ -135,9 +140,10 @@ def _continues(line: str, following: str) -> bool:
 def _split_line(line: str) -> list[str]:
     parts: list[str] = []
     start = 0
+    enumerators = _enumerator_periods(line)
     for match in _CANDIDATE.finditer(line):
         end = match.end()
-        if end >= len(line) or not _is_boundary(line, match.start(), end):
+        if end >= len(line) or match.start() in enumerators or not _is_boundary(line, match.start(), end):
             continue
         parts.append(line[start:end].strip())
         start = end
@@ -145,6 +151,17 @@ def _split_line(line: str) -> list[str]:
     if rest:
         parts.append(rest)
     return parts
+
+
+def _enumerator_periods(line: str) -> set[int]:
+    """Positions of the full stops of the numbers that count up an inline enumeration (1., 2., …);
+    fewer than two in order is no enumeration ("… nach Absatz 3. Der …" ends a sentence)."""
+    expected, periods = 1, []
+    for match in _INLINE_ENUMERATOR.finditer(line):
+        if int(match.group(1)) == expected:
+            periods.append(match.end() - 1)
+            expected += 1
+    return set(periods) if len(periods) >= 2 else set()
 
 
 def _is_boundary(line: str, period: int, next_start: int) -> bool:

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.entities import DISPLAY_KINDS, EVIDENCE_KINDS, asked_entities, missing_kinds
+from assistant.answering.entities import (
+    DISPLAY_KINDS,
+    EVIDENCE_KINDS,
+    asked_entities,
+    contact_excerpt,
+    missing_kinds,
+)
 
 
 @pytest.mark.parametrize(
@@ -120,3 +126,37 @@ def test_how_much_of_a_benefit_named_geld_asks_for_a_sum() -> None:
     assert asked.money
     assert missing_kinds(asked, setting) == ["amount"]
     assert missing_kinds(asked, paying) == []
+
+
+# A press release's contact block as ingest stores it: one run of text with credits and notes.
+_CONTACT_BLOCK = (
+    "Foto: Anna Beispiel - Kreis Musterland Kreis Musterland - Der Landrat Presse und Kommunikation "
+    "Hauptstraße 5 | 12345 Musterstadt Tel. 01234 56-789 Fax: 01234 56-790 E-Mail: presse@example.org "
+    "Sämtliche Texte können frei veröffentlicht werden."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "detail", "owner"),
+    [
+        (
+            "Unter welcher Telefonnummer ist die Pressestelle erreichbar?",
+            "Tel. 01234 56-789",
+            "Kommunikation",
+        ),
+        ("Welche Adresse hat die Pressestelle?", "Hauptstraße 5 | 12345 Musterstadt", "Kommunikation"),
+        ("Wie lautet die E-Mail-Adresse der Pressestelle?", "E-Mail: presse@example.org", "Fax"),
+    ],
+)
+def test_the_asked_contact_detail_is_cut_from_its_block_without_the_credits(
+    question: str, detail: str, owner: str
+) -> None:
+    excerpt = contact_excerpt(asked_entities(question), _CONTACT_BLOCK)
+    assert excerpt is not None and excerpt.endswith(detail)
+    assert owner in excerpt  # the words before the detail, which say whose it is
+    assert "Foto" not in excerpt and "veröffentlicht" not in excerpt
+
+
+def test_no_contact_excerpt_without_the_asked_detail() -> None:
+    asked = asked_entities("Welche Öffnungszeiten hat die Pressestelle?")
+    assert contact_excerpt(asked, _CONTACT_BLOCK) is None

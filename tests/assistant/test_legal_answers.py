@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.entities import asked_entities
 from assistant.answering.passages import select_passages
 from assistant.answering.statements import is_statement, opens_with_pronoun
 from assistant.gate import CaseDataGate
@@ -199,7 +200,12 @@ def test_no_absatz_is_ever_cut_and_absaetze_keep_their_order(assistant: Assistan
         for line in answer.text.splitlines():
             if line.startswith(("- ", "Kurz gesagt")):
                 statement = re.sub(r"^(- |Kurz gesagt( \([^)]*\))?: )| \[\d+\]$", "", line)
-                assert is_statement(statement) and not opens_with_pronoun(statement), (question.id, line)
+                # A contact line is furniture, shown only when the question asks for that detail.
+                contact = asked_entities(question.question).contact
+                assert (is_statement(statement) or contact) and not opens_with_pronoun(statement), (
+                    question.id,
+                    line,
+                )
     assert checked > 100
 
 
@@ -243,6 +249,16 @@ def test_prose_extracts_are_whole_sentences_without_furniture(combined: Assistan
             if line.startswith("- "):
                 statement = line[2:].rsplit(" [", 1)[0]
                 assert is_statement(statement) and not opens_with_pronoun(statement), line
+
+
+def test_an_asked_contact_detail_is_shown_from_the_press_release(assistant: Assistant) -> None:
+    # The contact block is document furniture, never a statement, except when exactly it was asked.
+    answer = assistant.ask("Unter welcher Telefonnummer ist die Pressestelle des Kreises Unna erreichbar?")
+    assert answer.status is AnswerStatus.ANSWERED, answer.text
+    assert "02303 27-1213" in answer.text
+    assert "Foto" not in answer.text and "frei veröffentlicht" not in answer.text
+    other = assistant.ask("Unter welcher Telefonnummer erreiche ich das Jugendamt im Kreis Segeberg?")
+    assert other.status is AnswerStatus.ABSTAINED, other.text
 
 
 def test_kurz_gesagt_only_with_a_statement_of_a_cited_passage(assistant: Assistant) -> None:

@@ -166,8 +166,19 @@ def test_a_list_stays_one_sentence() -> None:
             ["Das gilt nach Absatz 3.", "Der Arbeitgeber zahlt."],
         ),
         ("Das Gesetz gilt seit 1990. Es regelt viel.", ["Das Gesetz gilt seit 1990.", "Es regelt viel."]),
+        (
+            "Im Sinne dieses Buches ist 1. Kind, wer noch nicht 14 Jahre alt ist, 2. Jugendlicher, wer"
+            " 14, aber noch nicht 18 Jahre alt ist, 3. junger Volljähriger, wer noch nicht 27 ist. Das gilt.",
+            [
+                "Im Sinne dieses Buches ist 1. Kind, wer noch nicht 14 Jahre alt ist, 2. Jugendlicher,"
+                " wer 14, aber noch nicht 18 Jahre alt ist, 3. junger Volljähriger, wer noch nicht 27 ist.",
+                "Das gilt.",
+            ],
+        ),
     ],
 )
 def test_an_ordinal_before_a_noun_does_not_end_the_sentence(text: str, expected: list[str]) -> None:
-    # "des 18. Lebensjahres" split in two left "Lebensjahres des Kindes …" as a statement of its own.
+    # "des 18. Lebensjahres" split in two left "Lebensjahres des Kindes …" as a statement of its own;
+    # an inline enumeration "1. Kind, …, 2. Jugendlicher, …" split at its numbers left fragments (a
+    # model's statement about one item kept only the words after the last number, § 7 SGB VIII).
     assert split_sentences(text) == expected

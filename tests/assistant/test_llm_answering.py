@@ -181,3 +181,22 @@ def test_prompt_is_german_asks_for_the_direct_answer_first_and_gets_whole_absaet
     # Then other §§, each once, at most MAX_SOURCES in all.
     assert [n for n, _, _ in sources] == [str(n) for n in range(1, len(sources) + 1)]
     assert 1 < len(sources) <= MAX_SOURCES and len({s for _, s, _ in sources}) == len(sources)
+
+
+def test_a_statement_quoting_an_inline_enumeration_is_kept_whole(
+    llm_setup: tuple[Assistant, ScriptedLlm],
+) -> None:
+    # § 7 Abs. 1 SGB VIII defines its terms in one sentence, "1. Kind, …, 2. Jugendlicher, …": a
+    # statement quoting it carries one marker at its end, and cut at the numbers it lost its start.
+    assistant, script = llm_setup
+    script.mode = "custom"
+    script.reply = (
+        "Im Sinne dieses Buches ist 1. Kind, wer noch nicht 14 Jahre alt ist, 2. Jugendlicher, wer 14, aber "
+        "noch nicht 18 Jahre alt ist, 3. junger Volljähriger, wer 18, aber noch nicht 27 Jahre alt ist "
+        "[[junger Volljähriger, wer 18]]."
+    )
+    answer = assistant.ask("Bis zu welchem Alter gilt jemand im SGB VIII als junger Volljähriger?")
+    assert answer.mode == "llm:skript-modell", answer.text
+    assert answer.text.startswith("Im Sinne dieses Buches ist 1. Kind"), answer.text
+    assert "noch nicht 27 Jahre alt ist [1]" in answer.text
+    assert [(c.paragraph, c.law) for c in answer.citations] == [("§ 7", "SGB VIII")]

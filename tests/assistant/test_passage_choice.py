@@ -83,3 +83,55 @@ def test_a_borderline_answer_shows_only_passages_that_add_question_terms(index: 
     # Borderline: § 4 (Inkrafttreten) holds no word of the question and goes; § 3 adds the Arbeitgeber.
     shown = [p.hit.chunk.paragraph for p in shown_for_evidence(terms, passages, borderline)]
     assert shown == [chosen[0].hit.chunk.paragraph, "§ 3"]
+
+
+NACHWEISE = """# Gesetz über Nachweise in der Jugendhilfe (NachwG)
+
+## § 1 Vorlage von Unterlagen durch Antragsteller
+
+(1) Wer Leistungen beantragt, hat dem Jugendamt auf Verlangen die Unterlagen über sein Einkommen
+vorzulegen. Die Unterlagen über das Einkommen sind vollständig vorzulegen.
+
+## § 2 Vorlage von Unterlagen durch Träger
+
+(1) Der Träger einer Einrichtung hat dem Jugendamt auf Verlangen die Unterlagen über die Belegung
+vorzulegen. Die Unterlagen über die Belegung sind vollständig vorzulegen.
+
+## § 3 Amtssprache
+
+(1) Die Amtssprache ist deutsch. Wird ein Antrag in einer fremden Sprache gestellt, soll das
+Jugendamt unverzüglich eine Übersetzung verlangen.
+
+## § 4 Inkrafttreten
+
+(1) Dieses Gesetz tritt am Tag nach der Verkündung in Kraft.
+"""
+
+
+@pytest.fixture(scope="module")
+def nachweise(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeIndex]:
+    root = tmp_path_factory.mktemp("nachweise")
+    laws = root / "laws"
+    laws.mkdir()
+    (laws / "nachwg.md").write_text(NACHWEISE, encoding="utf-8")
+    index = KnowledgeIndex.open(make_settings(data_dir=root / "var", embedder=EmbedderMode.HASHING))
+    IngestPipeline(index).add([laws])
+    yield index
+    index.close()
+
+
+def test_a_passage_that_only_repeats_the_chosen_ones_gives_way_to_one_that_adds(
+    nachweise: KnowledgeIndex,
+) -> None:
+    question = "Müssen Unterlagen vorgelegt werden und darf das Jugendamt eine Übersetzung verlangen?"
+    hits = nachweise.search(question, k=8)
+    ranked = [
+        (p.hit.chunk.paragraph, round(p.relevance, 2)) for p in ranked_passages(nachweise, question, hits)
+    ]
+    assert [paragraph for paragraph, _ in ranked] == ["§ 1", "§ 2", "§ 3"], ranked
+    # § 2 holds the very question words § 1 holds; § 3, ranked below it, holds the Übersetzung.
+    shown = [p.hit.chunk.paragraph for p in select_passages(nachweise, question, hits, limit=2)]
+    assert shown == ["§ 1", "§ 3"], ranked
+    # With room for all, the repeating § is shown too, in the order of the ranking.
+    shown = [p.hit.chunk.paragraph for p in select_passages(nachweise, question, hits)]
+    assert shown == ["§ 1", "§ 2", "§ 3"], ranked
