@@ -56,6 +56,18 @@ _BACK_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 
+# Earlier turns a chain of follow-ups is read back over, newest first, to find its topic.
+_CONTEXT_TURNS = 3
+
+
+def _is_follow_up(question: str) -> bool:
+    """A question that only makes sense after the previous one: it opens like one ("Und für …?"),
+    is short, or points back ("Was passiert, wenn die Eltern dagegen sind?")."""
+    words = len(question.split())
+    return bool(
+        _FOLLOW_UP.search(question) or words <= 6 or (words <= 12 and _BACK_REFERENCE.search(question))
+    )
+
 
 @dataclass(frozen=True)
 class AnswerEvent:
@@ -278,18 +290,22 @@ class Assistant:
 
     # -- steps ------------------------------------------------------------------------------------
     def _search_query(self, question: str, conversation: str | None) -> str:
-        """A follow-up ("Und für junge Volljährige?") is searched together with the previous question."""
-        words = len(question.split())
-        follow_up = (
-            _FOLLOW_UP.search(question) or words <= 6 or (words <= 12 and _BACK_REFERENCE.search(question))
-        )
-        if not conversation or not follow_up:
+        """A follow-up ("Und für junge Volljährige?") is searched together with the previous question;
+        when that was a follow-up too ("Wie lange gilt die dann?"), back to the question that set the
+        topic (at most `_CONTEXT_TURNS` turns): otherwise the third turn has lost what it is about."""
+        if not conversation or not _is_follow_up(question):
             return question
-        previous = self.answer_log.conversation(conversation, limit=1)
-        if not previous or not previous[-1].question:
+        context: list[str] = []
+        for previous in reversed(self.answer_log.conversation(conversation, limit=_CONTEXT_TURNS)):
+            if not previous.question:
+                break
+            context.append(previous.question)
+            if not _is_follow_up(previous.question):
+                break
+        if not context:
             return question
         # The new question is named twice so that its terms outweigh those carried over.
-        return f"{question} {previous[-1].question} {question}"
+        return f"{question} {' '.join(context)} {question}"
 
     def _answer(
         self,

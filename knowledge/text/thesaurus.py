@@ -191,6 +191,19 @@ def additions(query: str, known: Callable[[str], bool] | None = None) -> list[st
     ("Kitaplatz" expands like "Kita", "Heimat" does not), and ages bring the legal age groups.
     Without it only whole words match (what the answer code weighs a question's coverage by).
     """
+    whole, by_modifier = split_additions(query, known)
+    return [*whole, *by_modifier]
+
+
+def split_additions(query: str, known: Callable[[str], bool] | None = None) -> tuple[list[str], list[str]]:
+    """`additions` in two: those of whole words, and those only a compound's first part brought
+    ("Kitaplatz" -> the terms of "Kita"; a compound names something of that thing: "Heimaufsicht" is
+    a kind of Aufsicht, not of Heim)."""
+    whole = _distinct(query, _whole_word_terms(query, known))
+    return whole, [term for term in _distinct(query, _modifier_terms(query, known)) if term not in whole]
+
+
+def _whole_word_terms(query: str, known: Callable[[str], bool] | None) -> list[tuple[str, ...]]:
     table = _expansions()
     pattern = table.any_case if known is None else table.inflected
     found = [table.terms[table.keys[int(str(m.lastgroup)[1:])]] for m in pattern.finditer(query)]
@@ -198,10 +211,23 @@ def additions(query: str, known: Callable[[str], bool] | None = None) -> list[st
         found += [table.exact[m.group(1)] for m in table.exact_case.finditer(query)]
     if known is not None:
         found += [_age_terms(int(m.group(1))) for m in _AGE.finditer(query)]
-        for match in table.heads.finditer(query):
-            rest = match.group(2).lower()
-            if any(rest.startswith(fuge) and known(rest[len(fuge) :]) for fuge in _FUGEN):
-                found.append(table.terms[match.group(1).lower()])
+    return found
+
+
+def _modifier_terms(query: str, known: Callable[[str], bool] | None) -> list[tuple[str, ...]]:
+    if known is None:
+        return []
+    table = _expansions()
+    found: list[tuple[str, ...]] = []
+    for match in table.heads.finditer(query):
+        rest = match.group(2).lower()
+        if any(rest.startswith(fuge) and known(rest[len(fuge) :]) for fuge in _FUGEN):
+            found.append(table.terms[match.group(1).lower()])
+    return found
+
+
+def _distinct(query: str, found: list[tuple[str, ...]]) -> list[str]:
+    """The terms in order, each once, without those the query already says."""
     lowered = query.lower()
     added: list[str] = []
     for terms in found:

@@ -126,6 +126,20 @@ def test_follow_up_uses_the_conversation(assistant: Assistant) -> None:
     assert alone.search_query == "Und für junge Volljährige?"
 
 
+def test_follow_up_of_a_follow_up_keeps_the_topic(assistant: Assistant) -> None:
+    topic = "Braucht eine Tagesmutter eine Erlaubnis vom Jugendamt?"
+    assistant.ask(topic, conversation_id="gespräch-kette")
+    assistant.ask("Wie lange gilt die dann?", conversation_id="gespräch-kette")
+    third = assistant.ask("Und für wie viele Kinder?", conversation_id="gespräch-kette")
+    assert topic in third.search_query
+    sections = [p.section or "" for p in third.retrieved[:5]]
+    assert any(s.startswith("§ 43 ") for s in sections), sections
+    # A question that sets a topic of its own ends the chain: the topic before it is not carried on.
+    assistant.ask("Wer hat Anspruch auf Hilfe zur Erziehung?", conversation_id="gespräch-kette")
+    fourth = assistant.ask("Und für junge Volljährige?", conversation_id="gespräch-kette")
+    assert topic not in fourth.search_query
+
+
 def test_superseded_version_is_labelled(assistant: Assistant) -> None:
     answer = assistant.ask(
         "Wie hoch war der Kostenbeitrag junger Menschen aus ihrem Einkommen mit 25 Prozent?"

@@ -213,6 +213,28 @@ def test_expansions_reach_the_lexical_side_once_at_their_own_weight() -> None:
     assert snapshot.search(prepared.lexical_text, 2, extra_terms=prepared.extra_terms)[0][0] == "c1"
 
 
+def test_a_thesaurus_word_as_first_part_of_a_compound_brings_its_terms_at_a_lower_weight() -> None:
+    snapshot = LexicalSnapshot.build(
+        [
+            LexicalEntry(
+                "p34", "Heimerziehung in einer Einrichtung über Tag und Nacht.", "§ 34 Heimerziehung"
+            ),
+            LexicalEntry(
+                "p46", "Die Aufsicht prüft vor Ort, ob die Voraussetzungen bestehen.", "§ 46 Prüfung"
+            ),
+        ],
+        1,
+    )
+    # "Heimaufsicht" is a kind of Aufsicht: the terms of "Heim" count half, the typed "Heim" all.
+    asked = prepare("Heimaufsicht unangemeldet vor Ort", snapshot)
+    assert "Heimerziehung" in asked.text  # the dense side still sees them
+    assert asked.extra_terms["heimerzieh"] == 0.5
+    assert prepare("Heim unangemeldet vor Ort", snapshot).extra_terms["heimerzieh"] == 1.0
+    # A term also brought by a whole word keeps the whole word's weight.
+    both = prepare("Heimaufsicht im Heim", snapshot)
+    assert both.extra_terms["heimerzieh"] == 1.0
+
+
 def test_a_separable_verb_asked_as_infinitive_finds_the_participle_the_law_writes() -> None:
     snapshot = LexicalSnapshot.build(
         [
