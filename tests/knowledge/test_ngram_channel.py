@@ -95,6 +95,31 @@ def test_loaded_channel_scores_long_queries_as_the_cosine_too(tmp_path: Path) ->
     assert not channel.scores(["zu"]).any()  # no n-gram of four letters
 
 
+def test_each_list_holds_its_count_1_postings_first_then_the_others_in_chunk_order(tmp_path: Path) -> None:
+    # "kindeswohl" twice in chunk 1 and 3, once in 0 and 2: its n-grams list 0, 2 (count 1), then 1, 3.
+    chunks = [["kindeswohl"], ["kindeswohl"] * 2, ["kindeswohl", "jugendamt"], ["kindeswohl"] * 3, []]
+    NgramChannel.build(chunks).save(tmp_path / "ngrams")
+    channel = NgramChannel.load(tmp_path / "ngrams")
+    postings = channel.postings
+    vectorizer = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(4, 6), n_features=2**20, alternate_sign=False
+    )
+    gram = int(vectorizer.transform(["kindeswohl"]).indices[0])  # any n-gram of the word
+    start, end = int(postings.indptr[gram]), int(postings.indptr[gram + 1])
+    assert list(postings.indices[start:end]) == [0, 2, 1, 3]
+    assert list(postings.data[start:end]) == [1, 1, 2, 3]
+    assert int(channel.ones[gram]) == 2
+    filled = np.flatnonzero(np.diff(postings.indptr))
+    for row in filled:
+        start, end = int(postings.indptr[row]), int(postings.indptr[row + 1])
+        middle = start + int(channel.ones[row])
+        assert (postings.data[start:middle] == 1).all() and (postings.data[middle:end] > 1).all()
+        for part in (postings.indices[start:middle], postings.indices[middle:end]):
+            assert (np.diff(part) > 0).all()
+    scores = channel.scores(["kindeswohlgefährdung", "jugendamt"])
+    assert int(np.argmax(scores)) == 2 and scores[4] == 0.0
+
+
 def test_the_same_words_again_give_the_same_scores_in_an_array_of_their_own() -> None:
     channel = NgramChannel.build([["kindeswohlgefährdung"], ["elterngeld"]])
     first = channel.scores(["gefährdung"])
