@@ -21,6 +21,10 @@ from types import MappingProxyType
 
 import numpy as np
 
+# The matrix-vector kernel behind scipy's sparse products (private, there since scipy 0.14), as in
+# `knowledge.ngram_channel`: `y += A @ x` over one row's postings, without building a matrix.
+from scipy.sparse._sparsetools import csc_matvec as _accumulate
+
 K1 = 1.5  # bm25s' default, kept
 
 
@@ -75,11 +79,20 @@ class ImpactMatrix:
     def scores(self, weighted_terms: Mapping[str, float]) -> np.ndarray:
         """Σ weight · score(t, d) over the given terms, for every chunk d."""
         total = np.zeros(self.num_docs, dtype=np.float32)
+        # Plain arrays over the memory maps (slicing an np.memmap builds a memmap object each time);
+        # scipy's matrix-vector kernel adds a row in one pass, where `total[indices] += …` gathered,
+        # multiplied and scattered in three (the same float32 sums, in the same order).
+        indptr, indices, data = np.asarray(self.indptr), np.asarray(self.indices), np.asarray(self.data)
         for term, weight in weighted_terms.items():
             row = self.vocab.get(term)
             if row is not None:
-                start, end = self.indptr[row], self.indptr[row + 1]
-                total[self.indices[start:end]] += np.float32(weight) * self.data[start:end]
+                start, end = int(indptr[row]), int(indptr[row + 1])
+                if start < end:
+                    pointers = np.array([0, end - start], dtype=indices.dtype)
+                    factor = np.array([weight], dtype=np.float32)
+                    _accumulate(
+                        self.num_docs, 1, pointers, indices[start:end], data[start:end], factor, total
+                    )
         return total
 
     def document_frequency(self, term: str) -> int:
