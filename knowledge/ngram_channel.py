@@ -84,13 +84,6 @@ class NgramChannel:
     # The last query's words and scores: a search that names a § ranks the same text twice (all
     # chunks, then the named ones by a mask), and the second ranking needs no second pass.
     _last: list[tuple[tuple[str, ...], np.ndarray]] = field(default_factory=list, init=False, repr=False)
-    # The count-1 weight once per chunk: the values of any count-1 run, sliced (read-only).
-    _one_weights: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        one_weights = np.full(max(self.size, 1), _ONE, dtype=np.float32)
-        one_weights.flags.writeable = False
-        object.__setattr__(self, "_one_weights", one_weights)
 
     @classmethod
     def build(cls, words_per_chunk: Sequence[Sequence[str]]) -> NgramChannel:
@@ -149,24 +142,27 @@ class NgramChannel:
         indices, counts = np.asarray(self.postings.indices), np.asarray(self.postings.data)
         starts, ends = indptr[grams], indptr[grams + 1]
         middles = starts + self.ones[grams]
-        one_weights = self._one_weights
+        # Row n: the kernel's column pointers [0, length] for the n-th n-gram's list.
+        pointers = np.zeros((grams.size, 2), dtype=indices.dtype)
+        pointers[:, 1] = ends - starts
+        # The weights of one list: the count-1 weight throughout, log1p of the other counts written
+        # over its tail for that list and reset after it (one kernel call per n-gram).
+        values = np.full(max(int(pointers[:, 1].max(initial=0)), 1), _ONE, dtype=np.float32)
+        column = weights.reshape(-1, 1)
         # Posting list by posting list, straight from the memory maps: scipy's row selection copied
         # every posting of the query first (2.3M on average at 100k chunks, a third of the time).
         # Each chunk gets its n-grams' weights added in the query's order, as the product gave.
-        for start, middle, end, weight in zip(
-            starts.tolist(), middles.tolist(), ends.tolist(), weights.reshape(-1, 1), strict=True
-        ):
-            if start < middle:  # the count-1 postings: one weight for all
-                pointers = np.array([0, middle - start], dtype=indices.dtype)
-                _accumulate(
-                    size, 1, pointers, indices[start:middle], one_weights[: middle - start], weight, total
-                )
+        bounds = zip(starts.tolist(), middles.tolist(), ends.tolist(), strict=True)
+        for row, (start, middle, end) in enumerate(bounds):
+            if start == end:
+                continue
+            tail = values[middle - start : end - start]
             if middle < end:
                 # log1p straight from the bytes: as fast as float32 weights would be (a table lookup
                 # took twice as long), at 5 instead of 8 bytes a posting.
-                values = np.log1p(counts[middle:end], dtype=np.float32)
-                pointers = np.array([0, end - middle], dtype=indices.dtype)
-                _accumulate(size, 1, pointers, indices[middle:end], values, weight, total)
+                np.log1p(counts[middle:end], dtype=np.float32, out=tail)
+            _accumulate(size, 1, pointers[row], indices[start:end], values, column[row], total)
+            tail[:] = _ONE
         return total * self.inverse_norms
 
     def save(self, directory: Path) -> None:
