@@ -40,7 +40,7 @@ _FEATURES = 2**20  # hashed n-gram space: collisions rare among a corpus's few h
 # instead (5 bytes each) and memory-mapped.
 SCORING = f"char{NGRAM_RANGE[0]}-{NGRAM_RANGE[1]}-h{_FEATURES}-tf"
 # The on-disk layout too: a snapshot of another layout is rebuilt (`knowledge.lexical_store`).
-PARAMETERS = f"{SCORING}-u8-ones"
+PARAMETERS = f"{SCORING}-u8-tails"
 _MAX_COUNT = 255  # a count stored as one byte; log1p(255) against log1p(300): the same weight to 3 %
 # The weight of a count of 1, exactly as log1p gives it for the byte: three postings in four hold it.
 _ONE = np.log1p(np.ones(1, dtype=np.uint8), dtype=np.float32)[0]
@@ -61,26 +61,28 @@ class NgramChannel:
     """Sublinear-tf weighted, L2-normalised n-gram rows of the chunks, stored n-gram-major (CSR over
     n-grams) so that a query reads only the postings of its own n-grams.
 
-    A posting holds the n-gram's count in the chunk as one byte and the chunk as an int32; the
-    weight log1p(count) / |chunk| is put together at query time from the count and the
-    chunk's inverse norm. 5 bytes a posting instead of 8 (float32 weight and int32 chunk): at 100k
-    chunks of ~1,130 n-grams each 565 MB instead of 905 MB, and loaded as memory maps, so that
-    opening costs no read and several workers share one copy in the page cache.
-
-    Within an n-gram's list the chunks that hold it once come first (`ones` of them), then the
-    others, each part in chunk order: three postings in four have the count 1, and their weight is
-    one constant, so a query computes log1p only for the rest (a third of the CPU per query at 100k
-    chunks went into log1p). A chunk's sum still adds its n-grams in the query's order, so the
-    scores are the same to the bit as with chunk-ordered lists.
+    A posting is the chunk as an int32; the weight log1p(count) / |chunk| is put together at query
+    time from the n-gram's count in the chunk and the chunk's inverse norm. Within an n-gram's list
+    the chunks that hold it once come first (`ones` of them), then the others, each part in chunk
+    order: three postings in four have the count 1, so their weight is one constant (a query
+    computes log1p only for the rest: a third of the CPU per query at 100k chunks went into log1p),
+    and only the others' counts are stored, one byte each, list by list (`tail_counts`). About 4.25
+    bytes a posting instead of 8 (float32 weight and int32 chunk): at 100k chunks of ~1,150 n-grams
+    each 490 MB instead of 920 MB, loaded as memory maps, so that opening costs no read and several
+    workers share one copy in the page cache. A chunk's sum still adds its n-grams in the query's
+    order, so the scores are the same to the bit as with chunk-ordered lists.
 
     >>> channel = NgramChannel.build([["kindeswohlgefährdung"], ["elterngeld"]])
     >>> int(np.argmax(channel.scores(["gefährdung"])))
     0
     """
 
-    postings: sp.csr_matrix  # n-gram × chunk, uint8 counts, int32 chunk indices
-    inverse_norms: np.ndarray  # per chunk, float32: 1 / L2 norm of its log1p(count) weights
+    indptr: np.ndarray  # per n-gram and one more: where its list starts in `indices`
+    indices: np.ndarray  # int32 chunk of every posting, list by list
     ones: np.ndarray  # per n-gram, int32: how many of its postings (the first ones) have the count 1
+    tail_indptr: np.ndarray  # per n-gram and one more: where its other counts start in `tail_counts`
+    tail_counts: np.ndarray  # uint8 counts (2 … 255) of the postings after each list's first `ones`
+    inverse_norms: np.ndarray  # per chunk, float32: 1 / L2 norm of its log1p(count) weights
     # The last query's words and scores: a search that names a § ranks the same text twice (all
     # chunks, then the named ones by a mask), and the second ranking needs no second pass.
     _last: list[tuple[tuple[str, ...], np.ndarray]] = field(default_factory=list, init=False, repr=False)
@@ -116,11 +118,26 @@ class NgramChannel:
         del counts
         transposed = stacked.T.tocsr()  # n-gram-major for queries
         del stacked
-        return cls(_folded(transposed, len(words_per_chunk)), (1.0 / norms).astype(np.float32), ones)
+        postings = _folded(transposed, len(words_per_chunk))
+        del transposed
+        indptr = postings.indptr.astype(np.int64, copy=False)
+        tail_indptr = indptr - np.concatenate(([0], np.cumsum(ones, dtype=np.int64)))
+        return cls(
+            indptr,
+            postings.indices,
+            ones,
+            tail_indptr,
+            _tails(postings.data),
+            (1.0 / norms).astype(np.float32),
+        )
 
     @property
     def size(self) -> int:
-        return int(self.postings.shape[1])
+        return int(self.inverse_norms.size)
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indices.size)
 
     def scores(self, words: Sequence[str]) -> np.ndarray:
         """Cosine similarity of the query words' n-grams with every chunk (float32 per chunk, a new
@@ -138,10 +155,10 @@ class NgramChannel:
         size = self.size
         total = np.zeros(size, dtype=np.float32)
         # Plain arrays over the memory maps: slicing an np.memmap builds a memmap object each time.
-        indptr = np.asarray(self.postings.indptr)
-        indices, counts = np.asarray(self.postings.indices), np.asarray(self.postings.data)
-        starts, ends = indptr[grams], indptr[grams + 1]
+        indices, counts = np.asarray(self.indices), np.asarray(self.tail_counts)
+        starts, ends = np.asarray(self.indptr[grams]), np.asarray(self.indptr[grams + 1])
         middles = starts + self.ones[grams]
+        tails = np.asarray(self.tail_indptr[grams])
         # Row n: the kernel's column pointers [0, length] for the n-th n-gram's list.
         pointers = np.zeros((grams.size, 2), dtype=indices.dtype)
         pointers[:, 1] = ends - starts
@@ -152,40 +169,42 @@ class NgramChannel:
         # Posting list by posting list, straight from the memory maps: scipy's row selection copied
         # every posting of the query first (2.3M on average at 100k chunks, a third of the time).
         # Each chunk gets its n-grams' weights added in the query's order, as the product gave.
-        bounds = zip(starts.tolist(), middles.tolist(), ends.tolist(), strict=True)
-        for row, (start, middle, end) in enumerate(bounds):
+        bounds = zip(starts.tolist(), middles.tolist(), ends.tolist(), tails.tolist(), strict=True)
+        for row, (start, middle, end, tail_start) in enumerate(bounds):
             if start == end:
                 continue
             tail = values[middle - start : end - start]
             if middle < end:
                 # log1p straight from the bytes: as fast as float32 weights would be (a table lookup
-                # took twice as long), at 5 instead of 8 bytes a posting.
-                np.log1p(counts[middle:end], dtype=np.float32, out=tail)
+                # took twice as long), at 1 instead of 4 bytes a count.
+                np.log1p(counts[tail_start : tail_start + end - middle], dtype=np.float32, out=tail)
             _accumulate(size, 1, pointers[row], indices[start:end], values, column[row], total)
             tail[:] = _ONE
         return total * self.inverse_norms
 
     def save(self, directory: Path) -> None:
         directory.mkdir()
-        np.save(directory / "counts.npy", self.postings.data)
-        np.save(directory / "indices.npy", self.postings.indices)
-        np.save(directory / "indptr.npy", self.postings.indptr)
-        np.save(directory / "inverse_norms.npy", self.inverse_norms)
-        np.save(directory / "ones.npy", self.ones)
+        for name in _SAVED:
+            np.save(directory / f"{name}.npy", getattr(self, name))
 
     @classmethod
     def load(cls, directory: Path) -> NgramChannel:
         """The saved channel as read-only memory maps: nothing is read until a query needs it."""
-        inverse_norms = np.load(directory / "inverse_norms.npy")
-        arrays = (
-            np.load(directory / f"{name}.npy", mmap_mode="r") for name in ("counts", "indices", "indptr")
-        )
-        # copy=False keeps the maps: the index arrays are int32 already, so scipy converts nothing.
-        postings = sp.csr_matrix(tuple(arrays), shape=(_FEATURES, inverse_norms.size), copy=False)
-        return cls(postings, inverse_norms, np.load(directory / "ones.npy", mmap_mode="r"))
+        mapped = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in _SAVED}
+        mapped["inverse_norms"] = np.array(mapped["inverse_norms"])  # read by every query whole
+        return cls(**mapped)
 
 
-_COPIED_AT_ONCE = 1 << 23  # postings per slice of `_count_1_rows_first`
+_SAVED = ("indptr", "indices", "ones", "tail_indptr", "tail_counts", "inverse_norms")
+
+
+_COPIED_AT_ONCE = 1 << 23  # postings per slice of `_count_1_rows_first` and `_tails`
+
+
+def _tails(counts: np.ndarray) -> np.ndarray:
+    """The counts other than 1, in order (slice by slice: no index of all postings is built)."""
+    parts = [part[part != 1] for part in np.array_split(counts, max(1, -(-counts.size // _COPIED_AT_ONCE)))]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
 
 
 def _count_1_rows_first(counts: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
