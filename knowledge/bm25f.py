@@ -25,6 +25,8 @@ import numpy as np
 # `knowledge.ngram_channel`: `y += A @ x` over one row's postings, without building a matrix.
 from scipy.sparse._sparsetools import csc_matvec as _accumulate
 
+from knowledge.token_ids import Vocabulary
+
 K1 = 1.5  # bm25s' default, kept
 
 
@@ -49,15 +51,13 @@ class ImpactMatrix:
     def build(cls, fields: Sequence[Field], tokens: Mapping[str, Sequence[Sequence[str]]]) -> ImpactMatrix:
         """`tokens[field.name][d]` are the tokens of field `field.name` in chunk `d`."""
         num_docs = len(tokens[fields[0].name])
-        vocab: dict[str, int] = {}
+        vocabulary = Vocabulary()
+        positions = [vocabulary.add(tokens[spec.name]) for spec in fields]  # term ids in field order
         keys: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for spec in fields:
+        for spec, term_ids in zip(fields, vocabulary.dense(*positions), strict=True):
             per_doc = tokens[spec.name]
-            lengths = np.fromiter((len(t) for t in per_doc), dtype=np.float64, count=num_docs)
-            term_ids = np.fromiter(
-                (vocab.setdefault(t, len(vocab)) for doc in per_doc for t in doc), dtype=np.int64
-            )
+            lengths = np.fromiter(map(len, per_doc), dtype=np.float64, count=num_docs)
             if not term_ids.size:
                 continue
             doc_ids = np.repeat(np.arange(num_docs, dtype=np.int64), lengths.astype(np.int64))
@@ -65,6 +65,7 @@ class ImpactMatrix:
             norm = 1.0 - spec.b + spec.b * lengths / max(lengths.mean(), 1e-9)
             keys.append(unique)
             weights.append(spec.weight * counts / norm[unique % num_docs])
+        vocab = vocabulary.ids()
         if not keys:
             return cls(MappingProxyType(vocab), *_empty(len(vocab)), num_docs)
         unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)

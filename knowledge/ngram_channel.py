@@ -27,6 +27,8 @@ import scipy.sparse as sp
 from scipy.sparse._sparsetools import csc_matvec as _accumulate
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from knowledge.token_ids import Vocabulary
+
 # Tuned on the dev split of the corpus questions (`python -m evals run --retrieval-only`, recall@5,
 # all with idf weights): 4-6-grams of the words 0.984; of the stemmed tokens with compound parts
 # 0.968, as 3-5-grams 0.960 (stems and parts are what BM25 already matches; the words add a view).
@@ -89,16 +91,15 @@ class NgramChannel:
 
     @classmethod
     def build(cls, words_per_chunk: Sequence[Sequence[str]]) -> NgramChannel:
-        vocabulary: dict[str, int] = {}
-        word_ids = np.fromiter(
-            (vocabulary.setdefault(t, len(vocabulary)) for chunk in words_per_chunk for t in chunk),
-            dtype=np.int64,
-        )
-        lengths = np.fromiter((len(t) for t in words_per_chunk), dtype=np.int64, count=len(words_per_chunk))
+        vocabulary = Vocabulary()
+        (word_ids,) = vocabulary.dense(vocabulary.add(words_per_chunk))
+        lengths = np.fromiter(map(len, words_per_chunk), dtype=np.int64, count=len(words_per_chunk))
         chunk_ids = np.repeat(np.arange(len(words_per_chunk), dtype=np.int64), lengths)
         shape = (len(words_per_chunk), max(len(vocabulary), 1))
         chunk_words = sp.csr_matrix((np.ones(word_ids.size, dtype=np.float32), (chunk_ids, word_ids)), shape)
-        word_grams = _VECTORIZER.transform(list(vocabulary)) if vocabulary else sp.csr_matrix((1, _FEATURES))
+        word_grams = (
+            _VECTORIZER.transform(vocabulary.tokens()) if len(vocabulary) else sp.csr_matrix((1, _FEATURES))
+        )
         counts = sp.csr_matrix(chunk_words @ word_grams, dtype=np.float32)
         del chunk_words, word_grams
         counts.sum_duplicates()
