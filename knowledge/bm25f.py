@@ -21,6 +21,12 @@ from types import MappingProxyType
 
 import numpy as np
 
+# The matrix-vector kernel behind scipy's sparse products (private, there since scipy 0.14), as in
+# `knowledge.ngram_channel`: `y += A @ x` over one row's postings, without building a matrix.
+from scipy.sparse._sparsetools import csc_matvec as _accumulate
+
+from knowledge.token_ids import Vocabulary
+
 K1 = 1.5  # bm25s' default, kept
 
 
@@ -45,15 +51,13 @@ class ImpactMatrix:
     def build(cls, fields: Sequence[Field], tokens: Mapping[str, Sequence[Sequence[str]]]) -> ImpactMatrix:
         """`tokens[field.name][d]` are the tokens of field `field.name` in chunk `d`."""
         num_docs = len(tokens[fields[0].name])
-        vocab: dict[str, int] = {}
+        vocabulary = Vocabulary()
+        positions = [vocabulary.add(tokens[spec.name]) for spec in fields]  # term ids in field order
         keys: list[np.ndarray] = []
         weights: list[np.ndarray] = []
-        for spec in fields:
+        for spec, term_ids in zip(fields, vocabulary.dense(*positions), strict=True):
             per_doc = tokens[spec.name]
-            lengths = np.fromiter((len(t) for t in per_doc), dtype=np.float64, count=num_docs)
-            term_ids = np.fromiter(
-                (vocab.setdefault(t, len(vocab)) for doc in per_doc for t in doc), dtype=np.int64
-            )
+            lengths = np.fromiter(map(len, per_doc), dtype=np.float64, count=num_docs)
             if not term_ids.size:
                 continue
             doc_ids = np.repeat(np.arange(num_docs, dtype=np.int64), lengths.astype(np.int64))
@@ -61,6 +65,7 @@ class ImpactMatrix:
             norm = 1.0 - spec.b + spec.b * lengths / max(lengths.mean(), 1e-9)
             keys.append(unique)
             weights.append(spec.weight * counts / norm[unique % num_docs])
+        vocab = vocabulary.ids()
         if not keys:
             return cls(MappingProxyType(vocab), *_empty(len(vocab)), num_docs)
         unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
@@ -75,11 +80,20 @@ class ImpactMatrix:
     def scores(self, weighted_terms: Mapping[str, float]) -> np.ndarray:
         """Σ weight · score(t, d) over the given terms, for every chunk d."""
         total = np.zeros(self.num_docs, dtype=np.float32)
+        # Plain arrays over the memory maps (slicing an np.memmap builds a memmap object each time);
+        # scipy's matrix-vector kernel adds a row in one pass, where `total[indices] += …` gathered,
+        # multiplied and scattered in three (the same float32 sums, in the same order).
+        indptr, indices, data = np.asarray(self.indptr), np.asarray(self.indices), np.asarray(self.data)
         for term, weight in weighted_terms.items():
             row = self.vocab.get(term)
             if row is not None:
-                start, end = self.indptr[row], self.indptr[row + 1]
-                total[self.indices[start:end]] += np.float32(weight) * self.data[start:end]
+                start, end = int(indptr[row]), int(indptr[row + 1])
+                if start < end:
+                    pointers = np.array([0, end - start], dtype=indices.dtype)
+                    factor = np.array([weight], dtype=np.float32)
+                    _accumulate(
+                        self.num_docs, 1, pointers, indices[start:end], data[start:end], factor, total
+                    )
         return total
 
     def document_frequency(self, term: str) -> int:

@@ -173,17 +173,30 @@ class LexicalSnapshot:
     def _best(self, scores: np.ndarray, k: int, allowed: np.ndarray | None) -> list[tuple[str, float]]:
         if allowed is not None:
             scores *= allowed
-        # Most chunks score 0; ranking only the others avoids an argpartition over the whole index,
-        # which is pathologically slow on mostly-zero arrays (13 ms at 100k chunks).
-        candidates = np.flatnonzero(scores > 0)  # in index order
-        if candidates.size > k:
-            # Equal scores (a paragraph in both versions of a law, a repeated boilerplate Absatz) go
-            # to the earlier entry, at the cut-off too: argpartition would pick among them by its
-            # own internal order, and a search must give the same list every time.
-            kth = -np.partition(-scores[candidates], k - 1)[k - 1]
-            above = candidates[scores[candidates] > kth]
-            tied = candidates[scores[candidates] == kth][: k - above.size]
-            candidates = np.concatenate((above, tied))
+        # Equal scores (a paragraph in both versions of a law, a repeated boilerplate Absatz) go to
+        # the earlier entry, at the cut-off too: argpartition would pick among them by its own
+        # internal order, and a search must give the same list every time. So the k-th score is
+        # found first, then the entries above it and the first ones equal to it, in index order.
+        size = scores.size
+        if size > k and np.count_nonzero(scores) > size // 2:
+            # Nearly every chunk shares an n-gram with the query: select over the whole array
+            # (0.49 -> 0.20 ms at 100k chunks against gathering the positive ones first).
+            kth = np.partition(scores, size - k)[size - k]
+            if kth > 0:
+                above = np.flatnonzero(scores > kth)
+                candidates = np.concatenate((above, np.flatnonzero(scores == kth)[: k - above.size]))
+            else:
+                candidates = np.flatnonzero(scores > 0)
+        else:
+            # Most chunks score 0 (BM25): ranking only the others avoids a partition over the whole
+            # index, which is pathologically slow on mostly-zero arrays (13 ms at 100k chunks).
+            candidates = np.flatnonzero(scores > 0)  # in index order
+            if candidates.size > k:
+                values = scores[candidates]
+                kth = np.partition(values, values.size - k)[values.size - k]
+                above = values > kth
+                tied = np.flatnonzero(values == kth)[: k - int(np.count_nonzero(above))]
+                candidates = np.concatenate((candidates[above], candidates[tied]))
         ranked = candidates[np.argsort(-scores[candidates], kind="stable")]
         return [(self.chunk_ids[int(index)], float(scores[index])) for index in ranked]
 

@@ -4,6 +4,7 @@ import random
 
 import bm25s
 import numpy as np
+import pytest
 
 from knowledge.bm25f import Field, ImpactMatrix
 from knowledge.lexical import LexicalEntry, LexicalSnapshot
@@ -71,12 +72,16 @@ def test_the_paragraph_title_ranks_the_paragraph_it_names_first() -> None:
     assert snapshot.search("Inobhutnahme von Kindern", k=2)[0][0] == "sgb8:42"
 
 
-def test_equal_scores_rank_in_index_order_also_at_the_cut_off() -> None:
+@pytest.mark.parametrize("unrelated", [0, 100])  # most entries match / most score 0: two selections
+def test_equal_scores_rank_in_index_order_also_at_the_cut_off(unrelated: int) -> None:
     """Ties (a § in both versions of a law) come out in the same order every time, the earlier entry
     first, and the cut-off at k keeps the earlier ones, not whichever argpartition happened to pick."""
     same = "Die Erlaubnis zur Kindertagespflege befugt zur Betreuung von bis zu fünf Kindern."
     entries = [LexicalEntry(f"c{n}", same) for n in range(40)]
     entries.insert(7, LexicalEntry("best", f"{same} Kindertagespflege Erlaubnis Kindertagespflege"))
+    # Interleaved, so that index order and list order differ from the order of the matching entries.
+    for n in range(unrelated):
+        entries.insert(2 * n % len(entries), LexicalEntry(f"u{n}", "Elterngeld für Selbständige"))
     snapshot = LexicalSnapshot.build(entries, version=1)
     for k in (1, 3, 12, 40):
         found = [chunk_id for chunk_id, _ in snapshot.search("Erlaubnis Kindertagespflege", k=k)]

@@ -95,6 +95,32 @@ def test_loaded_channel_scores_long_queries_as_the_cosine_too(tmp_path: Path) ->
     assert not channel.scores(["zu"]).any()  # no n-gram of four letters
 
 
+def test_each_list_holds_its_count_1_postings_first_then_the_others_in_chunk_order(tmp_path: Path) -> None:
+    # "kindeswohl" twice in chunk 1 and 3, once in 0 and 2: its n-grams list 0, 2 (count 1), then 1, 3,
+    # and store only the counts of those two.
+    chunks = [["kindeswohl"], ["kindeswohl"] * 2, ["kindeswohl", "jugendamt"], ["kindeswohl"] * 3, []]
+    NgramChannel.build(chunks).save(tmp_path / "ngrams")
+    channel = NgramChannel.load(tmp_path / "ngrams")
+    vectorizer = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(4, 6), n_features=2**20, alternate_sign=False
+    )
+    gram = int(vectorizer.transform(["kindeswohl"]).indices[0])  # any n-gram of the word
+    start, end = int(channel.indptr[gram]), int(channel.indptr[gram + 1])
+    assert list(channel.indices[start:end]) == [0, 2, 1, 3] and int(channel.ones[gram]) == 2
+    tail_start, tail_end = int(channel.tail_indptr[gram]), int(channel.tail_indptr[gram + 1])
+    assert list(channel.tail_counts[tail_start:tail_end]) == [2, 3]
+    for row in np.flatnonzero(np.diff(channel.indptr)):
+        start, end = int(channel.indptr[row]), int(channel.indptr[row + 1])
+        middle = start + int(channel.ones[row])
+        tail_start, tail_end = int(channel.tail_indptr[row]), int(channel.tail_indptr[row + 1])
+        assert tail_end - tail_start == end - middle and (channel.tail_counts[tail_start:tail_end] > 1).all()
+        for part in (channel.indices[start:middle], channel.indices[middle:end]):
+            assert (np.diff(part) > 0).all()
+    assert channel.tail_indptr[-1] == channel.tail_counts.size == channel.nnz - int(channel.ones.sum())
+    scores = channel.scores(["kindeswohlgefährdung", "jugendamt"])
+    assert int(np.argmax(scores)) == 2 and scores[4] == 0.0
+
+
 def test_the_same_words_again_give_the_same_scores_in_an_array_of_their_own() -> None:
     channel = NgramChannel.build([["kindeswohlgefährdung"], ["elterngeld"]])
     first = channel.scores(["gefährdung"])
@@ -105,14 +131,14 @@ def test_the_same_words_again_give_the_same_scores_in_an_array_of_their_own() ->
     assert np.array_equal(channel.scores(["gefährdung"]), again)
 
 
-def test_loaded_postings_are_memory_maps_of_five_bytes_each(tmp_path: Path) -> None:
+def test_loaded_postings_are_memory_maps_of_int32_chunks_and_byte_counts(tmp_path: Path) -> None:
     channel = NgramChannel.build([["kindeswohl", "gefährdung"], ["elterngeld"]])
     channel.save(tmp_path / "ngrams")
     loaded = NgramChannel.load(tmp_path / "ngrams")
-    for array in (loaded.postings.data, loaded.postings.indices, loaded.postings.indptr):
+    for array in (loaded.indices, loaded.indptr, loaded.ones, loaded.tail_indptr, loaded.tail_counts):
         assert _maps_a_file(array)
-    assert loaded.postings.data.dtype == np.uint8 and loaded.postings.indices.dtype == np.int32
-    assert loaded.postings.nnz == channel.postings.nnz > 0
+    assert loaded.tail_counts.dtype == np.uint8 and loaded.indices.dtype == np.int32
+    assert loaded.nnz == channel.nnz > 0
 
 
 def _maps_a_file(array: np.ndarray) -> bool:
