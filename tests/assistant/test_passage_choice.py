@@ -78,8 +78,9 @@ def test_a_borderline_answer_shows_only_passages_that_add_question_terms(index: 
     borderline = Evidence({"answering_share": borderline_share})
     assert strong.no_source_probability < 0.05
     assert 0.3 < borderline.no_source_probability < THRESHOLD
-    # Strong evidence: every chosen passage stays (it may complete the rule).
-    assert shown_for_evidence(terms, passages, strong) == passages
+    # Strong evidence: a passage that adds a question word stays (it may complete the rule); § 4 of
+    # the law already cited holds none and is not cited a second time.
+    assert shown_for_evidence(terms, passages, strong) == [chosen[0], auskunft]
     # Borderline: § 4 (Inkrafttreten) holds no word of the question and goes; § 3 adds the Arbeitgeber.
     shown = [p.hit.chunk.paragraph for p in shown_for_evidence(terms, passages, borderline)]
     assert shown == [chosen[0].hit.chunk.paragraph, "§ 3"]
@@ -135,3 +136,32 @@ def test_a_passage_that_only_repeats_the_chosen_ones_gives_way_to_one_that_adds(
     # With room for all, the repeating § is shown too, in the order of the ranking.
     shown = [p.hit.chunk.paragraph for p in select_passages(nachweise, question, hits)]
     assert shown == ["§ 1", "§ 2", "§ 3"], ranked
+
+
+def test_a_confident_answer_does_not_cite_a_law_again_for_less_of_what_it_already_shows(
+    index: KnowledgeIndex,
+) -> None:
+    terms = QuestionTerms.of(index, QUESTION)
+    kostenbeitrag, einkommen, auskunft = (
+        law_passage(index, terms, "KostBG", n) for n in ("§ 1", "§ 2", "§ 3")
+    )
+    assert kostenbeitrag is not None and einkommen is not None and auskunft is not None
+    assert einkommen.coverage < kostenbeitrag.coverage
+    strong = Evidence({"answering_share": 1.0})
+    assert strong.no_source_probability < 0.05
+    # § 2 holds only the Einkommen that § 1 of the same law shows with the Kostenbeitrag: its
+    # citation adds nothing; § 3 adds the Auskunft of the Arbeitgeber and is cited.
+    shown = shown_for_evidence(terms, [kostenbeitrag, einkommen, auskunft], strong)
+    assert [p.hit.chunk.paragraph for p in shown] == ["§ 1", "§ 3"]
+
+
+def test_a_paragraph_holding_as_much_of_the_question_as_the_first_stays_cited(
+    nachweise: KnowledgeIndex,
+) -> None:
+    question = "Müssen Unterlagen vorgelegt werden und darf das Jugendamt eine Übersetzung verlangen?"
+    chosen = select_passages(nachweise, question, nachweise.search(question, k=8))
+    terms = QuestionTerms.of(nachweise, question)
+    # § 2 repeats the words of § 1 but holds as many of them: only the ranking put it second.
+    assert chosen[1].coverage == chosen[0].coverage
+    strong = Evidence({"answering_share": 1.0})
+    assert shown_for_evidence(terms, chosen, strong) == chosen
