@@ -164,11 +164,13 @@ class Assistant:
         answer.rules.append(Rule.AI_DISCLOSURE.value)
         conversation = pseudonym(self._secret, "conversation", conversation_id)
 
+        # The knowledge base's words and names, read once for every check of this question.
+        known = self.terms()
         # Rule 1 runs before anything else sees the question: retrieval, the log, an LLM.
-        gated = self.screen(question)
+        gated = self.gate.check(question, known)
         # Rule 2: what is stored, and what is shown back (pages, CLI output), is the question as the
         # storage filter lets it through: detected values typed, every unvouched word "[?]".
-        stored = self.storage.clean(question, gated.entities, gated.public)
+        stored = self.storage.clean(question, gated.entities, gated.public, known=known)
         answer.shown_question = stored.text
         if gated.found:
             answer.entities = gated.entity_types
@@ -197,7 +199,7 @@ class Assistant:
             yield AnswerEvent("notice", {"kind": notice.kind.value, "text": notice.text})
 
         query = self._search_query(question, conversation)
-        answer.search_query = self.storage.clean(query).text
+        answer.search_query = self.storage.clean(query, known=known).text
         hits = index.search(query, k=RETRIEVE_K)
         answer.retrieved = [
             RetrievedPassage(h.chunk.id, h.document.id, h.chunk.section, round(h.score, 4)) for h in hits

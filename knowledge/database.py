@@ -32,6 +32,13 @@ APP = "app"
 # web.db); the migrations are the schema's history, the metadata its present for autogenerate and queries.
 metadata = MetaData()
 
+# Connections one engine keeps to PostgreSQL. A worker holds two engines (catalog, answer log) and
+# PostgreSQL allows 100 connections by default for all its clients together: with 10 + 20 per engine,
+# four workers under 64 colleagues held 88 of them. Past these a request thread waits for a free one;
+# the reads and writes are short, and the GIL lets one thread of a worker run at a time anyway.
+POOL_SIZE = 5
+POOL_OVERFLOW = 5
+
 # Any constant works as long as every process uses the same one: it names the PostgreSQL advisory lock
 # that keeps two workers starting at once from running the same migration twice.
 _MIGRATION_LOCK_KEY = 0x4A48414D  # "JHAM"
@@ -66,7 +73,7 @@ def open_database(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(database_url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def migrate(engine: Engine, branches: Sequence[str]) -> None:

@@ -14,6 +14,10 @@ from web.settings import WebSettings
 
 FACTORY = "web.serve:app_factory"
 WORKER_HEALTHCHECK_SECONDS = 60
+# An idle connection stays open longer than the reverse proxy keeps it (Caddy: 2 min, nginx: 60 s). With
+# uvicorn's 5 s the server closed connections the proxy (or a client) was about to reuse: a request sent
+# at that moment fails (the worker benchmark saw an httpx ReadError after its sign-in phase).
+KEEP_ALIVE_SECONDS = 150
 
 
 def app_factory() -> FastAPI:
@@ -26,7 +30,13 @@ def app_factory() -> FastAPI:
 def run(settings: WebSettings, *, host: str, port: int, workers: int) -> None:
     # uvicorn's own X-Forwarded-* handling is off: web/proxy.py believes those headers only from the
     # configured proxies, and needs the real peer address to decide that.
-    options = {"host": host, "port": port, "proxy_headers": False, "server_header": False}
+    options = {
+        "host": host,
+        "port": port,
+        "proxy_headers": False,
+        "server_header": False,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+    }
     if workers == 1:
         from web.app import create_app
 

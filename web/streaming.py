@@ -34,8 +34,15 @@ def answer_events(
 ) -> Iterator[str]:
     """The answer as SSE frames, from the collections the user reads (`web.permissions.collections_of`).
     `finish` gets the finished answer before `done` goes out (to store it in the user's history) and
-    returns what `done` carries besides it (the chat page: the answer's HTML)."""
+    returns what `done` carries besides it (the chat page: the answer's HTML).
+
+    Frames that are ready together go out as one write. Each item of the stream costs a hop to a
+    worker thread and a write to the socket; the built-in answer is complete at once, and a write per
+    line and notice was a dozen per answer. A language model's frames go out one by one, as it sends
+    them; the built-in answer's with its first line and with `done`."""
     first_delta = True
+    together = state.assistant.mode == "builtin"
+    pending: list[str] = []
     stream = state.assistant.stream(
         question, conversation_id=conversation_id, user=username, collections=collections
     )
@@ -45,8 +52,12 @@ def answer_events(
             if event.kind == "done":
                 data["conversation_id"] = conversation_id
                 data.update(finish(data))
-            yield sse(event.kind, data)
-            if event.kind == "delta" and first_delta:
+            pending.append(sse(event.kind, data))
+            first = event.kind == "delta" and first_delta
+            if not together or first or event.kind == "done":
+                yield "".join(pending)
+                pending.clear()
+            if first:
                 first_delta = False
                 # Tests hold the stream here, as a stalled client would, to drop the connection.
                 pause_at(state.settings, "chat:first-delta")
@@ -54,10 +65,14 @@ def answer_events(
         # The headers are already sent, so the error travels as an event. The log line names the
         # exception type only: its message could quote the question.
         log.error("Antwort abgebrochen: %s", type(exc).__name__)
-        yield sse(
-            "error",
-            {
-                "code": "answer_failed",
-                "message": "Die Antwort konnte nicht erstellt werden. Bitte versuchen Sie es erneut.",
-            },
+        pending.append(
+            sse(
+                "error",
+                {
+                    "code": "answer_failed",
+                    "message": "Die Antwort konnte nicht erstellt werden. Bitte versuchen Sie es erneut.",
+                },
+            )
         )
+    if pending:
+        yield "".join(pending)

@@ -93,10 +93,16 @@ class StorageFilter:
         return self.lexicon.dictionary_available
 
     def clean(
-        self, text: str, entities: Sequence[DetectedEntity] = (), public: Sequence[DetectedEntity] = ()
+        self,
+        text: str,
+        entities: Sequence[DetectedEntity] = (),
+        public: Sequence[DetectedEntity] = (),
+        *,
+        known: KnownTerms | None = None,
     ) -> Filtered:
-        """`text` with every unvouched word replaced; `entities` (found by the gate) get their type."""
-        known = self._knowledge()
+        """`text` with every unvouched word replaced; `entities` (found by the gate) get their type.
+        `known`: the knowledge base's terms when the caller holds them already (one read per question)."""
+        known = self._knowledge() if known is None else known
         vocabulary, public_names = known.vocabulary, known.public
         tokens = [Token(m.lastgroup or "word", m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
         protected = [(e.start, e.end) for e in public] + [m.span() for m in LAW_REFERENCE.finditer(text)]

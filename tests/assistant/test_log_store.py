@@ -124,3 +124,31 @@ def test_concurrent_writes_are_not_lost(answer_log: AnswerLog) -> None:
         ids = list(pool.map(lambda _: _record(answer_log, _answer()), range(120)))
     assert len(set(ids)) == 120
     assert answer_log.count(LogFilter()) == 120
+
+
+@pytest.mark.postgres
+def test_many_request_threads_share_a_few_connections(tmp_path: Path) -> None:
+    """40 threads (the web server's request threads) write at once: every row arrives, over no more
+    connections than the engine's pool allows (four workers with two engines each must stay well
+    under PostgreSQL's 100)."""
+    from sqlalchemy import event
+
+    from knowledge.database import POOL_OVERFLOW, POOL_SIZE
+
+    if not POSTGRES_URL:
+        pytest.fail("JHA_TEST_DATABASE_URL fehlt: dieser Test läuft gegen PostgreSQL")
+    _reset_postgres(POSTGRES_URL)
+    log = AnswerLog(POSTGRES_URL)
+    opened: list[object] = []
+    event.listen(log.engine, "connect", lambda connection, _record: opened.append(connection))
+    log.engine.pool.dispose()  # count from none: the migration's connection is gone
+    try:
+        with ThreadPoolExecutor(40) as pool:
+            ids = list(pool.map(lambda _n: _record(log, _answer()), range(400)))
+        assert len(set(ids)) == 400
+        with log.engine.connect() as connection:
+            assert connection.execute(text("SELECT COUNT(*) FROM answers")).scalar_one() == 400
+        assert 0 < len(opened) <= POOL_SIZE + POOL_OVERFLOW
+    finally:
+        log.close()
+        _reset_postgres(POSTGRES_URL)
