@@ -104,8 +104,10 @@ class AnswerLog:
     ...            policy_version="1.1", index_version=7)
 
     Every text a person typed (question, search query, comments, audit details) passes the storage
-    filter on its way in (policy rule 2), also when the caller filtered it already: the filter is
-    idempotent, and a caller that forgot cannot leak. The `Assistant` hands in its filter, which knows
+    filter on its way in (policy rule 2), also when the caller filtered it already, so a caller that
+    forgot cannot leak. The filter is not idempotent: a second pass can mask a word that lost its
+    context to a placeholder ("[?] Holzwickede" -> "[?] [?]"; 11 of 2,119 checked-in questions), which
+    errs towards storing less, never more. The `Assistant` hands in its filter, which knows
     the knowledge base's words; on its own the log uses the dictionary alone, masking more.
     """
 
