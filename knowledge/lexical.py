@@ -64,8 +64,10 @@ class LexicalEntry:
 class LexicalSnapshot:
     """BM25F over chunks as of one catalog `version`; `generation` names its directory on disk.
 
-    >>> snapshot = LexicalSnapshot.build([LexicalEntry("c1", "Schutzauftrag bei Kindeswohlgefährdung")], 1)
-    >>> snapshot.search("Gefährdung", k=1)[0][0]
+    >>> entries = [LexicalEntry("c1", "Schutzauftrag bei Kindeswohlgefährdung"),
+    ...            LexicalEntry("c2", "Hilfe zur Erziehung")]
+    >>> snapshot = LexicalSnapshot.build(entries, 1)
+    >>> snapshot.search("Schutzauftrag", k=1)[0][0]
     'c1'
     """
 
