@@ -22,7 +22,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from evals.calibrate_answers import (
     ABSATZ_GRID,
@@ -38,6 +38,7 @@ from knowledge.index import KnowledgeIndex
 
 Progress = Callable[[str], None]
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+T = TypeVar("T")  # one question's outcome under a setting
 
 
 def fold_of(question_id: str, folds: int) -> int:
@@ -135,9 +136,47 @@ def measures(rows: Sequence[Outcome]) -> dict[str, float]:
     }
 
 
-def _objective(rows: Sequence[Outcome]) -> float:
-    """Gold citation + key fact + citation precision: the right §, the fact, and no padding."""
-    return sum(measures(rows).values())
+def nested_cv(
+    ids: Sequence[str],
+    settings: Sequence[dict[str, float]],
+    outcomes: dict[str, list[T]],
+    folds: int,
+    current: dict[str, float],
+    *,
+    measure: Callable[[Sequence[T]], dict[str, float]],
+) -> dict[str, Any]:
+    """Nested choice: the setting whose `measure` (summed) is best on k-1 folds, scored on the fold
+    left out; beside it the measures of `current` (the constants in the code) on all of dev.
+    `outcomes[repr(setting)][i]` is question `ids[i]`'s outcome under that setting."""
+
+    def objective(rows: Sequence[T]) -> float:
+        return sum(measure(rows).values())
+
+    def rounded(rows: Sequence[T]) -> dict[str, float]:
+        return {k: round(v, 3) for k, v in measure(rows).items()}
+
+    held_out: list[float] = []
+    held_out_rows: list[T] = []
+    chosen: list[dict[str, float]] = []
+    for fold in range(folds):
+        train = [i for i, qid in enumerate(ids) if fold_of(qid, folds) != fold]
+        test = [i for i, qid in enumerate(ids) if fold_of(qid, folds) == fold]
+        best = max(settings, key=lambda s: objective([outcomes[repr(s)][i] for i in train]))
+        chosen.append(best)
+        held_out.append(objective([outcomes[repr(best)][i] for i in test]))
+        held_out_rows += [outcomes[repr(best)][i] for i in test]
+    overall = max(settings, key=lambda s: objective(outcomes[repr(s)]))
+    return {
+        "held_out_objective": round(sum(held_out) / len(held_out), 3),
+        "held_out": rounded(held_out_rows),
+        "current": current,
+        "current_on_all_dev": rounded(outcomes.get(repr(current), [])),
+        "per_fold": [round(h, 3) for h in held_out],
+        "chosen_per_fold": chosen,
+        "chosen_on_all_dev": overall,
+        "all_dev_objective": round(objective(outcomes[repr(overall)]), 3),
+        "chosen_on_all_dev_measures": rounded(outcomes[repr(overall)]),
+    }
 
 
 def passage_cv(
@@ -147,30 +186,8 @@ def passage_cv(
     folds: int,
     current: dict[str, float],
 ) -> dict[str, Any]:
-    """Nested choice: the best setting on k-1 folds, scored on the fold left out; beside it the
-    measures of `current` (the constants in the code) on all of dev."""
-    held_out: list[float] = []
-    held_out_rows: list[Outcome] = []
-    chosen: list[dict[str, float]] = []
-    for fold in range(folds):
-        train = [i for i, qid in enumerate(ids) if fold_of(qid, folds) != fold]
-        test = [i for i, qid in enumerate(ids) if fold_of(qid, folds) == fold]
-        best = max(settings, key=lambda s: _objective([outcomes[repr(s)][i] for i in train]))
-        chosen.append(best)
-        held_out.append(_objective([outcomes[repr(best)][i] for i in test]))
-        held_out_rows += [outcomes[repr(best)][i] for i in test]
-    overall = max(settings, key=lambda s: _objective(outcomes[repr(s)]))
-    return {
-        "held_out_objective": round(sum(held_out) / len(held_out), 3),
-        "held_out": {k: round(v, 3) for k, v in measures(held_out_rows).items()},
-        "current": current,
-        "current_on_all_dev": {k: round(v, 3) for k, v in measures(outcomes.get(repr(current), [])).items()},
-        "per_fold": [round(h, 3) for h in held_out],
-        "chosen_per_fold": chosen,
-        "chosen_on_all_dev": overall,
-        "all_dev_objective": round(_objective(outcomes[repr(overall)]), 3),
-        "chosen_on_all_dev_measures": {k: round(v, 3) for k, v in measures(outcomes[repr(overall)]).items()},
-    }
+    """`nested_cv` of the passage settings by gold citation + key fact + citation precision."""
+    return nested_cv(ids, settings, outcomes, folds, current, measure=measures)
 
 
 def run_cv(

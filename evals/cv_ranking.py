@@ -3,8 +3,8 @@
 The constants were tuned on all of dev once, by eye, and the dev/test gap said they fit dev better
 than unseen questions. Here each fold's choice is made on the other folds of dev (corpus and
 knowledge questions together, so that neither set's wording decides alone) and scored on the fold
-left out: the held-out numbers are what a setting is worth on questions nobody tuned on. Folds are
-those of `evals.cv.fold_of`; test questions are never read.
+left out: the held-out numbers are what a setting is worth on questions nobody tuned on. Folds and the
+nested choice are those of `evals.cv`; test questions are never read.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from evals.cv import fold_of
+from evals.cv import nested_cv
 from evals.gold import Question
 from knowledge import search
 from knowledge.index import KnowledgeIndex
@@ -63,17 +63,13 @@ def fusion_ranks(
 
 
 def ranking_measures(ranks: Sequence[int | None]) -> dict[str, float]:
+    """recall@1, recall@5 and MRR of the first gold ranks (None: not in the first `RANK_DEPTH`)."""
     n = max(1, len(ranks))
     return {
         "recall@1": sum(r == 1 for r in ranks) / n,
         "recall@5": sum(r is not None and r <= 5 for r in ranks) / n,
         "mrr": sum(1 / r for r in ranks if r is not None) / n,
     }
-
-
-def _objective(ranks: Sequence[int | None]) -> float:
-    """recall@1 + recall@5 + MRR: the right passage first, and in the five an answer reads."""
-    return sum(ranking_measures(ranks).values())
 
 
 def fusion_cv(
@@ -83,27 +79,9 @@ def fusion_cv(
     folds: int,
     current: dict[str, float],
 ) -> dict[str, Any]:
-    """The best setting on k-1 folds, scored on the fold left out; beside it `current` on all of dev."""
-    held_out: list[int | None] = []
-    chosen: list[dict[str, float]] = []
-    for fold in range(folds):
-        train = [i for i, qid in enumerate(ids) if fold_of(qid, folds) != fold]
-        best = max(settings, key=lambda s: _objective([ranks[repr(s)][i] for i in train]))
-        chosen.append(best)
-        held_out += [ranks[repr(best)][i] for i, qid in enumerate(ids) if fold_of(qid, folds) == fold]
-    overall = max(settings, key=lambda s: _objective(ranks[repr(s)]))
-
-    def rounded(measured: dict[str, float]) -> dict[str, float]:
-        return {k: round(v, 3) for k, v in measured.items()}
-
-    return {
-        "held_out": rounded(ranking_measures(held_out)),
-        "current": current,
-        "current_on_all_dev": rounded(ranking_measures(ranks.get(repr(current), []))),
-        "chosen_per_fold": chosen,
-        "chosen_on_all_dev": overall,
-        "chosen_on_all_dev_measures": rounded(ranking_measures(ranks[repr(overall)])),
-    }
+    """`evals.cv.nested_cv` of the fusion constants by recall@1 + recall@5 + MRR: the right passage
+    first, and in the five an answer reads."""
+    return nested_cv(ids, settings, ranks, folds, current, measure=ranking_measures)
 
 
 def run_fusion_cv(sets: Sequence[tuple[KnowledgeIndex, list[Question]]], folds: int) -> dict[str, Any]:
