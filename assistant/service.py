@@ -14,7 +14,7 @@ from assistant.answering.emergency import emergency_passages
 from assistant.answering.evidence import assess
 from assistant.answering.extractive import extract_answer
 from assistant.answering.passages import Passage, ranked_passages, select_passages
-from assistant.gate import CaseDataGate, GateResult, IndexTerms, StorageFilter
+from assistant.gate import CaseDataGate, GateResult, IndexTerms, KnownTerms, StorageFilter
 from assistant.log import AnswerLog, LogEntry, Verdict
 from assistant.models import Answer, AnswerStatus, Notice, NoticeKind, RetrievedPassage, Suggestion
 from assistant.policy import AI_DISCLOSURE_TEXT, Rule, policy_version
@@ -167,7 +167,7 @@ class Assistant:
         # The knowledge base's words and names, read once for every check of this question.
         known = self.terms()
         # Rule 1 runs before anything else sees the question: retrieval, the log, an LLM.
-        gated = self.gate.check(question, known)
+        gated = self.screen(question, known)
         # Rule 2: what is stored, and what is shown back (pages, CLI output), is the question as the
         # storage filter lets it through: detected values typed, every unvouched word "[?]".
         stored = self.storage.clean(question, gated.entities, gated.public, known=known)
@@ -260,12 +260,15 @@ class Assistant:
         """Free text from staff passes the gate and the storage filter before it is stored (rule 2)."""
         if not comment or not comment.strip():
             return None
-        gated = self.screen(comment)
-        return self.storage.clean(comment, gated.entities, gated.public).text.strip()[:limit] or None
+        known = self.terms()
+        gated = self.screen(comment, known)
+        stored = self.storage.clean(comment, gated.entities, gated.public, known=known)
+        return stored.text.strip()[:limit] or None
 
-    def screen(self, text: str) -> GateResult:
-        """The gate's verdict on any text a person typed, with the knowledge base's names and words."""
-        return self.gate.check(text, self.terms())
+    def screen(self, text: str, known: KnownTerms | None = None) -> GateResult:
+        """The gate's verdict on any text a person typed, with the knowledge base's names and words
+        (`known` when the caller read them already for the other checks of the same text)."""
+        return self.gate.check(text, self.terms() if known is None else known)
 
     def may_continue(self, conversation_id: str, user: str) -> bool:
         """Whether the user may ask in this conversation: it is theirs, or nobody has used the id yet."""
