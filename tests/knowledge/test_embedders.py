@@ -25,6 +25,11 @@ def build_tiny_model(path: Path, corpus: Path) -> Path:
     tokenizer.train_from_iterator(
         texts, trainers.WordPieceTrainer(vocab_size=800, special_tokens=["[UNK]", "[PAD]"])
     )
+    import torch
+
+    # StaticEmbedding starts from random weights: seeded, every run builds the same model (unseeded,
+    # the dense ranking changed from run to run and with it a close fused top-1, § 42 against § 42a).
+    torch.manual_seed(0)
     model = SentenceTransformer(modules=[StaticEmbedding(tokenizer, embedding_dim=32)], device="cpu")
     model.save(str(path))
     return path
