@@ -4,7 +4,8 @@
 2. Expansion: office abbreviations (`text/abbreviations.yaml`) and everyday words (`text/thesaurus.py`)
    bring the words of the law along ("ASD" → "Allgemeiner Sozialer Dienst"); a thesaurus word as
    a compound's first part ("Kitaplatz") brings them at a lower weight.
-3. Verb forms: the participle or zu-infinitive the corpus writes for a verb asked in another form.
+3. Verb forms: the participle or zu-infinitive the corpus writes for a verb asked in another form,
+   also for a separable verb whose particle ends the clause ("legt die Urkunde vor" -> "vorlegen").
 4. Word families: the noun, verb or adjective of a query word that the corpus writes ("gemeldet" ->
    "Meldung", "trifft" -> "treffen", `text/morphology.py`), below the words typed.
 5. General synonyms (OpenThesaurus), when switched on: further lexical terms at a lower weight than
@@ -24,7 +25,7 @@ from knowledge.text.morphology import related_forms
 from knowledge.text.openthesaurus import OpenThesaurus
 from knowledge.text.references import References, parse_references
 from knowledge.text.thesaurus import split_additions
-from knowledge.text.verbs import verb_forms
+from knowledge.text.verbs import separated_verbs, verb_forms
 
 _MAX_SYNONYMS = 6  # per query word, in OpenThesaurus' order
 # A participle or zu-infinitive the corpus writes for a verb of the query ("zusammenführen" ->
@@ -96,11 +97,17 @@ def prepare(
 
 
 def _written_verb_forms(text: str, lexical: LexicalSnapshot) -> list[str]:
-    """Stems of the participles and zu-infinitives the corpus writes for the query's verbs."""
+    """Stems of the participles and zu-infinitives the corpus writes for the query's verbs, also of
+    a separable verb split in the clause ("legt … vor": "vorgelegt", "vorzulegen", "vorlegen")."""
     if not lexical.vocabulary:
         return []
     forms = [form for word in words(text) for form in verb_forms(word) if form in lexical.vocabulary]
-    return stems(forms) if forms else []
+    tokens: list[str] = []
+    for infinitive in separated_verbs(text):
+        forms += [form for form in verb_forms(infinitive) if form in lexical.vocabulary]
+        # The infinitive by its stem: "ablaufen" is the "Ablauf" the corpus writes.
+        tokens += [token for token in stems([infinitive]) if lexical.knows(token)]
+    return [*stems(forms), *tokens] if forms else tokens
 
 
 def _written_family(text: str, lexical: LexicalSnapshot) -> list[str]:
@@ -111,6 +118,7 @@ def _written_family(text: str, lexical: LexicalSnapshot) -> list[str]:
     nouns = capitalised_inside(text)
     known = lexical.vocabulary.__contains__
     forms = [form for word in words(text) for form in related_forms(word, known, noun=word in nouns)]
+    forms += [form for verb in separated_verbs(text) for form in related_forms(verb, known)]
     return stems(forms) if forms else []
 
 

@@ -57,6 +57,15 @@ def related_forms(word: str, known: Callable[[str], bool], *, noun: bool = False
 def _infinitives(word: str, known: Callable[[str], bool]) -> list[str]:
     """Infinitives a finite form or participle may come from ("gemeldet", "trifft", "beschäftigt",
     "gegeben"); those with a changed vowel only when no regular one or its noun is `known`."""
+    regular, changed = infinitive_guesses(word)
+    if any(known(form) for c in regular for form in (c, *_nouns_of(c))):
+        return regular
+    return changed
+
+
+def infinitive_guesses(word: str) -> tuple[list[str], list[str]]:
+    """The infinitives a lower-cased verb form may come from by the regular patterns, and those with
+    the vowel of a strong verb changed back ("trifft" -> "treffen"), each without `word` itself."""
     forms = [word]
     if word.startswith("ge") and len(word) > 2 + _MIN_STEM + 1:
         forms.append(word[2:])
@@ -74,10 +83,11 @@ def _infinitives(word: str, known: Callable[[str], bool]) -> list[str]:
                 changed += [_verb(other) for other in _vowel_changed(stem)]
     if len(forms) > 1 and forms[1].endswith("en"):
         regular.append(forms[1])  # the participle of a strong verb: "gegeben" -> "geben"
-    regular = [c for c in dict.fromkeys(regular) if c != word]
-    if any(known(form) for c in regular for form in (c, *_nouns_of(c))):
-        return regular
-    return list(dict.fromkeys(changed))
+    return _without(regular, word), _without(changed, word)
+
+
+def _without(forms: list[str], word: str) -> list[str]:
+    return [form for form in dict.fromkeys(forms) if form != word]
 
 
 def _verb(stem: str) -> str:

@@ -69,3 +69,40 @@ def test_the_family_reaches_the_lexical_side_below_the_typed_words() -> None:
     assert WORD_FAMILY_WEIGHT < 1.0  # a guessed relative counts less than a word typed
     assert snapshot.search(asked.lexical_text, 2) == []  # as typed: no word in common
     assert snapshot.search(asked.lexical_text, 2, extra_terms=asked.extra_terms)[0][0] == "p5"
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("Später legt er eine Geburtsurkunde vor.", "vorlegen"),
+        ("Eine Familie reicht Unterlagen ein. Darf sie das?", "einreichen"),
+        ("Die Polizei trifft nachts einen Jungen an", "antreffen"),  # strong verb, vowel changed back
+        ("Wie läuft das ab?", "ablaufen"),  # a question: the verb comes first
+    ],
+)
+def test_a_separable_verb_split_in_its_clause_is_joined(text: str, verb: str) -> None:
+    from knowledge.text.verbs import separated_verbs
+
+    assert verb in separated_verbs(text)
+
+
+def test_only_a_particle_that_ends_the_clause_joins_a_verb() -> None:
+    from knowledge.text.verbs import separated_verbs
+
+    assert separated_verbs("Er geht nach Hause, legt sich hin") == ["hinlegen"]  # "nach" ends nothing
+    assert separated_verbs("Die Frist läuft ab dem Antrag.") == []
+    assert separated_verbs("Das Amt Vor") == []  # a capital: no particle
+
+
+def test_the_split_verb_finds_the_form_the_law_writes() -> None:
+    snapshot = LexicalSnapshot.build(
+        [
+            LexicalEntry("p21", "Die Urkunde ist im Original vorzulegen.", "§ 21 Beweismittel"),
+            LexicalEntry(
+                "p33", "Maßgebend ist das Geburtsdatum der ersten Angabe.", "§ 33a Altersabhängige Rechte"
+            ),
+        ],
+        1,
+    )
+    asked = prepare("Er legt die Urkunde später vor.", snapshot)
+    assert asked.extra_terms == {stems(["vorzulegen"])[0]: 1.0}  # the same verb: counts as typed
