@@ -45,6 +45,8 @@ def related_forms(word: str, known: Callable[[str], bool], *, noun: bool = False
         base = word.removesuffix(suffix)
         if base != word and len(base) >= _MIN_STEM:
             guesses += [_verb(base), *(base + other for other in _NOUN_SUFFIXES if other != suffix)]
+    if word.endswith("ation") and len(word) > _MIN_STEM + 5:
+        guesses.append(word[:-5] + "ieren")  # "Kooperation" -> "kooperieren"
     for suffix in _ADJECTIVE_SUFFIXES:
         base = word.removesuffix(suffix)
         if base != word and len(base) >= _MIN_STEM:
@@ -92,7 +94,9 @@ def _without(forms: list[str], word: str) -> list[str]:
 
 def _verb(stem: str) -> str:
     """The infinitive of a verb stem: "meld" -> "melden", "änder" -> "ändern"."""
-    return stem + "n" if stem.endswith(("er", "el")) else stem + "en"
+    if stem.endswith(("er", "el")) and not stem.endswith("ier"):  # "finanzier" + "en"
+        return stem + "n"
+    return stem + "en"
 
 
 def _vowel_changed(stem: str) -> list[str]:
@@ -107,13 +111,18 @@ def _vowel_changed(stem: str) -> list[str]:
 
 def _nouns_of(infinitive: str) -> list[str]:
     """Nouns of action of a verb: "melden" -> "meldung", "erlauben" -> "erlaubnis"."""
-    if infinitive.endswith(("ern", "eln")):
+    if infinitive.endswith(("ern", "eln")) and not infinitive.endswith("iern"):
         stem = infinitive[:-1]
     elif infinitive.endswith("en"):
         stem = infinitive[:-2]
     else:
         return []
-    return [stem + suffix for suffix in _NOUN_SUFFIXES] if len(stem) >= _MIN_STEM else []
+    if len(stem) < _MIN_STEM:
+        return []
+    nouns = [stem + suffix for suffix in _NOUN_SUFFIXES]
+    if stem.endswith("ier") and len(stem) > _MIN_STEM + 3:
+        nouns.append(stem[:-3] + "ation")  # "informieren" -> "Information", "kooperieren"
+    return nouns
 
 
 def _nouns_from_adjective_base(base: str) -> list[str]:

@@ -29,6 +29,9 @@ def _everything(_word: str) -> bool:
         ("schulisch", "schule"),
         ("gesetz", "gesetzlich"),  # noun to adjective
         ("gegeben", "geben"),  # strong participle
+        ("finanziert", "finanzierung"),  # "-ieren": no "finanziern"
+        ("informiert", "information"),
+        ("kooperation", "kooperieren"),
     ],
 )
 def test_related_forms_join_a_word_family(word: str, form: str) -> None:
