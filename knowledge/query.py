@@ -75,7 +75,12 @@ def prepare(
     whole, by_modifier = split_additions(
         respelled, lexical.knows_word_or_german if lexical.vocabulary else None
     )
-    added = [*whole, *by_modifier]
+    written = _written_forms(respelled, lexical)
+    # The dense side sees the forms the lexical side adds, as it sees the thesaurus' terms: with a
+    # character n-gram embedder "Meldung" shares little with "gemeldet". On the dev split
+    # (retrieval-only, corpus and knowledge): recall@1 0.762 -> 0.767, MRR 0.840 -> 0.845; in
+    # 5-fold nested CV every fold chose it (held out 0.767 / 0.844 against 0.762 / 0.840).
+    added = [*whole, *by_modifier, *written.same_word, *written.family]
     text = f"{respelled} ({' '.join(added)})" if added else respelled
     own = set(lexical.query_tokens(respelled))
     extra: dict[str, float] = {}
@@ -86,40 +91,43 @@ def prepare(
         for token in lexical.query_tokens(" ".join(terms)):
             if token not in own:
                 extra[token] = max(extra.get(token, 0.0), weight)
-    for token in _written_verb_forms(respelled, lexical):
-        if token not in own:
-            extra[token] = max(extra.get(token, 0.0), VERB_FORM_WEIGHT)
-    if WORD_FAMILY_WEIGHT > 0:
-        for token in _written_family(respelled, lexical):
-            if token not in own:
-                extra[token] = max(extra.get(token, 0.0), WORD_FAMILY_WEIGHT)
+    for tokens, weight in (
+        (stems(written.same_word) if written.same_word else [], VERB_FORM_WEIGHT),
+        (stems(written.family) if written.family else [], WORD_FAMILY_WEIGHT),
+    ):
+        for token in tokens:
+            if token not in own and lexical.knows(token):
+                extra[token] = max(extra.get(token, 0.0), weight)
     return PreparedQuery(text, respelled, parse_references(respelled), MappingProxyType(extra))
 
 
-def _written_verb_forms(text: str, lexical: LexicalSnapshot) -> list[str]:
-    """Stems of the participles and zu-infinitives the corpus writes for the query's verbs, also of
-    a separable verb split in the clause ("legt … vor": "vorgelegt", "vorzulegen", "vorlegen")."""
-    if not lexical.vocabulary:
-        return []
-    forms = [form for word in words(text) for form in verb_forms(word) if form in lexical.vocabulary]
-    tokens: list[str] = []
-    for infinitive in separated_verbs(text):
-        forms += [form for form in verb_forms(infinitive) if form in lexical.vocabulary]
-        # The infinitive by its stem: "ablaufen" is the "Ablauf" the corpus writes.
-        tokens += [token for token in stems([infinitive]) if lexical.knows(token)]
-    return [*stems(forms), *tokens] if forms else tokens
+@dataclass(frozen=True)
+class _WrittenForms:
+    """Other forms of the query's words that the corpus writes."""
+
+    same_word: list[str]  # the verb typed, as the law writes it: "zusammengeführt", "vorzulegen"
+    family: list[str]  # its noun, verb or adjective: "gemeldet" -> "Meldung" (`text.morphology`)
 
 
-def _written_family(text: str, lexical: LexicalSnapshot) -> list[str]:
-    """Stems of the members of the query words' families (`knowledge.text.morphology`) that the
-    corpus writes: "gemeldet" brings "Meldung", "trifft" "treffen"."""
+def _written_forms(text: str, lexical: LexicalSnapshot) -> _WrittenForms:
+    """The participles and zu-infinitives of the query's verbs, also of a separable verb split in
+    its clause ("legt … vor": "vorgelegt", "vorzulegen", "vorlegen"), and the members of the query
+    words' families, each where the corpus writes it."""
     if not lexical.vocabulary:
-        return []
-    nouns = capitalised_inside(text)
+        return _WrittenForms([], [])
     known = lexical.vocabulary.__contains__
-    forms = [form for word in words(text) for form in related_forms(word, known, noun=word in nouns)]
-    forms += [form for verb in separated_verbs(text) for form in related_forms(verb, known)]
-    return stems(forms) if forms else []
+    typed = words(text)
+    same = [form for word in typed for form in verb_forms(word) if known(form)]
+    nouns = capitalised_inside(text)
+    family = [form for word in typed for form in related_forms(word, known, noun=word in nouns)]
+    for infinitive in separated_verbs(text):
+        same += [form for form in verb_forms(infinitive) if known(form)]
+        # The infinitive by its stem: "ablaufen" is the "Ablauf" the corpus writes.
+        if known(infinitive) or lexical.knows(stems([infinitive])[0]):
+            same.append(infinitive)
+        family += related_forms(infinitive, known)
+    same = list(dict.fromkeys(same))
+    return _WrittenForms(same, [form for form in dict.fromkeys(family) if form not in same])
 
 
 def capitalised_inside(text: str) -> set[str]:

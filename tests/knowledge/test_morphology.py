@@ -69,6 +69,7 @@ def test_the_family_reaches_the_lexical_side_below_the_typed_words() -> None:
     )
     asked = prepare("Ist der Junge beschäftigt, wenn er hilft?", snapshot)
     assert asked.extra_terms == {stems(["beschäftigung"])[0]: WORD_FAMILY_WEIGHT}
+    assert "beschäftigung" in asked.text  # the dense side sees the corpus word too
     assert WORD_FAMILY_WEIGHT < 1.0  # a guessed relative counts less than a word typed
     assert snapshot.search(asked.lexical_text, 2) == []  # as typed: no word in common
     assert snapshot.search(asked.lexical_text, 2, extra_terms=asked.extra_terms)[0][0] == "p5"
@@ -109,3 +110,4 @@ def test_the_split_verb_finds_the_form_the_law_writes() -> None:
     )
     asked = prepare("Er legt die Urkunde später vor.", snapshot)
     assert asked.extra_terms == {stems(["vorzulegen"])[0]: 1.0}  # the same verb: counts as typed
+    assert "vorzulegen" in asked.text
