@@ -1,6 +1,6 @@
 """Answer or abstain: calibrated features of the evidence, not word lists.
 
-Two features of the question and the passages an answer would stand on (`passages.select_passages`):
+Four features of the question and the passages an answer would stand on (`passages.select_passages`):
 
 - answering share: the idf-weighted share of the whole question (words the knowledge base never
   uses count as not covered) that the best passage holds — the best passage among those that
@@ -12,11 +12,15 @@ Two features of the question and the passages an answer would stand on (`passage
   law or a § ("§ 43 SGB VIII", "das KKG") is answered only by that law and §, or by prose that may
   speak of it, and the share is of what it asks beyond the name: the heading of § 43 covers "§ 43
   SGB VIII" whatever the question asks about it ("Welche Bußgelder sieht § 8a SGB VIII vor?");
-- no known noun: none of the question's nouns (what it is about) is used by any indexed text, nor
-  under a name the thesaurus knows for it ("Welcher Laptop eignet sich fürs Homeoffice?");
+- covered terms: the same best passage's coverage as an amount, not a share: how many rare words'
+  weight of the question it holds (`covered_terms`). A share alone punishes length: a narrative
+  covered by a fifth holds more telling words than a three-word out-of-scope question covered by a
+  third;
+- asks decision: the question is a decision question ("Darf …?", "Muss …?"; `question_form`), which
+  asks what a rule allows, not a datum (an amount, a date, a person) that the texts may not hold;
 - asked noun unknown: the noun right after the interrogative ("Welche Impfungen …", "Wie hoch ist
-  der Mindestlohn …") is such a word (`asked_noun`): no passage can name what was asked, whatever
-  else it shares with the question.
+  der Mindestlohn …") is a word no indexed text uses, nor under a name the thesaurus knows for it
+  (`asked_noun`): no passage can name what was asked, whatever else it shares with the question.
 
 A logistic model over them was fitted on the dev split (answerable corpus and knowledge questions
 against `abstain_questions.jsonl`): `python -m evals.calibrate_answers` prints the fit, its dev
@@ -41,7 +45,14 @@ known only by its compound parts ("Pflegegrad"), the heaviest noun missing from 
 passage, the asked noun missing from the answering passages (also weighted by its idf), the share
 without the unknown-word penalty (0.946 / 0.840) or with it on nouns or on other words only, the best
 hit's standing, and a stronger L2 (1 to 10). Narratives hold as many foreign words ("Kinobetreiber",
-"Tochter") as out-of-scope questions do ("Schimmel", "Schwerbehindertenausweis").
+"Tochter") as out-of-scope questions do ("Schimmel", "Schwerbehindertenausweis"). With a187–a222
+added (103 dev abstentions) and covered terms and the decision question in the model (fit below),
+tried and dropped, no gain in F1 nor log loss under cross-validation: the number of known terms, the
+question's whole weight, a narrative (several sentences), telegram style, a legal best passage, the
+heaviest term in the best passage, scattered top hits, the score margin top-1 to top-5, the share of
+passages holding the asked entity, the unknown-word and unknown-noun shares, and "no known noun"
+(none of the question's nouns known: "Welcher Laptop eignet sich fürs Homeoffice?"), weighted until
+this fit.
 Exact facts stay rules: a § the named law does not have ("§ 99z SGB VIII"), an Absatz its § does
 not have ("§ 8a Abs. 9 SGB VIII"), a § of a law that is not indexed ("§ 34 SGB XII"; `false_premise`),
 a law named by its compound name that no indexed text uses ("Bundeskitagesetz") and a question
@@ -59,6 +70,7 @@ from assistant.answering.asked_noun import asked_noun_unknown
 from assistant.answering.entities import asked_in_index, missing_kinds
 from assistant.answering.false_premise import missing_absatz, unindexed_law
 from assistant.answering.passages import Passage
+from assistant.answering.question_form import asks_decision
 from assistant.answering.terms import QuestionTerms, has_known_expansion, indexed_documents
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
@@ -104,23 +116,26 @@ _OFF_TOPIC = re.compile(
     re.IGNORECASE,
 )
 
-_ALL_NOUNS_UNKNOWN = 0.999  # a share, so "all" up to rounding
+_NO_TOKEN = "\x00"  # no text has it: the index gives it the weight of a word it never saw
 
-# Fitted on dev by `python -m evals.calibrate_answers` (see the module docstring); refit with a143–a186
-# in the set, the Absatz and unindexed-law rules deciding their questions and "wie viel Pflegegeld"
-# asking a sum (fit before: 1.009, -9.074, 5.073, 6.481; cross-validated on dev at 0.5 then 0.932 /
-# 0.819 on the enlarged set, then 0.935 / 0.867). Refit again after merging the contact-detail passages,
-# the passage choice, rank9's verb forms and compound-part weights and questions c282–c310 (1.230,
-# -8.645, 4.867, 6.022 before):
-# cross-validated on dev at 0.5 precision 0.973, recall 0.867.
-INTERCEPT = 1.521
+# Fitted on dev by `python -m evals.calibrate_answers --features answering_share,asked_noun_unknown,
+# covered_terms,asks_decision --ablate` (see the module docstring), with a187–a222 in the set (103 dev
+# abstentions). Mean of 20 reshuffled 5-fold cross-validations on dev at 0.5, precision / recall / log
+# loss: the three features before (1.745, -10.176, 0.781, 5.902 refit) 0.962 / 0.877 / 0.2752; with
+# covered_terms and asks_decision 0.962 / 0.896 / 0.2097; without no_known_noun then 0.968 / 0.902 /
+# 0.2048 (it no longer added anything, so it went). Leaving out one of the four: answering_share
+# 0.966 / 0.897 / 0.2090, asked_noun_unknown 0.965 / 0.877 / 0.2248, covered_terms 0.954 / 0.884 /
+# 0.2374, asks_decision 0.948 / 0.875 / 0.2214.
+INTERCEPT = 2.881
 WEIGHTS: dict[str, float] = {
-    "answering_share": -9.767,
-    "no_known_noun": 0.901,
-    "asked_noun_unknown": 6.199,
+    "answering_share": -3.167,
+    "asked_noun_unknown": 4.881,
+    "covered_terms": -4.060,
+    "asks_decision": -2.570,
 }
-# Abstain when the fitted probability of "no source" reaches it: the middle of the plateau of the best
-# abstention F1 under cross-validation on dev (0.4 to 0.5: precision 0.982, recall 0.903).
+# Abstain when the fitted probability of "no source" reaches it: on the plateau of the best abstention
+# F1 under cross-validation on dev (with the four features 0.4: 0.964 / 0.909, 0.45: 0.968 / 0.904,
+# 0.5: 0.968 / 0.902, 0.55: 0.968 / 0.890).
 THRESHOLD = 0.5
 # A borderline answer (probability of "no source" at least _BORDERLINE, still below THRESHOLD) shows
 # its best passage and only those further passages that add _ADDS_COVERAGE of the question's weight
@@ -129,8 +144,13 @@ THRESHOLD = 0.5
 # none 0.577 / 0.863 / 0.808; 0.2: 0.593 / same; 0.1: 0.601 / same (0.598 with the rules for acute
 # danger shown whole, as now); 0.05: 0.612 / 0.863 / 0.798;
 # always (0.0): 0.634 / 0.843 / 0.798 (three gold citations lost: a confident answer's further §
-# completes its rule). 0.1 with a gain of 0.1: 0.605 / 0.856 / 0.798.
-_BORDERLINE = 0.1
+# completes its rule). 0.1 with a gain of 0.1: 0.605 / 0.856 / 0.798. With the four-feature fit the
+# probabilities are sharper (narratives that stood at 0.1 to 0.4 stand below 0.1), measured again on dev:
+# 0.1: 0.605 / 0.869 / 0.822; 0.05: 0.608 / 0.869 / 0.822; 0.02: 0.612 / 0.856 / 0.804; 0.07: 0.608 /
+# 0.869 / 0.822; 0.05 with a gain of 0.1: 0.605 / 0.850 / 0.794, of 0.03: 0.608 / 0.869 / 0.822. Also
+# tried: borderline below an answering share of 0.38 or 0.3 whatever the probability (the old model's
+# 0.1): 0.611 / 0.863 / 0.813 and 0.610 / 0.869 / 0.822.
+_BORDERLINE = 0.05
 _ADDS_COVERAGE = 0.05
 # A confident answer does not cite a document a second time for less of the question than its passage
 # shown before, none of it new (`_without_repeated_documents`); the evidence stays assessed on every
@@ -223,33 +243,48 @@ def assess(index: KnowledgeIndex, question: str, hits: list[Hit], passages: list
 def features(
     index: KnowledgeIndex, question: str, terms: QuestionTerms, passages: list[Passage]
 ) -> dict[str, float]:
-    scope = _named_scope(index, question, passages)
-    answering = [coverage for p, coverage in scope if not _missing_in(index, question, [p])]
+    scope, asked = _named_scope(index, question, passages)
+    answering = max((coverage for p, coverage in scope if not _missing_in(index, question, [p])), default=0.0)
     return {
-        "answering_share": max(answering, default=0.0) * (1.0 - terms.unknown_share),
+        "answering_share": answering * (1.0 - terms.unknown_share),
+        "covered_terms": covered_terms(index, asked, answering),
+        # "Darf …?", "Muss …?" ask what a rule allows; "Wie hoch …?", "Wann …?" ask for a datum.
+        "asks_decision": float(asks_decision(question)),
         "unknown_noun_share": terms.unknown_noun_share,
-        # Every noun (what the question is about) foreign to the knowledge base: "Welcher Laptop eignet
-        # sich fürs Homeoffice?" shares only its verbs and particles with the indexed texts.
-        "no_known_noun": float(terms.unknown_noun_share >= _ALL_NOUNS_UNKNOWN),
         "asked_noun_unknown": float(asked_noun_unknown(index, question)),
     }
 
 
+def covered_terms(index: KnowledgeIndex, asked: QuestionTerms, share: float) -> float:
+    """How many rare words' weight of `asked` a passage covering `share` of it holds, log-scaled:
+    log(1 + share × weight / weight of a word no text uses). A long narrative covered by a fifth
+    still holds several telling words ("Obhut", "Jugendamt", "nachts"), a short out-of-scope
+    question covered by a third holds one ("Kita" of "Kita Gebuehren Reutlingen"); in units of the
+    rarest weight, so the feature does not grow with the index (BM25 idf grows as log N)."""
+    rare = next(iter(index.term_weights([_NO_TOKEN]).values()), 0.0)
+    weight = sum(asked.plain.values())
+    return math.log1p(share * weight / rare) if rare > 0 else 0.0
+
+
 def _named_scope(
     index: KnowledgeIndex, question: str, passages: list[Passage]
-) -> list[tuple[Passage, float]]:
+) -> tuple[list[tuple[Passage, float]], QuestionTerms]:
     """The passages that can answer a question naming a law or a § (those of that law and §), each
-    with its share of what the question asks beyond the name. "§ 43 SGB VIII" is covered by the
-    heading of § 43 whatever the question asks about it, and a passage of another law answers another
-    question ("Was regelt das KKG zur Meldepflicht von Sportvereinen?" is not answered by § 87a SGB VIII).
-    Summaries and other prose stay: they may speak about the named law."""
+    with its share of what the question asks beyond the name, and the terms the share is of.
+    "§ 43 SGB VIII" is covered by the heading of § 43 whatever the question asks about it, and a
+    passage of another law answers another question ("Was regelt das KKG zur Meldepflicht von
+    Sportvereinen?" is not answered by § 87a SGB VIII). Summaries and other prose stay: they may
+    speak about the named law."""
     named = parse_references(question)
+    terms = QuestionTerms.of(index, question)
     if not named:
-        return [(p, p.coverage) for p in passages]
+        return [(p, p.coverage) for p in passages], terms
     content = QuestionTerms.of(index, _ASKING.sub(" ", _REFERENCE.sub(" ", question)))
     kept = [p for p in passages if not _other_law(p, named.laws, named.paragraphs)]
     # "Was regelt § 8a SGB VIII?" asks for the § itself: its text is the whole answer.
-    return [(p, 1.0 if content.empty else content.coverage(p.tokens)) for p in kept]
+    if content.empty:
+        return [(p, 1.0) for p in kept], terms
+    return [(p, content.coverage(p.tokens)) for p in kept], content
 
 
 def _other_law(passage: Passage, laws: tuple[str, ...], paragraphs: tuple[str, ...]) -> bool:

@@ -38,6 +38,9 @@ Jugendamt über die Art und Dauer der Beschäftigung und den Arbeitsverdienst Au
 (1) Dieses Gesetz tritt am Tag nach der Verkündung in Kraft.
 """
 
+# Evidence the fitted model is sure of: the best passage holds the whole question, which is several
+# telling words long (the covered terms of a three-rare-word question).
+STRONG_FEATURES = {"answering_share": 1.0, "covered_terms": math.log1p(3.0)}
 QUESTION = (
     "Eltern verweigern die Auskunft zum Einkommen für den Kostenbeitrag – dürfen wir den Arbeitgeber fragen?"
 )
@@ -72,7 +75,7 @@ def test_a_borderline_answer_shows_only_passages_that_add_question_terms(index: 
     inkrafttreten = law_passage(index, terms, "KostBG", "§ 4")
     assert inkrafttreten is not None
     passages = [chosen[0], inkrafttreten, auskunft]
-    strong = Evidence({"answering_share": 1.0})
+    strong = Evidence(STRONG_FEATURES)
     # The share at which the fitted model says "no source" with probability 0.35 (a refit moves it).
     borderline_share = (INTERCEPT - math.log(0.35 / 0.65)) / -WEIGHTS["answering_share"]
     borderline = Evidence({"answering_share": borderline_share})
@@ -147,7 +150,7 @@ def test_a_confident_answer_does_not_cite_a_law_again_for_less_of_what_it_alread
     )
     assert kostenbeitrag is not None and einkommen is not None and auskunft is not None
     assert einkommen.coverage < kostenbeitrag.coverage
-    strong = Evidence({"answering_share": 1.0})
+    strong = Evidence(STRONG_FEATURES)
     assert strong.no_source_probability < 0.05
     # § 2 holds only the Einkommen that § 1 of the same law shows with the Kostenbeitrag: its
     # citation adds nothing; § 3 adds the Auskunft of the Arbeitgeber and is cited.
@@ -163,5 +166,5 @@ def test_a_paragraph_holding_as_much_of_the_question_as_the_first_stays_cited(
     terms = QuestionTerms.of(nachweise, question)
     # § 2 repeats the words of § 1 but holds as many of them: only the ranking put it second.
     assert chosen[1].coverage == chosen[0].coverage
-    strong = Evidence({"answering_share": 1.0})
+    strong = Evidence(STRONG_FEATURES)
     assert shown_for_evidence(terms, chosen, strong) == chosen
