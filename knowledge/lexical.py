@@ -200,7 +200,11 @@ class LexicalSnapshot:
                 tied = np.flatnonzero(values == kth)[: k - int(np.count_nonzero(above))]
                 candidates = np.concatenate((candidates[above], candidates[tied]))
         ranked = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [(self.chunk_ids[int(index)], float(scores[index])) for index in ranked]
+        # As Python ints and floats in one call each: a numpy scalar per entry took a quarter of this.
+        ids = self.chunk_ids
+        return [
+            (ids[index], score) for index, score in zip(ranked.tolist(), scores[ranked].tolist(), strict=True)
+        ]
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf per token; tokens the corpus never uses get the highest idf (they are the most

@@ -178,11 +178,17 @@ class HybridSearcher:
                 rankings.append((weight, named))
 
         fused: dict[str, float] = {}
+        admitted: dict[str, bool] = {}  # per document: the rankings share most of theirs
         for weight, ranking in rankings:
             for rank, (chunk_id, _score) in enumerate(ranking, start=1):
                 owner = view.owners.get(chunk_id)
-                if owner is None or not search_filter.admits(view.documents[owner]):
-                    continue  # a leftover of an interrupted write, or filtered out
+                if owner is None:
+                    continue  # a leftover of an interrupted write
+                admits = admitted.get(owner)
+                if admits is None:
+                    admits = admitted[owner] = search_filter.admits(view.documents[owner])
+                if not admits:
+                    continue  # filtered out
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (_RRF_K + rank)
 
         superseded_weight = self._index.settings.search.superseded_weight
