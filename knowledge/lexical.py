@@ -232,15 +232,16 @@ class LexicalSnapshot:
         "gefaehrdung" and "gefährdung" to one stem, but compound splitting and the dense side
         see the letters.
         """
+        found = self._normalised.get(query)  # first: a search asks for its own texts several times
+        if found is not None:
+            return found
         if not self.vocabulary or all(w in self.vocabulary for w in _candidates(query)):
             return query  # the common case (and every passage sentence): nothing to change
-        found = self._normalised.get(query)
-        if found is None:
-            found = self._normalise(query)
-            with self._normalised_lock:
-                if len(self._normalised) >= _NORMALISED_KEPT:
-                    del self._normalised[next(iter(self._normalised))]  # the oldest
-                self._normalised[query] = found
+        found = self._normalise(query)
+        with self._normalised_lock:
+            if len(self._normalised) >= _NORMALISED_KEPT:
+                del self._normalised[next(iter(self._normalised))]  # the oldest
+            self._normalised[query] = found
         return found
 
     def _normalise(self, query: str) -> str:
