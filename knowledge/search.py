@@ -99,6 +99,21 @@ class _SearchView:
         return positions
 
     @cached_property
+    def _documents_by_law(self) -> dict[str, list[tuple[int, str]]]:
+        """law -> (place among `documents`, id) of its documents, for the rankings of named laws."""
+        by_law: dict[str, list[tuple[int, str]]] = {}
+        for place, document in enumerate(self.documents.values()):
+            if document.law is not None:
+                by_law.setdefault(document.law, []).append((place, document.id))
+        return by_law
+
+    def documents_of(self, laws: tuple[str, ...]) -> tuple[str, ...]:
+        """The ids of the documents of these laws, in the order of `documents` (a scan of all
+        documents per search that names a law was ~0.3 ms at 100k chunks)."""
+        found = [entry for law in dict.fromkeys(laws) for entry in self._documents_by_law.get(law, [])]
+        return tuple(document_id for _place, document_id in sorted(found))
+
+    @cached_property
     def document_positions(self) -> dict[str, list[int]]:
         """document id -> its lexical entries, for the n-gram channel's ranking of a named law."""
         positions: dict[str, list[int]] = {}
@@ -259,7 +274,7 @@ class HybridSearcher:
         """The dense ranking restricted to the named paragraphs (of the named laws, if any)."""
         named: tuple[str, ...] | None = None
         if references.laws:
-            named = tuple(d.id for d in view.documents.values() if d.law in references.laws)
+            named = view.documents_of(references.laws)
             if not named:
                 return 0.0, []
         restricted = replace(

@@ -1,4 +1,4 @@
-"""The fused candidates' last step: repeats of one passage decayed, the best k kept, their chunks read."""
+"""What a search does after the rankings: candidates decayed and cut to k, their chunks read; named laws."""
 
 from __future__ import annotations
 
@@ -82,3 +82,10 @@ def test_no_candidates_and_k_0_read_nothing() -> None:
 
     assert HybridSearcher._diversified({}, fetch, view, 5) == ([], {})
     assert HybridSearcher._diversified({"c000": 1.0}, fetch, view, 0) == ([], {})
+
+
+def test_documents_of_named_laws_in_the_order_of_the_view() -> None:
+    view, _ = _view_and_chunks(3)  # law0 and law2 are of G0, law1 of G1
+    assert view.documents_of(("G0",)) == ("law0", "law2")
+    assert view.documents_of(("G1", "G0", "G1")) == ("law0", "law1", "law2")
+    assert view.documents_of(("SGB II",)) == ()
