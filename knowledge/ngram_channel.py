@@ -15,6 +15,7 @@ word × n-gram counts of the distinct words. The channel lives in the lexical sn
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,13 +40,11 @@ _FEATURES = 2**20  # hashed n-gram space: collisions rare among a corpus's few h
 # Pruning costs recall too (dev, corpus recall@1 / MRR, unpruned 0.806 / 0.881): the 400 n-grams of a
 # chunk with the highest tf-idf kept 0.710 / 0.814, the 400 of the highest tf 0.774 / 0.855, n-grams in
 # more than 30 % of the chunks dropped 0.790 / 0.870. So every n-gram stays; the postings are made small
-# instead (5 bytes each) and memory-mapped.
+# instead (4 bytes each, a byte per run of equal counts) and memory-mapped.
 SCORING = f"char{NGRAM_RANGE[0]}-{NGRAM_RANGE[1]}-h{_FEATURES}-tf"
 # The on-disk layout too: a snapshot of another layout is rebuilt (`knowledge.lexical_store`).
-PARAMETERS = f"{SCORING}-u8-tails"
+PARAMETERS = f"{SCORING}-u8-runs"
 _MAX_COUNT = 255  # a count stored as one byte; log1p(255) against log1p(300): the same weight to 3 %
-# The weight of a count of 1, exactly as log1p gives it for the byte: three postings in four hold it.
-_ONE = np.log1p(np.ones(1, dtype=np.uint8), dtype=np.float32)[0]
 
 _VECTORIZER = HashingVectorizer(
     analyzer="char_wb",  # n-grams within a word, padded with a space: word starts and ends count
@@ -65,14 +64,15 @@ class NgramChannel:
 
     A posting is the chunk as an int32; the weight log1p(count) / |chunk| is put together at query
     time from the n-gram's count in the chunk and the chunk's inverse norm. Within an n-gram's list
-    the chunks that hold it once come first (`ones` of them), then the others, each part in chunk
-    order: three postings in four have the count 1, so their weight is one constant (a query
-    computes log1p only for the rest: a third of the CPU per query at 100k chunks went into log1p),
-    and only the others' counts are stored, one byte each, list by list (`tail_counts`). About 4.25
-    bytes a posting instead of 8 (float32 weight and int32 chunk): at 100k chunks of ~1,150 n-grams
-    each 490 MB instead of 920 MB, loaded as memory maps, so that opening costs no read and several
-    workers share one copy in the page cache. A chunk's sum still adds its n-grams in the query's
-    order, so the scores are the same to the bit as with chunk-ordered lists.
+    the postings are grouped by count (1 first, then 2, 3 …), each group in chunk order, and only
+    the groups ("runs") are stored: where each starts in the list and its count, one byte. A query
+    then weighs a whole run at once: the kernel adds `1 · (query weight · log1p(count))` for each
+    of its postings, which is the product it added before, so no posting needs a weight of its own
+    (computing log1p for the half of a query's postings with counts above 1 was a quarter of its
+    CPU at 100k chunks). About 4 bytes a posting: at 100k chunks of ~1,150 n-grams each under
+    500 MB, loaded as memory maps, so that opening costs no read and several workers share one copy
+    in the page cache. A chunk's sum still adds its n-grams in the query's order, so the scores are
+    the same to the bit as with chunk-ordered lists and per-posting weights.
 
     >>> channel = NgramChannel.build([["kindeswohlgefährdung"], ["elterngeld"]])
     >>> int(np.argmax(channel.scores(["gefährdung"])))
@@ -80,10 +80,12 @@ class NgramChannel:
     """
 
     indptr: np.ndarray  # per n-gram and one more: where its list starts in `indices`
-    indices: np.ndarray  # int32 chunk of every posting, list by list
-    ones: np.ndarray  # per n-gram, int32: how many of its postings (the first ones) have the count 1
-    tail_indptr: np.ndarray  # per n-gram and one more: where its other counts start in `tail_counts`
-    tail_counts: np.ndarray  # uint8 counts (2 … 255) of the postings after each list's first `ones`
+    indices: np.ndarray  # int32 chunk of every posting, list by list, run by run
+    # Per n-gram and one more: where its runs start in `run_bounds` and `run_counts`. A list of r runs
+    # has r + 1 bounds: 0, the start of each further run within the list, and the list's length.
+    run_indptr: np.ndarray
+    run_bounds: np.ndarray  # int32 offsets within the list (the kernel's column pointers)
+    run_counts: np.ndarray  # uint8 count (1 … 255) of each run; 0 beside a list's last bound
     inverse_norms: np.ndarray  # per chunk, float32: 1 / L2 norm of its log1p(count) weights
     # The last query's words and scores: a search that names a § ranks the same text twice (all
     # chunks, then the named ones by a mask), and the second ranking needs no second pass.
@@ -115,22 +117,17 @@ class NgramChannel:
         del squares
         norms = np.sqrt(norms)
         norms[norms == 0] = 1.0
-        stacked, ones = _count_1_rows_first(counts)
+        stacked = _count_1_rows_first(counts)
         del counts
         transposed = stacked.T.tocsr()  # n-gram-major for queries
         del stacked
         postings = _folded(transposed, len(words_per_chunk))
         del transposed
+        _sort_others_by_count(postings)
         indptr = postings.indptr.astype(np.int64, copy=False)
-        tail_indptr = indptr - np.concatenate(([0], np.cumsum(ones, dtype=np.int64)))
-        return cls(
-            indptr,
-            postings.indices,
-            ones,
-            tail_indptr,
-            _tails(postings.data),
-            (1.0 / norms).astype(np.float32),
-        )
+        run_indptr, run_bounds, run_counts = _runs(indptr, postings.data)
+        inverse_norms = (1.0 / norms).astype(np.float32)
+        return cls(indptr, postings.indices, run_indptr, run_bounds, run_counts, inverse_norms)
 
     @property
     def size(self) -> int:
@@ -156,31 +153,41 @@ class NgramChannel:
         size = self.size
         total = np.zeros(size, dtype=np.float32)
         # Plain arrays over the memory maps: slicing an np.memmap builds a memmap object each time.
-        indices, counts = np.asarray(self.indices), np.asarray(self.tail_counts)
+        indices, bounds = np.asarray(self.indices), np.asarray(self.run_bounds)
         starts, ends = np.asarray(self.indptr[grams]), np.asarray(self.indptr[grams + 1])
-        middles = starts + self.ones[grams]
-        tails = np.asarray(self.tail_indptr[grams])
-        # Row n: the kernel's column pointers [0, length] for the n-th n-gram's list.
-        pointers = np.zeros((grams.size, 2), dtype=indices.dtype)
-        pointers[:, 1] = ends - starts
-        # The weights of one list: the count-1 weight throughout, log1p of the other counts written
-        # over its tail for that list and reset after it (one kernel call per n-gram).
-        values = np.full(max(int(pointers[:, 1].max(initial=0)), 1), _ONE, dtype=np.float32)
-        column = weights.reshape(-1, 1)
-        # Posting list by posting list, straight from the memory maps: scipy's row selection copied
-        # every posting of the query first (2.3M on average at 100k chunks, a third of the time).
-        # Each chunk gets its n-grams' weights added in the query's order, as the product gave.
-        bounds = zip(starts.tolist(), middles.tolist(), ends.tolist(), tails.tolist(), strict=True)
-        for row, (start, middle, end, tail_start) in enumerate(bounds):
+        run_starts, run_ends = np.asarray(self.run_indptr[grams]), np.asarray(self.run_indptr[grams + 1])
+        # Every run's weight for the whole query at once: query weight · log1p(count), float32, the
+        # product the kernel formed per posting when the postings carried log1p(count) themselves.
+        spans = run_ends - run_starts
+        offsets = np.concatenate(([0], np.cumsum(spans)))
+        taken = np.arange(int(offsets[-1]), dtype=np.int64) + np.repeat(run_starts - offsets[:-1], spans)
+        run_weights = np.log1p(np.asarray(self.run_counts)[taken], dtype=np.float32)
+        run_weights *= np.repeat(weights, spans)
+        units = np.ones(max(int((ends - starts).max(initial=0)), 1), dtype=np.float32)
+        # Posting list by posting list, straight from the memory maps (scipy's row selection copied
+        # every posting of the query first); one kernel call a list, one column a run. Each chunk
+        # gets its n-grams' weights added in the query's order, as the product gave.
+        lists = zip(
+            starts.tolist(),
+            ends.tolist(),
+            run_starts.tolist(),
+            spans.tolist(),
+            offsets[:-1].tolist(),
+            strict=True,
+        )
+        for start, end, run_start, span, offset in lists:
             if start == end:
                 continue
-            tail = values[middle - start : end - start]
-            if middle < end:
-                # log1p straight from the bytes: as fast as float32 weights would be (a table lookup
-                # took twice as long), at 1 instead of 4 bytes a count.
-                np.log1p(counts[tail_start : tail_start + end - middle], dtype=np.float32, out=tail)
-            _accumulate(size, 1, pointers[row], indices[start:end], values, column[row], total)
-            tail[:] = _ONE
+            columns = span - 1  # the last bound closes the last run
+            _accumulate(
+                size,
+                columns,
+                bounds[run_start : run_start + span],
+                indices[start:end],
+                units,
+                run_weights[offset : offset + columns],
+                total,
+            )
         return total * self.inverse_norms
 
     def save(self, directory: Path) -> None:
@@ -196,26 +203,21 @@ class NgramChannel:
         return cls(**mapped)
 
 
-_SAVED = ("indptr", "indices", "ones", "tail_indptr", "tail_counts", "inverse_norms")
+_SAVED = ("indptr", "indices", "run_indptr", "run_bounds", "run_counts", "inverse_norms")
 
 
-_COPIED_AT_ONCE = 1 << 23  # postings per slice of `_count_1_rows_first` and `_tails`
+_COPIED_AT_ONCE = 1 << 23  # postings per slice of the passes over all postings below
 
 
-def _tails(counts: np.ndarray) -> np.ndarray:
-    """The counts other than 1, in order (slice by slice: no index of all postings is built)."""
-    parts = [part[part != 1] for part in np.array_split(counts, max(1, -(-counts.size // _COPIED_AT_ONCE)))]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
-
-
-def _count_1_rows_first(counts: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
+def _count_1_rows_first(counts: sp.csr_matrix) -> sp.csr_matrix:
     """The chunk × n-gram counts as 2n rows, chunk d's count-1 entries in row d and its others in
-    row n + d; and how many count-1 postings each n-gram has.
+    row n + d.
 
     A transpose lists every column's entries by row: so each n-gram then lists its count-1 chunks
-    first and the others after, each part in chunk order, in one pass. Copied slice by slice, so
-    that beside the counts only the stacked rows are of the postings' size (a boolean selection of
-    all postings at once built an int64 index of them: 690 MB at 100k chunks).
+    first and the others after, each part in chunk order, in one pass (`_sort_others_by_count`
+    then orders only the others, a quarter of the postings). Copied slice by slice, so that beside
+    the counts only the stacked rows are of the postings' size (a boolean selection of all postings
+    at once built an int64 index of them: 690 MB at 100k chunks).
     """
     chunks, size = counts.shape[0], counts.nnz
     is_one = counts.data == 1
@@ -226,14 +228,12 @@ def _count_1_rows_first(counts: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarra
     total_ones = int(ones_per_chunk.sum())
     indices = np.empty(size, dtype=counts.indices.dtype)
     data = np.empty(size, dtype=np.uint8)
-    ones = np.zeros(_FEATURES, dtype=np.int64)
     one_at, other_at = 0, total_ones
     for start in range(0, size, _COPIED_AT_ONCE):
         stop = min(start + _COPIED_AT_ONCE, size)
         one, other = is_one[start:stop], ~is_one[start:stop]
         part_indices, part_data = counts.indices[start:stop], counts.data[start:stop]
         selected = part_indices[one]
-        ones += np.bincount(selected, minlength=_FEATURES)
         indices[one_at : one_at + selected.size] = selected
         data[one_at : one_at + selected.size] = 1
         rest = stop - start - selected.size
@@ -242,8 +242,56 @@ def _count_1_rows_first(counts: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarra
         one_at, other_at = one_at + selected.size, other_at + rest
     others_per_chunk = np.diff(counts.indptr) - ones_per_chunk
     indptr = np.concatenate(([0], np.cumsum(ones_per_chunk), total_ones + np.cumsum(others_per_chunk)))
-    stacked = sp.csr_matrix((data, indices, indptr), shape=(2 * chunks, _FEATURES), copy=False)
-    return stacked, ones.astype(np.int32)
+    return sp.csr_matrix((data, indices, indptr), shape=(2 * chunks, _FEATURES), copy=False)
+
+
+def _row_slices(indptr: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive row ranges of about `_COPIED_AT_ONCE` postings each (a longer row alone)."""
+    cuts = np.searchsorted(indptr, np.arange(0, int(indptr[-1]), _COPIED_AT_ONCE), side="right") - 1
+    rows = np.unique(np.concatenate((cuts, [indptr.size - 1]))).tolist()
+    return list(itertools.pairwise(rows))
+
+
+def _sort_others_by_count(postings: sp.csr_matrix) -> None:
+    """Within each n-gram's list, the postings with counts above 1 (after its count-1 ones) ordered
+    by count, chunk order kept among equal counts; in place, slice by slice."""
+    indptr, indices, data = postings.indptr, postings.indices, postings.data
+    for first, last in _row_slices(indptr):
+        start, stop = int(indptr[first]), int(indptr[last])
+        others = np.flatnonzero(data[start:stop] != 1)
+        if not others.size:
+            continue
+        rows = np.searchsorted(indptr[first : last + 1], others + start, side="right") - 1
+        # By row, then count; the sort is stable, so equal counts stay in chunk order.
+        order = others[np.argsort(rows * (_MAX_COUNT + 1) + data[start:stop][others], kind="stable")]
+        indices[start:stop][others] = indices[start:stop][order]
+        data[start:stop][others] = data[start:stop][order]
+
+
+def _runs(indptr: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The runs of equal counts in lists sorted by count: `run_indptr`, `run_bounds`, `run_counts`."""
+    parts = []
+    for first, last in _row_slices(indptr):
+        start, stop = int(indptr[first]), int(indptr[last])
+        changes = np.flatnonzero(counts[start + 1 : stop] != counts[start : stop - 1]) + (start + 1)
+        parts.append(changes)
+    lengths = np.diff(indptr)
+    filled = np.flatnonzero(lengths)
+    # A run starts where the count changes and where a list starts.
+    run_starts = np.unique(np.concatenate([indptr[filled], *parts]).astype(np.int64))
+    rows = np.searchsorted(indptr, run_starts, side="right") - 1
+    runs_per_row = np.bincount(rows, minlength=lengths.size).astype(np.int64)
+    entries = runs_per_row + (lengths > 0)  # a list's runs and its closing bound
+    run_indptr = np.concatenate(([0], np.cumsum(entries)))
+    bounds = np.zeros(int(run_indptr[-1]), dtype=np.int32)
+    run_counts = np.zeros(bounds.size, dtype=np.uint8)
+    # Run j of the sorted runs sits after one closing bound per filled list before its own.
+    earlier_lists: np.ndarray = np.cumsum(lengths > 0) - (lengths > 0)
+    slots = np.arange(run_starts.size, dtype=np.int64) + earlier_lists[rows]
+    bounds[slots] = run_starts - indptr[rows]
+    run_counts[slots] = counts[run_starts]
+    bounds[run_indptr[filled + 1] - 1] = lengths[filled]
+    return run_indptr, bounds, run_counts
 
 
 def _folded(transposed: sp.csr_matrix, chunks: int) -> sp.csr_matrix:

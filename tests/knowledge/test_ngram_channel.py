@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
 from datetime import date
@@ -95,10 +96,11 @@ def test_loaded_channel_scores_long_queries_as_the_cosine_too(tmp_path: Path) ->
     assert not channel.scores(["zu"]).any()  # no n-gram of four letters
 
 
-def test_each_list_holds_its_count_1_postings_first_then_the_others_in_chunk_order(tmp_path: Path) -> None:
-    # "kindeswohl" twice in chunk 1 and 3, once in 0 and 2: its n-grams list 0, 2 (count 1), then 1, 3,
-    # and store only the counts of those two.
-    chunks = [["kindeswohl"], ["kindeswohl"] * 2, ["kindeswohl", "jugendamt"], ["kindeswohl"] * 3, []]
+def test_each_list_holds_its_postings_in_runs_of_equal_counts_each_in_chunk_order(tmp_path: Path) -> None:
+    # "kindeswohl" three times in chunk 1, twice in 3 and 5, once in 0 and 2: its n-grams list 0, 2
+    # (count 1), then 3, 5 (count 2), then 1 (count 3), and store one count per run.
+    chunks = [["kindeswohl"], ["kindeswohl"] * 3, ["kindeswohl", "jugendamt"], ["kindeswohl"] * 2, []]
+    chunks.append(["kindeswohl"] * 2)
     NgramChannel.build(chunks).save(tmp_path / "ngrams")
     channel = NgramChannel.load(tmp_path / "ngrams")
     vectorizer = HashingVectorizer(
@@ -106,19 +108,45 @@ def test_each_list_holds_its_count_1_postings_first_then_the_others_in_chunk_ord
     )
     gram = int(vectorizer.transform(["kindeswohl"]).indices[0])  # any n-gram of the word
     start, end = int(channel.indptr[gram]), int(channel.indptr[gram + 1])
-    assert list(channel.indices[start:end]) == [0, 2, 1, 3] and int(channel.ones[gram]) == 2
-    tail_start, tail_end = int(channel.tail_indptr[gram]), int(channel.tail_indptr[gram + 1])
-    assert list(channel.tail_counts[tail_start:tail_end]) == [2, 3]
+    assert list(channel.indices[start:end]) == [0, 2, 3, 5, 1]
+    run_start, run_end = int(channel.run_indptr[gram]), int(channel.run_indptr[gram + 1])
+    assert list(channel.run_bounds[run_start:run_end]) == [0, 2, 4, 5]
+    assert list(channel.run_counts[run_start : run_end - 1]) == [1, 2, 3]
     for row in np.flatnonzero(np.diff(channel.indptr)):
         start, end = int(channel.indptr[row]), int(channel.indptr[row + 1])
-        middle = start + int(channel.ones[row])
-        tail_start, tail_end = int(channel.tail_indptr[row]), int(channel.tail_indptr[row + 1])
-        assert tail_end - tail_start == end - middle and (channel.tail_counts[tail_start:tail_end] > 1).all()
-        for part in (channel.indices[start:middle], channel.indices[middle:end]):
-            assert (np.diff(part) > 0).all()
-    assert channel.tail_indptr[-1] == channel.tail_counts.size == channel.nnz - int(channel.ones.sum())
+        run_start, run_end = int(channel.run_indptr[row]), int(channel.run_indptr[row + 1])
+        bounds = channel.run_bounds[run_start:run_end]
+        assert bounds[0] == 0 and bounds[-1] == end - start and (np.diff(bounds) > 0).all()
+        assert (np.diff(channel.run_counts[run_start : run_end - 1].astype(int)) > 0).all()
+        for first, last in itertools.pairwise(bounds.tolist()):
+            assert (np.diff(channel.indices[start + first : start + last]) > 0).all()
+    assert not np.diff(channel.run_indptr)[np.diff(channel.indptr) == 0].any()  # no runs of empty lists
     scores = channel.scores(["kindeswohlgefährdung", "jugendamt"])
     assert int(np.argmax(scores)) == 2 and scores[4] == 0.0
+
+
+def test_runs_give_the_scores_of_per_posting_weights_to_the_bit() -> None:
+    # What the kernel added per posting before the runs: log1p(count) · query weight, in the query's
+    # n-gram order; the runs must not change a single bit of that.
+    rng = np.random.default_rng(7)
+    words = ["kindeswohl", "gefährdung", "jugendamt", "elterngeld", "hilfe", "erziehung", "schutz"]
+    chunks = [list(rng.choice(words, size=int(rng.integers(0, 40)))) for _ in range(300)]
+    channel = NgramChannel.build(chunks)
+    vectorizer = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(4, 6), n_features=2**20, alternate_sign=False, norm=None
+    )
+    rows = vectorizer.transform([" ".join(chunk) for chunk in chunks]).tocsc()
+    query = ["kindeswohlgefährdung", "hilfe", "hilfe", "jugendamt"]
+    grams = vectorizer.transform([" ".join(query)])
+    weights = np.log1p(grams.data.astype(np.float32))
+    weights /= np.float32(np.linalg.norm(weights))
+    expected = np.zeros(len(chunks), dtype=np.float32)
+    for gram, weight in zip(grams.indices, weights, strict=True):
+        start, end = rows.indptr[gram], rows.indptr[gram + 1]
+        counts = np.minimum(rows.data[start:end], 255).astype(np.uint8)
+        expected[rows.indices[start:end]] += np.log1p(counts, dtype=np.float32) * weight
+    expected *= channel.inverse_norms
+    assert np.array_equal(channel.scores(query), expected)
 
 
 def test_the_same_words_again_give_the_same_scores_in_an_array_of_their_own() -> None:
@@ -135,9 +163,9 @@ def test_loaded_postings_are_memory_maps_of_int32_chunks_and_byte_counts(tmp_pat
     channel = NgramChannel.build([["kindeswohl", "gefährdung"], ["elterngeld"]])
     channel.save(tmp_path / "ngrams")
     loaded = NgramChannel.load(tmp_path / "ngrams")
-    for array in (loaded.indices, loaded.indptr, loaded.ones, loaded.tail_indptr, loaded.tail_counts):
+    for array in (loaded.indices, loaded.indptr, loaded.run_indptr, loaded.run_bounds, loaded.run_counts):
         assert _maps_a_file(array)
-    assert loaded.tail_counts.dtype == np.uint8 and loaded.indices.dtype == np.int32
+    assert loaded.run_counts.dtype == np.uint8 and loaded.indices.dtype == np.int32
     assert loaded.nnz == channel.nnz > 0
 
 
