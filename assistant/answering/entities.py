@@ -315,6 +315,16 @@ def place_names(regions: Iterable[str | None]) -> set[str]:
     return names
 
 
+def of_other_place(asked: AskedEntities, region: str | None, title: str) -> bool:
+    """Whether a document of `region` belongs to another place than the question names: the
+    Satzung of the Landkreis Göppingen does not say who sits in the Jugendhilfeausschuss of the
+    Landkreis Konstanz. A document without a region (a federal law) belongs to none."""
+    if not asked.places or not region:
+        return False
+    lowered = f"{region} {title}".lower()
+    return not any(_mentions_place(p, lowered) for p in asked.places)
+
+
 def _mentions_place(place: str, lowered: str) -> bool:
     names = [place, *_LAENDER.get(place, ())]
     return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered) for name in names)
