@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from assistant.answering.definitions import asked_term
 from assistant.answering.terms import index_cache, indexed_documents, remember
 from knowledge.index import KnowledgeIndex
 
@@ -181,6 +182,7 @@ class AskedEntities:
     names: tuple[str, ...] = ()  # as written after "in" ("Kamen"); a passage must write them so
     point_in_time: bool = False  # the date asked is a point in time, not a span (`_POINT_ASKED`)
     contact: tuple[str, ...] = ()  # the contact details asked ("phone", "email", "times", "address")
+    defined: str | None = None  # the term whose meaning is asked ("Frühen Hilfen"; `definitions`)
 
 
 # What abstention weighs (`evidence`), and what the shown Absätze of a § should hold when asked for.
@@ -224,6 +226,7 @@ def asked_entities(
         contact=tuple(
             k for k, asked in _CONTACT_DETAILS_ASKED.items() if any(asked.search(q) for q in spellings)
         ),
+        defined=asked_term(question),
     )
 
 

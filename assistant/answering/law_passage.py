@@ -6,6 +6,7 @@ Beside it:
   shown ones do not ("bis wann" answered by "innerhalb von zwei Wochen" in the next Absatz), even
   beyond `MAX_ABSAETZE`;
 - the Absatz that holds the question terms the shown ones lack, whether the search found it or not;
+- for "Was versteht man unter …", the Absatz that defines the term is the best one (`definitions`);
 - while room is left, an Absatz that answers nearly as well or names the best one, then the Absätze
   the best one applies ("Beschäftigungsverbot nach Absatz 3", "von einem nach Absatz 1 maßgebenden
   Geburtsdatum"): without them its rule is incomplete."""
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from assistant.answering.definitions import defines
 from assistant.answering.entities import DISPLAY_KINDS, AskedEntities, missing_kinds
 from assistant.answering.legal_text import Absatz, absaetze_of, qualifies, referenced_absaetze, refers_to
 from assistant.answering.passage import Passage, relevance
@@ -28,6 +30,7 @@ MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it (the one holdi
 _SIBLING_ABSATZ = 0.85
 _REFERRING_ABSATZ = 0.3  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
 _RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
+_DEFINING_BONUS = 1.0  # above any coverage: the Absatz defining the term asked about answers best
 # The Absatz that holds what was asked for must still speak about the question: a span of weeks in
 # an unrelated Absatz would make the passage look as if it answered "Wann findet … statt?".
 _HOLDING_ABSATZ = 0.3
@@ -88,6 +91,11 @@ def legal_passage(
         if candidate.named_absatz and absatz.number == candidate.named_absatz:
             score += _RETRIEVED_BONUS
         scores.append(score - 0.001 * position)  # on a tie, the earlier Absatz states the rule
+    if asked is not None and asked.defined:
+        # The Absatz that defines the term asked about is the answer, whatever else it shares.
+        for i, absatz in enumerate(absaetze):
+            if defines(index, asked.defined, absatz.text):
+                scores[i] = max(scores[i], 0.0) + _DEFINING_BONUS
     best = max(range(len(absaetze)), key=lambda i: scores[i])
     shown = {best}
     for i, absatz in enumerate(absaetze):

@@ -10,6 +10,9 @@
 - Shown are the passages nearly as relevant as the best, and a § ranked lower that holds question
   terms the chosen ones lack (it completes the rule); a passage that only repeats the question terms
   of those chosen takes whatever room is left after them.
+- A passage of another place's document (the Satzung of another Kreis than the question names) comes
+  last and is not shown beside the named place's; for "Was versteht man unter …" the passage that
+  defines the term comes first.
 
 >>> passages = select_passages(index, "Brauchen Pflegeeltern eine Erlaubnis?", hits)  # doctest: +SKIP
 >>> passages[0].label, passages[0].numbers  # doctest: +SKIP
@@ -21,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from assistant.answering.definitions import defines
 from assistant.answering.entities import AskedEntities, asked_in_index, of_other_place
 from assistant.answering.law_passage import LawCandidate, legal_passage, screened
 from assistant.answering.law_references import LawReference, default_law, law_references, referred_paragraphs
@@ -121,11 +125,13 @@ def ranked_passages(index: KnowledgeIndex, question: str, hits: list[Hit]) -> li
         read.update(_read_laws(index, terms, asked, candidates, best, only=referred))
     legal = _law_before_summary(list(read.values()), [*prose_passages, *referrers])
     # A passage of another place's document (the Satzung of another Kreis) comes after those of the
-    # place the question names, however many words it shares: it answers another question.
+    # place the question names, however many words it shares: it answers another question. For "Was
+    # versteht man unter …" the passage that defines the term comes first (`definitions`).
     return sorted(
         [*legal, *prose_passages],
         key=lambda p: (
             not _of_other_place(asked, p),
+            asked.defined is not None and defines(index, asked.defined, p.text),
             p.relevance,
             p.is_legal,
         ),
