@@ -30,6 +30,14 @@ MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it (the one holdi
 _SIBLING_ABSATZ = 0.85
 _REFERRING_ABSATZ = 0.3  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
 _RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
+# A § whose heading names what the question is about is the rule about it ("§ 9 Berufsschule" for
+# "Berufsschule beginnt 8 Uhr – darf er vorher arbeiten?"): its relevance rises by this share of the
+# question's weight its heading (without the law's name) holds. Measured on dev against none:
+# citation precision 0.618 -> 0.629, key fact and gold citation unchanged (0.2 and 0.3: precision
+# 0.626; 0.5: key fact 0.832 -> 0.822); nested 5-fold CV over corpus and knowledge dev with the
+# completing Absatz chose 0.25 in 4 of 5 folds. It sharpens the choice: a further passage must come
+# nearer to a best one whose heading names the question.
+_HEADING_WEIGHT = 0.25
 _DEFINING_BONUS = 1.0  # above any coverage: the Absatz defining the term asked about answers best
 # The Absatz that holds what was asked for must still speak about the question: a span of weeks in
 # an unrelated Absatz would make the passage look as if it answered "Wann findet … statt?".
@@ -72,6 +80,7 @@ def legal_passage(
     if not absaetze:
         return None
     heading = text_tokens(index, f"{hit.chunk.section or ''} {hit.document.law or ''}")
+    title = text_tokens(index, (hit.chunk.section or "").removeprefix(hit.chunk.paragraph or ""))
     # The search read every chunk of the §: the answering Absatz stands in a chunk it found (or the
     # one a summary named); an Absatz longer than a chunk stands in each of its chunks. Only those
     # are weighed word by word; the rest can still qualify them.
@@ -127,7 +136,7 @@ def legal_passage(
     first_chunk = next((c for c in chunks if c.id == absaetze[ordered[0]].chunk_id), hit.chunk)
     return Passage(
         hit=replace(hit, chunk=first_chunk),
-        relevance=relevance(candidate.standing, coverage),
+        relevance=relevance(candidate.standing, coverage) * (1 + _HEADING_WEIGHT * terms.coverage(title)),
         standing=candidate.standing,
         coverage=coverage,
         absaetze=tuple(absaetze[i] for i in ordered),

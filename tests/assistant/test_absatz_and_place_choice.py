@@ -1,6 +1,6 @@
 """Which Absätze of a § and which documents an answer shows, on real texts of the corpus: an
-Absatz the search did not find that holds the rest of the question, and the Satzung of the place
-the question names before another Kreis's."""
+Absatz the search did not find that holds the rest of the question, a § whose heading names the
+question, and the Satzung of the place the question names before another Kreis's."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 
 from assistant.answering.entities import asked_in_index
 from assistant.answering.law_passage import LawCandidate, legal_passage
-from assistant.answering.passages import select_passages
+from assistant.answering.passage import relevance
+from assistant.answering.passages import law_passage, select_passages
 from assistant.answering.terms import QuestionTerms
 from ingest.pipeline import IngestPipeline
 from knowledge.index import KnowledgeIndex
@@ -53,6 +54,19 @@ def test_an_absatz_the_search_missed_that_holds_the_rest_of_the_question_is_show
     # the Verbot of Abs. 3 enforces, and the part of the question the other Absätze lack.
     assert "1" in passage.numbers, passage.numbers
     assert list(passage.numbers) == sorted(passage.numbers)  # the law's own order
+
+
+def test_a_paragraph_whose_heading_names_the_question_counts_more_than_its_words(
+    index: KnowledgeIndex,
+) -> None:
+    question = "Wie viel Urlaub bekommt ein 16-jähriger Azubi?"
+    terms = QuestionTerms.of(index, question)
+    urlaub = law_passage(index, terms, "JArbSchG", "§ 19")  # "§ 19 Urlaub"
+    arbeitszeit = law_passage(index, terms, "JArbSchG", "§ 8")  # "§ 8 Dauer der Arbeitszeit"
+    assert urlaub is not None and arbeitszeit is not None
+    # Words and standing alone would give relevance(standing, coverage); the heading "Urlaub" adds.
+    assert urlaub.relevance > relevance(urlaub.standing, urlaub.coverage)
+    assert arbeitszeit.relevance == pytest.approx(relevance(arbeitszeit.standing, arbeitszeit.coverage))
 
 
 def test_the_satzung_of_the_named_kreis_comes_before_another_kreis(index: KnowledgeIndex) -> None:
