@@ -6,7 +6,13 @@ Beside it:
   shown ones do not ("bis wann" answered by "innerhalb von zwei Wochen" in the next Absatz), even
   beyond `MAX_ABSAETZE`;
 - the Absatz that holds the question terms the shown ones lack, whether the search found it or not;
-- for "Was versteht man unter …", the Absatz that defines the term is the best one (`definitions`);
+- for "Was versteht man unter …", the Absatz that defines the term is the best one (`definitions`).
+
+An Absatz's words are read with its participles as infinitives ("nachgeholt": "nachholen",
+`verb_forms`): the question asks "nachholen möglich?", the law says "… nachgeholt wird". Measured on
+dev against the index's tokens alone: key fact gold 0.832 -> 0.841, gold citation 0.888 -> 0.894,
+citation precision 0.629 -> 0.639, abstention unchanged (c219, c230, c300 gained; c187 now shows the
+one-year limit of § 27 Abs. 3 SGB X instead of the two weeks of Abs. 2, and c206 § 19 JArbSchG for § 5).
 - while room is left, an Absatz that answers nearly as well or names the best one, then the Absätze
   the best one applies ("Beschäftigungsverbot nach Absatz 3", "von einem nach Absatz 1 maßgebenden
   Geburtsdatum"): without them its rule is incomplete."""
@@ -21,6 +27,7 @@ from assistant.answering.legal_text import Absatz, absaetze_of, qualifies, refer
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.screening import without_instructions
 from assistant.answering.terms import QuestionTerms, text_tokens
+from assistant.answering.verb_forms import verb_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 
@@ -95,7 +102,7 @@ def legal_passage(
         if not weigh:
             scores.append(-1.0)
             continue
-        score = terms.coverage(text_tokens(index, absatz.text), heading)
+        score = terms.coverage(verb_tokens(index, absatz.text), heading)
         score += _RETRIEVED_BONUS * max(candidate.retrieved.get(c, 0.0) for c in absatz.chunks)
         if candidate.named_absatz and absatz.number == candidate.named_absatz:
             score += _RETRIEVED_BONUS
@@ -131,7 +138,7 @@ def legal_passage(
             shown.add(i)
     shown |= _completing(index, terms, absaetze, shown=shown, heading=heading)
     ordered = sorted(shown)
-    shown_tokens = frozenset().union(*(text_tokens(index, absaetze[i].text) for i in ordered))
+    shown_tokens = frozenset().union(*(verb_tokens(index, absaetze[i].text) for i in ordered))
     coverage = terms.coverage(shown_tokens, heading)
     first_chunk = next((c for c in chunks if c.id == absaetze[ordered[0]].chunk_id), hit.chunk)
     return Passage(
@@ -166,7 +173,7 @@ def _holding_asked(
         for i, absatz in enumerate(absaetze)
         if i not in shown and len(missing_kinds(asked, absatz.text, tuple(lacking))) < len(lacking)
     ]
-    coverage = {i: terms.coverage(text_tokens(index, absaetze[i].text), heading) for i in holding}
+    coverage = {i: terms.coverage(verb_tokens(index, absaetze[i].text), heading) for i in holding}
     chosen = max(holding, key=coverage.__getitem__, default=None)
     if chosen is None:
         return set()
@@ -186,10 +193,10 @@ def _completing(
     """The Absatz (as a set of at most one position) that adds the most question terms to the shown
     ones, if it adds at least `_COMPLETING_ABSATZ` of the question's weight; whether the search
     found its chunk or not."""
-    tokens = frozenset().union(*(text_tokens(index, absaetze[i].text) for i in shown))
+    tokens = frozenset().union(*(verb_tokens(index, absaetze[i].text) for i in shown))
     covered = terms.coverage(tokens, heading)
     gains = {
-        i: terms.coverage(tokens | text_tokens(index, a.text), heading) - covered
+        i: terms.coverage(tokens | verb_tokens(index, a.text), heading) - covered
         for i, a in enumerate(absaetze)
         if i not in shown
     }
