@@ -6,16 +6,16 @@ Beside it:
   shown ones do not ("bis wann" answered by "innerhalb von zwei Wochen" in the next Absatz), even
   beyond `MAX_ABSAETZE`;
 - the Absatz that holds the question terms the shown ones lack, whether the search found it or not;
-- for "Was versteht man unter …", the Absatz that defines the term is the best one (`definitions`).
+- for "Was versteht man unter …", the Absatz that defines the term is the best one (`definitions`);
+- while room is left, an Absatz that answers nearly as well or names the best one, then the Absätze
+  the best one applies ("Beschäftigungsverbot nach Absatz 3", "von einem nach Absatz 1 maßgebenden
+  Geburtsdatum"): without them its rule is incomplete.
 
 An Absatz's words are read with its participles as infinitives ("nachgeholt": "nachholen",
 `verb_forms`): the question asks "nachholen möglich?", the law says "… nachgeholt wird". Measured on
-dev against the index's tokens alone: key fact gold 0.832 -> 0.841, gold citation 0.888 -> 0.894,
-citation precision 0.629 -> 0.639, abstention unchanged (c219, c230, c300 gained; c187 now shows the
-one-year limit of § 27 Abs. 3 SGB X instead of the two weeks of Abs. 2, and c206 § 19 JArbSchG for § 5).
-- while room is left, an Absatz that answers nearly as well or names the best one, then the Absätze
-  the best one applies ("Beschäftigungsverbot nach Absatz 3", "von einem nach Absatz 1 maßgebenden
-  Geburtsdatum"): without them its rule is incomplete."""
+dev against the index's tokens alone: key fact gold 0.832 -> 0.851, gold citation 0.888 -> 0.894,
+citation precision 0.629 -> 0.633, abstention unchanged.
+"""
 
 from __future__ import annotations
 
