@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from assistant.answering.definitions import asked_term
 from assistant.answering.terms import index_cache, indexed_documents, remember
 from knowledge.index import KnowledgeIndex
 
@@ -181,6 +182,7 @@ class AskedEntities:
     names: tuple[str, ...] = ()  # as written after "in" ("Kamen"); a passage must write them so
     point_in_time: bool = False  # the date asked is a point in time, not a span (`_POINT_ASKED`)
     contact: tuple[str, ...] = ()  # the contact details asked ("phone", "email", "times", "address")
+    defined: str | None = None  # the term whose meaning is asked ("Frühen Hilfen"; `definitions`)
 
 
 # What abstention weighs (`evidence`), and what the shown Absätze of a § should hold when asked for.
@@ -224,6 +226,7 @@ def asked_entities(
         contact=tuple(
             k for k, asked in _CONTACT_DETAILS_ASKED.items() if any(asked.search(q) for q in spellings)
         ),
+        defined=asked_term(question),
     )
 
 
@@ -313,6 +316,16 @@ def place_names(regions: Iterable[str | None]) -> set[str]:
             if not re.fullmatch(r"(Kreis|Landkreis|Stadt|Gemeinde|Landschaftsverband|Region|Bezirk)", word):
                 names.add(word.lower())
     return names
+
+
+def of_other_place(asked: AskedEntities, region: str | None, title: str) -> bool:
+    """Whether a document of `region` belongs to another place than the question names: the
+    Satzung of the Landkreis Göppingen does not say who sits in the Jugendhilfeausschuss of the
+    Landkreis Konstanz. A document without a region (a federal law) belongs to none."""
+    if not asked.places or not region:
+        return False
+    lowered = f"{region} {title}".lower()
+    return not any(_mentions_place(p, lowered) for p in asked.places)
 
 
 def _mentions_place(place: str, lowered: str) -> bool:

@@ -5,19 +5,29 @@ Beside it:
 - the Absatz that holds what the question asks for (an age, an amount, a date or span), when the
   shown ones do not ("bis wann" answered by "innerhalb von zwei Wochen" in the next Absatz), even
   beyond `MAX_ABSAETZE`;
+- the Absatz that holds the question terms the shown ones lack, whether the search found it or not;
+- for "Was versteht man unter …", the Absatz that defines the term is the best one (`definitions`);
 - while room is left, an Absatz that answers nearly as well or names the best one, then the Absätze
   the best one applies ("Beschäftigungsverbot nach Absatz 3", "von einem nach Absatz 1 maßgebenden
-  Geburtsdatum"): without them its rule is incomplete."""
+  Geburtsdatum"): without them its rule is incomplete.
+
+An Absatz's words are read with its participles as infinitives ("nachgeholt": "nachholen",
+`verb_forms`): the question asks "nachholen möglich?", the law says "… nachgeholt wird". Measured on
+dev against the index's tokens alone: key fact gold 0.832 -> 0.851, gold citation 0.888 -> 0.894,
+citation precision 0.629 -> 0.633, abstention unchanged.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from assistant.answering.definitions import defines
 from assistant.answering.entities import DISPLAY_KINDS, AskedEntities, missing_kinds
 from assistant.answering.legal_text import Absatz, absaetze_of, qualifies, referenced_absaetze, refers_to
 from assistant.answering.passage import Passage, relevance
 from assistant.answering.screening import without_instructions
 from assistant.answering.terms import QuestionTerms, text_tokens
+from assistant.answering.verb_forms import verb_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
 
@@ -27,6 +37,15 @@ MAX_ABSAETZE = 3  # the best Absatz and up to two that qualify it (the one holdi
 _SIBLING_ABSATZ = 0.85
 _REFERRING_ABSATZ = 0.3  # one that names the best Absatz ("im Sinne des Absatzes 1") needs less
 _RETRIEVED_BONUS = 0.15  # an Absatz whose chunk the search itself found
+# A § whose heading names what the question is about is the rule about it ("§ 9 Berufsschule" for
+# "Berufsschule beginnt 8 Uhr – darf er vorher arbeiten?"): its relevance rises by this share of the
+# question's weight its heading (without the law's name) holds. Measured on dev against none:
+# citation precision 0.618 -> 0.629, key fact and gold citation unchanged (0.2 and 0.3: precision
+# 0.626; 0.5: key fact 0.832 -> 0.822); nested 5-fold CV over corpus and knowledge dev with the
+# completing Absatz chose 0.25 in 4 of 5 folds. It sharpens the choice: a further passage must come
+# nearer to a best one whose heading names the question.
+_HEADING_WEIGHT = 0.25
+_DEFINING_BONUS = 1.0  # above any coverage: the Absatz defining the term asked about answers best
 # The Absatz that holds what was asked for must still speak about the question: a span of weeks in
 # an unrelated Absatz would make the passage look as if it answered "Wann findet … statt?".
 _HOLDING_ABSATZ = 0.3
@@ -35,6 +54,13 @@ _HOLDING_ABSATZ = 0.3
 # Fitted on dev: from 0.2 down to 0 the age of § 5 Abs. 3 JArbSchG ("Kinder über 13 Jahre") joins
 # Abs. 4 for "Darf ein 14-Jähriger in den Ferien arbeiten?", all else the same; the middle of that.
 _HOLDING_AGE = 0.1
+# An Absatz that holds question terms the shown ones lack completes the rule, as a § ranked lower
+# completes the passages (`passages._COMPLETING_GAIN`): for "Nachuntersuchung Azubi nach einem Jahr
+# fehlt Beschäftigungsverbot" § 33 JArbSchG showed Abs. 2 and 3 (the Verbot), while the duty "ein Jahr
+# nach Aufnahme der ersten Beschäftigung" stands in Abs. 1. Fitted on dev against none: key fact
+# gold 0.822 -> 0.832, gold citation 0.875 -> 0.881, citation precision 0.612 -> 0.616, abstention
+# unchanged; any gain from 0.07 to 0.12 the same.
+_COMPLETING_ABSATZ = 0.1
 
 
 @dataclass
@@ -61,6 +87,7 @@ def legal_passage(
     if not absaetze:
         return None
     heading = text_tokens(index, f"{hit.chunk.section or ''} {hit.document.law or ''}")
+    title = text_tokens(index, (hit.chunk.section or "").removeprefix(hit.chunk.paragraph or ""))
     # The search read every chunk of the §: the answering Absatz stands in a chunk it found (or the
     # one a summary named); an Absatz longer than a chunk stands in each of its chunks. Only those
     # are weighed word by word; the rest can still qualify them.
@@ -75,11 +102,16 @@ def legal_passage(
         if not weigh:
             scores.append(-1.0)
             continue
-        score = terms.coverage(text_tokens(index, absatz.text), heading)
+        score = terms.coverage(verb_tokens(index, absatz.text), heading)
         score += _RETRIEVED_BONUS * max(candidate.retrieved.get(c, 0.0) for c in absatz.chunks)
         if candidate.named_absatz and absatz.number == candidate.named_absatz:
             score += _RETRIEVED_BONUS
         scores.append(score - 0.001 * position)  # on a tie, the earlier Absatz states the rule
+    if asked is not None and asked.defined:
+        # The Absatz that defines the term asked about is the answer, whatever else it shares.
+        for i, absatz in enumerate(absaetze):
+            if defines(index, asked.defined, absatz.text):
+                scores[i] = max(scores[i], 0.0) + _DEFINING_BONUS
     best = max(range(len(absaetze)), key=lambda i: scores[i])
     shown = {best}
     for i, absatz in enumerate(absaetze):
@@ -104,13 +136,14 @@ def legal_passage(
             break
         if absatz.number in applied:
             shown.add(i)
+    shown |= _completing(index, terms, absaetze, shown=shown, heading=heading)
     ordered = sorted(shown)
-    shown_tokens = frozenset().union(*(text_tokens(index, absaetze[i].text) for i in ordered))
+    shown_tokens = frozenset().union(*(verb_tokens(index, absaetze[i].text) for i in ordered))
     coverage = terms.coverage(shown_tokens, heading)
     first_chunk = next((c for c in chunks if c.id == absaetze[ordered[0]].chunk_id), hit.chunk)
     return Passage(
         hit=replace(hit, chunk=first_chunk),
-        relevance=relevance(candidate.standing, coverage),
+        relevance=relevance(candidate.standing, coverage) * (1 + _HEADING_WEIGHT * terms.coverage(title)),
         standing=candidate.standing,
         coverage=coverage,
         absaetze=tuple(absaetze[i] for i in ordered),
@@ -140,13 +173,35 @@ def _holding_asked(
         for i, absatz in enumerate(absaetze)
         if i not in shown and len(missing_kinds(asked, absatz.text, tuple(lacking))) < len(lacking)
     ]
-    coverage = {i: terms.coverage(text_tokens(index, absaetze[i].text), heading) for i in holding}
+    coverage = {i: terms.coverage(verb_tokens(index, absaetze[i].text), heading) for i in holding}
     chosen = max(holding, key=coverage.__getitem__, default=None)
     if chosen is None:
         return set()
     supplied = set(lacking) - set(missing_kinds(asked, absaetze[chosen].text, tuple(lacking)))
     floor = _HOLDING_AGE if supplied == {"age"} else _HOLDING_ABSATZ
     return {chosen} if coverage[chosen] >= floor * best else set()
+
+
+def _completing(
+    index: KnowledgeIndex,
+    terms: QuestionTerms,
+    absaetze: list[Absatz],
+    *,
+    shown: set[int],
+    heading: frozenset[str],
+) -> set[int]:
+    """The Absatz (as a set of at most one position) that adds the most question terms to the shown
+    ones, if it adds at least `_COMPLETING_ABSATZ` of the question's weight; whether the search
+    found its chunk or not."""
+    tokens = frozenset().union(*(verb_tokens(index, absaetze[i].text) for i in shown))
+    covered = terms.coverage(tokens, heading)
+    gains = {
+        i: terms.coverage(tokens | verb_tokens(index, a.text), heading) - covered
+        for i, a in enumerate(absaetze)
+        if i not in shown
+    }
+    chosen = max(gains, key=gains.__getitem__, default=None)
+    return {chosen} if chosen is not None and gains[chosen] >= _COMPLETING_ABSATZ else set()
 
 
 def screened(passage: Passage) -> Passage:

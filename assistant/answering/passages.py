@@ -10,6 +10,9 @@
 - Shown are the passages nearly as relevant as the best, and a § ranked lower that holds question
   terms the chosen ones lack (it completes the rule); a passage that only repeats the question terms
   of those chosen takes whatever room is left after them.
+- A passage of another place's document (the Satzung of another Kreis than the question names) comes
+  last and is not shown beside the named place's; for "Was versteht man unter …" the passage that
+  defines the term comes first.
 
 >>> passages = select_passages(index, "Brauchen Pflegeeltern eine Erlaubnis?", hits)  # doctest: +SKIP
 >>> passages[0].label, passages[0].numbers  # doctest: +SKIP
@@ -21,7 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answering.entities import AskedEntities, asked_in_index
+from assistant.answering.definitions import defines
+from assistant.answering.entities import AskedEntities, asked_in_index, of_other_place
 from assistant.answering.law_passage import LawCandidate, legal_passage, screened
 from assistant.answering.law_references import LawReference, default_law, law_references, referred_paragraphs
 from assistant.answering.legal_text import absaetze_of
@@ -76,7 +80,11 @@ def select_passages(
     terms = QuestionTerms.of(index, question)
     if not hits or terms.empty:
         return []
-    return _choose(terms, ranked_passages(index, question, hits), limit or MAX_PASSAGES)
+    ranked = ranked_passages(index, question, hits)
+    asked = asked_in_index(index, question)
+    if ranked and not _of_other_place(asked, ranked[0]):
+        ranked = [p for p in ranked if not _of_other_place(asked, p)]
+    return _choose(terms, ranked, limit or MAX_PASSAGES)
 
 
 def ranked_passages(index: KnowledgeIndex, question: str, hits: list[Hit]) -> list[Passage]:
@@ -116,7 +124,19 @@ def ranked_passages(index: KnowledgeIndex, question: str, hits: list[Hit]) -> li
         best = max([best, *(p.relevance for p in read.values())])
         read.update(_read_laws(index, terms, asked, candidates, best, only=referred))
     legal = _law_before_summary(list(read.values()), [*prose_passages, *referrers])
-    return sorted([*legal, *prose_passages], key=lambda p: (p.relevance, p.is_legal), reverse=True)
+    # A passage of another place's document (the Satzung of another Kreis) comes after those of the
+    # place the question names, however many words it shares: it answers another question. For "Was
+    # versteht man unter …" the passage that defines the term comes first (`definitions`).
+    return sorted(
+        [*legal, *prose_passages],
+        key=lambda p: (
+            not _of_other_place(asked, p),
+            asked.defined is not None and defines(index, asked.defined, p.text),
+            p.relevance,
+            p.is_legal,
+        ),
+        reverse=True,
+    )
 
 
 def _read_laws(
@@ -196,6 +216,10 @@ def law_passage(
 def asks_about_old_state(question: str) -> bool:
     """ "Wie hoch war der Kostenbeitrag früher?", "… vor der Reform", "… im Jahr 2020"."""
     return bool(_OLD_STATE.search(question) or _YEAR.search(question))
+
+
+def _of_other_place(asked: AskedEntities, passage: Passage) -> bool:
+    return of_other_place(asked, passage.hit.document.region, passage.hit.document.title)
 
 
 def _is_legal(hit: Hit) -> bool:
