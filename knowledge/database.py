@@ -45,7 +45,8 @@ POOL_OVERFLOW = 5
 PING_AFTER_IDLE_SECONDS = 5.0
 
 # The catalog's reads outside a transaction (`open_reader`): a few connections are enough, each read is
-# one short statement; four workers hold 4 x 4 more connections at most.
+# one short statement. Four workers could hold 4 x (10 + 10 + 4) = 96 connections at most; a web worker's
+# catalog engine opens one or two of its ten, since its reads go through the reader.
 READER_POOL_SIZE = 2
 READER_POOL_OVERFLOW = 2
 
