@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any
@@ -157,7 +157,32 @@ class Assistant:
         """Notices first, then the answer text in pieces, then `done` with the whole logged `Answer`.
 
         `collections`: what the asker may see (None: everything); retrieval, § lookups, citations and
-        suggestions read only those (`KnowledgeIndex.restricted_to`)."""
+        suggestions read only those (`KnowledgeIndex.restricted_to`).
+
+        Each step up to the next event reads one catalog version (`KnowledgeIndex.pinned`): a step runs
+        on one thread (a web server may resume the stream on another), and it read the version from
+        the database ~28 times. Closing the stream closes the steps (a model's row keeps what was sent).
+        """
+        steps = self._events(question, conversation_id=conversation_id, user=user, collections=collections)
+        try:
+            while True:
+                with self.index.pinned():
+                    event = next(steps, None)
+                if event is None:
+                    return
+                yield event
+        finally:
+            with self.index.pinned():
+                steps.close()
+
+    def _events(
+        self,
+        question: str,
+        *,
+        conversation_id: str | None,
+        user: str | None,
+        collections: Collections,
+    ) -> Generator[AnswerEvent, None, None]:
         index = self.index.restricted_to(collections)
         started = time.perf_counter()
         answer = Answer(status=AnswerStatus.ANSWERED, text="", mode=self.mode)

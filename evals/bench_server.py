@@ -102,11 +102,37 @@ class Server:
     start_s: float
     log: Path
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server and its worker processes have used so far."""
+        return sum(_cpu_seconds(pid) for pid in _process_tree(self.process.pid))
+
     def memory_kib(self) -> dict[str, int]:
         """VmHWM (peak resident set) and VmRSS of the server process, in KiB."""
         status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="utf-8")
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         return {name: int(fields[name].split()[0]) for name in ("VmHWM", "VmRSS")}
+
+
+def _process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (uvicorn's workers are children of the serving process)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text(encoding="utf-8").split()]
+            except OSError:  # the task ended meanwhile
+                continue
+    return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    except OSError:  # the process ended meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, in ticks
 
 
 @contextmanager
@@ -317,7 +343,13 @@ def load_test(
     database_url = (stack or {}).get("JHA_DATABASE_URL")
     rows_before = answer_rows(data_dir, database_url)
     with running_server(data_dir, log, workers=workers, stack=stack) as server:
+        server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
         result = asyncio.run(_load(server.base_url, users, duration, questions))
+        # Per request, what the server's processes and this load generator spent (sign-in included:
+        # it happens inside the measurement, before the clock starts). Chroma and PostgreSQL are the rest.
+        requests = max(result["requests"], 1)
+        result["server_cpu_ms_per_request"] = (server.cpu_seconds() - server_cpu) * 1000 / requests
+        result["client_cpu_ms_per_request"] = (time.process_time() - client_cpu) * 1000 / requests
         result["server_start_s"] = server.start_s
         result["server_memory_kib"] = server.memory_kib()
     rows = answer_rows(data_dir, database_url) - rows_before

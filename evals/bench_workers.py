@@ -92,15 +92,17 @@ def table(report: dict[str, Any]) -> str:
     lines = [
         f"/api/chat, {report['users']} Nutzer, {report['duration_s']:.0f} s je Lauf, "
         f"{report['chunks']} Abschnitte, Chroma-Server + PostgreSQL",
-        "| Worker | Anfragen/s | × 1 Worker | p50 ms | p95 ms | Antworten | Protokollzeilen | Fehler |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Worker | Anfragen/s | × 1 Worker | p50 ms | p95 ms | Antworten | Protokollzeilen | Fehler "
+        "| CPU ms/Anfrage Server | CPU ms/Anfrage Lastgenerator |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["runs"]:
         latency = r["latency"] or {}
         lines.append(
             f"| {r['workers']} | {r['requests_per_second']:.1f} | {r['speedup']:.2f} | "
             f"{latency.get('p50_ms', 0):.0f} | {latency.get('p95_ms', 0):.0f} | {r['answered']} | "
-            f"{r['log_rows_written']} | {r['errors']} {r['error_kinds'] or ''} |"
+            f"{r['log_rows_written']} | {r['errors']} {r['error_kinds'] or ''} | "
+            f"{r['server_cpu_ms_per_request']:.1f} | {r['client_cpu_ms_per_request']:.1f} |"
         )
     return "\n".join(lines)
 

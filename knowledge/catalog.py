@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -38,7 +38,7 @@ from knowledge.catalog_rows import (
 )
 from knowledge.catalog_rows import chunks as chunk_table
 from knowledge.catalog_rows import documents as document_table
-from knowledge.database import CATALOG, is_sqlite, migrate, open_database, sqlite_path
+from knowledge.database import CATALOG, is_sqlite, migrate, open_database, open_reader, sqlite_path
 from knowledge.models import Chunk, Document
 from knowledge.reachable import database_errors
 
@@ -47,6 +47,10 @@ from knowledge.reachable import database_errors
 # ~400 ms of the first query). The text has its own reader (`document_text`).
 _DOCUMENT_COLUMNS = ", ".join(c.name for c in document_table.c if c.name not in {"text", "fingerprint"})
 _BATCH = 500  # ids per IN (…): below SQLite's variable limit, and short statements for PostgreSQL
+# Entries of the per-version cache (`_per_version`) before it starts afresh: one per document and per
+# § looked up, a few thousand at most for the corpus; the bound keeps a long-running worker's memory flat.
+_CACHE_ENTRIES = 20_000
+_T = TypeVar("_T")
 
 
 class SqlCatalog:
@@ -63,6 +67,12 @@ class SqlCatalog:
         self._sqlite_file = sqlite_path(self.url) if is_sqlite(self.url) else None
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        # PostgreSQL: reads outside a transaction go through an autocommit engine without pre-ping.
+        self._reader = None if is_sqlite(self.url) else open_reader(self.url)
+        # Rows that only a write changes, and every write bumps the version: kept per version.
+        self._cache: dict[Hashable, Any] = {}
+        self._cache_version: int | None = None
+        self._cache_lock = threading.Lock()
         if is_sqlite(self.url):
             _immediate_transactions(self.engine, self._local)
         with database_errors(self.url):
@@ -73,6 +83,8 @@ class SqlCatalog:
             for reader in self._readers:
                 reader.close()
             self._readers.clear()
+        if self._reader is not None:
+            self._reader.dispose()
         self.engine.dispose()
 
     @contextmanager
@@ -95,6 +107,22 @@ class SqlCatalog:
                     self._local.connection = None
         finally:
             self._local.immediate = False
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Every read of this thread inside sees one catalog version, read once at the first read that
+        needs it: a chat request asked for the version ~28 times (the search's watch, each per-version
+        cache, the term lists), each a round trip. A reader pinned to one version also sees one state
+        of the index throughout, where another process's write could fall between two unpinned reads.
+        Writes and transactions read the version as it stands; nested calls join the outer pin."""
+        if getattr(self._local, "pin", None) is not None:
+            yield
+            return
+        self._local.pin = _Pin()
+        try:
+            yield
+        finally:
+            self._local.pin = None
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
@@ -127,15 +155,27 @@ class SqlCatalog:
         if self._sqlite_file is not None:
             found = self._sqlite_reader().execute(sql, tuple(params))
             return [column[0] for column in found.description or ()], found.fetchall()
-        raw = self.engine.raw_connection()
+        return self._server_read(sql, tuple(params))
+
+    def _server_read(self, sql: str, params: tuple[Any, ...], *, retry: bool = True) -> tuple[list[str], Any]:
+        """One statement on an autocommit connection of the reader pool (no ping, no rollback). A
+        connection the server dropped (restart, idle timeout) fails here: it is discarded and the read
+        retried once on a fresh one, which is what the pre-ping did for every read."""
+        assert self._reader is not None
+        raw = self._reader.raw_connection()
         try:
             cursor = raw.cursor()
-            cursor.execute(sql, tuple(params))
+            cursor.execute(sql, params)
             names = [column[0] for column in cursor.description or ()]
             rows = [tuple(row) for row in cursor.fetchall()]
             cursor.close()
+        except self._reader.dialect.loaded_dbapi.OperationalError:
+            raw.invalidate()
+            if not retry:
+                raise
+            return self._server_read(sql, params, retry=False)
         finally:
-            raw.close()  # back to the pool (PostgreSQL: the read's transaction is rolled back)
+            raw.close()  # back to the pool; autocommit: no transaction to roll back
         return names, rows
 
     def _sqlite_reader(self) -> sqlite3.Connection:
@@ -151,7 +191,40 @@ class SqlCatalog:
                 self._readers.append(reader)
         return reader
 
+    def _per_version(self, key: Hashable, read: Callable[[], _T]) -> _T:
+        """`read()` once per catalog version: documents, § lists and § chunks change only with a write,
+        and every write of documents or chunks bumps the version in its transaction. A chat request
+        looked up the same documents and §§ a dozen times, each a round trip to PostgreSQL; now each
+        costs the version read. Inside a transaction the rows are read as they stand (uncommitted)."""
+        if getattr(self._local, "connection", None) is not None:
+            return read()
+        version = self.version
+        with self._cache_lock:
+            if self._cache_version != version:
+                self._cache = {}
+                self._cache_version = version
+            if key in self._cache:
+                return self._cache[key]
+        value = read()
+        with self._cache_lock:
+            # Not kept when this process wrote meanwhile (`_forget`): the read may predate the write.
+            if self._cache_version == version:
+                if len(self._cache) >= _CACHE_ENTRIES:
+                    self._cache = {}
+                self._cache[key] = value
+        return value
+
+    def _forget(self) -> None:
+        """Drop the per-version cache: this process writes (the version bump follows at commit)."""
+        with self._cache_lock:
+            self._cache = {}
+            self._cache_version = None
+
     def _run(self, statement: Executable, params: Sequence[dict[str, Any]] | None = None) -> int:
+        self._forget()
+        pin: _Pin | None = getattr(self._local, "pin", None)
+        if pin is not None:
+            pin.version = None  # this thread's own write: its next read asks for the version again
         with self._connection() as connection:
             result = connection.execute(statement, list(params)) if params else connection.execute(statement)
             return int(result.rowcount or 0)
@@ -173,12 +246,20 @@ class SqlCatalog:
         self._run(delete(meta).where(meta.c.key == key))
 
     def bump_version(self) -> int:
-        version = self.version + 1
+        version = self._stored_version() + 1
         self.set_meta("index_version", str(version))
         return version
 
     @property
     def version(self) -> int:
+        pin: _Pin | None = getattr(self._local, "pin", None)
+        if pin is None or getattr(self._local, "connection", None) is not None:
+            return self._stored_version()
+        if pin.version is None:
+            pin.version = self._stored_version()
+        return pin.version
+
+    def _stored_version(self) -> int:
         return int(self.get_meta("index_version") or 0)
 
     # -- documents --------------------------------------------------------------------------------
@@ -262,7 +343,8 @@ class SqlCatalog:
         return [document_from_row(row) for row in rows]
 
     def get_document(self, document_id: str) -> Document | None:
-        return next(iter(self._documents_where("id", document_id)), None)
+        found = self._per_version(("document", document_id), lambda: self._documents_where("id", document_id))
+        return next(iter(found), None)
 
     def find_by_source(self, source: str) -> Document | None:
         return next(iter(self._documents_where("source", source)), None)
@@ -275,11 +357,14 @@ class SqlCatalog:
         return None if row is None else str(row["text"])
 
     def documents(self) -> list[Document]:
+        return list(self._per_version("documents", self._all_documents))
+
+    def _all_documents(self) -> list[Document]:
         rows = self._read(f"SELECT {_DOCUMENT_COLUMNS} FROM documents ORDER BY type, source")  # ours
         return [document_from_row(row) for row in rows]
 
     def versions_of(self, law: str) -> list[Document]:
-        return self._documents_where("law", law)
+        return list(self._per_version(("law", law), lambda: self._documents_where("law", law)))
 
     def fingerprints(self) -> list[tuple[str, bytes]]:
         query = select(document_table.c.id, document_table.c.fingerprint).where(
@@ -305,13 +390,18 @@ class SqlCatalog:
 
     def paragraph_chunks(self, document_id: str, paragraph: str) -> list[Chunk]:
         """The chunks of one § of one document, in their order."""
-        return self._chunks_where("WHERE document_id = ? AND paragraph = ?", (document_id, paragraph))
+        where = "WHERE document_id = ? AND paragraph = ?"
+        key = ("paragraph", document_id, paragraph)
+        return list(self._per_version(key, lambda: self._chunks_where(where, (document_id, paragraph))))
 
     def all_chunks(self) -> list[Chunk]:
         return self._chunks_where()
 
     def paragraphs(self) -> dict[str, frozenset[str]]:
         """law (or "" for documents without one) -> the "§ n" its chunks hold."""
+        return dict(self._per_version("paragraphs", self._paragraphs))
+
+    def _paragraphs(self) -> dict[str, frozenset[str]]:
         query = (
             select(func.coalesce(document_table.c.law, "").label("law"), chunk_table.c.paragraph)
             .distinct()
@@ -398,6 +488,15 @@ class SqlCatalog:
     def chunk_counts(self) -> dict[str, int]:
         query = select(chunk_table.c.document_id, func.count().label("n")).group_by(chunk_table.c.document_id)
         return {str(row["document_id"]): int(row["n"]) for row in self._rows(query)}
+
+
+class _Pin:
+    """The version a `pinned()` scope reads (None until a read needs it)."""
+
+    __slots__ = ("version",)
+
+    def __init__(self) -> None:
+        self.version: int | None = None
 
 
 def _immediate_transactions(engine: Engine, local: threading.local) -> None:

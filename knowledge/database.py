@@ -13,12 +13,13 @@ the catalog stays in `var/index/catalog.sqlite3` beside the vectors and everythi
 from __future__ import annotations
 
 import fcntl
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
+from sqlalchemy import Engine, MetaData, create_engine, event, exc, text
 from sqlalchemy.engine import Connection
 
 if TYPE_CHECKING:
@@ -38,6 +39,16 @@ metadata = MetaData()
 # the reads and writes are short, and the GIL lets one thread of a worker run at a time anyway.
 POOL_SIZE = 5
 POOL_OVERFLOW = 5
+# A pooled PostgreSQL connection is pinged before use only when it sat idle in the pool this long: a
+# server restart or an idle timeout falls into such a pause. Under load a connection comes back within
+# milliseconds, and a ping on every checkout was a round trip for each of ~6 uses per chat request.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+# The catalog's reads outside a transaction (`open_reader`): a few connections are enough, each read is
+# one short statement. Four workers could hold 4 x (10 + 10 + 4) = 96 connections at most; a web worker's
+# catalog engine opens one or two of its ten, since its reads go through the reader.
+READER_POOL_SIZE = 2
+READER_POOL_OVERFLOW = 2
 
 # Any constant works as long as every process uses the same one: it names the PostgreSQL advisory lock
 # that keeps two workers starting at once from running the same migration twice.
@@ -73,7 +84,52 @@ def open_database(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(database_url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    engine = create_engine(database_url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    _ping_after_idle(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """SQLAlchemy's pessimistic disconnect handling (a ping at checkout), for connections that were idle:
+    a dead one raises `DisconnectionError`, and the pool replaces it with a fresh connection."""
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _idle(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            if not dbapi_connection.autocommit:
+                dbapi_connection.rollback()  # the ping's transaction: the pool hands out an idle one
+        except Exception as error:  # any failure: the pool retries with a new connection
+            raise exc.DisconnectionError() from error
+
+
+def open_reader(database_url: str) -> Engine:
+    """An engine for single-statement reads on PostgreSQL: autocommit, so a connection goes back to the
+    pool without a ROLLBACK (no transaction is open), and no pre-ping. On the default engine each read
+    was three round trips (ping, statement, rollback), ~29 per chat request; here it is one. A connection
+    idle for a while is pinged first (as `open_database`'s); one the server dropped under load fails its
+    next statement: the caller discards it and retries once (`SqlCatalog._server_read`)."""
+    engine = create_engine(
+        database_url,
+        isolation_level="AUTOCOMMIT",
+        pool_size=READER_POOL_SIZE,
+        max_overflow=READER_POOL_OVERFLOW,
+    )
+    _ping_after_idle(engine)
+    return engine
 
 
 def migrate(engine: Engine, branches: Sequence[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -443,6 +443,11 @@ class KnowledgeIndex:
             self.search_health.record_failure(exc)
             raise
         return hits
+
+    def pinned(self) -> AbstractContextManager[None]:
+        """Every read of this thread inside sees one catalog version, read once (`SqlCatalog.pinned`):
+        for one step of an answer, which reads the index many times."""
+        return self._catalog.pinned()
 
     def refresh(self) -> bool:
         """Pick up another process's writes now (every search does): True when there were any."""

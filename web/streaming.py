@@ -51,7 +51,8 @@ def answer_events(
             data = dict(event.data)
             if event.kind == "done":
                 data["conversation_id"] = conversation_id
-                data.update(finish(data))
+                with state.assistant.index.pinned():  # the storage filter's terms: one version read
+                    data.update(finish(data))
             pending.append(sse(event.kind, data))
             first = event.kind == "delta" and first_delta
             if not together or first or event.kind == "done":

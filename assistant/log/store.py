@@ -156,13 +156,16 @@ class AnswerLog:
         asked_at: datetime | None = None,
     ) -> str:
         log_id = uuid.uuid4().hex
+        question = self._stored(answer.question_for_log)
+        # Most questions are searched as asked: the same text through the same filter, once.
+        same = answer.search_query == answer.question_for_log
         row = {
             "id": log_id,
             "asked_at": asked_at or datetime.now(UTC),
             "user_pseudonym": user_pseudonym,
             "conversation_pseudonym": conversation_pseudonym,
-            "question": self._stored(answer.question_for_log),
-            "search_query": self._stored(answer.search_query),
+            "question": question,
+            "search_query": question if same else self._stored(answer.search_query),
             **_outcome(answer),
             "policy_version": policy_version,
             "index_version": index_version,
