@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import MetaData, create_engine, text
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -38,3 +38,16 @@ def database_url(backend: str, tmp_path: Path, name: str = "db.sqlite3") -> Iter
     reset_database(url)
     yield url
     reset_database(url)
+
+
+def drop_connections() -> None:
+    """Every other connection to the test database ended by the server, as a restart would."""
+    admin = create_engine(postgres_url())
+    with admin.connect() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    admin.dispose()

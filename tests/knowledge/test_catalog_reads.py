@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from knowledge.catalog import SqlCatalog as Catalog
 from knowledge.models import Chunk, Document, DocumentType
-from tests.databases import BACKENDS, database_url, postgres_url
+from tests.databases import BACKENDS, database_url, drop_connections
 
 
 @pytest.fixture(params=BACKENDS)
@@ -115,15 +114,7 @@ def test_a_read_survives_connections_the_server_dropped(tmp_path: Path) -> None:
     try:
         _put(catalog, "alt", ["§ 2"])
         assert catalog.get_meta("index_version") == "1"  # a reader connection is in the pool now
-        admin = create_engine(postgres_url())
-        with admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-            )
-        admin.dispose()
+        drop_connections()
         assert catalog.get_meta("index_version") == "1"
         assert catalog.version == 1
     finally:

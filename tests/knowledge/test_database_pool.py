@@ -4,27 +4,14 @@ server dropped (a restart, an idle timeout) is replaced instead of failing the r
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from knowledge import database
 from knowledge.database import open_database
-from tests.databases import postgres_url
+from tests.databases import drop_connections, postgres_url
 
 pytestmark = pytest.mark.postgres
-
-
-def _drop_connections() -> None:
-    """Every other connection to the test database ended by the server, as a restart would."""
-    admin = create_engine(postgres_url())
-    with admin.connect() as connection:
-        connection.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        )
-    admin.dispose()
 
 
 def _one(engine: Engine) -> int:
@@ -36,7 +23,7 @@ def test_a_connection_idle_past_the_limit_is_pinged_and_replaced(monkeypatch: py
     engine = open_database(postgres_url())
     try:
         assert _one(engine) == 1
-        _drop_connections()
+        drop_connections()
         monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)
         assert _one(engine) == 1
     finally:
@@ -47,7 +34,7 @@ def test_a_connection_back_within_the_limit_is_used_without_a_ping(monkeypatch: 
     engine = open_database(postgres_url())
     try:
         assert _one(engine) == 1
-        _drop_connections()
+        drop_connections()
         monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600.0)
         with pytest.raises(OperationalError):
             _one(engine)  # no ping: the dead connection fails its statement (and is discarded)
