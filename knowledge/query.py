@@ -4,28 +4,23 @@
 2. Expansion: office abbreviations (`text/abbreviations.yaml`) and everyday words (`text/thesaurus.py`)
    bring the words of the law along ("ASD" → "Allgemeiner Sozialer Dienst"); a thesaurus word as
    a compound's first part ("Kitaplatz") brings them at a lower weight.
-3. Verb forms: the participle or zu-infinitive the corpus writes for a verb asked in another form,
-   also for a separable verb whose particle ends the clause ("legt die Urkunde vor" -> "vorlegen").
-4. Word families: the noun, verb or adjective of a query word that the corpus writes ("gemeldet" ->
-   "Meldung", "trifft" -> "treffen", `text/morphology.py`), below the words typed.
-5. General synonyms (OpenThesaurus), when switched on: further lexical terms at a lower weight than
+3. Verb forms: the participle or zu-infinitive the corpus writes for a verb asked in another form.
+4. General synonyms (OpenThesaurus), when switched on: further lexical terms at a lower weight than
    the words typed, and only those the corpus uses.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from knowledge.lexical import LexicalSnapshot
 from knowledge.text.german import stems, words
-from knowledge.text.morphology import related_forms
 from knowledge.text.openthesaurus import OpenThesaurus
 from knowledge.text.references import References, parse_references
 from knowledge.text.thesaurus import split_additions
-from knowledge.text.verbs import separated_verbs, verb_forms
+from knowledge.text.verbs import verb_forms
 
 _MAX_SYNONYMS = 6  # per query word, in OpenThesaurus' order
 # A participle or zu-infinitive the corpus writes for a verb of the query ("zusammenführen" ->
@@ -42,16 +37,6 @@ VERB_FORM_WEIGHT = 1.0
 # In 5-fold CV over 1 / 0.75 / 0.5 / 0.25 / 0 the held-out numbers were even (recall@1 0.730,
 # recall@5 0.968, MRR 0.822 against 0.735 / 0.963 / 0.825), two folds chose 0.
 MODIFIER_EXPANSION_SHARE = 0.5
-# A word family's member ("gemeldet" -> "Meldung") is a guess of the same word in another part of
-# speech: it counts less than the word typed. Lexical side only, on the dev split (retrieval-only,
-# corpus and knowledge, first gold rank to depth 10): recall@1 0.746 -> 0.762, MRR 0.832 -> 0.839;
-# 5-fold nested CV over 0 / 0.3 / 0.5 / 0.7 / 1.0 chose 0.7 in four folds. With the dense side
-# embedding the members too, 0 to 0.5 tie on dev (recall@1 0.772 against 0.767 at 0.7, one
-# question); lowered to 0.3 that re-tuning failed the test gate (corpus recall@1 0.653 < 0.66, as
-# did 0), so it did not land and the CV-chosen 0.7 stays.
-WORD_FAMILY_WEIGHT = 0.7
-_WORD = re.compile(r"[^\W\d_]+")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s*)$")  # nothing before a word, or a sentence's end
 _INFLECTIONS = ("en", "er", "es", "n", "e", "s")  # tried off the end when the word itself is no entry
 
 
@@ -77,12 +62,7 @@ def prepare(
     whole, by_modifier = split_additions(
         respelled, lexical.knows_word_or_german if lexical.vocabulary else None
     )
-    written = _written_forms(respelled, lexical)
-    # The dense side sees the forms the lexical side adds, as it sees the thesaurus' terms: with a
-    # character n-gram embedder "Meldung" shares little with "gemeldet". On the dev split
-    # (retrieval-only, corpus and knowledge): recall@1 0.762 -> 0.767, MRR 0.840 -> 0.845; in
-    # 5-fold nested CV every fold chose it (held out 0.767 / 0.844 against 0.762 / 0.840).
-    added = [*whole, *by_modifier, *written.same_word, *written.family]
+    added = [*whole, *by_modifier]
     text = f"{respelled} ({' '.join(added)})" if added else respelled
     own = set(lexical.query_tokens(respelled))
     extra: dict[str, float] = {}
@@ -93,52 +73,18 @@ def prepare(
         for token in lexical.query_tokens(" ".join(terms)):
             if token not in own:
                 extra[token] = max(extra.get(token, 0.0), weight)
-    for tokens, weight in (
-        (stems(written.same_word) if written.same_word else [], VERB_FORM_WEIGHT),
-        (stems(written.family) if written.family else [], WORD_FAMILY_WEIGHT),
-    ):
-        for token in tokens:
-            if token not in own and lexical.knows(token):
-                extra[token] = max(extra.get(token, 0.0), weight)
+    for token in _written_verb_forms(respelled, lexical):
+        if token not in own:
+            extra[token] = max(extra.get(token, 0.0), VERB_FORM_WEIGHT)
     return PreparedQuery(text, respelled, parse_references(respelled), MappingProxyType(extra))
 
 
-@dataclass(frozen=True)
-class _WrittenForms:
-    """Other forms of the query's words that the corpus writes."""
-
-    same_word: list[str]  # the verb typed, as the law writes it: "zusammengeführt", "vorzulegen"
-    family: list[str]  # its noun, verb or adjective: "gemeldet" -> "Meldung" (`text.morphology`)
-
-
-def _written_forms(text: str, lexical: LexicalSnapshot) -> _WrittenForms:
-    """The participles and zu-infinitives of the query's verbs, also of a separable verb split in
-    its clause ("legt … vor": "vorgelegt", "vorzulegen", "vorlegen"), and the members of the query
-    words' families, each where the corpus writes it."""
+def _written_verb_forms(text: str, lexical: LexicalSnapshot) -> list[str]:
+    """Stems of the participles and zu-infinitives the corpus writes for the query's verbs."""
     if not lexical.vocabulary:
-        return _WrittenForms([], [])
-    known = lexical.vocabulary.__contains__
-    typed = words(text)
-    same = [form for word in typed for form in verb_forms(word) if known(form)]
-    nouns = capitalised_inside(text)
-    family = [form for word in typed for form in related_forms(word, known, noun=word in nouns)]
-    for infinitive in separated_verbs(text):
-        same += [form for form in verb_forms(infinitive) if known(form)]
-        # The infinitive by its stem: "ablaufen" is the "Ablauf" the corpus writes.
-        if known(infinitive) or lexical.knows(stems([infinitive])[0]):
-            same.append(infinitive)
-        family += related_forms(infinitive, known)
-    same = list(dict.fromkeys(same))
-    return _WrittenForms(same, [form for form in dict.fromkeys(family) if form not in same])
-
-
-def capitalised_inside(text: str) -> set[str]:
-    """Lower-cased words written with a capital inside a sentence: German writes nouns so."""
-    return {
-        match.group(0).lower()
-        for match in _WORD.finditer(text)
-        if match.group(0)[0].isupper() and not _SENTENCE_START.search(text[: match.start()])
-    }
+        return []
+    forms = [form for word in words(text) for form in verb_forms(word) if form in lexical.vocabulary]
+    return stems(forms) if forms else []
 
 
 def general_synonyms(

@@ -10,35 +10,10 @@ only where the corpus writes them (the caller checks), so a wrong guess costs no
 
 from __future__ import annotations
 
-import re
-
-from knowledge.text.morphology import infinitive_guesses
-
 # Separable particles, longest first so that "zurück" is tried before "zu".
 _PARTICLE_WORDS = "ab an auf aus bei dar ein fest frei her hin mit nach statt teil um vor weg weiter wieder"
 _PARTICLES = tuple(sorted([*_PARTICLE_WORDS.split(), "zu", "zurück", "zusammen"], key=len, reverse=True))
 _MIN_VERB = 4  # letters after the particle: "angeln" is no "an" + "geln"
-_PARTICLE_SET = frozenset(_PARTICLES)
-_CLAUSE = re.compile(r"[^.,;:!?–—()]+")
-_TOKEN = re.compile(r"[^\W\d_]+")
-
-
-def separated_verbs(text: str) -> list[str]:
-    """Guessed infinitives of separable verbs whose particle ends a clause apart from the verb:
-    "später legt er eine Urkunde vor" -> "vorlegen", "trifft ihn am Bahnhof an" -> "antreffen".
-    In a main clause German puts the particle last, so neither the stemmer nor `verb_forms` sees
-    the verb the law writes as one word; the caller keeps the guesses the corpus writes."""
-    found: list[str] = []
-    for clause in _CLAUSE.findall(text):
-        tokens = _TOKEN.findall(clause)
-        if len(tokens) < 2 or tokens[-1] not in _PARTICLE_SET:  # the particle, lower case
-            continue
-        for position, token in enumerate(tokens[:-1]):
-            if token[0].isupper() and position > 0:
-                continue  # a noun
-            regular, changed = infinitive_guesses(token.lower())
-            found += [tokens[-1] + infinitive for infinitive in (*regular, *changed)]
-    return list(dict.fromkeys(found))
 
 
 def verb_forms(word: str) -> list[str]:
