@@ -95,9 +95,10 @@ def test_checked_in_thresholds_parse_and_bound_injections_from_above() -> None:
     # nothing stored.
     assert limits["gate"]["e2e_benign_answered_rate"].minimum == 0.99
     assert limits["gate"]["values_stored_dev_and_test"].maximum == 0
-    # Abstention gates just under its test measurement (0.861 / 0.649; raised from 0.77 / 0.54).
-    assert limits["answers"]["abstention_precision"].minimum == 0.82
-    assert limits["answers"]["abstention_recall"].minimum == 0.61
+    # Abstention gates just under its test measurement (stop 21: 0.903 / 0.781; raised from 0.82 / 0.61,
+    # before that from 0.77 / 0.54).
+    assert limits["answers"]["abstention_precision"].minimum == 0.86
+    assert limits["answers"]["abstention_recall"].minimum == 0.74
     # No type gates below its target; ADDRESS sits above it, just under its test measurement (1.000; raised
     # from 0.95 and 0.965, never lowered).
     recalls = {m: limit.minimum for m, limit in limits["gate"].items() if m.startswith("recall.")}
