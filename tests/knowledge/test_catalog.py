@@ -7,7 +7,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,12 +14,6 @@ from sqlalchemy import create_engine, text
 from knowledge.catalog import SqlCatalog as Catalog
 from knowledge.models import Chunk, Document, DocumentType
 from tests.conftest import PROJECT
-from tests.databases import BACKENDS, database_url
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from database_url(request.param, tmp_path, "catalog.sqlite3")
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ import pytest
 
 from knowledge.catalog import SqlCatalog as Catalog
 from knowledge.models import Chunk, Document, DocumentType
-from tests.databases import BACKENDS, database_url, drop_connections
-
-
-@pytest.fixture(params=BACKENDS)
-def catalog_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from database_url(request.param, tmp_path, "catalog.sqlite3")
+from tests.databases import database_url, drop_connections
 
 
 @pytest.fixture
