@@ -13,6 +13,10 @@ from knowledge.index import KnowledgeIndex
 from knowledge.text.references import parse_references
 
 _ABSATZ = re.compile(r"§\s*(\d+)\s*([a-z]?)\s*(?:Abs\.?|Absatz)\s*(\d+[a-z]?)\b")
+# The Absatz named first: "Absatz 7 des § 44 SGB VIII", "Abs. 7 § 44".
+_ABSATZ_FIRST = re.compile(
+    r"\b(?:Abs\.?|Absatz)\s*(\d+[a-z]?)\s+(?:(?:des|von|aus|im|in)\s+)?§\s*(\d+)\s*([a-z]?)\b"
+)
 # A law named right after a § ("§ 171 StGB", "§ 34 SGB XII", "§ 25a AufenthG") or a book of the
 # Sozialgesetzbuch anywhere ("im SGB II", "SGB-XII-Bezug"). Abbreviations have two capitals or more;
 # "§ 8a Kinderschutz" names no law.
@@ -29,8 +33,10 @@ def missing_absatz(index: KnowledgeIndex, question: str) -> str | None:
     left alone: colleagues write "Abs. 1" for its one text too."""
     by_law = index.known_paragraphs()
     named = [law for law in parse_references(question).laws if law in by_law]
-    for match in _ABSATZ.finditer(question):
-        paragraph, absatz = f"§ {match.group(1)}{match.group(2).lower()}", match.group(3).lower()
+    named_absaetze = [(m.group(1), m.group(2), m.group(3)) for m in _ABSATZ.finditer(question)]
+    named_absaetze += [(m.group(2), m.group(3), m.group(1)) for m in _ABSATZ_FIRST.finditer(question)]
+    for number, letter, absatz_number in named_absaetze:
+        paragraph, absatz = f"§ {number}{letter.lower()}", absatz_number.lower()
         laws = named or [law for law, paragraphs in by_law.items() if paragraph in paragraphs]
         held = [_absaetze(index, law, paragraph) for law in laws]
         if held and all(numbers and absatz not in numbers for numbers in held):

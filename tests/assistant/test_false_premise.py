@@ -17,6 +17,9 @@ from knowledge.index import KnowledgeIndex
         ("Was regelt § 8a Abs. 9 SGB VIII?", "§ 8a Abs. 9 SGB VIII"),  # § 8a has six Absätze
         ("Welche Frist nennt § 5 Absatz 4 UVG?", "§ 5 Abs. 4 UVG"),  # § 5 UVG has two
         ("§ 45 Abs. 9 Betriebserlaubnis", "§ 45 Abs. 9"),  # no law named: every law holding a § 45
+        ("Was steht in § 44 Absatz 7 SGB VIII?", "§ 44 Abs. 7 SGB VIII"),  # § 44 has four Absätze
+        ("Was regelt Absatz 7 des § 44 SGB VIII?", "§ 44 Abs. 7 SGB VIII"),  # the Absatz named first
+        ("Abs. 8 § 4 KKG Rückmeldung", "§ 4 Abs. 8 KKG"),  # § 4 KKG has six
     ],
 )
 def test_an_absatz_the_paragraph_does_not_have_is_found(
@@ -31,6 +34,7 @@ def test_an_absatz_the_paragraph_does_not_have_is_found(
         "Was regelt § 8a Abs. 4 SGB VIII?",
         "§ 42a Abs. 3a SGB VIII Verteilung",  # a lettered Absatz
         "Was gilt nach § 3 Abs. 1 JArbSchG?",  # § 3 JArbSchG has no numbered Absätze: left alone
+        "Was regelt Absatz 4 des § 44 SGB VIII?",  # the Absatz named first, and § 44 has it
     ],
 )
 def test_an_absatz_the_paragraph_has_is_not_missing(corpus_index: KnowledgeIndex, question: str) -> None:
