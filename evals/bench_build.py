@@ -9,17 +9,22 @@ Building 100k chunks takes minutes (Chroma inserts 4096-dimensional vectors into
 the result is kept under `$TMPDIR/jha-bench-cache/<key>/`, keyed by the corpus files, the code that
 shapes the index (the Python files of knowledge/ and ingest/ but their CLIs, these modules) and the
 library versions. A later run with the same key reuses it and reports the build times measured when
-it was built; `--rebuild` builds anew. Caches of other keys are deleted.
+it was built; `--rebuild` builds anew. Caches of other keys are deleted, unless a process still uses
+them: each run holds a shared lock on its key's directory for as long as it lives, builds in a staging
+directory of its own and renames it into place when done, so runs sharing a cache root (several
+sessions on one machine) neither delete nor overwrite what another is building or measuring.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
 import re
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -98,16 +103,15 @@ def build_indexes(
     variant = "" if embedder == "hashing" and stock else f"-{embedder}" + ("" if stock else "-nostock")
     target = cache_root / key / ("-".join(str(s) for s in sizes) + variant)
     meta_file = target / "meta.json"
+    _hold(cache_root / key)
     if meta_file.exists() and not rebuild:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
         say(f"Indizes aus dem Zwischenspeicher: {target}")
         return BuiltIndexes(target, {**meta, "cached": True, "path": str(target)})
     for stale in cache_root.glob("*"):
         if stale.name != key and _KEY.fullmatch(stale.name):
-            shutil.rmtree(stale, ignore_errors=True)
-    partial = target.with_name(target.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    shutil.rmtree(target, ignore_errors=True)
+            _remove_unless_in_use(stale)
+    partial = target.with_name(f"{target.name}.partial-{os.getpid()}-{secrets.token_hex(3)}")
     partial.mkdir(parents=True)
 
     started = time.perf_counter()
@@ -175,8 +179,47 @@ def build_indexes(
         else "ours alone, one process",
     }
     (partial / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    partial.rename(target)
+    _replace_dir(partial, target)
     return BuiltIndexes(target, {**meta, "cached": False, "path": str(target)})
+
+
+_HELD: list[Any] = []  # the lock files of the keys this process uses, open until it exits
+
+
+def _hold(key_dir: Path) -> None:
+    """A shared lock on `key_dir` for this process's lifetime: `_in_use` tells other runs to keep it."""
+    key_dir.mkdir(parents=True, exist_ok=True)
+    lock = (key_dir / ".in-use").open("a")
+    fcntl.flock(lock, fcntl.LOCK_SH)
+    _HELD.append(lock)
+
+
+def _remove_unless_in_use(key_dir: Path) -> bool:
+    """Delete `key_dir` unless another process holds it (a run that builds or measures it); whether
+    it was deleted. The exclusive lock is kept while deleting: a run starting on it meanwhile waits."""
+    try:
+        lock = (key_dir / ".in-use").open("a")
+    except FileNotFoundError:  # deleted meanwhile
+        return False
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        shutil.rmtree(key_dir, ignore_errors=True)
+        return True
+
+
+def _replace_dir(built: Path, target: Path) -> None:
+    """`built` renamed to `target`; a `target` already there (another run's, or the one `--rebuild`
+    replaces) is moved aside first and then deleted, so `target` is always complete or absent."""
+    if target.exists():
+        retired = target.with_name(f"{target.name}.old-{os.getpid()}-{secrets.token_hex(3)}")
+        target.rename(retired)
+        built.rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        built.rename(target)
 
 
 def _ingest_seed(corpus: Path, data_dir: Path, embedder: str = "hashing") -> Path:

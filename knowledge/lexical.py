@@ -18,7 +18,7 @@ import numpy as np
 from knowledge.bm25f import Field, ImpactMatrix
 from knowledge.ngram_channel import NgramChannel
 from knowledge.text.german import STOPWORDS, compound_parts, stems, words
-from knowledge.text.spelling import correct_typos, respell
+from knowledge.text.spelling import TypoMemo, correct_typos, respell
 from knowledge.text.wordlist import GermanWordlist
 
 _MIN_VOCAB_WORD = 4
@@ -85,6 +85,7 @@ class LexicalSnapshot:
     # Memo of `normalise` (a pure function of the snapshot and the text), see `_NORMALISED_KEPT`.
     _normalised: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _normalised_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _typos: TypoMemo = field(default_factory=TypoMemo, init=False, repr=False)  # of `correct_typos`
 
     @classmethod
     def empty(cls) -> LexicalSnapshot:
@@ -272,6 +273,7 @@ class LexicalSnapshot:
             self._word_frequency,
             STOPWORDS,
             known_targets=german_with_known_stem,
+            memo=self._typos,
         )
 
     def knows_word_or_german(self, word: str) -> bool:

@@ -152,3 +152,22 @@ def test_a_reader_loads_only_complete_generations(settings: Settings) -> None:
     assert not IngestPipeline(index).add(_write_documents(folder)[:1]).failed
     assert reader.current().size == 5
     assert not debris.exists()
+
+
+def test_a_reader_notices_a_pointer_edited_in_place(settings: Settings) -> None:
+    """`current` trusts an unchanged pointer file without reading it; one written over (not
+    replaced by a rename, as a hand edit does) is read again."""
+    index = KnowledgeIndex.open(settings)
+    lexical_dir = settings.index_dir / "lexical"
+    folder = settings.data_dir.parent / "docs"
+    assert not IngestPipeline(index).add(_write_documents(folder)[:1]).failed
+    reader = LexicalIndex(lexical_dir)
+    first = reader.current()
+    assert reader.current() is first and first.size == 5
+    pointer = lexical_dir / "CURRENT"
+    published = pointer.read_text(encoding="utf-8")
+    pointer.write_text("g0-fehlt00", encoding="utf-8")  # in place: same inode
+    with pytest.raises(FileNotFoundError):
+        reader.current()
+    pointer.write_text(published, encoding="utf-8")
+    assert reader.current() is first

@@ -18,7 +18,7 @@ from knowledge.index import KnowledgeIndex
 from knowledge.lexical import LexicalEntry, LexicalSnapshot
 from knowledge.lexical_store import SnapshotLexicalIndex
 from knowledge.models import Chunk, Document, DocumentType
-from knowledge.ngram_channel import NgramChannel
+from knowledge.ngram_channel import NgramChannel, _query_grams
 from knowledge.settings import EmbedderMode, make_settings
 from tests.stacks import EMBEDDED_ONLY
 
@@ -235,3 +235,26 @@ def test_index_of_the_hashed_vector_layout_opens_and_migrates_on_the_next_write(
     assert index.stats().embedder == NgramEmbedder().id
     assert index.stats().documents == 4 and index.drift().consistent
     index.close()
+
+
+def test_query_grams_are_the_vectorizers_put_together_word_by_word() -> None:
+    # The query's n-grams come from each word's kept n-grams, not one transform of the joined text:
+    # the columns, counts and their weights must be the transform's to the bit.
+    vectorizer = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(4, 6), n_features=2**20, alternate_sign=False, norm=None
+    )
+    queries = [
+        ["kindeswohlgefährdung", "hilfe", "hilfe", "jugendamt"],
+        ["über", "über", "überprüfung"],
+        ["ab", "x", ""],  # shorter than the n-grams: one padded gram each, or none
+        ["wort\xa0mit", "leerzeichen"],  # a space inside a word splits it, as in the joined text
+        [],
+    ]
+    for words in queries:
+        grams = vectorizer.transform([" ".join(words)])
+        columns, weights = _query_grams(words)
+        expected = np.log1p(grams.data.astype(np.float32))
+        if expected.size:
+            expected /= np.float32(np.linalg.norm(expected))
+        assert columns.dtype == np.int32 and weights.dtype == np.float32
+        assert np.array_equal(columns, grams.indices) and np.array_equal(weights, expected), words

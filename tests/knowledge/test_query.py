@@ -9,7 +9,7 @@ from knowledge.index import KnowledgeIndex
 from knowledge.lexical import LexicalEntry, LexicalSnapshot
 from knowledge.query import prepare
 from knowledge.text.german import stems, words
-from knowledge.text.spelling import correct_typos, one_edit, respell, spellings
+from knowledge.text.spelling import TypoMemo, correct_typos, one_edit, respell, spellings
 from knowledge.text.thesaurus import ABBREVIATIONS_FILE, expand
 
 _KNOWN = {"gefährdung", "kindeswohlgefährdung", "maßnahme", "steuer", "neue", "prozess", "gaststätte"}
@@ -276,3 +276,29 @@ def test_verb_forms_leave_words_without_a_separable_particle_alone() -> None:
 
     assert verb_forms("melden") == []
     assert verb_forms("jugendamt") == []
+
+
+def test_a_memo_decides_each_word_once_with_the_same_result() -> None:
+    vocabulary = frozenset({"anhaltspunkte", "jugendamt"})
+    looked_up: list[str] = []
+
+    def known(word: str) -> bool:
+        looked_up.append(word)
+        return word in vocabulary
+
+    memo = TypoMemo(limit=2)
+    text = "Anhaltsspunkte beim Jugnedamt, Quantenphysik"
+    for _ in range(2):
+        assert (
+            correct_typos(text, known, vocabulary, lambda _w: 1.0)
+            == "Anhaltspunkte beim Jugendamt, Quantenphysik"
+        )
+    without = len(looked_up)
+    looked_up.clear()
+    assert (
+        correct_typos(text, known, vocabulary, lambda _w: 1.0, memo=memo)
+        == "Anhaltspunkte beim Jugendamt, Quantenphysik"
+    )
+    assert len(memo) == 2  # the oldest of three words dropped
+    assert correct_typos("jugnedamt", known, vocabulary, lambda _w: 1.0, memo=memo) == "jugendamt"
+    assert len(looked_up) == without / 2  # "jugnedamt" came from the memo, case of the first letter aside
