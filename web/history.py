@@ -50,13 +50,9 @@ class HistoryTurn:
 
 
 def storage_filter_of(assistant: Assistant) -> Callable[[str], str]:
-    """What a person typed, as it may be stored: the gate's findings typed, every unvouched word "[?]"."""
-
-    def clean(text: str) -> str:
-        gated = assistant.screen(text)
-        return assistant.storage.clean(text, gated.entities, gated.public).text
-
-    return clean
+    """What a person typed, as it may be stored: the gate's findings typed, every unvouched word "[?]"
+    (a question as the assistant showed it is that already: `Assistant.stored_text`)."""
+    return assistant.stored_text
 
 
 class ConversationHistory:
@@ -71,9 +67,12 @@ class ConversationHistory:
         self._clean = clean
 
     # -- writing ----------------------------------------------------------------------------------
-    def record(self, username: str, conversation_id: str, answer: AnswerRecord) -> int:
+    def record(
+        self, username: str, conversation_id: str, answer: AnswerRecord, *, numbered: bool = True
+    ) -> int:
         """Append an answer to the user's conversation, created with its first question as title.
-        Returns the turn's number (1 for the first), 0 for another account's id."""
+        Returns the turn's number (1 for the first), 0 for another account's id; with `numbered=False`
+        (a caller that shows no number) 1 for any stored turn, which saves counting the turns."""
         # A refused question is not kept at all, as in the log: only that it was refused.
         shown = answer.question if answer.status != "refused" else None
         question = (self._clean(shown).strip() or None) if shown else None
@@ -84,27 +83,33 @@ class ConversationHistory:
             "answer_ref": self._seal(answer.log_id) if answer.log_id else None,
         }
         try:
-            return self._append(username, conversation_id, turn, _title(question))
+            return self._append(username, conversation_id, turn, _title(question), numbered=numbered)
         except IntegrityError:  # the same new conversation created twice at once: it exists now
-            return self._append(username, conversation_id, turn, _title(question))
+            return self._append(username, conversation_id, turn, _title(question), numbered=numbered)
 
-    def _append(self, username: str, conversation_id: str, turn: dict[str, Any], title: str | None) -> int:
+    def _append(
+        self, username: str, conversation_id: str, turn: dict[str, Any], title: str | None, *, numbered: bool
+    ) -> int:
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
-            owner = _owner(connection, conversation_id)
-            if owner is None:
+            # Most turns continue the user's own conversation: touching it by id and owner at once
+            # tells that in one statement; only when nothing matched is the owner looked up.
+            touched = connection.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id, conversations.c.username == username)
+                .values(updated_at=now)
+            ).rowcount
+            if not touched:
+                if _owner(connection, conversation_id) is not None:
+                    return 0  # another account's conversation
                 connection.execute(
                     insert(conversations).values(
                         id=conversation_id, username=username, title=title, created_at=now, updated_at=now
                     )
                 )
-            elif owner != username:
-                return 0
-            else:
-                connection.execute(
-                    update(conversations).where(conversations.c.id == conversation_id).values(updated_at=now)
-                )
             connection.execute(insert(conversation_turns).values(asked_at=now, **turn))
+            if not numbered:
+                return 1
             count = select(func.count()).where(conversation_turns.c.conversation_id == conversation_id)
             return int(connection.execute(count).scalar_one())
 

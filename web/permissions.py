@@ -25,9 +25,10 @@ from web.state import AppState
 
 def collections_of(state: AppState, user: User) -> Collections:
     """The collections `user` reads (None: every collection)."""
+    granted = user.collections if user.collections is not None else state.accounts.collections(user.username)
     return readable_collections(
         (role.value for role in user.roles),
-        state.accounts.collections(user.username),
+        granted,
         default_for_all=state.settings.collection_default_for_all,
     )
 

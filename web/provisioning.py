@@ -8,6 +8,8 @@ local account of the same name keeps the roles an administrator gave it; otherwi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy.exc import IntegrityError
 
 from web.accounts import AccountError, AccountStore, User
@@ -48,9 +50,11 @@ def provision(accounts: AccountStore, username: str, grants: Grants, *, allow_pa
         accounts.set_roles(username, grants.roles)  # ends the account's sessions: the roles changed
         user = accounts.get(username)
         assert user is not None
-    if accounts.collections(username) != grants.collections:
+    granted = user.collections if user.collections is not None else accounts.collections(username)
+    if granted != grants.collections:
         accounts.set_collections(username, grants.collections)
-    return user
+    # The user as this request goes on: with the collections just granted, not those read before.
+    return replace(user, collections=grants.collections)
 
 
 def provision_identity(

@@ -100,7 +100,7 @@ def chat(
 
     def remember(data: dict[str, Any]) -> dict[str, Any]:
         # The user's own copy, as in the chat (through the storage filter): the chat lists it too.
-        state.history.record(user.username, conversation, AnswerRecord.model_validate(data))
+        state.history.record(user.username, conversation, AnswerRecord.model_validate(data), numbered=False)
         return {}  # the `done` event carries the answer and nothing besides
 
     accept = request.headers.get("accept", "")
@@ -110,7 +110,7 @@ def chat(
             question, conversation_id=conversation, user=user.username, collections=collections
         )
         record = AnswerRecord.of(answer)
-        state.history.record(user.username, conversation, record)
+        state.history.record(user.username, conversation, record, numbered=False)
         return ChatResponse(**record.model_dump(), conversation_id=conversation)
     events = answer_events(
         state,

@@ -100,7 +100,7 @@ def chat_completions(
         question, conversation_id=conversation, user=user.username, collections=collections
     )
     record = AnswerRecord.of(answer)
-    state.history.record(user.username, conversation, record)
+    state.history.record(user.username, conversation, record, numbered=False)
     return completion(completion_id, created, content(record), extension(record, conversation))
 
 
@@ -153,7 +153,9 @@ def _stream(
                 yield ": Sprachmodell antwortet\n\n"  # an SSE comment keeps proxies from timing out
             elif event.kind == "done":
                 record = AnswerRecord.model_validate(event.data)
-                state.history.record(username, conversation, record)  # before the answer's end goes out
+                state.history.record(
+                    username, conversation, record, numbered=False
+                )  # before the answer's end goes out
                 final = record.answer
                 rest = final[len(streamed) :] if final.startswith(streamed) else "\n\n" + final
                 yield piece(rest + closing(record))
