@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from types import EllipsisType
@@ -35,6 +33,7 @@ from assistant.policy.texts import (
     refusal_text,
 )
 from assistant.secrets import pseudonym, server_secret
+from assistant.storable_texts import LoggedFormFilter, StorableTexts
 from knowledge.collections import Collections
 from knowledge.index import KnowledgeIndex
 from knowledge.models import Hit
@@ -71,33 +70,6 @@ def _is_follow_up(question: str) -> bool:
     )
 
 
-class StorableTexts:
-    """The last `size` texts the gate and the storage filter produced from a person's question (the
-    question as shown and logged), so that storing such a text again need not screen it twice.
-
-    The history stores the question as shown; screening and filtering it anew cost ~1.3 ms of CPU
-    per answer and, the filter not being idempotent, could only mask more ("[?] Holzwickede" ->
-    "[?] [?]"). A text that is no such output (a title, a rename, anything a caller built itself)
-    is not found here and goes through gate and filter as before: nothing the gate did not pass
-    reaches disk."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self._size = size
-        self._texts: OrderedDict[str, None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def add(self, text: str) -> None:
-        with self._lock:
-            self._texts[text] = None
-            self._texts.move_to_end(text)
-            while len(self._texts) > self._size:
-                self._texts.popitem(last=False)
-
-    def __contains__(self, text: object) -> bool:
-        with self._lock:
-            return text in self._texts
-
-
 @dataclass(frozen=True)
 class AnswerEvent:
     kind: str  # "notice" | "progress" (waiting for the language model) | "delta" | "done"
@@ -130,8 +102,8 @@ class Assistant:
         # applies it on every write, whoever calls it.
         self.terms = IndexTerms(index, lambda: self.gate.lexicon)
         self.storage = StorageFilter(lambda: self.gate.lexicon, self.terms)
-        answer_log.use_filter(self.storage)
         self.storable = StorableTexts()
+        answer_log.use_filter(LoggedFormFilter(self.storage, self.storable))
         self._secret = server_secret(settings)
         if isinstance(answerer, EllipsisType):
             from assistant.container import Container
@@ -227,7 +199,7 @@ class Assistant:
         # storage filter lets it through: detected values typed, every unvouched word "[?]".
         stored = self.storage.clean(question, gated.entities, gated.public, known=known)
         answer.shown_question = stored.text
-        self.storable.add(stored.text)
+        self.storable.shown(stored.text)
         if gated.found:
             answer.entities = gated.entity_types
             answer.rules += [Rule.CASE_DATA.value, Rule.NO_IDENTIFIERS.value]
@@ -323,9 +295,11 @@ class Assistant:
 
     def stored_text(self, text: str) -> str:
         """What a person typed, as it may be stored: the gate's findings typed, every unvouched word
-        "[?]"; a question as this assistant showed it (`StorableTexts`) is that already."""
-        if text in self.storable:
-            return text
+        "[?]"; a question as this assistant showed it is stored as the answer log stored it
+        (`StorableTexts`): both passes of gate and filter are done already."""
+        logged = self.storable.logged_form(text)
+        if logged is not None:
+            return logged
         gated = self.screen(text)
         return self.storage.clean(text, gated.entities, gated.public).text
 
