@@ -15,12 +15,17 @@ The first passage always stays: it is the one the answer was chosen for.
 
 from __future__ import annotations
 
+import re
+
 from assistant.answering.entities import asked_in_index
 from assistant.answering.passages import Passage
 from assistant.answering.sentences import split_sentences
 from assistant.answering.terms import QuestionTerms, text_tokens
 from knowledge.index import KnowledgeIndex
 from knowledge.models import DocumentType
+
+# The words of a region that name no place of their own ("Landkreis Göppingen" is named by "Göppingen").
+_PLACE_KIND = re.compile(r"^(land|stadt|kreis|landkreis|gemeinde|region|der|des|im|in)$", re.IGNORECASE)
 
 # Measured on dev (`python -m evals run`, citation precision / citation recall / key fact gold), the
 # first passage's best sentence against the best sentence of every further passage: the questions
@@ -39,7 +44,7 @@ def cited_passages(
     if statement_margin(index, terms, first, further) >= STATEMENT_MARGIN:
         return [first]
     if not asked_in_index(index, question).places and not _is_local(first):
-        further = [p for p in further if not _is_local(p)]
+        further = [p for p in further if not _is_local(p) or _names_place_of(question, p)]
     return [first, *further]
 
 
@@ -69,3 +74,12 @@ def _is_local(passage: Passage) -> bool:
     """A document of one place that is no law: a Kreis's Satzung, a Landkreis's press release."""
     document = passage.hit.document
     return document.region is not None and document.type is not DocumentType.LAW
+
+
+def _names_place_of(question: str, passage: Passage) -> bool:
+    """Whether `question` writes the place of `passage`'s document ("Göppingen" for the Landkreis
+    Göppingen), whether or not the place detection of `entities` knows the word as a place."""
+    region = passage.hit.document.region or ""
+    words = [w for w in re.findall(r"[\wäöüß-]+", region) if len(w) > 2 and not _PLACE_KIND.match(w)]
+    lowered = question.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", lowered) for w in words)
