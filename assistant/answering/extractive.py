@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answering.citations import absatz_list, passage_citation
-from assistant.answering.cited_passages import cited_passages
 from assistant.answering.evidence import assess, shown_for_evidence
 from assistant.answering.legal_text import display_lines
 from assistant.answering.passages import Passage, select_passages
@@ -54,8 +53,7 @@ def extract_answer(
     whole: bool = False,
 ) -> ExtractedAnswer | None:
     """Compose an answer from `passages` (selected from `hits` when not given), or None without any.
-    A borderline answer shows fewer of them (`evidence.shown_for_evidence`), and none is shown that
-    the answer does not stand on (`cited_passages`); `whole`: passages chosen
+    A borderline answer shows fewer of them (`evidence.shown_for_evidence`); `whole`: passages chosen
     for the situation, not for the words (the rules for acute danger), are all shown."""
     if passages is None:
         passages = select_passages(index, question, hits)
@@ -64,7 +62,6 @@ def extract_answer(
     terms = QuestionTerms.of(index, question)
     if not whole:
         passages = shown_for_evidence(terms, passages, assess(index, question, hits, passages))
-        passages = cited_passages(index, question, terms, passages)
     lead = best_statement(index, terms, passages)
     confident = lead if lead is not None and lead.confident else None
     lines: list[str] = []
