@@ -12,8 +12,8 @@
 - key fact stated under a gold citation (`key_fact_stated_gold`, the one the gate reads): the same,
   but only what the answer shows under a gold citation counts (`gold_attributed`): "vier Wochen"
   quoted from § 15 BEEG does not answer a question about § 5 JArbSchG;
-- follow-ups: the history is asked first in the same conversation, then the question; a hit is a gold
-  passage among the first five passages the Assistant retrieved (`answer.retrieved`).
+- follow-ups: the history is asked first in a conversation of its own, then the question; a hit is a
+  gold passage among the first five passages the Assistant retrieved (`answer.retrieved`).
 
 Every metric is computed per split (`evals.splits`); the lists of failures are trimmed to dev
 questions afterwards (`evals.splits.withhold_test_rows`).
@@ -22,6 +22,7 @@ questions afterwards (`evals.splits.withhold_test_rows`).
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -282,7 +283,11 @@ def _chapter(places: Places, chunk_id: str) -> str | None:
 
 
 def _follow_up(assistant: Assistant, places: Places, question: Question) -> dict[str, Any]:
-    conversation = f"eval-{question.id}"
+    # A new conversation every time: the Assistant reads a follow-up's context from the answer log,
+    # which outlives the process in the data dir. With a fixed id ("eval-f021") a second run on the
+    # same index (or a second pass in one process) found the first run's turns as well and searched
+    # "Und wer …? Wie lange …? Und wer …? Wie lange …? Und wer …?" instead of the one history turn.
+    conversation = f"eval-{question.id}-{uuid.uuid4().hex}"
     for earlier in question.history:
         assistant.ask(earlier, conversation_id=conversation)
     answer = assistant.ask(question.question, conversation_id=conversation)

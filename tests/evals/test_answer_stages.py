@@ -127,6 +127,29 @@ def test_answers_are_scored_against_gold_citations_per_split(assistant: Assistan
     }
 
 
+def test_a_follow_up_scores_the_same_alone_and_after_other_questions(assistant: Assistant) -> None:
+    """The follow-up context comes from the answer log, which outlives one run: each ask of the eval
+    must be a conversation of its own, or the second run searches the first run's turns too."""
+    smoking = Question(
+        "f1",
+        "Und Tabak?",
+        (Gold("laws/juschg.md", "§ 10"),),
+        history=("Darf man Bier an Jugendliche abgeben?",),
+    )
+    beer = Question("f2", "Und Wein?", (Gold("laws/juschg.md", "§ 9"),), history=(smoking.history[0],))
+
+    def followups(questions: list[Question]) -> dict[str, dict[str, object]]:
+        result = evaluate_answers(
+            assistant, Places(assistant.index), answerable=[], unanswerable=[], followups=questions
+        )
+        return {row["id"]: row for row in result["followups"]}
+
+    alone = followups([smoking])["f1"]
+    after = followups([beer, smoking, beer])["f1"]  # the same log, the same process, other questions first
+    assert alone["search_query"] == f"Und Tabak? {smoking.history[0]} Und Tabak?"
+    assert after == alone
+
+
 def test_llm_path_answers_from_the_passages_the_scripted_model_is_sent(
     data_dir: Path, gate: CaseDataGate
 ) -> None:
